@@ -1,0 +1,70 @@
+# Tumor-board coordination service. `make run` serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The suite's real services (127.0.0.1 defaults; override from the environment).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tumorboard
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/9
+
+.PHONY: help run test lint format migrate demo worker beat check-deploy bench clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+run: venv ## create the venv, migrate, load the demo and serve http://$(HOST):$(PORT)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: venv ## load (or refresh) the demo data
+	$(PY) manage.py load_demo
+
+worker: venv ## a Celery worker on CELERY_BROKER_URL
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+
+beat: venv ## the Celery beat scheduler on CELERY_BROKER_URL
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: venv ## the whole suite on PostgreSQL and Redis, plus lint and the migrations check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+check-deploy: venv ## Django's deployment checklist in the production configuration
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')} \
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-tumorboard.example.org} \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: venv
+	@for f in bench/*.py; do echo "== $$f"; DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

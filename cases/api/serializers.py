@@ -1,0 +1,223 @@
+"""Case representations: the nested clinical profile of SPEC §6, read and written in one shape."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from cases.codes import CommentKind, DocumentKind
+from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
+from scheduling.selectors import boards_targetable_by
+from specialists.models import User
+
+# Workflow fields that only actions and services change.
+READ_ONLY_WORKFLOW = {
+    "status": "The status changes only through the case actions: submit, request-info, defer, withdraw, close.",
+    "meeting": "The meeting is set by agenda allocation, not by editing the case.",
+    "institution": "A case belongs to the institution of the user who created it.",
+}
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Patient
+        fields = ["mrn", "name", "birth_date", "sex"]
+        extra_kwargs = {"mrn": {"validators": []}}
+
+    def validate_birth_date(self, value: datetime.date) -> datetime.date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The birth date is in the future.")
+        if value.year < 1900:
+            raise serializers.ValidationError("The birth date is before 1900.")
+        return value
+
+    def validate_mrn(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError("This field may not be blank.")
+        return value
+
+
+class StageSerializer(serializers.Serializer):
+    system = serializers.CharField(source="stage_system", max_length=16, required=False, default="AJCC8")
+    clinical_t = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    clinical_n = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    clinical_m = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    pathological_t = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    pathological_n = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    pathological_m = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    group = serializers.CharField(source="stage_group", max_length=8, required=False, allow_blank=True)
+
+
+class OrganFunctionSerializer(serializers.Serializer):
+    gfr_ml_min = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=300)
+    lvef_percent = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=100)
+    bilirubin_mg_dl = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=50)
+
+
+class BiomarkerSerializer(serializers.ModelSerializer):
+    value = serializers.FloatField(required=False, allow_null=True, min_value=-1e9, max_value=1e9)
+
+    class Meta:
+        model = Biomarker
+        fields = ["name", "result", "value", "detail", "date"]
+
+
+class PharmacogenomicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pharmacogenomic
+        fields = ["gene", "phenotype", "diplotype"]
+        validators: list = []
+
+
+class MedicationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Medication
+        fields = ["name", "status"]
+
+
+class UserRefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "specialty"]
+
+
+class TreatingPhysicianField(serializers.SlugRelatedField):
+    """A colleague of the writer's own institution; any other id reads as nonexistent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="public_id", **kwargs)
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        return User.objects.filter(institution_id=user.institution_id, is_active=True)
+
+    def to_representation(self, value):
+        return UserRefSerializer(value).data
+
+
+class BoardField(serializers.SlugRelatedField):
+    """A board of the writer's own institution; any other id reads as nonexistent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="public_id", **kwargs)
+
+    def get_queryset(self):
+        return boards_targetable_by(self.context["request"].user)
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    patient = PatientSerializer()
+    institution = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    board = BoardField(required=False, allow_null=True)
+    board_name = serializers.CharField(source="board.name", read_only=True, default=None)
+    meeting = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    stage = StageSerializer(source="*", required=False)
+    organ_function = OrganFunctionSerializer(source="*", required=False)
+    ecog = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=4)
+    metastatic_sites = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=50)
+    metastasis_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1000)
+    comorbidities = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=50)
+    prior_anthracycline_mg_m2 = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=2000)
+    treating_physician = TreatingPhysicianField(required=False, allow_null=True)
+    created_by = UserRefSerializer(read_only=True)
+    biomarkers = BiomarkerSerializer(many=True, required=False, max_length=50)
+    pharmacogenomics = PharmacogenomicSerializer(many=True, required=False, max_length=10)
+    medications = MedicationSerializer(many=True, required=False, max_length=100)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "patient", "institution", "board", "board_name", "meeting", "status", "primary_site",
+            "histology", "grade", "stage", "metastatic", "metastatic_sites", "metastasis_count", "ecog",
+            "organ_function", "treatment_intent", "preferences", "question", "urgency", "diagnosis_date",
+            "treating_physician", "biomarkers", "pharmacogenomics", "medications", "comorbidities",
+            "menopausal_status", "fertility_goals", "fertility_preservation_discussed", "goals_of_care_discussed",
+            "prior_anthracycline_mg_m2", "psychosocial_notes", "created_by", "created_at", "updated_at",
+            "submitted_at",
+        ]  # fmt: skip
+        read_only_fields = ["status", "created_at", "updated_at", "submitted_at"]
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {field: [message] for field, message in READ_ONLY_WORKFLOW.items() if field in data}
+            if errors:
+                raise serializers.ValidationError(errors, code="read_only")
+        return super().to_internal_value(data)
+
+    def validate_diagnosis_date(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError("The diagnosis date is in the future.")
+        return value
+
+    def validate(self, attrs):
+        metastatic = attrs.get("metastatic", getattr(self.instance, "metastatic", False))
+        count = attrs.get("metastasis_count", getattr(self.instance, "metastasis_count", None))
+        if count and not metastatic:
+            raise serializers.ValidationError(
+                {"metastasis_count": ["A case with metastases must be marked metastatic."]}, code="inconsistent"
+            )
+        return attrs
+
+
+class CaseActionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class CaseTransitionSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", default=None, read_only=True)
+
+    class Meta:
+        model = CaseTransition
+        fields = ["from_status", "to_status", "action", "by", "at", "reason"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    file = serializers.FileField(write_only=True)
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    uploaded_by = UserRefSerializer(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "date",
+            "sha256",
+            "size",
+            "content_type",
+            "uploaded_by",
+            "created_at",
+            "url",
+            "file",
+        ]
+        read_only_fields = ["sha256", "size", "content_type", "created_at"]
+
+    def get_url(self, document: Document) -> str:
+        return f"/api/v1/cases/{document.case.public_id}/documents/{document.public_id}/file/"
+
+    def validate_date(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The document's date is in the future.")
+        return value
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    author = UserRefSerializer(read_only=True)
+    kind = serializers.ChoiceField(choices=CommentKind.choices, default=CommentKind.GENERAL)
+    body = serializers.CharField(max_length=20000)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "specialty", "kind", "body", "created_at"]
+        read_only_fields = ["specialty", "created_at"]

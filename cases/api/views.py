@@ -1,0 +1,172 @@
+"""Thin views over cases: parse, call a selector or a service, serialize, audit reads."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from cases import selectors, services
+from cases.api.filters import CaseFilter
+from cases.api.serializers import (
+    CaseActionSerializer,
+    CaseSerializer,
+    CaseTransitionSerializer,
+    CommentSerializer,
+    DocumentSerializer,
+)
+from cases.models import Comment, Document
+from tumorboard.api.views import UUID_PATTERN, PublicIdMixin
+from tumorboard.audit import audit_read
+from tumorboard.models import AuditAction
+
+CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's id")
+
+
+class AuditedReadMixin:
+    """List and retrieve write one audit row per object of patient data returned."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        audit_read(user=request.user, objects=page, action=AuditAction.LIST)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        audit_read(user=request.user, objects=[instance])
+        return Response(self.get_serializer(instance).data)
+
+
+def _case_action(name: str):
+    """The POST endpoint of one case action (SPEC §4): 409 when not allowed from the current status."""
+
+    def view(self, request, id=None):
+        case = self.get_object()
+        params = CaseActionSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.case_transition(user=request.user, case=case, action_name=name, reason=params.validated_data["reason"])
+        return Response(self.get_serializer(selectors.case_get(request.user, case.public_id)).data)
+
+    view.__name__ = name.replace("-", "_")  # before @action: the router maps the method to this name
+    view = action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
+    return extend_schema(request=CaseActionSerializer, responses=CaseSerializer, summary=f"{name} the case")(view)
+
+
+@extend_schema_view(partial_update=extend_schema(request=CaseSerializer))
+class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.case_list(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.case_create(user=request.user, data=serializer.validated_data)
+        data = self.get_serializer(selectors.case_get(request.user, case.public_id)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        case = self.get_object()
+        serializer = self.get_serializer(case, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.case_update(user=request.user, case=case, data=serializer.validated_data)
+        return Response(self.get_serializer(selectors.case_get(request.user, case.public_id)).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    submit = _case_action("submit")
+    request_info = _case_action("request-info")
+    defer = _case_action("defer")
+    withdraw = _case_action("withdraw")
+    close = _case_action("close")
+
+    @extend_schema(responses=CaseTransitionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, id=None):
+        case = self.get_object()
+        audit_read(user=request.user, objects=[case], detail={"view": "history"})
+        transitions = case.transitions.select_related("by")
+        return Response(CaseTransitionSerializer(transitions, many=True).data)
+
+
+class CaseChildViewSet(AuditedReadMixin, viewsets.GenericViewSet):
+    """Resources under /cases/{case_id}/: the case is resolved through the selector first (404 if unseen)."""
+
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = UUID_PATTERN
+    filterset_class = None
+
+    @property
+    def case(self):
+        if not hasattr(self, "_case"):
+            self._case = selectors.case_get(self.request.user, self.kwargs["case_id"])
+        return self._case
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[CASE_ID]),
+    retrieve=extend_schema(parameters=[CASE_ID]),
+    create=extend_schema(parameters=[CASE_ID]),
+)
+class DocumentViewSet(CaseChildViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
+    serializer_class = DocumentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Document.objects.none()
+        return selectors.documents_of(self.case)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        document = services.document_create(
+            user=request.user,
+            case=self.case,
+            upload=data["file"],
+            kind=data["kind"],
+            title=data["title"],
+            date=data["date"],
+        )
+        return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[CASE_ID], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def file(self, request, case_id=None, id=None):
+        document = get_object_or_404(self.get_queryset(), public_id=id)
+        audit_read(user=request.user, objects=[document], action=AuditAction.DOWNLOAD)
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=f"document-{document.public_id}",
+            content_type=document.content_type,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+@extend_schema_view(list=extend_schema(parameters=[CASE_ID]), create=extend_schema(parameters=[CASE_ID]))
+class CommentViewSet(CaseChildViewSet, mixins.ListModelMixin, mixins.CreateModelMixin):
+    serializer_class = CommentSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Comment.objects.none()
+        return selectors.comments_of(self.case)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.comment_create(user=request.user, case=self.case, **serializer.validated_data)
+        return Response(self.get_serializer(comment).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,137 @@
+"""The code lists of SPEC §2 and §6, exactly as written there. No model imports: any app may use them."""
+
+from django.db import models
+
+
+class DiseaseSite(models.TextChoices):
+    BREAST = "breast", "Breast"
+    LUNG = "lung", "Lung"
+    COLORECTAL = "colorectal", "Colorectal"
+    ESOPHAGOGASTRIC = "esophagogastric", "Esophagus and stomach"
+    PANCREAS = "pancreas", "Pancreas"
+    HEPATOBILIARY = "hepatobiliary", "Liver and biliary tract"
+    PROSTATE = "prostate", "Prostate"
+    KIDNEY = "kidney", "Kidney"
+    BLADDER = "bladder", "Bladder"
+    OVARY = "ovary", "Ovary"
+    UTERUS = "uterus", "Uterus"
+    CERVIX = "cervix", "Cervix"
+    MELANOMA = "melanoma", "Melanoma"
+    HEAD_NECK = "head_neck", "Head and neck"
+    BRAIN = "brain", "Brain"
+    SARCOMA = "sarcoma", "Sarcoma"
+    THYROID = "thyroid", "Thyroid"
+    LYMPHOMA = "lymphoma", "Lymphoma"
+    LEUKEMIA = "leukemia", "Leukemia"
+    MYELOMA = "myeloma", "Myeloma"
+    OTHER = "other", "Other"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class TreatmentIntent(models.TextChoices):
+    CURATIVE = "curative", "Curative"
+    DISEASE_CONTROL = "disease_control", "Disease control"
+    PALLIATIVE = "palliative", "Palliative"
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    URGENT = "urgent", "Urgent"
+
+
+class MenopausalStatus(models.TextChoices):
+    PRE = "pre", "Premenopausal"
+    POST = "post", "Postmenopausal"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Grade(models.TextChoices):
+    G1 = "G1", "G1 (well differentiated)"
+    G2 = "G2", "G2 (moderately differentiated)"
+    G3 = "G3", "G3 (poorly differentiated)"
+    G4 = "G4", "G4 (undifferentiated)"
+    GX = "GX", "GX (cannot be assessed)"
+
+
+class BiomarkerName(models.TextChoices):
+    ER = "ER", "Estrogen receptor"
+    PR = "PR", "Progesterone receptor"
+    HER2 = "HER2", "HER2"
+    EGFR = "EGFR", "EGFR"
+    ALK = "ALK", "ALK"
+    ROS1 = "ROS1", "ROS1"
+    KRAS = "KRAS", "KRAS"
+    BRAF = "BRAF", "BRAF"
+    BRCA1 = "BRCA1", "BRCA1"
+    BRCA2 = "BRCA2", "BRCA2"
+    MSI = "MSI", "MSI / MMR"
+    PD_L1 = "PD-L1", "PD-L1"
+    KI67 = "KI67", "Ki-67"
+    TMB = "TMB", "Tumor mutational burden"
+    ONCOTYPE_RS = "ONCOTYPE_RS", "Oncotype DX recurrence score"
+    MAMMAPRINT = "MAMMAPRINT", "MammaPrint"
+
+
+class BiomarkerResult(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+    EQUIVOCAL = "equivocal", "Equivocal"
+    DETECTED = "detected", "Detected"
+    NOT_DETECTED = "not_detected", "Not detected"
+    HIGH = "high", "High"
+    LOW = "low", "Low"
+
+
+class PgxGene(models.TextChoices):
+    DPYD = "DPYD", "DPYD"
+    UGT1A1 = "UGT1A1", "UGT1A1"
+    CYP2D6 = "CYP2D6", "CYP2D6"
+    TPMT = "TPMT", "TPMT"
+    NUDT15 = "NUDT15", "NUDT15"
+
+
+class PgxPhenotype(models.TextChoices):
+    NORMAL = "normal", "Normal metabolizer"
+    INTERMEDIATE = "intermediate", "Intermediate metabolizer"
+    POOR = "poor", "Poor metabolizer"
+    ULTRARAPID = "ultrarapid", "Ultrarapid metabolizer"
+    INDETERMINATE = "indeterminate", "Indeterminate"
+
+
+class MedicationStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    STOPPED = "stopped", "Stopped"
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    SCHEDULED = "scheduled", "Scheduled"
+    DISCUSSED = "discussed", "Discussed"
+    RECOMMENDED = "recommended", "Recommended"
+    CLOSED = "closed", "Closed"
+    INFO_REQUESTED = "info_requested", "Information requested"
+    DEFERRED = "deferred", "Deferred"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class DocumentKind(models.TextChoices):
+    PATHOLOGY = "pathology", "Pathology report"
+    IMAGING = "imaging", "Imaging report"
+    GENOMIC = "genomic", "Genomic report"
+    CLINICAL_NOTE = "clinical_note", "Clinical note"
+    LABORATORY = "laboratory", "Laboratory results"
+    OTHER = "other", "Other"
+
+
+class CommentKind(models.TextChoices):
+    GENERAL = "general", "General"
+    QUESTION = "question", "Question"
+    PRE_REVIEW = "pre_review", "Pre-meeting review"
+    INFO_REQUEST = "info_request", "Information request"

@@ -1,0 +1,227 @@
+"""Patients and cases with their structured clinical profile (SPEC §2, §6), documents and comments."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from cases.codes import (
+    BiomarkerName,
+    BiomarkerResult,
+    CaseStatus,
+    CommentKind,
+    DiseaseSite,
+    DocumentKind,
+    Grade,
+    MedicationStatus,
+    MenopausalStatus,
+    PgxGene,
+    PgxPhenotype,
+    Sex,
+    TreatmentIntent,
+    Urgency,
+)
+from specialists.models import Specialty
+from tumorboard.models import BaseModel
+
+
+class Patient(BaseModel):
+    institution = models.ForeignKey("specialists.Institution", on_delete=models.PROTECT, related_name="patients")
+    mrn = models.CharField("medical record number", max_length=64)
+    name = models.CharField(max_length=200)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.UNKNOWN)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["institution", "mrn"], name="unique_mrn_per_institution")]
+
+    def __str__(self) -> str:
+        return f"Patient {self.public_id}"  # no PHI in reprs: they end up in logs
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.pk
+
+    def age_on(self, day: datetime.date) -> int:
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class Case(BaseModel):
+    """One patient's question to a tumor board, with the three dimensions of a personalized plan."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    institution = models.ForeignKey("specialists.Institution", on_delete=models.PROTECT, related_name="cases")
+    board = models.ForeignKey("scheduling.Board", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    meeting = models.ForeignKey(
+        "scheduling.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_created")
+    treating_physician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases_treating"
+    )
+
+    # Tumor biology
+    primary_site = models.CharField(max_length=32, choices=DiseaseSite.choices)
+    histology = models.CharField(max_length=200, blank=True)
+    grade = models.CharField(max_length=2, choices=Grade.choices, blank=True)
+    stage_system = models.CharField(max_length=16, default="AJCC8")
+    clinical_t = models.CharField(max_length=8, blank=True)
+    clinical_n = models.CharField(max_length=8, blank=True)
+    clinical_m = models.CharField(max_length=8, blank=True)
+    pathological_t = models.CharField(max_length=8, blank=True)
+    pathological_n = models.CharField(max_length=8, blank=True)
+    pathological_m = models.CharField(max_length=8, blank=True)
+    stage_group = models.CharField(max_length=8, blank=True)
+    metastatic = models.BooleanField(default=False)
+    metastatic_sites = models.JSONField(default=list, blank=True)
+    metastasis_count = models.PositiveIntegerField(null=True, blank=True)
+    diagnosis_date = models.DateField(null=True, blank=True)
+
+    # Patient factors
+    ecog = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(4)])
+    gfr_ml_min = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(300)])
+    lvef_percent = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    bilirubin_mg_dl = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(50)])
+    comorbidities = models.JSONField(default=list, blank=True)
+    menopausal_status = models.CharField(max_length=8, choices=MenopausalStatus.choices, blank=True)
+    fertility_goals = models.TextField(blank=True)
+    fertility_preservation_discussed = models.BooleanField(default=False)
+    goals_of_care_discussed = models.BooleanField(default=False)
+    prior_anthracycline_mg_m2 = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(2000)]
+    )
+    preferences = models.TextField(blank=True)
+    psychosocial_notes = models.TextField(blank=True)
+
+    # Intent and the question
+    treatment_intent = models.CharField(max_length=16, choices=TreatmentIntent.choices, blank=True)
+    question = models.TextField(blank=True)
+    urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.ROUTINE)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["board", "status"]),
+            models.Index(fields=["institution", "status"]),
+            models.Index(fields=["primary_site"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ecog__lte=4), name="case_ecog_0_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.public_id}"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.patient_id
+
+
+class Biomarker(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="biomarkers")
+    name = models.CharField(max_length=16, choices=BiomarkerName.choices)
+    result = models.CharField(max_length=16, choices=BiomarkerResult.choices)
+    value = models.FloatField(null=True, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.result}"
+
+
+class Pharmacogenomic(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pharmacogenomics")
+    gene = models.CharField(max_length=8, choices=PgxGene.choices)
+    phenotype = models.CharField(max_length=16, choices=PgxPhenotype.choices)
+    diplotype = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "gene"], name="unique_pgx_gene_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.gene} {self.phenotype}"
+
+
+class Medication(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="medications")
+    name = models.CharField(max_length=200)
+    status = models.CharField(max_length=8, choices=MedicationStatus.choices, default=MedicationStatus.ACTIVE)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
+
+class CaseTransition(models.Model):
+    """A row per status change: who, when, why. Appended, never updated."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    to_status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    action = models.CharField(max_length=32)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status} ({self.action})"
+
+
+def _document_path(instance: "Document", filename: str) -> str:
+    # The stored name is random: file names often carry patient names.
+    return f"documents/{uuid.uuid4().hex}"
+
+
+class Document(BaseModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    title = models.CharField(max_length=200)
+    date = models.DateField(help_text="Date of the report or study, not of the upload.")
+    file = models.FileField(upload_to=_document_path)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Document {self.public_id}"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id
+
+
+class Comment(BaseModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    specialty = models.CharField(max_length=32, choices=Specialty.choices, blank=True)
+    kind = models.CharField(max_length=16, choices=CommentKind.choices, default=CommentKind.GENERAL)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.public_id}"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id

@@ -1,0 +1,40 @@
+"""Reads of cases and what hangs off them, scoped by the access policy (tumorboard.access)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from cases.models import Case, Comment, Document
+from tumorboard.access import is_admin, member_board_ids
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    if not user.is_authenticated:
+        return Case.objects.none()
+    if is_admin(user):
+        return Case.objects.all()
+    care_team = Q(institution_id=user.institution_id) & (Q(created_by=user) | Q(treating_physician=user))
+    return Case.objects.filter(care_team | Q(board_id__in=member_board_ids(user)))
+
+
+def case_list(user) -> QuerySet[Case]:
+    """Visible cases with everything their representation needs, at a constant number of queries."""
+    return (
+        cases_visible_to(user)
+        .select_related("patient", "institution", "board", "meeting", "treating_physician", "created_by")
+        .prefetch_related("biomarkers", "pharmacogenomics", "medications")
+    )
+
+
+def case_get(user, public_id) -> Case:
+    """The case if the user may see it; 404 otherwise (existence is never leaked)."""
+    return get_object_or_404(case_list(user), public_id=public_id)
+
+
+def documents_of(case: Case) -> QuerySet[Document]:
+    return case.documents.select_related("uploaded_by")
+
+
+def comments_of(case: Case) -> QuerySet[Comment]:
+    return case.comments.select_related("author")

@@ -1,0 +1,29 @@
+"""The REST API v1: one router for every resource of SPEC §6."""
+
+from django.urls import include, path, re_path
+from rest_framework.routers import DefaultRouter, SimpleRouter
+
+from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
+from scheduling.api.views import BoardViewSet, MeetingViewSet
+from specialists.api.views import InstitutionViewSet, MeView, SpecialistViewSet, TokenView
+from tumorboard.api.views import UUID_PATTERN, AuditEventViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("institutions", InstitutionViewSet, basename="institution")
+router.register("specialists", SpecialistViewSet, basename="specialist")
+router.register("boards", BoardViewSet, basename="board")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("cases", CaseViewSet, basename="case")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+case_router = SimpleRouter(trailing_slash=True)
+case_router.register("documents", DocumentViewSet, basename="case-document")
+case_router.register("comments", CommentViewSet, basename="case-comment")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+    re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/", include(case_router.urls)),
+]

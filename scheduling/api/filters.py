@@ -1,0 +1,26 @@
+import django_filters
+
+from scheduling.models import Board, Meeting, MeetingStatus
+
+
+class BoardFilter(django_filters.FilterSet):
+    institution = django_filters.UUIDFilter(field_name="institution__public_id")
+
+    class Meta:
+        model = Board
+        fields = ["institution"]
+
+
+class MeetingFilter(django_filters.FilterSet):
+    board = django_filters.UUIDFilter(field_name="board__public_id")
+    status = django_filters.ChoiceFilter(choices=MeetingStatus.choices)
+    from_ = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte", label="from")
+    to = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+
+    class Meta:
+        model = Meeting
+        fields = ["board", "status", "to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["from"] = self.filters.pop("from_")

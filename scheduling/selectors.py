@@ -1,0 +1,30 @@
+"""Reads of boards and meetings, scoped by the access policy (tumorboard.access)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from scheduling.models import Board, Meeting
+from tumorboard.access import is_admin, member_board_ids
+
+
+def boards_visible_to(user) -> QuerySet[Board]:
+    """Boards of the user's institution and boards they belong to."""
+    if not user.is_authenticated:
+        return Board.objects.none()
+    if is_admin(user):
+        return Board.objects.all()
+    return Board.objects.filter(Q(institution_id=user.institution_id) | Q(id__in=member_board_ids(user)))
+
+
+def boards_targetable_by(user) -> QuerySet[Board]:
+    """Boards a user may put a case on: those of their own institution."""
+    if not user.is_authenticated:
+        return Board.objects.none()
+    if is_admin(user):
+        return Board.objects.all()
+    return Board.objects.filter(institution_id=user.institution_id)
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(board__in=boards_visible_to(user))

@@ -1,0 +1,70 @@
+"""Kernel endpoints (health, audit log) and the base every resource viewset builds on."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.permissions import IsAdminUser
+
+from tumorboard.api.filters import AuditEventFilter
+from tumorboard.models import AuditEvent
+
+UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+class PublicIdMixin:
+    """Objects are addressed by their UUID ``public_id``; anything else in the URL is a 404."""
+
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = UUID_PATTERN
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", default=None, read_only=True)
+    patient = serializers.UUIDField(source="patient.public_id", default=None, read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "user", "action", "object_type", "object_id", "patient", "ip", "request_id", "detail"]
+
+
+@extend_schema(tags=["audit"])
+class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The append-only access log, for admins and compliance only."""
+
+    serializer_class = AuditEventSerializer
+    permission_classes = [IsAdminUser]
+    filterset_class = AuditEventFilter
+    queryset = AuditEvent.objects.select_related("user", "patient")
+
+
+@require_GET
+def healthz(request):
+    """Liveness: the process answers."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request):
+    """Readiness: the database answers a query and the broker accepts a connection."""
+    from config.celery import app
+
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["broker"] = f"error: {type(exc).__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
