@@ -18,6 +18,7 @@ from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
 from tumorboard.models import AuditAction
 from tumorboard.notifications import notify
+from tumorboard.tasks import enqueue
 
 S = CaseStatus
 
@@ -142,12 +143,24 @@ class CaseAction:
     allowed: Any  # (user, case) -> bool
     who: str
     reason_required: bool = False
+    # Statuses in which a repeat of this action is already done (a no-op): the target by default.
+    done: frozenset[str] = frozenset()
+
+    def is_done(self, status: str) -> bool:
+        return status == self.target or status in self.done
 
 
 CASE_ACTIONS: dict[str, CaseAction] = {
     a.name: a
     for a in (
-        CaseAction("submit", frozenset({S.DRAFT, S.INFO_REQUESTED}), S.SUBMITTED, _care_team, "the care team"),
+        CaseAction(
+            "submit",
+            frozenset({S.DRAFT, S.INFO_REQUESTED}),
+            S.SUBMITTED,
+            _care_team,
+            "the care team",
+            done=frozenset({S.SCHEDULED, S.DEFERRED}),  # submitted, then put on an agenda
+        ),
         CaseAction(
             "request-info",
             frozenset({S.SUBMITTED, S.SCHEDULED, S.DEFERRED}),
@@ -179,6 +192,9 @@ def _submit_check(case: Case) -> None:
 def _after_transition(*, user, case: Case, action: CaseAction, reason: str) -> None:
     path = f"/cases/{case.public_id}/"
     if action.name == "submit":
+        from scheduling.tasks import agenda_allocate_case
+
+        enqueue(agenda_allocate_case, case.pk)
         coordinators = case.board.memberships.filter(role="coordinator").select_related("user")
         notify(
             recipients=[m.user for m in coordinators],
@@ -197,6 +213,21 @@ def _after_transition(*, user, case: Case, action: CaseAction, reason: str) -> N
         )
 
 
+def case_status_set(*, case: Case, to_status: str, action: str, by, reason: str = "") -> None:
+    """Record a status change of a locked case: the row, its transition and the audit event.
+
+    The caller holds the case's row lock and has checked that the change is allowed; services of other
+    apps (agenda allocation, roll-over) call this for the transitions they drive.
+    """
+    previous = case.status
+    case.status = to_status
+    case.save(update_fields=["status", "submitted_at", "meeting", "updated_at"])
+    CaseTransition.objects.create(
+        case=case, from_status=previous, to_status=to_status, action=action, by=by, reason=reason
+    )
+    audit_write(user=by, action=AuditAction.TRANSITION, obj=case, detail={"action": action, "from": previous})
+
+
 @transaction.atomic
 def case_transition(*, user, case: Case, action_name: str, reason: str = "") -> tuple[Case, bool]:
     """Apply a case action. Returns (case, changed); a repeat of a done action changes nothing.
@@ -208,7 +239,7 @@ def case_transition(*, user, case: Case, action_name: str, reason: str = "") -> 
     case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=case.pk)
     if not action.allowed(user, case):
         raise PermissionDenied(f"Only {action.who} may {action.name.replace('-', ' ')} this case.")
-    if case.status == action.target:
+    if action.is_done(case.status):
         return case, False
     if case.status not in action.sources:
         raise Conflict(
@@ -220,13 +251,16 @@ def case_transition(*, user, case: Case, action_name: str, reason: str = "") -> 
     if action.name == "submit":
         _submit_check(case)
         case.submitted_at = timezone.now()
-    previous = case.status
-    case.status = action.target
-    case.save(update_fields=["status", "submitted_at", "updated_at"])
-    CaseTransition.objects.create(
-        case=case, from_status=previous, to_status=action.target, action=action.name, by=user, reason=reason
-    )
-    audit_write(user=user, action=AuditAction.TRANSITION, obj=case, detail={"action": action.name, "from": previous})
+    if action.name == "defer":
+        from scheduling.services import agenda_defer_case
+
+        agenda_defer_case(case=case, by=user, reason=reason)
+        return case, True
+    if case.status in {S.SCHEDULED, S.DEFERRED}:
+        from scheduling.services import agenda_release_for_case
+
+        agenda_release_for_case(case=case)
+    case_status_set(case=case, to_status=action.target, action=action.name, by=user, reason=reason)
     _after_transition(user=user, case=case, action=action, reason=reason)
     return case, True
 

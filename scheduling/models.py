@@ -1,7 +1,9 @@
 """Boards and their meetings. Scheduling behaviour (recurrence, agendas, attendance) builds on these."""
 
 import datetime
+import secrets
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -52,6 +54,9 @@ class Meeting(BaseModel):
     video_url = models.URLField(blank=True, help_text="Overrides the board's video URL when set.")
     capacity_minutes = models.PositiveIntegerField()
     allocated_minutes = models.PositiveIntegerField(default=0)
+    one_off = models.BooleanField(default=False, help_text="Created by hand, not from the board's recurrence.")
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: bumped on every change.")
+    quorum_alert_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -72,3 +77,113 @@ class Meeting(BaseModel):
     @property
     def effective_video_url(self) -> str:
         return self.video_url or self.board.video_url
+
+
+class MeetingTransition(models.Model):
+    """A row per meeting status change: who, when, why."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=MeetingStatus.choices)
+    to_status = models.CharField(max_length=16, choices=MeetingStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class AgendaItemStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    PRESENTED = "presented", "Presented"
+    ROLLED_OVER = "rolled_over", "Rolled over to a later meeting"
+    REMOVED = "removed", "Removed"
+
+
+class AgendaItem(BaseModel):
+    """A case's slot on a meeting's agenda. Rolled-over and removed items stay as history."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="agenda_items")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="agenda_items")
+    position = models.PositiveIntegerField()
+    minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    status = models.CharField(max_length=16, choices=AgendaItemStatus.choices, default=AgendaItemStatus.SCHEDULED)
+    note = models.TextField(blank=True, help_text="Why the case is on this meeting (late submission, roll-over, ...).")
+    present = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["meeting_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="scheduled"),
+                name="one_scheduled_agenda_item_per_case",
+            ),
+            models.CheckConstraint(condition=models.Q(minutes__gt=0), name="agenda_item_minutes_positive"),
+        ]
+        indexes = [models.Index(fields=["meeting", "status", "position"])]
+
+    def __str__(self) -> str:
+        return f"Agenda item {self.public_id}"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id
+
+
+class Rsvp(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    TENTATIVE = "tentative", "Tentative"
+
+
+class Attendance(BaseModel):
+    """A person invited to a meeting: their answer, and whether they checked in (in person or remote)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
+    rsvp = models.CharField(max_length=16, choices=Rsvp.choices, default=Rsvp.INVITED)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invited_sequence = models.PositiveIntegerField(default=0, help_text="The meeting version last e-mailed.")
+    present = models.BooleanField(default=False)
+    remote = models.BooleanField(default=False)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    guest_case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="A remote guest (second-opinion requester) attends for this case only.",
+    )
+
+    class Meta:
+        ordering = ["meeting_id", "user_id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="unique_attendance")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.meeting} ({self.rsvp})"
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCalendar feed URL. Rotating the token revokes the old URL."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+    def rotate(self) -> None:
+        self.token = _feed_token()
+        self.save(update_fields=["token"])

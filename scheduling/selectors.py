@@ -28,3 +28,17 @@ def boards_targetable_by(user) -> QuerySet[Board]:
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(board__in=boards_visible_to(user))
+
+
+def cases_waiting_for_allocation() -> list[int]:
+    """Ids of submitted or deferred cases with a board and no scheduled agenda item, oldest first."""
+    from cases.codes import CaseStatus
+    from cases.models import Case
+    from scheduling.models import AgendaItemStatus
+
+    return list(
+        Case.objects.filter(status__in=[CaseStatus.SUBMITTED, CaseStatus.DEFERRED], board__isnull=False)
+        .exclude(agenda_items__status=AgendaItemStatus.SCHEDULED)
+        .order_by("-urgency", "submitted_at", "id")
+        .values_list("id", flat=True)
+    )

@@ -142,6 +142,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {"task": "tumorboard.tasks.notifications_sweep", "schedule": 300.0},
+    "meetings-generate": {"task": "scheduling.tasks.meetings_generate_all", "schedule": 6 * 3600.0},
+    "agenda-sweep": {"task": "scheduling.tasks.agenda_sweep", "schedule": 600.0},
+    "quorum-alerts": {"task": "scheduling.tasks.quorum_alerts", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

@@ -149,6 +149,10 @@ def test_submit_request_info_resubmit_and_withdraw(world, api, mailoutbox, djang
         response = member.post(f"{url}/submit/")
     assert response.status_code == 200
     assert response.json()["status"] == "submitted"
+    # the allocation task ran on commit and put the case on the board's next meeting
+    world.case.refresh_from_db()
+    assert world.case.status == "scheduled" and world.case.meeting is not None
+    meeting = world.case.meeting
     assert member.post(f"{url}/submit/").status_code == 200  # idempotent repeat
     assert CaseTransition.objects.filter(case=world.case, action="submit").count() == 1
     # coordinators were told, without patient data
@@ -162,6 +166,9 @@ def test_submit_request_info_resubmit_and_withdraw(world, api, mailoutbox, djang
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "reason"
     response = coordinator.post(f"{url}/request-info/", {"reason": "Please attach the pathology report."})
     assert response.json()["status"] == "info_requested"
+    assert response.json()["meeting"] is None
+    meeting.refresh_from_db()
+    assert meeting.allocated_minutes == 0  # the slot was freed
     assert member.post(f"{url}/submit/").json()["status"] == "submitted"
 
     response = member.post(f"{url}/close/")
@@ -170,8 +177,8 @@ def test_submit_request_info_resubmit_and_withdraw(world, api, mailoutbox, djang
     assert member.post(f"{url}/withdraw/", {"reason": "Patient moved"}).json()["status"] == "withdrawn"
     assert member.post(f"{url}/submit/").status_code == 409
     history = member.get(f"{url}/history/").json()
-    assert [h["action"] for h in history] == ["submit", "request-info", "submit", "withdraw"]
-    assert history[1]["reason"] == "Please attach the pathology report."
+    assert [h["action"] for h in history] == ["submit", "schedule", "request-info", "submit", "withdraw"]
+    assert history[2]["reason"] == "Please attach the pathology report."
 
 
 def test_submit_without_board_is_400(world, api):

@@ -29,8 +29,12 @@ def test_meeting_filters(world, api):
     assert client.get("/api/v1/meetings/").json()["count"] == 3
     assert client.get("/api/v1/meetings/", {"board": str(world.board.public_id)}).json()["count"] == 2
     assert client.get("/api/v1/meetings/", {"status": "cancelled"}).json()["count"] == 1
-    assert client.get("/api/v1/meetings/", {"from": (start - datetime.timedelta(days=1)).isoformat()}).json()["count"] == 1
-    assert client.get("/api/v1/meetings/", {"to": (start - datetime.timedelta(days=1)).isoformat()}).json()["count"] == 2
+    assert (
+        client.get("/api/v1/meetings/", {"from": (start - datetime.timedelta(days=1)).isoformat()}).json()["count"] == 1
+    )
+    assert (
+        client.get("/api/v1/meetings/", {"to": (start - datetime.timedelta(days=1)).isoformat()}).json()["count"] == 2
+    )
     bad = client.get("/api/v1/meetings/", {"from": "next tuesday"})
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "from"
     assert api(world.referrer).get("/api/v1/meetings/").json()["count"] == 0

@@ -53,9 +53,8 @@ def test_postgres_trigger_refuses_update_and_delete(world, api, statement):
     api(world.coordinator).get(f"/api/v1/cases/{world.case.public_id}/")
     count = AuditEvent.objects.count()
     assert count > 0
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
     assert AuditEvent.objects.count() == count
 
 

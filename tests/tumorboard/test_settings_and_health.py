@@ -65,7 +65,14 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_refuses_a_bad_boolean():
-    result = _manage_check({"SECRET_KEY": "x" * 60, "SECURE_SSL_REDIRECT": "perhaps"})
+    result = _manage_check(
+        {
+            "SECRET_KEY": "x" * 60,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tumorboard",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+            "SECURE_SSL_REDIRECT": "perhaps",
+        }
+    )
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT='perhaps' is invalid" in result.stderr
 
