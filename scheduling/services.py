@@ -265,21 +265,32 @@ def _candidates(case: Case, *, exclude_meeting_id: int | None = None):
 
 def _allocate(case: Case, *, by, action: str, prefix: str = "", exclude_meeting_id: int | None = None):
     """Put a locked case on the earliest meeting of its board whose cut-off has not passed and that has
-    time left. Returns the item, or None with the reason recorded on the case's transition history."""
+    time left. Returns the item (its note says why it is not on an earlier meeting), or None.
+
+    Full meetings are filtered out by the database, so one allocation costs a few indexed queries
+    whatever the number of meetings; a lost compare-and-set race simply looks again.
+    """
     board = case.board
     minutes = board.minutes_per_case
-    now = timezone.now()
-    skipped: list[str] = []
-    for meeting in _candidates(case, exclude_meeting_id=exclude_meeting_id).iterator():
-        if now > meeting.starts_at - datetime.timedelta(hours=board.submission_cutoff_hours):
-            skipped.append(f"after the {board.submission_cutoff_hours} h cut-off of the meeting of {_when(meeting)}")
-            continue
-        if not _reserve(meeting.pk, minutes):
-            skipped.append(f"the meeting of {_when(meeting)} is full")
-            continue
-        note = prefix + (f"Placed on the next meeting: {'; '.join(skipped)}." if skipped else "")
-        return _place(case=case, meeting=meeting, minutes=minutes, note=note.strip(), by=by, action=action)
-    return None
+    open_from = timezone.now() + datetime.timedelta(hours=board.submission_cutoff_hours)
+    meetings = _candidates(case, exclude_meeting_id=exclude_meeting_id)
+    while True:
+        meeting = meetings.filter(
+            starts_at__gt=open_from, allocated_minutes__lte=F("capacity_minutes") - minutes
+        ).first()
+        if meeting is None:
+            return None
+        if _reserve(meeting.pk, minutes):
+            break
+    reasons = []
+    late = meetings.filter(starts_at__lte=open_from).first()
+    if late is not None:
+        reasons.append(f"submitted after the {board.submission_cutoff_hours} h cut-off of the meeting of {_when(late)}")
+    full = meetings.filter(starts_at__gt=open_from, starts_at__lt=meeting.starts_at).first()
+    if full is not None:
+        reasons.append(f"the meeting of {_when(full)} is full")
+    note = prefix + (f"Placed on a later meeting: {'; '.join(reasons)}." if reasons else "")
+    return _place(case=case, meeting=meeting, minutes=minutes, note=note.strip(), by=by, action=action)
 
 
 @transaction.atomic
