@@ -4,7 +4,8 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
-from scheduling.api.views import BoardViewSet, MeetingViewSet
+from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
+from scheduling.api.views import BoardViewSet, CalendarFeedView, ICalendarRenderer, MeetingViewSet
 from specialists.api.views import InstitutionViewSet, MeView, SpecialistViewSet, TokenView
 from tumorboard.api.views import UUID_PATTERN, AuditEventViewSet
 
@@ -21,9 +22,21 @@ case_router = SimpleRouter(trailing_slash=True)
 case_router.register("documents", DocumentViewSet, basename="case-document")
 case_router.register("comments", CommentViewSet, basename="case-comment")
 
+meeting_router = SimpleRouter(trailing_slash=True)
+meeting_router.register("agenda", AgendaViewSet, basename="meeting-agenda")
+meeting_router.register("attendance", AttendanceViewSet, basename="meeting-attendance")
+
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    path("me/calendar/", CalendarFeedView.as_view(), name="me-calendar"),
+    # SPEC §6 names it without a trailing slash
+    re_path(
+        rf"^meetings/(?P<id>{UUID_PATTERN})/invite\.ics$",
+        MeetingViewSet.as_view({"get": "invite_ics"}, renderer_classes=[ICalendarRenderer]),
+        name="meeting-invite-ics",
+    ),
     path("", include(router.urls)),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/", include(case_router.urls)),
+    re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/", include(meeting_router.urls)),
 ]

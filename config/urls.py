@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from scheduling.views import calendar_feed, rsvp
 from tumorboard.api.views import healthz, readyz
 
 urlpatterns = [
@@ -10,6 +11,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("rsvp/<str:token>/", rsvp, name="rsvp"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
 ]

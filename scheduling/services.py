@@ -146,6 +146,16 @@ def meetings_generate(*, board: Board, until: datetime.datetime, start: datetime
 
 
 @transaction.atomic
+def meetings_generate_by(*, user, board: Board, until: datetime.datetime) -> int:
+    """A coordinator generates the board's meetings up to ``until`` (idempotent)."""
+    if not is_board_coordinator(user, board.pk):
+        raise PermissionDenied("Only the board's coordinators generate its meetings.")
+    created = meetings_generate(board=board, until=until)
+    audit_write(user=user, action=AuditAction.UPDATE, obj=board, detail={"generated": created})
+    return created
+
+
+@transaction.atomic
 def meeting_create_one_off(
     *, user, board: Board, starts_at: datetime.datetime, duration_minutes: int | None
 ) -> Meeting:
@@ -402,7 +412,7 @@ def agenda_move(*, user, item: AgendaItem, meeting: Meeting) -> AgendaItem:
         raise Conflict("The target meeting has no time left for this case.", code="capacity_exceeded")
     _release(item)
     source = item.meeting
-    item.status = AgendaItemStatus.ROLLED_OVER
+    item.status = AgendaItemStatus.REMOVED  # off this agenda; the new item carries the history note
     item.save(update_fields=["status", "updated_at"])
     new = AgendaItem.objects.create(
         meeting=meeting,

@@ -1,20 +1,28 @@
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.codes import DiseaseSite
+from scheduling.api.agenda import QuorumSerializer
 from scheduling.models import Board, Meeting
-
-
-@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$", "example": "07:00:00"})
-class LocalTimeField(serializers.TimeField):
-    """A wall-clock time in the board's own timezone: no UTC offset, so not an RFC 3339 ``time``."""
+from scheduling.quorum import meeting_quorum
+from specialists.models import Specialty
 
 
 class BoardSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     institution = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    disease_sites = serializers.ListField(child=serializers.CharField(), read_only=True)
-    required_specialties = serializers.ListField(child=serializers.CharField(), read_only=True)
-    start_time = LocalTimeField(help_text="Local time in the board's timezone.")
+    disease_sites = serializers.ListField(
+        child=serializers.ChoiceField(choices=DiseaseSite.choices), max_length=len(DiseaseSite), required=False
+    )
+    required_specialties = serializers.ListField(
+        child=serializers.ChoiceField(choices=Specialty.choices), max_length=len(Specialty), required=False
+    )
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
+    minutes_per_case = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
+    submission_cutoff_hours = serializers.IntegerField(min_value=0, max_value=24 * 60, required=False)
+    recurrence = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    timezone = serializers.CharField(max_length=64, required=False)
 
     class Meta:
         model = Board
@@ -22,17 +30,54 @@ class BoardSerializer(serializers.ModelSerializer):
             "id", "name", "institution", "disease_sites", "required_specialties", "recurrence", "timezone",
             "start_time", "duration_minutes", "minutes_per_case", "submission_cutoff_hours", "video_url",
         ]  # fmt: skip
+        # uniqueness per institution is checked by the service, with the institution it knows
+        validators: list = []
+
+    def validate_disease_sites(self, value):
+        return sorted(set(value), key=DiseaseSite.values.index)
+
+    def validate_required_specialties(self, value):
+        return sorted(set(value), key=Specialty.values.index)
 
 
 class MeetingSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     board = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     board_name = serializers.CharField(source="board.name", read_only=True)
-    video_url = serializers.URLField(source="effective_video_url", read_only=True, allow_blank=True)
+    video_url = serializers.URLField(source="effective_video_url", read_only=True)
+    quorum = serializers.SerializerMethodField()
 
     class Meta:
         model = Meeting
         fields = [
             "id", "board", "board_name", "starts_at", "ends_at", "status", "video_url", "capacity_minutes",
-            "allocated_minutes",
+            "allocated_minutes", "one_off", "quorum",
         ]  # fmt: skip
+
+    @extend_schema_field(QuorumSerializer)
+    def get_quorum(self, meeting: Meeting) -> dict:
+        return meeting_quorum(meeting, meeting.attendances.all()).as_dict()
+
+
+class MeetingCreateSerializer(serializers.Serializer):
+    board = serializers.UUIDField()
+    starts_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(required=False, min_value=1, max_value=24 * 60)
+
+    def validate_starts_at(self, value):
+        if value <= timezone.now():
+            raise serializers.ValidationError("A meeting is scheduled in the future.")
+        return value
+
+
+class GenerateMeetingsSerializer(serializers.Serializer):
+    until = serializers.DateField(help_text="Generate meetings up to this date (inclusive), at most two years ahead.")
+
+
+class GenerateMeetingsResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    meetings = serializers.IntegerField(help_text="Scheduled meetings of the board from now up to `until`.")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")

@@ -1,0 +1,255 @@
+"""Agenda and attendance endpoints under /meetings/{meeting_id}/: thin views over scheduling services."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiTypes,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cases.selectors import cases_visible_to
+from scheduling import attendance as attendance_services
+from scheduling import services
+from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, Rsvp
+from scheduling.quorum import case_quorum
+from scheduling.selectors import meetings_visible_to
+from specialists.models import User
+from tumorboard.api.views import UUID_PATTERN
+from tumorboard.audit import audit_read
+from tumorboard.models import AuditAction
+
+MEETING_ID = OpenApiParameter("meeting_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The meeting's id")
+
+
+class QuorumSerializer(serializers.Serializer):
+    met = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    urgency = serializers.CharField(source="case.urgency", read_only=True)
+    primary_site = serializers.CharField(source="case.primary_site", read_only=True)
+    case_status = serializers.CharField(source="case.status", read_only=True)
+    present = serializers.SlugRelatedField(slug_field="public_id", many=True, read_only=True)
+    quorum = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id", "case", "position", "minutes", "status", "note", "urgency", "primary_site", "case_status",
+            "present", "quorum",
+        ]  # fmt: skip
+
+    @extend_schema_field(QuorumSerializer)
+    def get_quorum(self, item: AgendaItem) -> dict:
+        meeting = self.context["meeting"]
+        return case_quorum(item.case, meeting, self.context["attendances"], list(item.present.all())).as_dict()
+
+
+class AgendaAddSerializer(serializers.Serializer):
+    case = serializers.UUIDField()
+    minutes = serializers.IntegerField(required=False, min_value=1, max_value=600)
+
+
+class AgendaChangeSerializer(serializers.Serializer):
+    minutes = serializers.IntegerField(required=False, min_value=1, max_value=600)
+    meeting = serializers.UUIDField(required=False, help_text="Move the item to this meeting of the same board.")
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give minutes or meeting.")
+        return attrs
+
+
+class AgendaReorderSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.UUIDField(), max_length=500)
+
+
+class PresenceSerializer(serializers.Serializer):
+    users = serializers.ListField(child=serializers.UUIDField(), max_length=100)
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    specialist = serializers.UUIDField(source="user.public_id", read_only=True)
+    name = serializers.CharField(source="user.name", read_only=True)
+    specialty = serializers.CharField(source="user.specialty", read_only=True)
+    guest = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attendance
+        fields = ["specialist", "name", "specialty", "rsvp", "present", "remote", "checked_in_at", "guest"]
+
+    def get_guest(self, attendance: Attendance) -> bool:
+        return attendance.guest_case_id is not None
+
+
+class RsvpSerializer(serializers.Serializer):
+    rsvp = serializers.ChoiceField(choices=[Rsvp.ACCEPTED, Rsvp.DECLINED, Rsvp.TENTATIVE])
+
+
+class CheckInSerializer(serializers.Serializer):
+    user = serializers.UUIDField(required=False, help_text="Coordinators check others in; default yourself.")
+    remote = serializers.BooleanField(default=False)
+
+
+def _attendances(meeting: Meeting):
+    return list(meeting.attendances.select_related("user"))
+
+
+class MeetingChildViewSet(viewsets.GenericViewSet):
+    """Resources of one meeting: the meeting is resolved through the selector first (404 if unseen)."""
+
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = UUID_PATTERN
+    pagination_class = None
+    filterset_class = None
+
+    @property
+    def meeting(self) -> Meeting:
+        if not hasattr(self, "_meeting"):
+            meetings = meetings_visible_to(self.request.user).select_related("board")
+            self._meeting = get_object_or_404(meetings, public_id=self.kwargs["meeting_id"])
+        return self._meeting
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[MEETING_ID], summary="The meeting's agenda (cases you may see)"),
+    create=extend_schema(parameters=[MEETING_ID], request=AgendaAddSerializer, summary="Add a case"),
+    partial_update=extend_schema(parameters=[MEETING_ID], request=AgendaChangeSerializer, summary="Resize or move"),
+    destroy=extend_schema(parameters=[MEETING_ID], summary="Take the case off the agenda"),
+)
+class AgendaViewSet(MeetingChildViewSet, mixins.ListModelMixin):
+    serializer_class = AgendaItemSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AgendaItem.objects.none()
+        visible = cases_visible_to(self.request.user)
+        return (
+            AgendaItem.objects.filter(meeting=self.meeting, case__in=visible)
+            .exclude(status=AgendaItemStatus.REMOVED)
+            .select_related("case__board")
+            .prefetch_related(
+                "case__biomarkers", Prefetch("present", queryset=User.objects.only("public_id", "specialty"))
+            )
+            .order_by("status", "position")
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False) and "meeting_id" in self.kwargs:
+            context["meeting"] = self.meeting
+            context["attendances"] = _attendances(self.meeting)
+        return context
+
+    def _item(self, id) -> AgendaItem:
+        return get_object_or_404(self.get_queryset(), public_id=id)
+
+    def list(self, request, *args, **kwargs):
+        items = list(self.get_queryset())
+        audit_read(user=request.user, objects=items, action=AuditAction.LIST)
+        return Response(self.get_serializer(items, many=True).data)
+
+    def create(self, request, *args, **kwargs):
+        params = AgendaAddSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        case = cases_visible_to(request.user).filter(public_id=params.validated_data["case"]).first()
+        if case is None:
+            raise serializers.ValidationError({"case": ["No such case."]}, code="does_not_exist")
+        item = services.agenda_add(
+            user=request.user, meeting=self.meeting, case=case, minutes=params.validated_data.get("minutes")
+        )
+        return Response(self.get_serializer(self._item(item.public_id)).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, id=None, **kwargs):
+        item = self._item(id)
+        params = AgendaChangeSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        if "minutes" in params.validated_data:
+            item = services.agenda_item_resize(user=request.user, item=item, minutes=params.validated_data["minutes"])
+        if "meeting" in params.validated_data:
+            target = meetings_visible_to(request.user).filter(public_id=params.validated_data["meeting"]).first()
+            if target is None:
+                raise serializers.ValidationError({"meeting": ["No such meeting."]}, code="does_not_exist")
+            item = services.agenda_move(user=request.user, item=item, meeting=target)
+            self._meeting = target
+        return Response(self.get_serializer(self._item(item.public_id)).data)
+
+    def destroy(self, request, id=None, **kwargs):
+        services.agenda_remove(user=request.user, item=self._item(id), reason=request.data.get("reason", ""))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(parameters=[MEETING_ID], request=AgendaReorderSerializer, responses=AgendaItemSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def reorder(self, request, **kwargs):
+        params = AgendaReorderSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.agenda_reorder(user=request.user, meeting=self.meeting, item_ids=params.validated_data["items"])
+        return self.list(request)
+
+    @extend_schema(parameters=[MEETING_ID], request=None, responses=AgendaItemSerializer)
+    @action(detail=True, methods=["post"])
+    def presented(self, request, id=None, **kwargs):
+        item = services.agenda_item_presented(user=request.user, item=self._item(id))
+        return Response(self.get_serializer(self._item(item.public_id)).data)
+
+    @extend_schema(parameters=[MEETING_ID], request=PresenceSerializer, responses=AgendaItemSerializer)
+    @action(detail=True, methods=["put"])
+    def presence(self, request, id=None, **kwargs):
+        item = self._item(id)
+        params = PresenceSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        wanted = set(params.validated_data["users"])
+        users = list(User.objects.filter(public_id__in=wanted, attendances__meeting=self.meeting))
+        if len(users) != len(wanted):
+            raise serializers.ValidationError({"users": ["Only people invited to this meeting."]})
+        attendance_services.agenda_item_presence_set(user=request.user, item=item, users=users)
+        return Response(self.get_serializer(self._item(item.public_id)).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[MEETING_ID], summary="Who is invited, answered, present"))
+class AttendanceViewSet(MeetingChildViewSet, mixins.ListModelMixin):
+    serializer_class = AttendanceSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Attendance.objects.none()
+        return self.meeting.attendances.select_related("user").order_by("user__specialty", "user__last_name")
+
+    @extend_schema(parameters=[MEETING_ID], request=RsvpSerializer, responses=AttendanceSerializer)
+    @action(detail=False, methods=["post"])
+    def rsvp(self, request, **kwargs):
+        params = RsvpSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        attendance = attendance_services.attendance_rsvp(
+            user=request.user, meeting=self.meeting, answer=params.validated_data["rsvp"]
+        )
+        return Response(self.get_serializer(attendance).data)
+
+    @extend_schema(parameters=[MEETING_ID], request=CheckInSerializer, responses=AttendanceSerializer)
+    @action(detail=False, methods=["post"], url_path="check-in")
+    def check_in(self, request, **kwargs):
+        params = CheckInSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        target = None
+        if "user" in params.validated_data:
+            target = self.meeting.board.memberships.filter(user__public_id=params.validated_data["user"]).first()
+            if target is None:
+                raise serializers.ValidationError({"user": ["Not a member of this board."]}, code="does_not_exist")
+            target = target.user
+        attendance = attendance_services.attendance_check_in(
+            user=request.user, meeting=self.meeting, target=target, remote=params.validated_data["remote"]
+        )
+        return Response(self.get_serializer(attendance).data)
