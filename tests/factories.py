@@ -70,7 +70,10 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         model = Meeting
 
     board = factory.SubFactory(BoardFactory)
-    starts_at = factory.Sequence(lambda n: timezone.now().replace(microsecond=0) + datetime.timedelta(days=7 + n))
+    # a week ahead; the sequence keeps (board, starts_at) unique without drifting far over a long run
+    starts_at = factory.Sequence(
+        lambda n: timezone.now().replace(microsecond=0) + datetime.timedelta(days=7, minutes=n)
+    )
     ends_at = factory.LazyAttribute(lambda m: m.starts_at + datetime.timedelta(minutes=m.board.duration_minutes))
     capacity_minutes = factory.LazyAttribute(lambda m: m.board.duration_minutes)
 

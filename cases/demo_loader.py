@@ -1,0 +1,420 @@
+"""Loading the demo world (cases/demo.py, cases/demo_cases_*.py) into the database, idempotently.
+
+``demo_load()`` is a privileged seed, not a user action: it writes the models directly (no audit events)
+and is idempotent. Every row is found again by a natural key (username, institution name, board name,
+(board, starts_at), (institution, MRN), and for cases a UUID derived from a slug), so a rerun refreshes
+the data instead of duplicating it. Case history (transitions, agenda items) is written when a case is
+first created; a rerun that has to move a case back to its demo state records one ``demo_reload``
+transition instead of rewriting history.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zlib
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from cases.codes import CaseStatus, Urgency
+from cases.demo import (
+    BOARD_MEMBERS,
+    BOARDS,
+    COORDINATOR,
+    CORE_SPECIALTIES,
+    DEMO_PASSWORD,
+    INSTITUTIONS,
+    PAST_MEETINGS,
+    UPCOMING_MEETINGS,
+    USERS,
+    DemoCase,
+    DemoUser,
+    demo_cases,
+)
+from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
+from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
+from scheduling.recurrence import parse_rrule
+from specialists.models import BoardMembership, BoardRole, Institution, Specialty, User
+
+S = CaseStatus
+
+
+@dataclass
+class DemoSummary:
+    institutions: int = 0
+    users: int = 0
+    boards: int = 0
+    meetings: int = 0
+    cases_created: int = 0
+    cases_updated: int = 0
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, institution
+
+
+@transaction.atomic
+def demo_load(*, now: datetime.datetime | None = None) -> DemoSummary:
+    now = (now or timezone.now()).replace(microsecond=0)
+    summary = DemoSummary()
+    institutions = _institutions_load()
+    users = _users_load(institutions)
+    boards = _boards_load(institutions, users)
+    meetings = {key: _meetings_load(board, now) for key, board in boards.items()}
+    for demo in demo_cases():
+        created = _case_load(demo, institutions=institutions, users=users, boards=boards, meetings=meetings, now=now)
+        if created:
+            summary.cases_created += 1
+        else:
+            summary.cases_updated += 1
+    _allocated_minutes_refresh(boards.values())
+    summary.institutions = len(institutions)
+    summary.users = len(users)
+    summary.boards = len(boards)
+    summary.meetings = sum(len(by_index) for by_index in meetings.values())
+    summary.logins = [(u.username, _role_label(u), institutions[u.institution].name) for u in USERS]
+    return summary
+
+
+def _institutions_load() -> dict[str, Institution]:
+    return {
+        key: Institution.objects.update_or_create(name=name, defaults={"kind": kind})[0]
+        for key, (name, kind) in INSTITUTIONS.items()
+    }
+
+
+def _users_load(institutions: dict[str, Institution]) -> dict[str, User]:
+    """The demo people. A password hash that already verifies is kept: a new hash would log every demo user out
+    (the session is bound to it). The loader gives them all one hash, so this costs one PBKDF2 check, not 12."""
+    current = dict(User.objects.filter(username__in=[u.username for u in USERS]).values_list("username", "password"))
+    valid = {encoded for encoded in set(current.values()) if encoded and check_password(DEMO_PASSWORD, encoded)}
+    fresh = None
+    users = {}
+    for demo in USERS:
+        password = current.get(demo.username)
+        if password not in valid:
+            password = fresh = fresh or make_password(DEMO_PASSWORD)
+        user, _ = User.objects.update_or_create(
+            username=demo.username,
+            defaults={
+                "first_name": demo.first_name,
+                "last_name": demo.last_name,
+                "email": demo.email,
+                "institution": institutions[demo.institution],
+                "specialty": demo.specialty,
+                "is_active": True,
+                "is_staff": demo.superuser,
+                "is_superuser": demo.superuser,
+                "password": password,
+            },
+        )
+        users[demo.username] = user
+    return users
+
+
+def _boards_load(institutions: dict[str, Institution], users: dict[str, User]) -> dict[str, Board]:
+    boards = {}
+    for demo in BOARDS:
+        board, _ = Board.objects.update_or_create(
+            institution=institutions["academic"],
+            name=demo.name,
+            defaults={
+                "disease_sites": list(demo.disease_sites),
+                "required_specialties": list(CORE_SPECIALTIES),
+                "recurrence": demo.recurrence,
+                "timezone": demo.timezone,
+                "start_time": demo.start_time,
+                "duration_minutes": demo.duration_minutes,
+                "minutes_per_case": demo.minutes_per_case,
+                "submission_cutoff_hours": demo.submission_cutoff_hours,
+                "video_url": demo.video_url,
+            },
+        )
+        roles = {COORDINATOR: BoardRole.COORDINATOR, **dict.fromkeys(BOARD_MEMBERS, BoardRole.MEMBER)}
+        roles[demo.chair] = BoardRole.CHAIR
+        for username, role in roles.items():
+            BoardMembership.objects.update_or_create(user=users[username], board=board, defaults={"role": role})
+        boards[demo.key] = board
+    return boards
+
+
+def _meeting_starts(board: Board, now: datetime.datetime) -> tuple[list[datetime.datetime], list[datetime.datetime]]:
+    """(the next upcoming, the last past) start times from the board's RRULE, in its local time zone."""
+    tz = ZoneInfo(board.timezone)
+    local_today = now.astimezone(tz).date()
+    anchor = datetime.datetime.combine(local_today - datetime.timedelta(weeks=PAST_MEETINGS + 3), board.start_time)
+    rule = parse_rrule(board.recurrence, dtstart=anchor)
+    horizon = anchor + datetime.timedelta(weeks=UPCOMING_MEETINGS + PAST_MEETINGS + 6)
+    starts = [naive.replace(tzinfo=tz).astimezone(datetime.UTC) for naive in rule.between(anchor, horizon, inc=True)]
+    duration = datetime.timedelta(minutes=board.duration_minutes)
+    upcoming = [s for s in starts if s > now][:UPCOMING_MEETINGS]
+    past = [s for s in starts if s + duration <= now][-PAST_MEETINGS:]
+    return upcoming, past
+
+
+def _meetings_load(board: Board, now: datetime.datetime) -> dict[int, Meeting]:
+    """The board's next meetings (1, 2, ...) and its last completed ones (-1, -2), keyed by that index."""
+    upcoming, past = _meeting_starts(board, now)
+    duration = datetime.timedelta(minutes=board.duration_minutes)
+    meetings = {}
+    for index, starts_at in [*enumerate(upcoming, 1), *((-i, s) for i, s in enumerate(reversed(past), 1))]:
+        fields = {"ends_at": starts_at + duration, "capacity_minutes": board.duration_minutes}
+        if index < 0:
+            fields["status"] = MeetingStatus.COMPLETED
+        meeting, _ = Meeting.objects.update_or_create(
+            board=board,
+            starts_at=starts_at,
+            defaults=fields,
+            create_defaults={**fields, "status": fields.get("status", MeetingStatus.SCHEDULED)},
+        )
+        meetings[index] = meeting
+    return meetings
+
+
+def _birth_date(slug: str, age: int, today: datetime.date) -> datetime.date:
+    """A fixed birthday (from the slug) in the year that makes the patient ``age`` today."""
+    h = zlib.crc32(slug.encode())
+    month, day = 1 + h % 12, 1 + (h // 12) % 28
+    year = today.year - age - (1 if (month, day) > (today.month, today.day) else 0)
+    return datetime.date(year, month, day)
+
+
+_STAGE_FIELDS = {("c", "T"): "clinical_t", ("c", "N"): "clinical_n", ("c", "M"): "clinical_m"}
+_STAGE_FIELDS |= {("p", "T"): "pathological_t", ("p", "N"): "pathological_n", ("p", "M"): "pathological_m"}
+
+
+def parse_stage(text: str) -> dict[str, str]:
+    """``"cT2 cN1 cM0 ypT1c ypN1a / IIB"`` → the case's stage fields."""
+    tnm, _, group = text.partition("/")
+    fields = {"stage_system": "AJCC8", "stage_group": group.strip()}
+    for token in tnm.split():
+        prefix = token[: len(token) - len(token.lstrip("cpy"))]
+        category = token[len(prefix)]
+        key = ("c" if prefix in {"c", "yc"} else "p", category)
+        if key not in _STAGE_FIELDS or not prefix:
+            raise ValueError(f"Cannot read the stage token {token!r} in {text!r}")
+        fields[_STAGE_FIELDS[key]] = token if prefix.startswith("y") else token[len(prefix) :]
+    return fields
+
+
+def _profile(demo: DemoCase, today: datetime.date) -> dict:
+    return {
+        "primary_site": demo.site,
+        "histology": demo.histology,
+        "grade": demo.grade,
+        "clinical_t": "",
+        "clinical_n": "",
+        "clinical_m": "",
+        "pathological_t": "",
+        "pathological_n": "",
+        "pathological_m": "",
+        **parse_stage(demo.stage),
+        "metastatic": bool(demo.metastatic_sites),
+        "metastatic_sites": list(demo.metastatic_sites),
+        "metastasis_count": demo.metastasis_count,
+        "diagnosis_date": today - datetime.timedelta(days=demo.diagnosed_days_ago),
+        "ecog": demo.ecog,
+        "gfr_ml_min": demo.gfr,
+        "lvef_percent": demo.lvef,
+        "bilirubin_mg_dl": demo.bilirubin,
+        "comorbidities": list(demo.comorbidities),
+        "menopausal_status": demo.menopausal,
+        "fertility_goals": demo.fertility_goals,
+        "fertility_preservation_discussed": demo.fertility_discussed,
+        "goals_of_care_discussed": demo.goc_discussed,
+        "prior_anthracycline_mg_m2": demo.anthracycline,
+        "preferences": demo.preferences,
+        "psychosocial_notes": demo.psychosocial,
+        "treatment_intent": demo.intent,
+        "question": demo.question,
+        "urgency": demo.urgency,
+    }
+
+
+# The way each demo status was reached: (action, from, to, who acted).
+_PATH = [
+    ("submit", S.DRAFT, S.SUBMITTED, "created_by"),
+    ("schedule", S.SUBMITTED, S.SCHEDULED, "coordinator"),
+    ("discuss", S.SCHEDULED, S.DISCUSSED, "coordinator"),
+    ("recommend", S.DISCUSSED, S.RECOMMENDED, "chair"),
+    ("close", S.RECOMMENDED, S.CLOSED, "treating"),
+]
+_PATH_LENGTH = {S.DRAFT: 0, S.SUBMITTED: 1, S.INFO_REQUESTED: 1, S.SCHEDULED: 2, S.DISCUSSED: 3}
+_PATH_LENGTH |= {S.RECOMMENDED: 4, S.CLOSED: 5}
+
+
+def _timeline(demo: DemoCase, meeting: Meeting | None, now: datetime.datetime) -> dict[str, datetime.datetime]:
+    """Plausible times for each step of the case's history, never in the future."""
+    hour = datetime.timedelta(hours=1)
+    latest = now - datetime.timedelta(days=1 + zlib.crc32(demo.slug.encode()) % 4, hours=3)
+    submitted = min(meeting.starts_at - datetime.timedelta(days=5), latest) if meeting is not None else latest
+    times = {"create": submitted - datetime.timedelta(days=1), "submit": submitted, "schedule": submitted + 3 * hour}
+    times["request-info"] = submitted + 20 * hour
+    if meeting is not None:
+        times |= {"discuss": meeting.starts_at + datetime.timedelta(minutes=20), "recommend": meeting.ends_at + hour}
+        times["close"] = meeting.ends_at + datetime.timedelta(days=3)
+    return {action: min(when, now - datetime.timedelta(minutes=5)) for action, when in times.items()}
+
+
+def _case_load(demo: DemoCase, *, institutions, users, boards, meetings, now: datetime.datetime) -> bool:
+    """Create or refresh one demo case; returns True when it was new."""
+    today = timezone.localdate(now)
+    institution = institutions[demo.institution]
+    mrn, name, sex, age = demo.patient
+    patient, _ = Patient.objects.update_or_create(
+        institution=institution,
+        mrn=mrn,
+        defaults={"name": name, "birth_date": _birth_date(demo.slug, age, today), "sex": sex},
+    )
+    board = boards[demo.board] if demo.board else None
+    case = Case.objects.select_related("meeting").filter(public_id=demo.public_id).first()
+    meeting = _meeting_choose(demo, case, board, meetings, now)
+    times = _timeline(demo, meeting, now)
+    workflow = {
+        "status": demo.status,
+        "meeting": meeting,
+        "submitted_at": times["submit"] if demo.status != S.DRAFT else None,
+    }
+    fields = {
+        "patient": patient,
+        "institution": institution,
+        "board": board,
+        "created_by": users[demo.created_by],
+        "treating_physician": users[demo.treating],
+        **_profile(demo, today),
+    }
+    created = case is None
+    if created:
+        case = Case.objects.create(public_id=demo.public_id, **fields, **workflow)
+        Case.objects.filter(pk=case.pk).update(created_at=times["create"])
+        _history_write(demo, case, board, meeting, users, times)
+    else:
+        previous_status = case.status
+        for name_, value in {**fields, **workflow}.items():
+            setattr(case, name_, value)
+        case.save()
+        if previous_status != demo.status:
+            CaseTransition.objects.create(
+                case=case,
+                from_status=previous_status,
+                to_status=demo.status,
+                action="demo_reload",
+                reason="The demo data was reloaded.",
+            )
+        _agenda_item_ensure(demo, case, meeting)
+    _children_replace(case, demo, today)
+    return created
+
+
+def _meeting_choose(demo: DemoCase, case: Case | None, board: Board | None, meetings, now) -> Meeting | None:
+    """The demo meeting of the case, unless it already sits on one that still fits its status (a rerun on a
+    later day keeps a case on the meeting it was scheduled on or discussed at, as long as that still holds)."""
+    if not demo.meeting:
+        return None
+    current = case.meeting if case is not None and case.status == demo.status else None
+    if current is not None and current.board_id == board.pk:
+        if demo.status == S.SCHEDULED and current.status == MeetingStatus.SCHEDULED and current.starts_at > now:
+            return current
+        if demo.status != S.SCHEDULED and current.status == MeetingStatus.COMPLETED:
+            return current
+    return meetings[demo.board][demo.meeting]
+
+
+def _history_write(demo: DemoCase, case: Case, board: Board | None, meeting, users, times) -> None:
+    chair = None
+    if board is not None:
+        chair = board.memberships.filter(role=BoardRole.CHAIR).select_related("user").first()
+    actors = {
+        "created_by": users[demo.created_by],
+        "treating": users[demo.treating],
+        "coordinator": users[COORDINATOR],
+        "chair": chair.user if chair else users[COORDINATOR],
+    }
+    steps = [("create", S.DRAFT, S.DRAFT, users[demo.created_by], "")]
+    steps += [(a, f, t, actors[who], "") for a, f, t, who in _PATH[: _PATH_LENGTH[demo.status]]]
+    if demo.status == S.INFO_REQUESTED:
+        steps.append(("request-info", S.SUBMITTED, S.INFO_REQUESTED, users[COORDINATOR], demo.reason))
+    for action, from_status, to_status, by, reason in steps:
+        row = CaseTransition.objects.create(
+            case=case, from_status=from_status, to_status=to_status, action=action, by=by, reason=reason
+        )
+        CaseTransition.objects.filter(pk=row.pk).update(at=times[action])
+    _agenda_item_ensure(demo, case, meeting)
+
+
+def _agenda_item_ensure(demo: DemoCase, case: Case, meeting: Meeting | None) -> None:
+    """The case's slot on its meeting: scheduled on an upcoming meeting, presented on a past one. A slot
+    held on any other meeting (a rerun on a later day, or a demo user's own moves) is released."""
+    stale = AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED)
+    if meeting is not None:
+        stale = stale.exclude(meeting=meeting)
+    stale.update(status=AgendaItemStatus.REMOVED, updated_at=timezone.now())
+    if meeting is None:
+        return
+    status = AgendaItemStatus.SCHEDULED if demo.status == S.SCHEDULED else AgendaItemStatus.PRESENTED
+    item = AgendaItem.objects.filter(case=case, meeting=meeting).exclude(status=AgendaItemStatus.REMOVED).first()
+    if item is None:
+        on_agenda = AgendaItem.objects.filter(meeting=meeting, status=status)
+        position = on_agenda.count() + 1
+        if demo.urgency == Urgency.URGENT:  # urgent cases go before every routine one (as agenda allocation does)
+            position = on_agenda.filter(case__urgency=Urgency.URGENT).count() + 1
+            on_agenda.filter(position__gte=position).update(position=F("position") + 1)
+        AgendaItem.objects.create(
+            meeting=meeting,
+            case=case,
+            position=position,
+            minutes=meeting.board.minutes_per_case,
+            status=status,
+        )
+    elif item.status != status:
+        item.status = status
+        item.save(update_fields=["status", "updated_at"])
+
+
+def _allocated_minutes_refresh(boards) -> None:
+    """Each demo meeting's allocated minutes are the minutes of the slots it holds (scheduled or presented)."""
+    held = Q(agenda_items__status__in=[AgendaItemStatus.SCHEDULED, AgendaItemStatus.PRESENTED])
+    for meeting in Meeting.objects.filter(board__in=list(boards)).annotate(
+        held=Sum("agenda_items__minutes", filter=held)
+    ):
+        allocated = min(meeting.held or 0, meeting.capacity_minutes)
+        if meeting.allocated_minutes != allocated:
+            Meeting.objects.filter(pk=meeting.pk).update(allocated_minutes=allocated)
+
+
+def _children_replace(case: Case, demo: DemoCase, today: datetime.date) -> None:
+    diagnosed = today - datetime.timedelta(days=demo.diagnosed_days_ago)
+    case.biomarkers.all().delete()
+    case.pharmacogenomics.all().delete()
+    case.medications.all().delete()
+    biomarkers = []
+    for name, result, *rest in demo.biomarkers:
+        value = rest[0] if rest else None
+        detail = rest[1] if len(rest) > 1 else ""
+        days = 21 if name in {"ONCOTYPE_RS", "MAMMAPRINT"} else 7
+        when = min(diagnosed + datetime.timedelta(days=days), today - datetime.timedelta(days=1))
+        biomarkers.append(Biomarker(case=case, name=name, result=result, value=value, detail=detail, date=when))
+    Biomarker.objects.bulk_create(biomarkers)
+    Pharmacogenomic.objects.bulk_create(
+        Pharmacogenomic(case=case, gene=gene, phenotype=phenotype, diplotype=diplotype)
+        for gene, phenotype, diplotype in demo.pgx
+    )
+    Medication.objects.bulk_create(
+        Medication(case=case, name=item, status="active")
+        if isinstance(item, str)
+        else Medication(case=case, name=item[0], status=item[1])
+        for item in demo.medications
+    )
+
+
+def _role_label(demo: DemoUser) -> str:
+    if demo.superuser:
+        return "Administrator (superuser)"
+    if demo.username == COORDINATOR:
+        return f"Coordinator of {', '.join(b.name for b in BOARDS)} boards"
+    label = Specialty(demo.specialty).label
+    if demo.institution != "academic":
+        return f"{label}, referring physician"
+    chaired = [b.name for b in BOARDS if b.chair == demo.username]
+    return f"{label}, chair of {chaired[0]}" if chaired else f"{label}, board member"
