@@ -135,3 +135,28 @@ class CommentKind(models.TextChoices):
     QUESTION = "question", "Question"
     PRE_REVIEW = "pre_review", "Pre-meeting review"
     INFO_REQUEST = "info_request", "Information request"
+
+
+class PlanKind(models.TextChoices):
+    PROPOSED = "proposed", "Proposed (presenter's plan)"
+    BOARD = "board", "Board recommendation"
+
+
+class Consensus(models.TextChoices):
+    UNANIMOUS = "unanimous", "Unanimous"
+    MAJORITY = "majority", "Majority"
+    NO_CONSENSUS = "no_consensus", "No consensus"
+
+
+class Modality(models.TextChoices):
+    SURGERY = "surgery", "Surgery"
+    SYSTEMIC_THERAPY = "systemic_therapy", "Systemic therapy"
+    RADIATION_THERAPY = "radiation_therapy", "Radiation therapy"
+    CLINICAL_TRIAL = "clinical_trial", "Clinical trial"
+    ACTIVE_SURVEILLANCE = "active_surveillance", "Active surveillance"
+    SUPPORTIVE_CARE = "supportive_care", "Supportive care"
+    PALLIATIVE_CARE = "palliative_care", "Palliative care"
+    GENETIC_COUNSELING = "genetic_counseling", "Genetic counseling"
+    FURTHER_DIAGNOSTICS = "further_diagnostics", "Further diagnostics"
+    FERTILITY_PRESERVATION = "fertility_preservation", "Fertility preservation"
+    OTHER = "other", "Other"

@@ -12,13 +12,16 @@ from cases.codes import (
     BiomarkerResult,
     CaseStatus,
     CommentKind,
+    Consensus,
     DiseaseSite,
     DocumentKind,
     Grade,
     MedicationStatus,
     MenopausalStatus,
+    Modality,
     PgxGene,
     PgxPhenotype,
+    PlanKind,
     Sex,
     TreatmentIntent,
     Urgency,
@@ -225,3 +228,57 @@ class Comment(BaseModel):
     @property
     def audit_patient_id(self) -> int:
         return self.case.patient_id
+
+
+class Plan(BaseModel):
+    """An immutable version of a treatment plan: the presenter's (proposed) or the board's recommendation.
+
+    A new version supersedes the previous one of the same kind; nothing is edited or deleted.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(max_length=16, choices=PlanKind.choices)
+    version = models.PositiveIntegerField()
+    intent = models.CharField(max_length=16, choices=TreatmentIntent.choices)
+    rationale = models.TextField(blank=True)
+    consensus = models.CharField(max_length=16, choices=Consensus.choices, blank=True)
+    dissent = models.TextField(blank=True)
+    specialties_present = models.JSONField(default=list, blank=True)
+    meeting = models.ForeignKey(
+        "scheduling.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+    )
+    quorum_met = models.BooleanField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["case_id", "kind", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "version"], name="unique_plan_version"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="board") | ~models.Q(consensus=""), name="board_plan_has_consensus"
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "kind", "-version"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} plan v{self.version} of {self.case}"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id
+
+
+class PlanComponent(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="components")
+    position = models.PositiveSmallIntegerField()
+    modality = models.CharField(max_length=32, choices=Modality.choices)
+    detail = models.CharField(max_length=500, blank=True)
+    drugs = models.JSONField(default=list, blank=True, help_text="Drug or regimen names, for systemic therapy.")
+    target_auc = models.FloatField(null=True, blank=True, help_text="Carboplatin target AUC (mg/mL·min).")
+
+    class Meta:
+        ordering = ["plan_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "position"], name="unique_component_position")]
+
+    def __str__(self) -> str:
+        return f"{self.modality}: {self.detail}"
