@@ -27,6 +27,16 @@ def case_list(user) -> QuerySet[Case]:
     )
 
 
+def case_after_write(case: Case) -> Case:
+    """The case as its representation needs it, right after a write the services allowed: a writer who
+    moved a draft to another board no longer sees it, and still gets the result of their change."""
+    return (
+        Case.objects.select_related("patient", "institution", "board", "meeting", "treating_physician", "created_by")
+        .prefetch_related("biomarkers", "pharmacogenomics", "medications")
+        .get(pk=case.pk)
+    )
+
+
 def case_get(user, public_id) -> Case:
     """The case if the user may see it; 404 otherwise (existence is never leaked)."""
     return get_object_or_404(case_list(user), public_id=public_id)

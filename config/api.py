@@ -3,6 +3,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from cases.api.checklist import CaseChecklistView
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
 from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
 from scheduling.api.views import BoardViewSet, CalendarFeedView, ICalendarRenderer, MeetingViewSet
@@ -37,6 +38,7 @@ urlpatterns = [
         name="meeting-invite-ics",
     ),
     path("", include(router.urls)),
+    re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/checklist/$", CaseChecklistView.as_view(), name="case-checklist"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/", include(case_router.urls)),
     re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/", include(meeting_router.urls)),
 ]

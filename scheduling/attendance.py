@@ -41,7 +41,11 @@ def attendance_from_token(token: str) -> Attendance:
         data = signing.loads(token, salt=RSVP_SALT, max_age=RSVP_MAX_AGE)
     except signing.BadSignature as exc:
         raise Http404("This link is not valid or has expired.") from exc
-    attendance = Attendance.objects.select_related("meeting__board", "user").filter(pk=data.get("a")).first()
+    attendance = (
+        Attendance.objects.select_related("meeting__board", "user")
+        .filter(pk=data.get("a"), user__is_active=True)
+        .first()
+    )
     if attendance is None or attendance.meeting_id != data.get("m"):
         raise Http404("This link is not valid or has expired.")
     return attendance
@@ -139,14 +143,16 @@ def attendance_check_in(*, user, meeting: Meeting, target=None, remote: bool = F
     target = target or user
     if target != user and not is_board_coordinator(user, meeting.board_id):
         raise PermissionDenied("Only the board's coordinators check others in.")
+    attendance = Attendance.objects.select_for_update().filter(meeting=meeting, user=target).first()
+    if attendance is None and not meeting.board.memberships.filter(user=target).exists():
+        if target == user:
+            raise PermissionDenied("You are not a member of this board, nor invited to this meeting.")
+        raise ValidationError({"user": ["Not a member of this board, and not invited."]})
     if meeting.status in {MeetingStatus.CANCELLED, MeetingStatus.COMPLETED}:
         raise Conflict(f"The meeting is {meeting.get_status_display().lower()}.")
     if timezone.now() < meeting.starts_at - datetime.timedelta(hours=12):
         raise Conflict("Check-in opens on the day of the meeting.")
-    attendance = Attendance.objects.select_for_update().filter(meeting=meeting, user=target).first()
     if attendance is None:
-        if not meeting.board.memberships.filter(user=target).exists():
-            raise ValidationError({"user": ["Not a member of this board, and not invited."]})
         attendance = Attendance.objects.create(meeting=meeting, user=target)
     attendance.present = True
     attendance.remote = remote

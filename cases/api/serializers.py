@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
 from cases.codes import CommentKind, DocumentKind
 from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
 from scheduling.selectors import boards_targetable_by
-from specialists.models import User
+from specialists.models import Specialty, User
 
 # Workflow fields that only actions and services change.
 READ_ONLY_WORKFLOW = {
@@ -88,17 +91,29 @@ class UserRefSerializer(serializers.ModelSerializer):
 
 
 class TreatingPhysicianField(serializers.SlugRelatedField):
-    """A colleague of the writer's own institution; any other id reads as nonexistent."""
+    """A physician of the case's institution (the writer's, for a new case); any other id reads as nonexistent."""
 
     def __init__(self, **kwargs):
         super().__init__(slug_field="public_id", **kwargs)
 
     def get_queryset(self):
-        user = self.context["request"].user
-        return User.objects.filter(institution_id=user.institution_id, is_active=True)
+        case = self.parent.instance if self.parent is not None else None
+        institution_id = case.institution_id if case is not None else self.context["request"].user.institution_id
+        return User.objects.filter(institution_id=institution_id, is_active=True)
 
     def to_representation(self, value):
         return UserRefSerializer(value).data
+
+
+class TreatingPhysicianFieldExtension(OpenApiSerializerFieldExtension):
+    """Documents what the field does: written as the colleague's id, read back as a UserRef object."""
+
+    target_class = TreatingPhysicianField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return build_basic_type(OpenApiTypes.UUID)
+        return auto_schema.resolve_serializer(UserRefSerializer, direction).ref
 
 
 class BoardField(serializers.SlugRelatedField):
@@ -116,8 +131,8 @@ class CaseSerializer(serializers.ModelSerializer):
     patient = PatientSerializer()
     institution = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     board = BoardField(required=False, allow_null=True)
-    board_name = serializers.CharField(source="board.name", read_only=True, default=None)
-    meeting = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    board_name = serializers.CharField(source="board.name", read_only=True, default=None, allow_null=True)
+    meeting = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
     stage = StageSerializer(source="*", required=False)
     organ_function = OrganFunctionSerializer(source="*", required=False)
     ecog = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=4)
@@ -171,7 +186,7 @@ class CaseActionSerializer(serializers.Serializer):
 
 
 class CaseTransitionSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.username", default=None, read_only=True)
+    by = serializers.CharField(source="by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = CaseTransition
@@ -214,10 +229,11 @@ class DocumentSerializer(serializers.ModelSerializer):
 class CommentSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     author = UserRefSerializer(read_only=True)
+    specialty = serializers.ChoiceField(choices=Specialty.choices, allow_blank=True, read_only=True)
     kind = serializers.ChoiceField(choices=CommentKind.choices, default=CommentKind.GENERAL)
     body = serializers.CharField(max_length=20000)
 
     class Meta:
         model = Comment
         fields = ["id", "author", "specialty", "kind", "body", "created_at"]
-        read_only_fields = ["specialty", "created_at"]
+        read_only_fields = ["created_at"]

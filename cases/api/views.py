@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cases import selectors, services
@@ -50,7 +51,7 @@ def _case_action(name: str):
         params = CaseActionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         services.case_transition(user=request.user, case=case, action_name=name, reason=params.validated_data["reason"])
-        return Response(self.get_serializer(selectors.case_get(request.user, case.public_id)).data)
+        return Response(self.get_serializer(selectors.case_after_write(case)).data)
 
     view.__name__ = name.replace("-", "_")  # before @action: the router maps the method to this name
     view = action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
@@ -70,7 +71,7 @@ class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = services.case_create(user=request.user, data=serializer.validated_data)
-        data = self.get_serializer(selectors.case_get(request.user, case.public_id)).data
+        data = self.get_serializer(selectors.case_after_write(case)).data
         return Response(data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -78,7 +79,7 @@ class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(case, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.case_update(user=request.user, case=case, data=serializer.validated_data)
-        return Response(self.get_serializer(selectors.case_get(request.user, case.public_id)).data)
+        return Response(self.get_serializer(selectors.case_after_write(case)).data)
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
@@ -116,11 +117,11 @@ class CaseChildViewSet(AuditedReadMixin, viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(parameters=[CASE_ID]),
     retrieve=extend_schema(parameters=[CASE_ID]),
-    create=extend_schema(parameters=[CASE_ID]),
+    create=extend_schema(parameters=[CASE_ID], request={"multipart/form-data": DocumentSerializer}),
 )
 class DocumentViewSet(CaseChildViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
     serializer_class = DocumentSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a file travels only in multipart/form-data
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -141,7 +142,11 @@ class DocumentViewSet(CaseChildViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         )
         return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[CASE_ID], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[CASE_ID],
+        # The file is served with the content type it was accepted with (DOCUMENT_CONTENT_TYPES).
+        responses={(200, content_type): OpenApiTypes.BINARY for content_type in settings.DOCUMENT_CONTENT_TYPES},
+    )
     @action(detail=True, methods=["get"])
     def file(self, request, case_id=None, id=None):
         document = get_object_or_404(self.get_queryset(), public_id=id)

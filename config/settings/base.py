@@ -159,6 +159,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "tumorboard.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tumorboard.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only (document upload declares multipart itself): a form body would read an empty
+    # field as "not given" and slip past validation.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -172,6 +175,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The API speaks JSON; DRF's default form parsers would document (and accept) form encodings, in which an
+    # empty field reads as omitted. Uploads declare their multipart body explicitly (cases.api.views).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.codes.CaseStatus",
         "MeetingStatusEnum": "scheduling.models.MeetingStatus",

@@ -71,6 +71,10 @@ class AgendaChangeSerializer(serializers.Serializer):
         return attrs
 
 
+class AgendaRemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
 class AgendaReorderSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.UUIDField(), max_length=500)
 
@@ -131,7 +135,7 @@ class MeetingChildViewSet(viewsets.GenericViewSet):
 )
 class AgendaViewSet(MeetingChildViewSet, mixins.ListModelMixin):
     serializer_class = AgendaItemSerializer
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -163,13 +167,14 @@ class AgendaViewSet(MeetingChildViewSet, mixins.ListModelMixin):
         return Response(self.get_serializer(items, many=True).data)
 
     def create(self, request, *args, **kwargs):
+        meeting = self.meeting  # 404 for a meeting you cannot see, before anything about the payload
         params = AgendaAddSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         case = cases_visible_to(request.user).filter(public_id=params.validated_data["case"]).first()
         if case is None:
             raise serializers.ValidationError({"case": ["No such case."]}, code="does_not_exist")
         item = services.agenda_add(
-            user=request.user, meeting=self.meeting, case=case, minutes=params.validated_data.get("minutes")
+            user=request.user, meeting=meeting, case=case, minutes=params.validated_data.get("minutes")
         )
         return Response(self.get_serializer(self._item(item.public_id)).data, status=status.HTTP_201_CREATED)
 
@@ -188,7 +193,10 @@ class AgendaViewSet(MeetingChildViewSet, mixins.ListModelMixin):
         return Response(self.get_serializer(self._item(item.public_id)).data)
 
     def destroy(self, request, id=None, **kwargs):
-        services.agenda_remove(user=request.user, item=self._item(id), reason=request.data.get("reason", ""))
+        item = self._item(id)
+        params = AgendaRemoveSerializer(data=request.data)  # a body that is not an object is a 400
+        params.is_valid(raise_exception=True)
+        services.agenda_remove(user=request.user, item=item, reason=params.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[MEETING_ID], request=AgendaReorderSerializer, responses=AgendaItemSerializer(many=True))

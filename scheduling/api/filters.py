@@ -21,6 +21,6 @@ class MeetingFilter(django_filters.FilterSet):
         model = Meeting
         fields = ["board", "status", "to"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["from"] = self.filters.pop("from_")
+
+# ``from`` is a Python keyword: declared as ``from_``, read and documented as ``from``.
+MeetingFilter.base_filters["from"] = MeetingFilter.base_filters.pop("from_")

@@ -9,6 +9,11 @@ from scheduling.quorum import meeting_quorum
 from specialists.models import Specialty
 
 
+@extend_schema_field({"type": "string", "example": "07:00:00"})
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in the board's timezone, without a UTC offset: not an RFC 3339 ``time``."""
+
+
 class BoardSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     institution = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
@@ -23,6 +28,7 @@ class BoardSerializer(serializers.ModelSerializer):
     submission_cutoff_hours = serializers.IntegerField(min_value=0, max_value=24 * 60, required=False)
     recurrence = serializers.CharField(max_length=500, required=False, allow_blank=True)
     timezone = serializers.CharField(max_length=64, required=False)
+    start_time = LocalTimeField(required=False, help_text="Local time in the board's timezone, HH:MM[:SS].")
 
     class Meta:
         model = Board
@@ -44,7 +50,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     board = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     board_name = serializers.CharField(source="board.name", read_only=True)
-    video_url = serializers.URLField(source="effective_video_url", read_only=True)
+    video_url = serializers.URLField(source="effective_video_url", read_only=True, allow_blank=True)
     quorum = serializers.SerializerMethodField()
 
     class Meta:

@@ -23,7 +23,7 @@ from scheduling.api.serializers import (
 from scheduling.attendance import calendar_feed_for, calendar_feed_url, meeting_invite
 from scheduling.models import Attendance, Meeting, MeetingStatus
 from scheduling.selectors import boards_targetable_by, boards_visible_to, meetings_visible_to
-from tumorboard.api.views import PublicIdMixin
+from tumorboard.api.views import JSONErrorsMixin, PublicIdMixin
 
 
 class ICalendarRenderer(BaseRenderer):
@@ -89,7 +89,7 @@ def _meeting_action(name: str):
     return extend_schema(request=ReasonSerializer, responses=MeetingSerializer, summary=f"{name} the meeting")(view)
 
 
-class MeetingViewSet(PublicIdMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(JSONErrorsMixin, PublicIdMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Meetings of the boards you can see, with quorum. Coordinators add one-off meetings and run them."""
 
     serializer_class = MeetingSerializer

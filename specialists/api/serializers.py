@@ -15,7 +15,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
 class SpecialistSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     name = serializers.CharField(read_only=True)
-    institution = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    institution = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -34,7 +34,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     name = serializers.CharField(read_only=True)
-    institution = InstitutionSerializer(read_only=True)
+    institution = InstitutionSerializer(read_only=True, allow_null=True)
     boards = MembershipSerializer(source="memberships", many=True, read_only=True)
     is_admin = serializers.BooleanField(source="is_superuser", read_only=True)
 

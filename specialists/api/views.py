@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -15,6 +15,7 @@ from specialists.api.serializers import (
     TokenSerializer,
 )
 from specialists.selectors import institutions_visible_to, specialists_visible_to
+from tumorboard.api.errors import ErrorSerializer
 from tumorboard.api.views import PublicIdMixin
 
 
@@ -29,7 +30,14 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [TokenThrottle]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            429: OpenApiResponse(ErrorSerializer, description="Too many attempts; retry after Retry-After seconds."),
+        },
+        auth=[],
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)

@@ -16,6 +16,6 @@ class AuditEventFilter(django_filters.FilterSet):
         model = AuditEvent
         fields = ["action", "user", "patient", "object_type", "object_id", "to"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["from"] = self.filters.pop("from_")
+
+# ``from`` is a Python keyword: declared as ``from_``, read and documented as ``from``.
+AuditEventFilter.base_filters["from"] = AuditEventFilter.base_filters.pop("from_")

@@ -14,6 +14,15 @@ _ERRORS = {
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            # django-filter skips a single-value filter given an empty value (``?board=``) instead of rejecting
+            # it; a multiple-choice filter (an array) rejects the empty choice.
+            if parameter.get("in") == "query" and parameter.get("schema", {}).get("type") != "array":
+                parameter["allowEmptyValue"] = True
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = set(_ERRORS)
@@ -21,7 +30,10 @@ class AutoSchema(SpectacularAutoSchema):
             codes -= {"409"}
         for code in sorted(codes):
             if code not in responses:
-                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                # JSON, whatever the operation's success renders (an iCalendar file, a download)
+                response = self._get_response_for_code(
+                    ErrorSerializer, code, media_types=["application/json"], direction=direction
+                )
                 response["description"] = _ERRORS[code]
                 responses[code] = response
         return responses

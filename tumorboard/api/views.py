@@ -7,8 +7,10 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
 
+from tumorboard.access import is_admin
 from tumorboard.api.filters import AuditEventFilter
 from tumorboard.models import AuditEvent
 
@@ -23,9 +25,31 @@ class PublicIdMixin:
     lookup_value_regex = UUID_PATTERN
 
 
+class JSONErrorsMixin:
+    """Errors in the one JSON error shape, also from a view that otherwise renders another format (iCalendar).
+
+    DRF renders an error with the renderer negotiated for the view, which for a non-JSON renderer gives an empty
+    body labelled with that format.
+    """
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(response, "exception", False):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class IsSuperuser(BasePermission):
+    """Admins in the sense of SPEC §3: superusers. Staff status alone opens nothing."""
+
+    def has_permission(self, request, view):
+        return is_admin(request.user)
+
+
 class AuditEventSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.username", default=None, read_only=True)
-    patient = serializers.UUIDField(source="patient.public_id", default=None, read_only=True)
+    user = serializers.CharField(source="user.username", default=None, read_only=True, allow_null=True)
+    patient = serializers.UUIDField(source="patient.public_id", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEvent
@@ -37,7 +61,7 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The append-only access log, for admins and compliance only."""
 
     serializer_class = AuditEventSerializer
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsSuperuser]
     filterset_class = AuditEventFilter
     queryset = AuditEvent.objects.select_related("user", "patient")
 

@@ -1,0 +1,182 @@
+"""What every rule reads: a ``Finding`` it may return, and the ``Facts`` built once per case.
+
+The facts come from the case and its prefetched rows only, so evaluating every rule costs the queries of
+``checklist_prefetch`` and nothing more. Rules never touch the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from cases.checklist import drugs
+from cases.codes import BiomarkerResult, CommentKind, MedicationStatus, Modality, PlanKind
+from cases.models import Biomarker, Case, Comment, Document, Pharmacogenomic, Plan, PlanComponent
+
+
+class Severity:
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+
+    CHOICES = (CRITICAL, WARNING, INFO)
+    ORDER = {CRITICAL: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One prompt for the board: a rule id, its severity, a message without patient identifiers, a source."""
+
+    rule: str
+    severity: str
+    message: str
+    source: str
+
+    def __post_init__(self):
+        if self.severity not in Severity.CHOICES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message, "source": self.source}
+
+    @property
+    def sort_key(self) -> tuple:
+        return (Severity.ORDER[self.severity], self.rule, self.message)
+
+
+PRE_REVIEWS_ATTR = "checklist_pre_reviews"
+
+
+def checklist_lookups() -> list:
+    """The prefetches the rules need (on top of the case's patient and board)."""
+    return [
+        "biomarkers",
+        "pharmacogenomics",
+        "medications",
+        "documents",  # whole rows: the cache may serve other readers of the same case (packets)
+        Prefetch(
+            "comments",
+            queryset=Comment.objects.filter(kind=CommentKind.PRE_REVIEW).select_related("author"),
+            to_attr=PRE_REVIEWS_ATTR,
+        ),
+        Prefetch("plans", queryset=Plan.objects.prefetch_related("components")),
+    ]
+
+
+def checklist_prefetch(queryset):
+    """``queryset`` of cases with everything ``evaluate`` reads: a fixed number of queries for any case."""
+    return queryset.select_related("patient", "board").prefetch_related(*checklist_lookups())
+
+
+def prefetch_case(case: Case) -> None:
+    """Load what is not loaded yet on one case (a no-op for lookups already prefetched)."""
+    prefetch_related_objects([case], *checklist_lookups())
+
+
+POSITIVE = frozenset({BiomarkerResult.POSITIVE, BiomarkerResult.DETECTED})
+TREATMENT_MODALITIES = frozenset({Modality.SURGERY, Modality.SYSTEMIC_THERAPY, Modality.RADIATION_THERAPY})
+
+
+@dataclass(frozen=True)
+class Facts:
+    case: Case
+    today: datetime.date
+    age: int | None
+    biomarkers: tuple[Biomarker, ...]
+    pharmacogenomics: dict[str, Pharmacogenomic]
+    active_medication_drugs: frozenset[str]
+    documents: tuple[Document, ...]
+    pre_review_specialties: frozenset[str]
+    proposed_plan: Plan | None
+    board_plan: Plan | None
+    components: tuple[PlanComponent, ...] = field(default=())
+    planned_drugs: frozenset[str] = field(default=frozenset())
+
+    @property
+    def plan(self) -> Plan | None:
+        """The plan the checklist reads: the latest board plan, else the latest proposed plan."""
+        return self.board_plan or self.proposed_plan
+
+    @property
+    def intent(self) -> str:
+        return self.plan.intent if self.plan else self.case.treatment_intent
+
+    @property
+    def modalities(self) -> frozenset[str]:
+        return frozenset(c.modality for c in self.components)
+
+    def planned(self, drug_class) -> frozenset[str]:
+        return self.planned_drugs & drug_class
+
+    def components_with(self, drug_class) -> list[PlanComponent]:
+        return [c for c in self.components if drugs.expand_all(c.drugs) & drug_class]
+
+    def latest_biomarker(self, name: str) -> Biomarker | None:
+        """The most recent result of a biomarker (by date, then entry order); None if never tested."""
+        rows = [b for b in self.biomarkers if b.name == name]
+        if not rows:
+            return None
+        return max(rows, key=lambda b: (b.date or datetime.date.min, b.id))
+
+    def tested(self, name: str) -> bool:
+        return any(b.name == name for b in self.biomarkers)
+
+    def biomarker_result(self, name: str) -> str | None:
+        row = self.latest_biomarker(name)
+        return row.result if row else None
+
+    def biomarker_value(self, name: str) -> float | None:
+        row = self.latest_biomarker(name)
+        return row.value if row else None
+
+    @property
+    def metastatic(self) -> bool:
+        case = self.case
+        m_stages = (case.clinical_m, case.pathological_m)
+        return case.metastatic or any(m.strip().upper().lstrip("CPY").startswith("M1") for m in m_stages)
+
+    @property
+    def advanced(self) -> bool:
+        """Advanced disease: metastatic, or stage group IV."""
+        return self.metastatic or self.case.stage_group.strip().upper().startswith("IV")
+
+
+def _latest(plans: list[Plan], kind: str) -> Plan | None:
+    of_kind = [p for p in plans if p.kind == kind]
+    return max(of_kind, key=lambda p: p.version) if of_kind else None
+
+
+def build_facts(case: Case, today: datetime.date | None = None) -> Facts:
+    """The facts of one case, from its prefetched rows (see ``checklist_prefetch``)."""
+    today = today or timezone.localdate()
+    plans = list(case.plans.all())
+    proposed = _latest(plans, PlanKind.PROPOSED)
+    board = _latest(plans, PlanKind.BOARD)
+    plan = board or proposed
+    components = tuple(plan.components.all()) if plan else ()
+    # Drugs are listed for systemic therapy; a drug named under any component counts, so a safety check is
+    # never skipped because a regimen was filed under "clinical_trial" or "other".
+    planned = drugs.expand_all(name for c in components for name in (c.drugs or []))
+    medications = drugs.expand_all(m.name for m in case.medications.all() if m.status == MedicationStatus.ACTIVE)
+    pre_reviews = getattr(case, PRE_REVIEWS_ATTR, None)
+    if pre_reviews is None:  # not prefetched: one query
+        pre_reviews = list(case.comments.filter(kind=CommentKind.PRE_REVIEW).select_related("author"))
+    specialties = frozenset((c.specialty or c.author.specialty) for c in pre_reviews) - {""}
+    patient = case.patient
+    return Facts(
+        case=case,
+        today=today,
+        age=patient.age_on(today) if patient.birth_date else None,
+        biomarkers=tuple(case.biomarkers.all()),
+        pharmacogenomics={p.gene: p for p in case.pharmacogenomics.all()},
+        active_medication_drugs=medications,
+        documents=tuple(case.documents.all()),
+        pre_review_specialties=specialties,
+        proposed_plan=proposed,
+        board_plan=board,
+        components=components,
+        planned_drugs=planned,
+    )

@@ -1,0 +1,346 @@
+"""Tumor-biology rules: genomic assays in early breast cancer (TAILORx), biomarker-matched options, missing
+biomarker work-up, oligometastatic disease (SPEC §5.3)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cases.checklist.drugs import (
+    ALK_INHIBITORS,
+    BRAF_MEK_INHIBITORS,
+    CHECKPOINT_INHIBITORS,
+    CYTOTOXIC,
+    EGFR_TKIS,
+    HER2_DIRECTED,
+    PARP_INHIBITORS,
+    ROS1_INHIBITORS,
+    named,
+)
+from cases.checklist.facts import POSITIVE, Facts, Finding, Severity
+from cases.codes import BiomarkerName, BiomarkerResult, DiseaseSite, Modality
+
+# ---------------------------------------------------------------------------------------------------------
+# Early breast cancer, ER+/HER2-/node-negative: Oncotype DX and MammaPrint
+
+ASSAY_SOURCE = "TAILORx (Sparano 2018); MINDACT (Cardoso 2016); NCCN breast cancer"
+TAILORX_SOURCE = "TAILORx (Sparano 2018)"
+HER2_NEGATIVE = frozenset({BiomarkerResult.NEGATIVE, BiomarkerResult.LOW, BiomarkerResult.NOT_DETECTED})
+_EARLY_GROUP = re.compile(r"^(I|II)([ABC]\d?)?$")
+
+
+def _node_negative(case) -> bool:
+    """Node status from the pathological N when recorded, else the clinical N."""
+    n = (case.pathological_n or case.clinical_n).strip().upper().lstrip("CPY")
+    return n.startswith("N0")
+
+
+def _early_er_pos_her2_neg_n0(facts: Facts) -> bool:
+    case = facts.case
+    return (
+        case.primary_site == DiseaseSite.BREAST
+        and not facts.metastatic
+        and bool(_EARLY_GROUP.match(case.stage_group.strip().upper()))
+        and _node_negative(case)
+        and facts.biomarker_result(BiomarkerName.ER) == BiomarkerResult.POSITIVE
+        and facts.biomarker_result(BiomarkerName.HER2) in HER2_NEGATIVE
+    )
+
+
+def breast_genomic_assay_missing(facts: Facts) -> Finding | None:
+    if not _early_er_pos_her2_neg_n0(facts):
+        return None
+    if facts.tested(BiomarkerName.ONCOTYPE_RS) or facts.tested(BiomarkerName.MAMMAPRINT):
+        return None
+    return Finding(
+        "breast.genomic_assay.missing",
+        Severity.INFO,
+        "Early ER-positive, HER2-negative, node-negative breast cancer without a genomic assay on record: consider "
+        "Oncotype DX (or MammaPrint) to inform the adjuvant chemotherapy decision.",
+        ASSAY_SOURCE,
+    )
+
+
+def breast_oncotype(facts: Facts) -> Finding | None:
+    if not _early_er_pos_her2_neg_n0(facts):
+        return None
+    score = facts.biomarker_value(BiomarkerName.ONCOTYPE_RS)
+    if score is None:
+        return None
+    chemo = facts.planned(CYTOTOXIC)
+    if score <= 25 and facts.age is not None and facts.age > 50 and chemo:
+        return Finding(
+            "breast.oncotype.low_rs_chemo",
+            Severity.WARNING,
+            f"Oncotype DX recurrence score {score:g} (≤ 25), age over 50, with chemotherapy planned "
+            f"({named(chemo)}): TAILORx found no benefit from adding chemotherapy to endocrine therapy in this "
+            "group; verify the indication for chemotherapy.",
+            TAILORX_SOURCE,
+        )
+    if score >= 26:
+        return Finding(
+            "breast.oncotype.high_rs",
+            Severity.INFO,
+            f"Oncotype DX recurrence score {score:g} (≥ 26): TAILORx supports a benefit from adding chemotherapy "
+            "to endocrine therapy; consider chemotherapy.",
+            TAILORX_SOURCE,
+        )
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Biomarker-matched options
+
+
+@dataclass(frozen=True)
+class Match:
+    rule: str
+    finding: Callable[[Facts], str | None]  # the biomarker finding as words, or None when absent
+    agents: frozenset[str]  # any of these in the plan counts as the option being taken up
+    option: Callable[[Facts], str]  # what to consider
+    source: str
+    sites: frozenset[str] = frozenset()  # empty: any primary site
+
+
+def _positive(facts: Facts, name: str) -> bool:
+    return facts.biomarker_result(name) in POSITIVE
+
+
+def _detail(facts: Facts, name: str) -> str:
+    row = facts.latest_biomarker(name)
+    return f" ({row.detail})" if row and row.detail else ""
+
+
+def _egfr(facts: Facts) -> str | None:
+    return f"EGFR mutation{_detail(facts, 'EGFR')}" if _positive(facts, BiomarkerName.EGFR) else None
+
+
+def _egfr_option(facts: Facts) -> str:
+    row = facts.latest_biomarker(BiomarkerName.EGFR)
+    if row and re.search(r"exon\s*20", row.detail, re.IGNORECASE) and "ins" in row.detail.lower():
+        return "amivantamab (exon 20 insertion)"
+    return "osimertinib"
+
+
+def _her2(facts: Facts) -> str | None:
+    row = facts.latest_biomarker(BiomarkerName.HER2)
+    if row is None:
+        return None
+    if row.result == BiomarkerResult.POSITIVE or (
+        "amplif" in row.detail.lower() and row.result not in HER2_NEGATIVE | {BiomarkerResult.EQUIVOCAL}
+    ):
+        return f"HER2 positive/amplified{_detail(facts, 'HER2')}"
+    return None
+
+
+def _braf_v600e(facts: Facts) -> str | None:
+    row = facts.latest_biomarker(BiomarkerName.BRAF)
+    if row and row.result in POSITIVE and "V600E" in re.sub(r"\s+", "", row.detail.upper()):
+        return "BRAF V600E mutation"
+    return None
+
+
+def _braf_option(facts: Facts) -> str:
+    if facts.case.primary_site == DiseaseSite.COLORECTAL:
+        return "encorafenib + cetuximab (BRAF V600E colorectal cancer)"
+    return "dabrafenib + trametinib"
+
+
+def _brca(facts: Facts) -> str | None:
+    genes = [name for name in (BiomarkerName.BRCA1, BiomarkerName.BRCA2) if _positive(facts, name)]
+    return f"{'/'.join(genes)} pathogenic variant" if genes else None
+
+
+def _msi_high(facts: Facts) -> str | None:
+    row = facts.latest_biomarker(BiomarkerName.MSI)
+    if row is None:
+        return None
+    detail = re.sub(r"[\s-]+", "", row.detail.upper())
+    if row.result in POSITIVE | {BiomarkerResult.HIGH} or (
+        ("DMMR" in detail or "MSIH" in detail)
+        and row.result not in {BiomarkerResult.NEGATIVE, BiomarkerResult.NOT_DETECTED, BiomarkerResult.LOW}
+    ):
+        return "MSI-high/dMMR"
+    return None
+
+
+def _alk(facts: Facts) -> str | None:
+    return f"ALK rearrangement{_detail(facts, 'ALK')}" if _positive(facts, BiomarkerName.ALK) else None
+
+
+def _ros1(facts: Facts) -> str | None:
+    return f"ROS1 rearrangement{_detail(facts, 'ROS1')}" if _positive(facts, BiomarkerName.ROS1) else None
+
+
+LUNG = frozenset({DiseaseSite.LUNG})
+
+MATCHES = (
+    Match("match.egfr", _egfr, EGFR_TKIS, _egfr_option, "FLAURA (Soria 2018); NCCN NSCLC", LUNG),
+    Match(
+        "match.her2",
+        _her2,
+        HER2_DIRECTED,
+        lambda f: "trastuzumab (and trastuzumab deruxtecan where indicated)",
+        "NCCN breast and gastric cancer; DESTINY-Breast03 (Cortés 2022)",
+    ),
+    Match(
+        "match.braf_v600e",
+        _braf_v600e,
+        BRAF_MEK_INHIBITORS,
+        _braf_option,
+        "NCCN NSCLC and melanoma; BEACON CRC (Kopetz 2019)",
+    ),
+    Match(
+        "match.brca.parp",
+        _brca,
+        PARP_INHIBITORS,
+        lambda f: "olaparib (PARP inhibitor)",
+        "OlympiA (Tutt 2021); OlympiAD (Robson 2017); SOLO-1 (Moore 2018)",
+    ),
+    Match(
+        "match.msi_high",
+        _msi_high,
+        CHECKPOINT_INHIBITORS,
+        lambda f: "pembrolizumab",
+        "KEYNOTE-177 (André 2020); FDA tissue-agnostic pembrolizumab approval (2017)",
+    ),
+    Match(
+        "match.alk",
+        _alk,
+        ALK_INHIBITORS,
+        lambda f: "alectinib or lorlatinib",
+        "ALEX (Peters 2017); CROWN (Shaw 2020); NCCN NSCLC",
+        LUNG,
+    ),
+    Match(
+        "match.ros1",
+        _ros1,
+        ROS1_INHIBITORS,
+        lambda f: "crizotinib, entrectinib or repotrectinib",
+        "NCCN NSCLC",
+        LUNG,
+    ),
+)
+
+
+def _matched(facts: Facts, match: Match) -> Finding | None:
+    if match.sites and facts.case.primary_site not in match.sites:
+        return None
+    biomarker = match.finding(facts)
+    if biomarker is None or facts.planned(match.agents):
+        return None
+    where = "no matched agent in the current plan" if facts.plan else "no plan recorded yet"
+    return Finding(match.rule, Severity.INFO, f"{biomarker}, {where}: consider {match.option(facts)}.", match.source)
+
+
+def matched_options(facts: Facts) -> list[Finding]:
+    return [finding for match in MATCHES if (finding := _matched(facts, match))]
+
+
+def brca_genetics_referral(facts: Facts) -> Finding | None:
+    biomarker = _brca(facts)
+    if biomarker is None or Modality.GENETIC_COUNSELING in facts.modalities:
+        return None
+    return Finding(
+        "match.brca.genetics",
+        Severity.INFO,
+        f"{biomarker} and no genetic counseling in the plan: consider a genetics referral (germline confirmation "
+        "and cascade testing of relatives).",
+        "NCCN genetic/familial high-risk assessment: breast, ovarian and pancreatic",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Missing biomarker work-up
+
+NSCLC_PANEL = (BiomarkerName.EGFR, BiomarkerName.ALK, BiomarkerName.ROS1, BiomarkerName.KRAS, BiomarkerName.PD_L1)
+BREAST_PANEL = (BiomarkerName.ER, BiomarkerName.PR, BiomarkerName.HER2)
+
+
+def _is_nsclc(histology: str) -> bool:
+    h = histology.lower()
+    if not h.strip():
+        return False  # no histology yet: the pathology readiness rules prompt for it
+    if re.search(r"non[\s-]*small|nsclc", h):
+        return True
+    return not re.search(r"small[\s-]*cell|\bsclc\b|carcinoid", h)
+
+
+def workup_nsclc(facts: Facts) -> Finding | None:
+    case = facts.case
+    if case.primary_site != DiseaseSite.LUNG or not _is_nsclc(case.histology):
+        return None
+    missing = [name for name in NSCLC_PANEL if not facts.tested(name)]
+    if not missing:
+        return None
+    return Finding(
+        "workup.nsclc.biomarkers_missing",
+        Severity.WARNING,
+        f"Non-small cell lung cancer without {', '.join(missing)} on record: verify biomarker testing before "
+        "choosing systemic therapy.",
+        "NCCN NSCLC biomarker testing",
+    )
+
+
+def workup_breast(facts: Facts) -> Finding | None:
+    case = facts.case
+    if case.primary_site != DiseaseSite.BREAST:
+        return None
+    histology = case.histology.lower()
+    in_situ_only = bool(re.search(r"in[\s-]*situ|\bdcis\b", histology)) and "invasive" not in histology
+    panel = (BiomarkerName.ER,) if in_situ_only else BREAST_PANEL
+    missing = [name for name in panel if not facts.tested(name)]
+    if not missing:
+        return None
+    return Finding(
+        "workup.breast.receptors_missing",
+        Severity.WARNING,
+        f"Breast cancer without {', '.join(missing)} on record: verify receptor testing before choosing systemic "
+        "therapy.",
+        "ASCO/CAP ER/PR (2020) and HER2 (2018) testing guidelines",
+    )
+
+
+def her2_equivocal(facts: Facts) -> Finding | None:
+    if facts.biomarker_result(BiomarkerName.HER2) != BiomarkerResult.EQUIVOCAL:
+        return None
+    return Finding(
+        "workup.her2.equivocal",
+        Severity.INFO,
+        "HER2 result equivocal: verify reflex testing (ISH, or IHC on another specimen) to settle HER2 status.",
+        "ASCO/CAP HER2 testing guideline 2018",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Oligometastatic disease
+
+_STEREOTACTIC = re.compile(r"sabr|sbrt|stereotactic|radiosurgery|\bsrs\b", re.IGNORECASE)
+
+
+def oligometastatic(facts: Facts) -> Finding | None:
+    count = facts.case.metastasis_count
+    if not facts.metastatic or count is None or not 1 <= count <= 5:
+        return None
+    if any(c.modality == Modality.RADIATION_THERAPY and _STEREOTACTIC.search(c.detail or "") for c in facts.components):
+        return None
+    return Finding(
+        "metastatic.oligometastatic",
+        Severity.INFO,
+        f"Oligometastatic disease ({count} metastas{'is' if count == 1 else 'es'}): consider stereotactic ablative "
+        "radiotherapy (SABR) to all sites or a clinical trial; SABR-COMET showed longer overall survival.",
+        "SABR-COMET (Palma 2019)",
+    )
+
+
+RULES = [
+    breast_genomic_assay_missing,
+    breast_oncotype,
+    matched_options,
+    brca_genetics_referral,
+    workup_nsclc,
+    workup_breast,
+    her2_equivocal,
+    oligometastatic,
+]

@@ -1,0 +1,223 @@
+"""Dose and toxicity rules tied to the planned treatment: carboplatin (Calvert), cisplatin and renal function,
+anthracyclines and the heart, fertility, performance status (SPEC §5.3)."""
+
+from __future__ import annotations
+
+import re
+
+from cases.checklist.drugs import ANTHRACYCLINES, GONADOTOXIC, HER2_ANTIBODIES, named
+from cases.checklist.facts import TREATMENT_MODALITIES, Facts, Finding, Severity
+from cases.codes import Modality, TreatmentIntent
+
+CARBOPLATIN = frozenset({"carboplatin"})
+CISPLATIN = frozenset({"cisplatin"})
+GFR_CAP = 125.0
+
+CALVERT_SOURCE = "Calvert 1989; FDA carboplatin dosing guidance (GFR capped at 125 mL/min)"
+CISPLATIN_SOURCE = "Galsky 2011 (cisplatin eligibility); FDA cisplatin labeling"
+ANTHRACYCLINE_SOURCE = "FDA doxorubicin labeling (cumulative 450-550 mg/m²); ASCO cardiac dysfunction guideline 2017"
+LVEF_SOURCE = "FDA doxorubicin and trastuzumab labeling; ASCO cardiac dysfunction guideline 2017"
+FERTILITY_SOURCE = "ASCO fertility preservation guideline 2018"
+ECOG_SOURCE = "ECOG performance status (Oken 1982); NCCN older adult and treatment-intensity guidance"
+
+
+def _num(value: float) -> str:
+    """A number as people write it: 5, 2.5, 60, 72.4."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def calvert_dose(target_auc: float, gfr_ml_min: float) -> float:
+    """Carboplatin dose (mg) = target AUC (mg/mL·min) x (GFR (mL/min) + 25)."""
+    return target_auc * (gfr_ml_min + 25)
+
+
+def carboplatin_dose(facts: Facts) -> list[Finding]:
+    """The Calvert dose for each target AUC of the plan, with the capped-GFR dose when the GFR exceeds 125."""
+    gfr = facts.case.gfr_ml_min
+    if gfr is None or not facts.planned(CARBOPLATIN):
+        return []
+    aucs = sorted({c.target_auc for c in facts.components_with(CARBOPLATIN) if c.target_auc is not None})
+    findings = []
+    for auc in aucs:
+        dose = calvert_dose(auc, gfr)
+        message = (
+            f"Carboplatin by the Calvert formula: AUC {_num(auc)} x (GFR {_num(gfr)} + 25) = {dose:.0f} mg; "
+            "verify against the prescribed dose."
+        )
+        severity = Severity.INFO
+        if gfr > GFR_CAP:
+            capped = calvert_dose(auc, GFR_CAP)
+            message = (
+                f"Carboplatin by the Calvert formula: AUC {_num(auc)} x (GFR {_num(gfr)} + 25) = {dose:.0f} mg "
+                f"uncapped; with the GFR capped at 125 mL/min, AUC {_num(auc)} x (125 + 25) = {capped:.0f} mg "
+                "(maximum dose). Verify the GFR estimate and the prescribed dose."
+            )
+            severity = Severity.WARNING
+        findings.append(Finding("dose.carboplatin.calvert", severity, message, CALVERT_SOURCE))
+    return findings
+
+
+def carboplatin_auc_missing(facts: Facts) -> Finding | None:
+    components = facts.components_with(CARBOPLATIN)
+    if not components or all(c.target_auc is not None for c in components):
+        return None
+    return Finding(
+        "dose.carboplatin.auc_missing",
+        Severity.WARNING,
+        "Carboplatin planned without a target AUC: the Calvert dose cannot be computed; verify the target AUC.",
+        CALVERT_SOURCE,
+    )
+
+
+def carboplatin_gfr_missing(facts: Facts) -> Finding | None:
+    if facts.case.gfr_ml_min is not None or not facts.planned(CARBOPLATIN):
+        return None
+    return Finding(
+        "dose.carboplatin.gfr_missing",
+        Severity.WARNING,
+        "Carboplatin planned without a GFR/creatinine clearance on record: the Calvert dose "
+        "(AUC x (GFR + 25)) cannot be computed; verify renal function.",
+        CALVERT_SOURCE,
+    )
+
+
+def cisplatin_renal(facts: Facts) -> Finding | None:
+    gfr = facts.case.gfr_ml_min
+    if not facts.planned(CISPLATIN) or gfr is None or gfr >= 60:
+        return None
+    return Finding(
+        "renal.cisplatin.low_gfr",
+        Severity.WARNING,
+        f"Cisplatin planned with a GFR of {_num(gfr)} mL/min (below 60): verify cisplatin eligibility and consider "
+        "alternatives.",
+        CISPLATIN_SOURCE,
+    )
+
+
+ANTHRACYCLINE_LIMIT = 450.0
+ANTHRACYCLINE_APPROACHING = 400.0
+
+
+def anthracycline_cumulative(facts: Facts) -> Finding | None:
+    planned = facts.planned(ANTHRACYCLINES)
+    prior = facts.case.prior_anthracycline_mg_m2
+    if not planned or prior is None or prior < ANTHRACYCLINE_APPROACHING:
+        return None
+    if prior >= ANTHRACYCLINE_LIMIT:
+        return Finding(
+            "cardio.anthracycline.cumulative",
+            Severity.CRITICAL,
+            f"Prior cumulative anthracycline {_num(prior)} mg/m² (doxorubicin-equivalent) with {named(planned)} "
+            "planned: at or above the 450 mg/m² threshold (cardiotoxicity risk rises over 450-550 mg/m²); verify "
+            "whether further anthracycline is appropriate and consider cardio-oncology input.",
+            ANTHRACYCLINE_SOURCE,
+        )
+    return Finding(
+        "cardio.anthracycline.approaching",
+        Severity.WARNING,
+        f"Prior cumulative anthracycline {_num(prior)} mg/m² (doxorubicin-equivalent) with {named(planned)} "
+        "planned: the planned course may pass 450 mg/m²; verify the projected cumulative dose.",
+        ANTHRACYCLINE_SOURCE,
+    )
+
+
+def _cardiotoxic(facts: Facts) -> frozenset[str]:
+    return facts.planned(ANTHRACYCLINES | HER2_ANTIBODIES)
+
+
+def lvef_missing(facts: Facts) -> Finding | None:
+    planned = _cardiotoxic(facts)
+    if not planned or facts.case.lvef_percent is not None:
+        return None
+    return Finding(
+        "cardio.lvef.missing",
+        Severity.WARNING,
+        f"{named(planned).capitalize()} planned without a baseline LVEF on record: verify an echocardiogram or "
+        "MUGA before treatment.",
+        LVEF_SOURCE,
+    )
+
+
+LVEF_LOW = 50.0
+
+
+def lvef_low(facts: Facts) -> Finding | None:
+    planned = _cardiotoxic(facts)
+    lvef = facts.case.lvef_percent
+    if not planned or lvef is None or lvef >= LVEF_LOW:
+        return None
+    return Finding(
+        "cardio.lvef.low",
+        Severity.WARNING,
+        f"Baseline LVEF {_num(lvef)}% (below 50%) with {named(planned)} planned: consider cardio-oncology input "
+        "and whether the cardiotoxic agent is appropriate.",
+        LVEF_SOURCE,
+    )
+
+
+REPRODUCTIVE_AGE = (18, 45)
+_GONADOTOXIC_RADIATION = re.compile(r"pelvi|testi|ovar|total[\s-]*body|\btbi\b|craniospinal", re.IGNORECASE)
+
+
+def fertility(facts: Facts) -> Finding | None:
+    low, high = REPRODUCTIVE_AGE
+    if facts.age is None or not low <= facts.age <= high or facts.case.fertility_preservation_discussed:
+        return None
+    if Modality.FERTILITY_PRESERVATION in facts.modalities:
+        return None
+    reasons = []
+    drugs = facts.planned(GONADOTOXIC)
+    if drugs:
+        reasons.append(named(drugs))
+    if any(
+        c.modality == Modality.RADIATION_THERAPY and _GONADOTOXIC_RADIATION.search(c.detail or "")
+        for c in facts.components
+    ):
+        reasons.append("pelvic/gonadal radiation")
+    if not reasons:
+        return None
+    return Finding(
+        "fertility.preservation",
+        Severity.WARNING,
+        f"Patient of reproductive age ({facts.age}) with potentially gonadotoxic therapy planned "
+        f"({'; '.join(reasons)}) and no fertility-preservation discussion recorded: consider a fertility "
+        "consultation before treatment starts.",
+        FERTILITY_SOURCE,
+    )
+
+
+def performance_status(facts: Facts) -> Finding | None:
+    ecog = facts.case.ecog
+    if ecog is None or ecog < 2:
+        return None
+    if ecog == 2:
+        return Finding(
+            "ps.ecog2",
+            Severity.INFO,
+            "ECOG 2: ambulatory but unable to work; treatment intensity needs careful judgement — verify the plan "
+            "fits the patient's performance status.",
+            ECOG_SOURCE,
+        )
+    treatments = facts.modalities & TREATMENT_MODALITIES
+    if facts.intent != TreatmentIntent.CURATIVE or len(treatments) < 2:
+        return None
+    return Finding(
+        "ps.ecog_curative_multimodal",
+        Severity.WARNING,
+        f"ECOG {ecog} with a curative-intent multimodal plan ({', '.join(sorted(treatments))}): consider whether "
+        "the patient can tolerate it, or a reduced-intensity or palliative approach.",
+        ECOG_SOURCE,
+    )
+
+
+RULES = [
+    carboplatin_dose,
+    carboplatin_auc_missing,
+    carboplatin_gfr_missing,
+    cisplatin_renal,
+    anthracycline_cumulative,
+    lvef_missing,
+    lvef_low,
+    fertility,
+    performance_status,
+]

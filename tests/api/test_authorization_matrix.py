@@ -1,0 +1,391 @@
+"""The authorization matrix of SPEC §7: every endpoint x method x role, one parametrized row per combination.
+
+Each endpoint declares who may do it (the expected 2xx), who sees the object but may not act (403) and
+the few special answers (400, 409); every other signed-in role cannot see the object and gets 404 with
+the very body a nonexistent id gets. Anonymous requests get 401 with ``WWW-Authenticate: Token``.
+
+PUT and DELETE on a case are not offered: DRF answers 405 before it looks the object up, so a user who
+cannot see the case gets 405 as well. Accepted on purpose: the answer is the same for an id that does
+not exist (``test_a_404_is_the_same_for_missing_and_foreign``), so it leaks nothing.
+
+The "Known gaps" tests assert what SPEC §3/§6/§7 ask where the code does not (yet); they fail until it does.
+
+Boards, meetings, agendas, attendance and calendar feeds have their rows in test_authorization_matrix_scheduling.py;
+the pieces both files use (roles, ``Endpoint``, ``Refs``, the check) are in matrix_helpers.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import NamedTuple
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cases import services
+from cases.models import Case
+from tests.api import test_authorization_matrix_scheduling as scheduling
+from tests.api.matrix_helpers import (
+    ACADEMIC,
+    EVERYONE,
+    NOT_FOUND,
+    PDF,
+    ROLES,
+    YESTERDAY,
+    Endpoint,
+    Refs,
+    api_route_names,
+    call,
+    check,
+    check_list,
+    covered_route_names,
+    list_rows,
+    matrix,
+    minus,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = {
+    "patient": {"mrn": "M-1", "name": "Jane Roe", "birth_date": "1970-01-01", "sex": "female"},
+    "primary_site": "breast",
+    "question": "Adjuvant therapy?",
+}
+
+
+class Who(NamedTuple):
+    """Per case of the world: who sees it, its care team, its board's chair/coordinators, its coordinators."""
+
+    sees: str
+    care: str
+    lead: str
+    coord: str
+    has_board: bool = True
+
+
+CASES = {
+    "case": Who(
+        "coordinator chair member admin", "coordinator member admin", "coordinator chair admin", "coordinator admin"
+    ),
+    "other_case": Who("other_member admin", "other_member admin", "admin", "admin"),
+    # no board: nobody (not even an admin) leads or coordinates it; submit needs a board first (400)
+    "community_case": Who("referrer admin", "referrer admin", "", "", has_board=False),
+    "community2_case": Who("referrer2 admin", "referrer2 admin", "", "", has_board=False),
+}
+# action -> (a status it is allowed from, which group of CASES may take it)
+ACTIONS = {
+    "submit": ("draft", "care"),
+    "request-info": ("submitted", "lead"),
+    "defer": ("scheduled", "coord"),
+    "withdraw": ("draft", "care"),
+    "close": ("recommended", "care"),
+}
+
+
+def edit(_world) -> dict:
+    return {"question": "What about radiotherapy?"}
+
+
+def reason(_world) -> dict:
+    return {"reason": "Please attach the pathology report."}
+
+
+def comment(_world) -> dict:
+    return {"body": "Agree with endocrine therapy.", "kind": "general"}
+
+
+def pdf(_world) -> dict:
+    upload = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
+    return {"file": upload, "kind": "pathology", "title": "Core biopsy", "date": YESTERDAY}
+
+
+def new_case(world) -> dict:
+    return {**PROFILE, "board": str(world.board.public_id)}
+
+
+def login(world) -> dict:
+    return {"username": world.member.username, "password": "pw-for-tests"}
+
+
+def bad_login(world) -> dict:
+    return {"username": world.member.username, "password": "wrong"}
+
+
+def case_endpoints(key: str, who: Who):
+    base = f"/api/v1/cases/{{{key}}}"
+    yield Endpoint("GET", f"{base}/", ok=who.sees)
+    yield Endpoint("PATCH", f"{base}/", ok=who.care, deny=minus(who.sees, who.care), payload=edit)
+    yield Endpoint("PUT", f"{base}/", others=405, payload=edit)
+    yield Endpoint("DELETE", f"{base}/", others=405)
+    yield Endpoint("GET", f"{base}/history/", ok=who.sees)
+    yield Endpoint("GET", f"{base}/checklist/", ok=who.sees)
+    yield Endpoint("GET", f"{base}/documents/", ok=who.sees)
+    yield Endpoint("POST", f"{base}/documents/", ok=who.sees, code=201, payload=pdf, fmt="multipart")
+    yield Endpoint("GET", f"{base}/documents/{{doc_{key}}}/", ok=who.sees)
+    yield Endpoint("GET", f"{base}/documents/{{doc_{key}}}/file/", ok=who.sees)
+    yield Endpoint("GET", f"{base}/comments/", ok=who.sees)
+    yield Endpoint("POST", f"{base}/comments/", ok=who.sees, code=201, payload=comment)
+    # not in SPEC §6, but routed (AuditedReadMixin.retrieve): scoped like the rest
+    yield Endpoint("GET", f"{base}/comments/{{comment_{key}}}/", ok=who.sees)
+    for action, (source, group) in ACTIONS.items():
+        allowed = getattr(who, group)
+        also = " ".join(f"{r}=400" for r in allowed.split()) if action == "submit" and not who.has_board else ""
+        deny = minus(who.sees, allowed)
+        yield Endpoint(
+            "POST", f"{base}/{action}/", ok=allowed, deny=deny, also=also, payload=reason, subject=key, state=source
+        )
+
+
+def on_case(method: str, path: str, state: str, payload, **rules) -> Endpoint:
+    """A request about ``world.case`` put in ``state`` first."""
+    fmt = "multipart" if payload is pdf else "json"
+    path = f"/api/v1/cases/{{case}}/{path}"
+    return Endpoint(method, path, payload=payload, fmt=fmt, subject="case", state=state, **rules)
+
+
+ENDPOINTS = [
+    Endpoint("POST", "/api/v1/auth/token/", ok=EVERYONE, anon=200, payload=login),
+    Endpoint("POST", "/api/v1/auth/token/", also=" ".join(f"{r}=400" for r in ROLES[1:]), anon=400, payload=bad_login),
+    Endpoint("GET", "/api/v1/me/", ok=EVERYONE),
+    Endpoint("GET", "/api/v1/institutions/", ok=EVERYONE),
+    Endpoint("GET", "/api/v1/institutions/{community2}/", ok=EVERYONE),
+    Endpoint("POST", "/api/v1/institutions/", others=405, payload=edit),
+    Endpoint("GET", "/api/v1/specialists/", ok=EVERYONE),
+    Endpoint("GET", "/api/v1/specialists/{member}/", ok=ACADEMIC),
+    Endpoint("GET", "/api/v1/specialists/{referrer}/", ok="referrer admin"),
+    Endpoint("GET", "/api/v1/specialists/{referrer2}/", ok="referrer2 admin"),
+    Endpoint("GET", "/api/v1/cases/", ok=EVERYONE),
+    # a board of the writer's own institution → 201; the academic board is foreign to referrers → 400 "board"
+    Endpoint("POST", "/api/v1/cases/", ok=ACADEMIC, code=201, also="referrer=400 referrer2=400", payload=new_case),
+    Endpoint("GET", "/api/v1/audit-events/", ok="admin", others=403),  # not patient-scoped: 403 is right
+    Endpoint("GET", "/healthz", ok=EVERYONE, anon=200),
+    Endpoint("GET", "/readyz", ok=EVERYONE, anon=200),
+    Endpoint("POST", "/healthz", others=405, anon=405),
+    *(e for key, who in CASES.items() for e in case_endpoints(key, who)),
+    # 409: not allowed from the current status (permission is checked first: 403 stays 403)
+    on_case("POST", "request-info/", "draft", reason, also="coordinator=409 chair=409 admin=409", deny="member"),
+    on_case("POST", "defer/", "submitted", reason, also="coordinator=409 admin=409", deny="chair member"),
+    on_case("POST", "close/", "scheduled", reason, also="coordinator=409 member=409 admin=409", deny="chair"),
+    on_case("POST", "submit/", "withdrawn", reason, also="coordinator=409 member=409 admin=409", deny="chair"),
+    on_case("POST", "withdraw/", "closed", reason, also="coordinator=409 member=409 admin=409", deny="chair"),
+    on_case("PATCH", "", "closed", edit, also="coordinator=409 member=409 admin=409", deny="chair"),
+    on_case("POST", "comments/", "withdrawn", comment, also="coordinator=409 chair=409 member=409 admin=409"),
+    # a repeated action that is already done is a no-op: 200, still only for those allowed
+    on_case("POST", "submit/", "submitted", reason, ok="coordinator member admin", deny="chair"),
+    on_case("POST", "documents/", "closed", pdf, also="coordinator=409 chair=409 member=409 admin=409"),
+]
+
+MATRIX, MATRIX_IDS = matrix(ENDPOINTS)
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle_carry_over():
+    cache.clear()  # the token endpoint's throttle counts in the process-wide cache
+
+
+@pytest.mark.parametrize(("endpoint", "role", "expected"), MATRIX, ids=MATRIX_IDS)
+def test_matrix(world, endpoint: Endpoint, role: str, expected: int):
+    check(world, endpoint, role, expected)
+
+
+# --- Lists: exactly which objects each role gets back --------------------------------------------------
+
+ALL_CASES = "case other_case community_case community2_case"
+LISTS = {
+    "/api/v1/cases/": {
+        "coordinator chair member": "case",
+        "other_member": "other_case",
+        "referrer": "community_case",
+        "referrer2": "community2_case",
+        "admin": ALL_CASES,
+    },
+    # a filter on a board the user may not see filters out everything; it does not widen the scope
+    "/api/v1/cases/?board={board}": {"coordinator chair member admin": "case", "other_member referrer referrer2": ""},
+    "/api/v1/cases/?institution={community}": {
+        "referrer admin": "community_case",
+        minus(EVERYONE, "referrer admin"): "",
+    },
+    "/api/v1/specialists/": {
+        "coordinator chair member other_member": ACADEMIC,
+        "referrer": "referrer",
+        "referrer2": "referrer2",
+        "admin": EVERYONE,
+    },
+    "/api/v1/institutions/": {EVERYONE: "academic community community2"},
+}
+LIST_ROWS = list_rows(LISTS)
+
+
+@pytest.mark.parametrize(("path", "role", "keys"), LIST_ROWS, ids=[f"{p} {r}" for p, r, _ in LIST_ROWS])
+def test_list_returns_exactly_what_the_role_may_see(world, path: str, role: str, keys: str):
+    check_list(world, path, role, keys)
+
+
+def test_children_lists_hold_only_the_cases_own_objects(world):
+    refs = Refs(world)
+    own, foreign = refs["doc_case"], refs["doc_other_case"]
+    services.comment_create(user=world.other_member, case=world.other_case, body="Foreign.", kind="general")
+    mine = services.comment_create(user=world.chair, case=world.case, body="Mine.", kind="general")
+    for role in ("coordinator", "admin"):
+        docs = call(world, role, "GET", f"/api/v1/cases/{refs['case']}/documents/").json()["results"]
+        assert [d["id"] for d in docs] == [own] and foreign != own
+        comments = call(world, role, "GET", f"/api/v1/cases/{refs['case']}/comments/").json()["results"]
+        assert [c["id"] for c in comments] == [str(mine.public_id)]
+
+
+# --- Existence is never leaked ---------------------------------------------------------------------------
+
+FOREIGN = [  # (role, method, path, the placeholder that is foreign to the role)
+    ("member", "GET", "/api/v1/cases/{other_case}/", "other_case"),
+    ("member", "PATCH", "/api/v1/cases/{community_case}/", "community_case"),
+    ("referrer", "POST", "/api/v1/cases/{community2_case}/withdraw/", "community2_case"),
+    ("other_member", "GET", "/api/v1/cases/{case}/history/", "case"),
+    ("other_member", "GET", "/api/v1/cases/{case}/checklist/", "case"),
+    ("referrer2", "GET", "/api/v1/cases/{case}/documents/", "case"),
+    ("referrer2", "POST", "/api/v1/cases/{case}/comments/", "case"),
+    ("member", "GET", "/api/v1/cases/{case}/documents/{doc_other_case}/", "doc_other_case"),
+    ("admin", "GET", "/api/v1/cases/{case}/documents/{doc_other_case}/file/", "doc_other_case"),
+    ("admin", "GET", "/api/v1/cases/{case}/comments/{comment_other_case}/", "comment_other_case"),
+    ("referrer", "GET", "/api/v1/boards/{board}/", "board"),
+    ("referrer", "GET", "/api/v1/meetings/{meeting}/", "meeting"),
+    ("referrer2", "GET", "/api/v1/specialists/{member}/", "member"),
+    ("member", "GET", "/api/v1/specialists/{referrer}/", "referrer"),
+    ("member", "DELETE", "/api/v1/cases/{other_case}/", "other_case"),  # 405 both ways
+    ("member", "PUT", "/api/v1/cases/{other_case}/", "other_case"),
+    ("member", "OPTIONS", "/api/v1/cases/{other_case}/", "other_case"),  # metadata only: 200 both ways
+]
+
+
+@pytest.mark.parametrize(("role", "method", "path", "key"), FOREIGN, ids=[f"{m} {p} {r}" for r, m, p, _ in FOREIGN])
+def test_a_404_is_the_same_for_missing_and_foreign(world, role, method, path, key):
+    refs = Refs(world)
+    missing = Refs(world)
+    missing[key] = str(uuid.uuid4())
+    payload = {"question": "x", "body": "x", "reason": "x"}
+    foreign = call(world, role, method, path.format_map(refs), payload)
+    absent = call(world, role, method, path.format_map(missing), payload)
+    assert foreign.status_code == absent.status_code in {404, 405, 200 if method == "OPTIONS" else 404}
+    assert foreign.json() == absent.json()
+    assert foreign.status_code != 404 or foreign.json() == NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/cases/123/", "/api/v1/cases/123/submit/", "/api/v1/boards/x/", "/api/v1/cases/{case}/documents/1/"],
+)
+def test_a_malformed_id_is_the_same_404(world, path):
+    assert call(world, "member", "GET", path.format_map(Refs(world))).json() == NOT_FOUND
+
+
+FOREIGN_IN_PAYLOAD = [  # (role, method, path, field, an object of another institution)
+    ("referrer", "POST", "/api/v1/cases/", "board", "board"),
+    ("referrer2", "POST", "/api/v1/cases/", "board", "other_board"),
+    ("member", "POST", "/api/v1/cases/", "treating_physician", "referrer"),
+    ("referrer", "POST", "/api/v1/cases/", "treating_physician", "referrer2"),
+    ("referrer", "PATCH", "/api/v1/cases/{community_case}/", "board", "board"),
+    ("member", "PATCH", "/api/v1/cases/{case}/", "treating_physician", "referrer2"),
+    ("referrer2", "PATCH", "/api/v1/cases/{community2_case}/", "treating_physician", "member"),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "path", "field", "key"),
+    FOREIGN_IN_PAYLOAD,
+    ids=[f"{m} {p} {f}" for _, m, p, f, _ in FOREIGN_IN_PAYLOAD],
+)
+def test_a_foreign_id_in_a_payload_reads_as_nonexistent(world, role, method, path, field, key):
+    refs = Refs(world)
+    path = path.format_map(refs)
+    base = PROFILE if method == "POST" else {}
+    before = sorted(Case.objects.values_list("id", "board_id", "treating_physician_id"))
+    answers = []
+    for value in (refs[key], str(uuid.uuid4())):
+        response = call(world, role, method, path, {**base, field: value})
+        assert response.status_code == 400, response.content[:300]
+        answers.append(str(response.json()).replace(value, "<id>"))
+    assert answers[0] == answers[1]
+    assert f"'field': '{field}'" in answers[0] and "does_not_exist" in answers[0]
+    assert sorted(Case.objects.values_list("id", "board_id", "treating_physician_id")) == before
+
+
+# --- Roles outside the fixed world ------------------------------------------------------------------------
+
+
+def test_the_treating_physician_is_on_the_care_team(world):
+    refs = Refs(world)  # other_member is not on the Breast board; as treating physician they join the care team
+    case = f"/api/v1/cases/{refs['case']}/"
+    assert call(world, "member", "PATCH", case, {"treating_physician": refs["other_member"]}).status_code == 200
+    listed = call(world, "other_member", "GET", "/api/v1/cases/").json()["results"]
+    assert {c["id"] for c in listed} == {refs["case"], refs["other_case"]}
+    assert call(world, "other_member", "PATCH", case, edit(world)).status_code == 200
+    assert call(world, "other_member", "POST", f"{case}submit/", {}).status_code == 200
+    assert call(world, "other_member", "POST", f"{case}request-info/", reason(world)).status_code == 403
+
+
+def test_a_deactivated_users_token_no_longer_works(world):
+    client = world.client(world.member)
+    world.member.is_active = False
+    world.member.save(update_fields=["is_active"])
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+# --- Known gaps: these assert SPEC §7 and fail until the code follows it ---------------------------------
+
+
+def test_a_coordinator_moving_a_draft_to_another_board_gets_an_answer_not_a_404(world):
+    """The coordinator is on the care team, and a draft's board may change to one of the same institution.
+
+    The service does it, then the view re-reads the case through ``case_get(user)``: the coordinator no
+    longer sees it, so the request answers 404 about a case they were just shown and the move rolls back.
+    """
+    refs = Refs(world)
+    path = f"/api/v1/cases/{refs['case']}/"
+    assert call(world, "coordinator", "GET", path).status_code == 200
+    response = call(world, "coordinator", "PATCH", path, {"board": refs["other_board"]})
+    assert response.status_code == 200, response.content[:300]
+    assert Case.objects.get(pk=world.case.pk).board_id == world.other_board.pk
+
+
+def test_a_treating_physician_of_another_institution_is_rejected_on_update(world):
+    """A community case routed to the Breast board: its coordinator may edit it, but one of the coordinator's own
+    colleagues is foreign to the case's institution and cannot become the community patient's treating physician."""
+    Case.objects.filter(pk=world.community_case.pk).update(board=world.board)
+    refs = Refs(world)
+    path = f"/api/v1/cases/{refs['community_case']}/"
+    response = call(world, "coordinator", "PATCH", path, {"treating_physician": refs["other_member"]})
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["errors"][0] == {
+        "field": "treating_physician",
+        "code": "does_not_exist",
+        "message": f"Object with public_id={refs['other_member']} does not exist.",
+    }
+    assert Case.objects.get(pk=world.community_case.pk).treating_physician_id is None
+
+
+def test_staff_without_superuser_cannot_read_the_audit_log(world):
+    """SPEC §3: "a superuser is admin"; §6: the audit log is for admins only. ``is_staff`` alone is not admin."""
+    staff = UserFactory(username="staff", institution=world.community, is_staff=True)
+    response = world.client(staff).get("/api/v1/audit-events/")
+    assert response.status_code == 403, "a staff user reads every institution's audit log (patient ids, IPs)"
+
+
+# --- The matrix is complete and countable ----------------------------------------------------------------
+
+
+def test_every_api_route_is_in_the_matrix(capsys):
+    """Every route of config/api.py has rows here or in test_authorization_matrix_scheduling.py."""
+    missing = api_route_names() - covered_route_names([*ENDPOINTS, *scheduling.ENDPOINTS])
+    assert not missing, f"routes with no row in the authorization matrix: {sorted(missing)}"
+
+    rows = len(MATRIX) + len(scheduling.MATRIX)
+    lists = len(LIST_ROWS) + len(scheduling.LIST_ROWS) + len(scheduling.AGENDA_ROWS)
+    leaks = len(FOREIGN) + len(FOREIGN_IN_PAYLOAD) + len(scheduling.FOREIGN) + len(scheduling.FOREIGN_IN_PAYLOAD)
+    with capsys.disabled():
+        print(
+            f"\nauthorization matrix: {len(ENDPOINTS) + len(scheduling.ENDPOINTS)} endpointxmethod rows"
+            f" x {len(ROLES)} roles = {rows} combinations, + {lists} list-scope + {leaks} non-leak checks"
+            f" = {rows + lists + leaks}"
+        )
+    assert len(MATRIX) >= 700 and len(scheduling.MATRIX) >= 400

@@ -1,0 +1,331 @@
+"""Schemathesis against /api/schema/: every documented operation, fuzzed in-process on the test database.
+
+The OpenAPI document is fetched from /api/schema/ through Django's own WSGI handler (no server, no network), and
+every operation in it goes through schemathesis' examples, coverage (each field's boundary and invalid values)
+and fuzzing phases, with valid and invalid input (NUL bytes included), derandomized with a fixed seed so that a
+run is the same run in CI and on a laptop. It runs once as the board coordinator (sees the academic center's
+boards, meetings and cases) and once as the community-hospital referrer (sees only their own hospital's cases),
+so both sides of the access policy are fuzzed.
+
+Each response must:
+- never be a 5xx (``not_a_server_error``);
+- conform to the document: a documented status code, a documented content type and a body matching the
+  documented schema (``status_code_conformance``, ``content_type_conformance``, ``response_schema_conformance``);
+- reject invalid input with a 4xx (``negative_data_rejection``), enforce authentication (``ignored_auth``) and
+  answer 405 to undocumented methods (``unsupported_method``), among schemathesis' other built-in checks;
+- when a 4xx, be the one error shape ``{"errors": [{"field", "code", "message"}]}`` (``error_shape`` below).
+
+Not counted as accepting invalid input (``drf_normalizes`` below): what DRF's fields normalize before validating,
+by design, and then store as valid values. A JSON scalar of another type is converted (0 is read as "0" by a
+CharField, "5" as 5 by an IntegerField, 1 as true by a BooleanField) and a string is stripped of surrounding
+whitespace before its length is checked. A wrong type that is not a scalar (an object, a list, null where not
+nullable) still must be rejected.
+
+Left out, and why:
+- ``positive_data_acceptance`` (schema-valid input must get a 2xx): schema-valid is not the same as acceptable
+  here. Ids in a body (``board``, ``treating_physician``) are random UUIDs of nothing, credentials are random,
+  transitions depend on the case's status; the API rightly answers 400/404/409, in the error shape checked above.
+- the stateful phase (chaining responses through OpenAPI links): the document declares no links.
+- the token endpoint's throttle (30/min per client address) is switched off for the run: every in-process request
+  comes from the same address, so after 30 examples it would answer nothing but 429 (documented, but then the
+  endpoint's validation goes untested), and its counters live in the process-wide cache, where they would
+  throttle the other tests that log in.
+- /healthz and /readyz: plain Django views outside /api/, not in the document.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import time
+import uuid
+from collections import Counter, defaultdict
+
+import pytest
+import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from rest_framework.authtoken.models import Token
+from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.core.mutations import OperatorKind
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario, TestPhase
+
+from cases import services as case_services
+from specialists.api.views import TokenThrottle
+from tests.factories import CommentFactory
+
+# Fuzzing examples per operation (valid and invalid together); the coverage phase adds its boundary cases.
+MAX_EXAMPLES = 20
+SEED = 20261123
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# Admins and compliance only: every request of this run is refused (403).
+ADMIN_ONLY = {"GET /api/v1/audit-events/"}
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    """What CI runs: drf-spectacular fails on any warning or error, and the document is valid OpenAPI 3."""
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")
+
+
+def error_shape(ctx, response, case) -> None:
+    """A 4xx is ``{"errors": [{"field": str | None, "code": str, "message": str}, ...]}`` and nothing else."""
+    if not 400 <= response.status_code < 500:
+        return
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        raise AssertionError(f"{response.status_code} is not JSON: {response.content[:200]!r}") from None
+    assert isinstance(body, dict) and set(body) == {"errors"}, f"not the error shape: {body!r}"
+    errors = body["errors"]
+    assert isinstance(errors, list) and errors, f"no errors listed: {body!r}"
+    for error in errors:
+        assert isinstance(error, dict) and set(error) == {"field", "code", "message"}, f"bad error item: {error!r}"
+        assert error["field"] is None or (isinstance(error["field"], str) and error["field"]), error
+        assert isinstance(error["code"], str) and error["code"], error
+        assert isinstance(error["message"], str) and error["message"], error
+
+
+def drf_normalizes(case) -> bool:
+    """Whether every violation of this invalid case is one DRF normalizes away (see the module docstring)."""
+    data = case.meta.phase.data
+    if isinstance(data, CoveragePhaseData):  # one violation, at a schema location such as /properties/body/type
+        if data.parameter_location != ParameterLocation.BODY or not data.location:
+            return False
+        found, value = _body_value(case.body, data.location.strip("/").split("/")[:-1])
+        if data.scenario == CoverageScenario.INCORRECT_TYPE:
+            return found and _is_scalar(value)
+        if data.scenario == CoverageScenario.STRING_ABOVE_MAX_LENGTH:
+            return found and isinstance(value, str) and value != value.strip()
+        return False
+    mutations = getattr(data, "mutations", ())  # fuzzing: one or more mutations, each with its body path
+    return bool(mutations) and all(_normalized_mutation(case.body, mutation) for mutation in mutations)
+
+
+def _normalized_mutation(body, mutation) -> bool:
+    if mutation.parameter_location != ParameterLocation.BODY:
+        return False
+    if mutation.operator == OperatorKind.CHANGE_TYPE:  # original_value and new_value are JSON Schema type names
+        return {mutation.original_value, mutation.new_value} <= {"string", "integer", "number", "boolean"}
+    if mutation.keywords == ("maxLength",):
+        value = _path_value(body, mutation.path)
+        return isinstance(value, str) and value != value.strip()
+    return False
+
+
+def _body_value(body, schema_pointer: list[str]) -> tuple[bool, object]:
+    """The value a schema location (``properties/patient/properties/mrn``) points at in a JSON body."""
+    value = body
+    for position, token in enumerate(schema_pointer):
+        if position % 2 == 0:
+            if token != "properties":
+                return False, None
+        elif isinstance(value, dict) and token in value:
+            value = value[token]
+        else:
+            return False, None
+    return True, value
+
+
+def _path_value(body, path) -> object:
+    value = body
+    for key in path:
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def _is_scalar(value) -> bool:
+    return isinstance(value, str | int | float)  # bools are ints; null is not a scalar here
+
+
+@pytest.fixture(params=["coordinator", "referrer"])
+def actor(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def visible(world, actor) -> dict[str, str]:
+    """Ids of objects the actor can see, by the collection naming them in paths (see ``map_case``)."""
+    user = getattr(world, actor)
+    case = world.case if actor == "coordinator" else world.community_case
+    document = case_services.document_create(
+        user=user,
+        case=case,
+        upload=SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf"),
+        kind="pathology",
+        title="Core biopsy report",
+        date=datetime.date(2026, 1, 2),
+    )
+    ids = {
+        "cases": case.public_id,
+        "documents": document.public_id,
+        "comments": CommentFactory(case=case, author=user).public_id,
+        "institutions": user.institution.public_id,
+        "specialists": user.public_id,
+    }
+    if actor == "coordinator":
+        meeting = world.board.meetings.first()
+        ids |= {"boards": world.board.public_id, "meetings": meeting.public_id}
+        # The case on the meeting's agenda, through the API as its member and the coordinator would put it there.
+        assert world.client(world.member).post(f"/api/v1/cases/{case.public_id}/submit/").status_code == 200
+        added = world.client(user).post(f"/api/v1/meetings/{meeting.public_id}/agenda/", {"case": str(case.public_id)})
+        assert added.status_code == 201, added.content
+        ids["agenda"] = added.json()["id"]
+    return {name: str(value) for name, value in ids.items()}
+
+
+@pytest.fixture
+def in_process(visible, monkeypatch):
+    """Django's WSGI handler, serving requests on the test's connection and inside the test's transaction.
+
+    Django closes "old" connections when a request starts and finishes; here that connection is the one holding the
+    test transaction, so the signal is disconnected for the run, as Django's own test client does for each of its
+    requests (which is why this fixture comes after ``visible``, whose test-client requests reconnect it).
+    """
+    monkeypatch.setattr(TokenThrottle, "rate", None)  # see the module docstring
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def examples() -> Counter:
+    """Generated examples per operation, counted by ``test_api``."""
+    return Counter()
+
+
+@pytest.fixture
+def api_schema(request, world, actor, visible, in_process, examples):
+    # schemathesis 4.32.5's lazy loader reads and renames the running item through ``item._nodeid``, which
+    # pytest 9 replaced by ``item._id``; a plain attribute on this item keeps it working (reports keep the
+    # item's own name, and each operation is still reported as its own subtest).
+    request.node._nodeid = request.node.nodeid
+    token, _ = Token.objects.get_or_create(user=getattr(world, actor))
+    config = schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            # Hypothesis' timing health check would make the run's outcome depend on the machine's speed.
+            "suppress-health-check": ["too_slow"],
+            "headers": {"Authorization": f"Token {token.key}"},
+            "generation": {
+                "mode": "all",  # valid and invalid input
+                "max-examples": MAX_EXAMPLES,
+                "deterministic": True,
+                "database": "none",  # no replay of earlier runs' failures: every run is the same run
+                "allow-x00": True,  # PostgreSQL refuses NUL in text: it must be a 400, never a 500
+            },
+            "phases": {
+                "stateful": {"enabled": False},
+                # The coverage phase runs once, as the coordinator: as the referrer it would repeat the same
+                # validation at twice the run time.
+                "coverage": {"enabled": actor == "coordinator"},
+            },
+            # A partial update validates with its create's serializer: its boundary cases would repeat the
+            # create's at the cost of a third of the run, so it gets fuzzing only.
+            "operations": [{"include-method": "PATCH", "phases": {"coverage": {"enabled": False}}}],
+            "checks": {"positive_data_acceptance": {"enabled": False}},
+        }
+    )
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", in_process, config=config)
+    fuzzed: Counter = Counter()
+    statuses: dict[str, Counter] = defaultdict(Counter)
+
+    @schema.hook
+    def map_case(context, case):
+        """Point valid path ids at objects the user can see, so that operations work on real objects.
+
+        Every coverage case (it varies the query or the body, which are read only once the object is found) and
+        three fuzzing cases in four; the fourth keeps its random ids and gets 404. Invalid ids stay invalid.
+        """
+        ids = {name: _visible_id(case.operation.path, name, visible) for name in case.path_parameters}
+        if not ids or None in ids.values() or None in map(_uuid, case.path_parameters.values()):
+            return case
+        if case.meta.phase.name != TestPhase.COVERAGE:
+            fuzzed[case.operation.label] += 1
+            if fuzzed[case.operation.label] % 4 == 0:
+                return case
+        case.path_parameters = ids
+        return case
+
+    @schema.hook
+    def filter_failure(context, failure, case, response):
+        return not (isinstance(failure, AcceptedNegativeData) and drf_normalizes(case))
+
+    @schema.hook
+    def after_call(context, case, response):
+        statuses[case.operation.label][response.status_code] += 1
+
+    started = time.monotonic()
+    yield schema
+    elapsed = time.monotonic() - started
+
+    operations = [result.ok() for result in schema.get_all_operations()]
+    responses = sum(statuses.values(), Counter())
+    server_errors = sum(n for code, n in responses.items() if code >= 500)
+    coverage = " and the coverage phase's" if actor == "coordinator" else ""
+    summary = (
+        f"schemathesis as {actor}: {len(operations)} operations, {examples.total()} examples "
+        f"({MAX_EXAMPLES} fuzzed per operation{coverage}), {server_errors} 5xx, {elapsed:.0f}s"
+    )
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:  # one line in every run's output, -q included
+        with capture.global_and_fixture_disabled():
+            reporter.ensure_newline()
+            reporter.write_line(summary)
+    print(summary)  # and the breakdown, shown with -s or when the test fails
+    for operation in operations:
+        label = operation.label
+        print(f"  {label}: {examples[label]} examples, statuses {dict(sorted(statuses[label].items()))}")
+
+    assert not [op.label for op in operations if not examples[op.label]], "operations never tried"
+    assert not server_errors
+    # Against a vacuous run (a broken token, ids that never point at a visible object): every read of an object
+    # the user can see, and every list, answered 2xx at least once.
+    readable = [
+        op.label
+        for op in operations
+        if op.method == "get"
+        and op.label not in ADMIN_ONLY
+        and all(_visible_id(op.path, name, visible) for name in re.findall(r"\{(\w+)\}", op.path))
+    ]
+    assert not [label for label in readable if not any(200 <= code < 300 for code in statuses[label])]
+
+
+def _visible_id(path: str, name: str, visible: dict) -> str | None:
+    """The visible object a path parameter names: ``case_id`` a case, ``id`` one of the collection before it."""
+    if name.endswith("_id"):
+        return visible.get(f"{name[:-3]}s")
+    return visible.get(path.split("/{" + name + "}")[0].rsplit("/", 1)[-1])
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+def test_api(case, examples):
+    examples[case.operation.label] += 1
+    # Each example starts from the same data: what one request changes (a cancelled meeting, a withdrawn case) is
+    # rolled back, so every operation is tried on the objects as the fixtures made them, and a failure replays.
+    with transaction.atomic():
+        case.call_and_validate(additional_checks=[error_shape])
+        transaction.set_rollback(True)
