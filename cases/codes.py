@@ -160,3 +160,10 @@ class Modality(models.TextChoices):
     FURTHER_DIAGNOSTICS = "further_diagnostics", "Further diagnostics"
     FERTILITY_PRESERVATION = "fertility_preservation", "Fertility preservation"
     OTHER = "other", "Other"
+
+
+class PacketStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    BUILDING = "building", "Building"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.codes import CaseStatus
+from cases.codes import CaseStatus, CommentKind
 from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
+from cases.packets import packet_request_if_built
 from tumorboard.access import can_comment, is_board_chair_or_coordinator, is_board_coordinator, is_care_team
 from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
@@ -107,6 +108,7 @@ def case_update(*, user, case: Case, data: dict[str, Any]) -> Case:
         setattr(case, field, data[field])
     case.save()
     _children_replace(case, data)
+    packet_request_if_built(case=case, reason="case data changed")
     audit_write(
         user=user,
         action=AuditAction.UPDATE,
@@ -323,6 +325,7 @@ def document_create(*, user, case: Case, upload, kind: str, title: str, date) ->
     try:
         document.save()
         audit_write(user=user, action=AuditAction.CREATE, obj=document, detail={"sha256": document.sha256})
+        packet_request_if_built(case=case, reason="document added")
     except Exception:
         document.file.delete(save=False)
         raise
@@ -337,4 +340,6 @@ def comment_create(*, user, case: Case, body: str, kind: str) -> Comment:
         raise Conflict("A closed or withdrawn case takes no more comments.", code="case_closed")
     comment = Comment.objects.create(case=case, author=user, specialty=user.specialty, kind=kind, body=body)
     audit_write(user=user, action=AuditAction.CREATE, obj=comment)
+    if kind == CommentKind.PRE_REVIEW:
+        packet_request_if_built(case=case, reason="pre-review added")
     return comment

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from cases.api.checklist import CaseChecklistView
+from cases.api.packets import CasePacketPdfView, CasePacketView
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
 from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
 from scheduling.api.views import BoardViewSet, CalendarFeedView, ICalendarRenderer, MeetingViewSet
@@ -39,6 +40,8 @@ urlpatterns = [
     ),
     path("", include(router.urls)),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/checklist/$", CaseChecklistView.as_view(), name="case-checklist"),
+    re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/packet/$", CasePacketView.as_view(), name="case-packet"),
+    re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/packet/pdf/$", CasePacketPdfView.as_view(), name="case-packet-pdf"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/", include(case_router.urls)),
     re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/", include(meeting_router.urls)),
 ]

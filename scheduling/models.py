@@ -57,6 +57,7 @@ class Meeting(BaseModel):
     one_off = models.BooleanField(default=False, help_text="Created by hand, not from the board's recurrence.")
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: bumped on every change.")
     quorum_alert_sent_at = models.DateTimeField(null=True, blank=True)
+    packets_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.codes import CaseStatus, Urgency
 from cases.models import Case
+from cases.packets import packet_request
 from cases.services import case_status_set
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus, MeetingTransition
 from scheduling.recurrence import MAX_HORIZON, RecurrenceError, occurrences, parse_rrule, parse_timezone
@@ -261,6 +262,7 @@ def _place(*, case: Case, meeting: Meeting, minutes: int, note: str, by, action:
     )
     case.meeting = meeting
     case_status_set(case=case, to_status=CaseStatus.SCHEDULED, action=action, by=by, reason=note)
+    packet_request(case=case, reason="placed on a meeting")
     return item
 
 

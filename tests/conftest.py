@@ -115,11 +115,14 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1, message
 
 
 class WorkerProcess:
-    """A real ``celery worker`` process on the test broker and the test database."""
+    """A real ``celery worker`` process on a broker (the test broker by default) and the test database."""
 
-    def __init__(self, log_path: Path):
+    def __init__(self, log_path: Path, broker_url: str | None = None, **extra_env: str):
         self.log_path = log_path
+        self.broker_url = broker_url or settings.CELERY_BROKER_URL
+        self.extra_env = extra_env
         self.process: subprocess.Popen | None = None
+        self.log = None
 
     def start(self) -> None:
         db = connection.settings_dict
@@ -127,15 +130,26 @@ class WorkerProcess:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_BROKER_URL": self.broker_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            **self.extra_env,
         }
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=2"]
         command += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(lambda: b"ready." in self.log_path.read_bytes(), timeout=60, message="the worker to start")
+        # its own process group, so a SIGKILL takes the pool's children down with the parent
+        self.process = subprocess.Popen(
+            command, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        wait_for(lambda: b"ready." in self.log_path.read_bytes()[offset:], timeout=60, message="the worker to start")
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool: no warm shutdown, no acknowledgements, nothing handed back."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self.log.close()
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process and self.process.poll() is None:
@@ -143,9 +157,10 @@ class WorkerProcess:
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        self.log.close()
+        if self.log and not self.log.closed:
+            self.log.close()
 
 
 @pytest.fixture

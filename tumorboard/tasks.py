@@ -11,8 +11,19 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue(task, *args) -> None:
-    """Send ``task`` with JSON-safe ``args`` (ids only) once the current transaction has committed."""
-    transaction.on_commit(lambda: task.delay(*args))
+    """Send ``task`` with JSON-safe ``args`` (ids only) once the current transaction has committed.
+
+    The state is already in PostgreSQL when the message goes out. If the broker cannot take it, the
+    user's request still succeeds: the row waits in its pending state and a periodic sweep sends it.
+    """
+
+    def send():
+        try:
+            task.delay(*args)
+        except Exception:  # kombu/redis connection errors: logged, and recovered by the sweeps
+            logger.exception("could not enqueue %s%r; the sweep will retry", task.name, args)
+
+    transaction.on_commit(send)
 
 
 @shared_task(

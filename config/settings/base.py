@@ -139,13 +139,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Publishing gives up quickly when the broker is down: the request has committed its rows already.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# A message a dead worker held comes back after this many seconds (longer than any task's time limit).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env("CELERY_VISIBILITY_TIMEOUT", as_int, default=3600)}
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {"task": "tumorboard.tasks.notifications_sweep", "schedule": 300.0},
     "meetings-generate": {"task": "scheduling.tasks.meetings_generate_all", "schedule": 6 * 3600.0},
     "agenda-sweep": {"task": "scheduling.tasks.agenda_sweep", "schedule": 600.0},
     "quorum-alerts": {"task": "scheduling.tasks.quorum_alerts", "schedule": 3600.0},
+    "packets-upcoming": {"task": "cases.tasks.packets_for_upcoming_meetings", "schedule": 900.0},
+    "packets-sweep": {"task": "cases.tasks.packets_sweep", "schedule": 120.0},
 }
+# Packets: built automatically this long before a meeting; stuck ones re-enqueued after these delays.
+PACKET_LEAD_HOURS = env("PACKET_LEAD_HOURS", as_int, default=48)
+PACKET_STALE_PENDING_SECONDS = env("PACKET_STALE_PENDING_SECONDS", as_int, default=300)
+PACKET_STALE_BUILDING_SECONDS = env("PACKET_STALE_BUILDING_SECONDS", as_int, default=600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -55,6 +55,7 @@ from schemathesis.core.mutations import OperatorKind
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario, TestPhase
 
+from cases import packets
 from cases import services as case_services
 from specialists.api.views import TokenThrottle
 from tests.factories import CommentFactory
@@ -179,6 +180,9 @@ def visible(world, actor) -> dict[str, str]:
         added = world.client(user).post(f"/api/v1/meetings/{meeting.public_id}/agenda/", {"case": str(case.public_id)})
         assert added.status_code == 201, added.content
         ids["agenda"] = added.json()["id"]
+    # a built packet, so its GET endpoints answer 2xx too
+    packets.packet_request(case=case)
+    assert packets.packet_build(case_id=case.pk) == "ready"
     return {name: str(value) for name, value in ids.items()}
 
 

@@ -1,0 +1,334 @@
+"""Case packets (SPEC §5.2): what each board member reads before the meeting.
+
+A packet is canonical JSON plus a PDF rendered (WeasyPrint) from the same template as its web page.
+``Packet`` is the row a user waits on (pending → building → ready | failed); each built content is an
+immutable ``PacketVersion`` whose SHA-256 covers the canonical JSON, so a rebuild of unchanged content
+makes no new version. Building is idempotent and safe to redeliver: the version is written under the
+packet's row lock after comparing hashes, and a unique (case, version) constraint guards the rest.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases.checklist import build_facts, checklist_prefetch, run_rules
+from cases.codes import CommentKind, PacketStatus
+from cases.models import Case, Packet, PacketVersion
+from tumorboard.audit import audit_write
+from tumorboard.models import AuditAction
+from tumorboard.notifications import notify
+from tumorboard.tasks import enqueue
+
+logger = logging.getLogger(__name__)
+CONTENT_SCHEMA = 1
+
+
+# --- Content ---------------------------------------------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _agenda_slot(case: Case) -> dict | None:
+    from scheduling.models import AgendaItem, AgendaItemStatus
+
+    item = (
+        AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED).select_related("meeting__board").first()
+    )
+    if item is None:
+        return None
+    return {
+        "meeting": str(item.meeting.public_id),
+        "board": item.meeting.board.name,
+        "starts_at": _iso(item.meeting.starts_at),
+        "timezone": item.meeting.board.timezone,
+        "position": item.position,
+        "minutes": item.minutes,
+    }
+
+
+def _plan(plan) -> dict:
+    return {
+        "id": str(plan.public_id),
+        "kind": plan.kind,
+        "version": plan.version,
+        "intent": plan.intent,
+        "rationale": plan.rationale,
+        "consensus": plan.consensus,
+        "dissent": plan.dissent,
+        "specialties_present": plan.specialties_present,
+        "quorum_met": plan.quorum_met,
+        "created_at": _iso(plan.created_at),
+        "components": [
+            {"modality": c.modality, "detail": c.detail, "drugs": c.drugs, "target_auc": c.target_auc}
+            for c in sorted(plan.components.all(), key=lambda c: c.position)
+        ],
+    }
+
+
+def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[str, Any]:
+    """The canonical content of a case's packet, from a case loaded with ``packet_queryset``."""
+    today = today or timezone.localdate()
+    patient = case.patient
+    plans = sorted(case.plans.all(), key=lambda p: (p.kind, p.version))
+    return {
+        "schema": CONTENT_SCHEMA,
+        "case": {
+            "id": str(case.public_id),
+            "status": case.status,
+            "urgency": case.urgency,
+            "question": case.question,
+            "board": case.board.name if case.board_id else None,
+            "treating_physician": case.treating_physician.name if case.treating_physician_id else None,
+        },
+        "patient": {
+            "name": patient.name,
+            "mrn": patient.mrn,
+            "birth_date": _iso(patient.birth_date),
+            "age": patient.age_on(today),
+            "sex": patient.sex,
+        },
+        "tumor_biology": {
+            "primary_site": case.primary_site,
+            "histology": case.histology,
+            "grade": case.grade,
+            "diagnosis_date": _iso(case.diagnosis_date),
+            "stage": {
+                "system": case.stage_system,
+                "clinical": f"{case.clinical_t}{case.clinical_n}{case.clinical_m}",
+                "pathological": f"{case.pathological_t}{case.pathological_n}{case.pathological_m}",
+                "group": case.stage_group,
+            },
+            "metastatic": case.metastatic,
+            "metastatic_sites": case.metastatic_sites,
+            "metastasis_count": case.metastasis_count,
+            "biomarkers": [
+                {"name": b.name, "result": b.result, "value": b.value, "detail": b.detail, "date": _iso(b.date)}
+                for b in case.biomarkers.all()
+            ],
+        },
+        "patient_factors": {
+            "ecog": case.ecog,
+            "organ_function": {
+                "gfr_ml_min": case.gfr_ml_min,
+                "lvef_percent": case.lvef_percent,
+                "bilirubin_mg_dl": case.bilirubin_mg_dl,
+            },
+            "comorbidities": case.comorbidities,
+            "pharmacogenomics": [
+                {"gene": p.gene, "phenotype": p.phenotype, "diplotype": p.diplotype}
+                for p in case.pharmacogenomics.all()
+            ],
+            "medications": [{"name": m.name, "status": m.status} for m in case.medications.all()],
+            "menopausal_status": case.menopausal_status,
+            "fertility_goals": case.fertility_goals,
+            "fertility_preservation_discussed": case.fertility_preservation_discussed,
+            "goals_of_care_discussed": case.goals_of_care_discussed,
+            "prior_anthracycline_mg_m2": case.prior_anthracycline_mg_m2,
+            "preferences": case.preferences,
+            "psychosocial_notes": case.psychosocial_notes,
+        },
+        "treatment_intent": case.treatment_intent,
+        "documents": [
+            {
+                "id": str(d.public_id),
+                "kind": d.kind,
+                "title": d.title,
+                "date": _iso(d.date),
+                "sha256": d.sha256,
+                "size": d.size,
+            }
+            for d in sorted(case.documents.all(), key=lambda d: (d.date, d.pk), reverse=True)
+        ],
+        "reviews": [
+            {"specialty": c.specialty, "author": c.author.name, "body": c.body, "at": _iso(c.created_at)}
+            for c in case.comments.all()
+            if c.kind == CommentKind.PRE_REVIEW
+        ],
+        "plans": [_plan(p) for p in plans],
+        "checklist": [f.as_dict() for f in run_rules(build_facts(case, today))],
+        "agenda": _agenda_slot(case),
+    }
+
+
+def packet_queryset():
+    """Cases with everything ``packet_content`` reads, at a fixed number of queries."""
+    return checklist_prefetch(Case.objects.select_related("treating_physician")).prefetch_related("comments__author")
+
+
+def canonical(content: dict) -> bytes:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def render_pdf(content: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("cases/packet.html", {"packet": content, "for_print": True})
+    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+
+
+# --- Services --------------------------------------------------------------------------------------------
+
+
+def packet_request(*, case: Case, by=None, reason: str = "") -> Packet:
+    """Ask for a (re)build. The packet row is written first, then the task is enqueued on commit."""
+    from cases.tasks import packet_build
+
+    now = timezone.now()
+    with transaction.atomic():
+        packet, created = Packet.objects.select_for_update().get_or_create(
+            case=case, defaults={"requested_at": now, "status": PacketStatus.PENDING}
+        )
+        if not created:
+            packet.requested_at = now
+            if packet.status != PacketStatus.BUILDING:
+                packet.status = PacketStatus.PENDING
+            packet.save(update_fields=["requested_at", "status", "updated_at"])
+        if by is not None:
+            audit_write(user=by, action=AuditAction.CREATE, obj=packet, detail={"packet": "requested", "why": reason})
+        enqueue(packet_build, case.pk)
+    return packet
+
+
+def packet_request_if_built(*, case: Case, reason: str) -> None:
+    """The case's data changed: rebuild a packet that exists (a case without one waits for its meeting)."""
+    if Packet.objects.filter(case=case).exists():
+        packet_request(case=case, reason=reason)
+
+
+def packet_build(*, case_id: int) -> str:
+    """Build the packet of one case. Returns what happened (for logs and tests): ready, unchanged,
+    failed, skipped. Rendering happens outside any transaction; the result is written under the lock."""
+    with transaction.atomic():
+        packet = Packet.objects.select_for_update().filter(case_id=case_id).first()
+        if packet is None:
+            return "skipped"
+        if packet.status in {PacketStatus.READY, PacketStatus.FAILED} and (
+            packet.started_at and packet.requested_at <= packet.started_at
+        ):
+            return "skipped"  # a redelivered message for work already finished
+        started = timezone.now()
+        packet.status = PacketStatus.BUILDING
+        packet.started_at = started
+        packet.attempts += 1
+        packet.save(update_fields=["status", "started_at", "attempts", "updated_at"])
+
+    try:
+        case = packet_queryset().get(pk=case_id)
+        content = packet_content(case)
+        data = canonical(content)
+        digest = hashlib.sha256(data).hexdigest()
+        latest = PacketVersion.objects.filter(case_id=case_id).order_by("-version").first()
+        pdf = None if latest is not None and latest.sha256 == digest else render_pdf(content)
+    except Exception as exc:  # a failed build is kept with its error; the last good version stays
+        logger.exception("packet build failed for case %s", case_id)
+        with transaction.atomic():
+            Packet.objects.filter(pk=packet.pk, started_at=started).update(
+                status=PacketStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
+            )
+        return "failed"
+
+    with transaction.atomic():
+        packet = Packet.objects.select_for_update().get(pk=packet.pk)
+        latest = PacketVersion.objects.filter(case_id=case_id).order_by("-version").first()
+        outcome = "unchanged"
+        if latest is None or latest.sha256 != digest:
+            version = PacketVersion(
+                case_id=case_id,
+                version=(latest.version if latest else 0) + 1,
+                sha256=digest,
+                content=json.loads(data),
+                built_at=timezone.now(),
+            )
+            version.pdf.save("packet.pdf", ContentFile(pdf or render_pdf(content)), save=False)
+            version.save()
+            latest, outcome = version, "ready"
+        packet.version = latest
+        packet.error = ""
+        # a request that arrived while building leaves the packet pending: its message rebuilds it
+        packet.status = PacketStatus.PENDING if packet.requested_at > started else PacketStatus.READY
+        packet.save(update_fields=["version", "error", "status", "updated_at"])
+        if packet.status == PacketStatus.READY:
+            transaction.on_commit(lambda: packets_ready_notify(case_id=case_id))
+    return outcome
+
+
+def packets_ready_notify(*, case_id: int) -> bool:
+    """Once every case on a meeting within the packet lead time has a ready packet, tell the board's
+    members, once per meeting (an agenda still filling up weeks ahead tells nobody yet)."""
+    from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
+
+    lead = datetime.timedelta(hours=settings.PACKET_LEAD_HOURS)
+    item = (
+        AgendaItem.objects.filter(case_id=case_id, status=AgendaItemStatus.SCHEDULED)
+        .filter(meeting__starts_at__lte=timezone.now() + lead)
+        .first()
+    )
+    if item is None:
+        return False
+    scheduled = AgendaItem.objects.filter(meeting_id=item.meeting_id, status=AgendaItemStatus.SCHEDULED)
+    if scheduled.exclude(case__packet__status=PacketStatus.READY).exists():
+        return False
+    with transaction.atomic():
+        claimed = Meeting.objects.filter(pk=item.meeting_id, packets_notified_at__isnull=True).update(
+            packets_notified_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        meeting = Meeting.objects.select_related("board").get(pk=item.meeting_id)
+        notify(
+            recipients=[m.user for m in meeting.board.memberships.select_related("user")],
+            kind="packets_ready",
+            subject=f"Case packets are ready: {meeting.board.name}, {meeting.starts_at:%Y-%m-%d %H:%M} UTC",
+            path=f"/meetings/{meeting.public_id}/",
+            text="The packets for the next meeting are ready to read:",
+        )
+    return True
+
+
+def packets_stale(*, pending_after: datetime.timedelta, building_after: datetime.timedelta) -> list[int]:
+    """Case ids whose packet waits too long: pending (a lost message) or building (a dead worker)."""
+    now = timezone.now()
+    return list(
+        Packet.objects.filter(
+            Q(status=PacketStatus.PENDING, requested_at__lt=now - pending_after)
+            | Q(status=PacketStatus.BUILDING, started_at__lt=now - building_after)
+        ).values_list("case_id", flat=True)
+    )
+
+
+def packets_for_upcoming_meetings(*, lead: datetime.timedelta) -> int:
+    """Request packets for every case on a meeting starting within ``lead`` whose packet is missing,
+    failed, or older than the case's last change."""
+    from scheduling.models import AgendaItemStatus, MeetingStatus
+
+    now = timezone.now()
+    cases = Case.objects.filter(
+        agenda_items__status=AgendaItemStatus.SCHEDULED,
+        agenda_items__meeting__status=MeetingStatus.SCHEDULED,
+        agenda_items__meeting__starts_at__gt=now,
+        agenda_items__meeting__starts_at__lte=now + lead,
+    ).select_related("packet__version")
+    requested = 0
+    for case in cases:
+        packet = getattr(case, "packet", None)
+        if (
+            packet is None
+            or packet.status == PacketStatus.FAILED
+            or (packet.status == PacketStatus.READY and packet.version and packet.version.built_at < case.updated_at)
+        ):
+            packet_request(case=case, reason="meeting within the packet lead time")
+            requested += 1
+    return requested
