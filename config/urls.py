@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from cases.views import packet_page
 from scheduling.views import calendar_feed, rsvp
 from tumorboard.api.views import healthz, readyz
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("cases/<uuid:case_id>/packet/", packet_page, name="case-packet-page"),
     path("rsvp/<str:token>/", rsvp, name="rsvp"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("admin/", admin.site.urls),

@@ -42,6 +42,19 @@ def test_on_demand_build_gives_json_pdf_and_hash(world, django_capture_on_commit
     ).exists()
 
 
+def test_the_packet_page_renders_the_same_template_as_the_pdf(world, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(world)
+    url = f"/cases/{world.case.public_id}/packet/"
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(world.member)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"Readiness and safety checklist" in page.content and world.case.question.encode() in page.content
+    client.force_login(world.referrer)
+    assert client.get(url).status_code == 404
+
+
 def test_unchanged_content_makes_no_new_version_and_a_change_does(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _request(world)
