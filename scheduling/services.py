@@ -16,7 +16,14 @@ from cases.models import Case
 from cases.packets import packet_request
 from cases.services import case_status_set
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus, MeetingTransition
-from scheduling.recurrence import MAX_HORIZON, RecurrenceError, occurrences, parse_rrule, parse_timezone
+from scheduling.recurrence import (
+    MAX_HORIZON,
+    RecurrenceError,
+    occurrences,
+    parse_rrule,
+    parse_timezone,
+    shortest_interval,
+)
 from specialists.models import BoardMembership, BoardRole
 from tumorboard.access import coordinated_board_ids, is_admin, is_board_coordinator
 from tumorboard.audit import audit_write
@@ -49,8 +56,6 @@ def _board_validate(board: Board) -> None:
     if board.minutes_per_case > board.duration_minutes:
         errors["minutes_per_case"] = ["A case cannot take longer than the whole meeting."]
     if board.recurrence and not errors:
-        from scheduling.recurrence import shortest_interval
-
         gap = shortest_interval(board)
         if gap is not None and datetime.timedelta(hours=board.submission_cutoff_hours) >= gap:
             hours = gap.total_seconds() / 3600
