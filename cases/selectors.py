@@ -18,23 +18,21 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(care_team | Q(board_id__in=member_board_ids(user)))
 
 
+def _with_profile(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Everything a case's representation reads, at a constant number of queries."""
+    return cases.select_related(
+        "patient", "institution", "board", "meeting", "treating_physician", "created_by"
+    ).prefetch_related("biomarkers", "pharmacogenomics", "medications")
+
+
 def case_list(user) -> QuerySet[Case]:
-    """Visible cases with everything their representation needs, at a constant number of queries."""
-    return (
-        cases_visible_to(user)
-        .select_related("patient", "institution", "board", "meeting", "treating_physician", "created_by")
-        .prefetch_related("biomarkers", "pharmacogenomics", "medications")
-    )
+    return _with_profile(cases_visible_to(user))
 
 
 def case_after_write(case: Case) -> Case:
     """The case as its representation needs it, right after a write the services allowed: a writer who
     moved a draft to another board no longer sees it, and still gets the result of their change."""
-    return (
-        Case.objects.select_related("patient", "institution", "board", "meeting", "treating_physician", "created_by")
-        .prefetch_related("biomarkers", "pharmacogenomics", "medications")
-        .get(pk=case.pk)
-    )
+    return _with_profile(Case.objects.all()).get(pk=case.pk)
 
 
 def case_get(user, public_id) -> Case:

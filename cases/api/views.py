@@ -21,7 +21,7 @@ from cases.api.serializers import (
     DocumentSerializer,
 )
 from cases.models import Comment, Document
-from tumorboard.api.views import UUID_PATTERN, PublicIdMixin
+from tumorboard.api.views import PublicIdMixin
 from tumorboard.audit import audit_read
 from tumorboard.models import AuditAction
 
@@ -99,12 +99,9 @@ class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
         return Response(CaseTransitionSerializer(transitions, many=True).data)
 
 
-class CaseChildViewSet(AuditedReadMixin, viewsets.GenericViewSet):
+class CaseChildViewSet(PublicIdMixin, AuditedReadMixin, viewsets.GenericViewSet):
     """Resources under /cases/{case_id}/: the case is resolved through the selector first (404 if unseen)."""
 
-    lookup_field = "public_id"
-    lookup_url_kwarg = "id"
-    lookup_value_regex = UUID_PATTERN
     filterset_class = None
 
     @property

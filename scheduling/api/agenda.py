@@ -22,7 +22,7 @@ from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting,
 from scheduling.quorum import case_quorum
 from scheduling.selectors import meetings_visible_to
 from specialists.models import User
-from tumorboard.api.views import UUID_PATTERN
+from tumorboard.api.views import PublicIdMixin
 from tumorboard.audit import audit_read
 from tumorboard.models import AuditAction
 
@@ -110,12 +110,9 @@ def _attendances(meeting: Meeting):
     return list(meeting.attendances.select_related("user"))
 
 
-class MeetingChildViewSet(viewsets.GenericViewSet):
+class MeetingChildViewSet(PublicIdMixin, viewsets.GenericViewSet):
     """Resources of one meeting: the meeting is resolved through the selector first (404 if unseen)."""
 
-    lookup_field = "public_id"
-    lookup_url_kwarg = "id"
-    lookup_value_regex = UUID_PATTERN
     pagination_class = None
     filterset_class = None
 

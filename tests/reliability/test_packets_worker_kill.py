@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from cases import packets
 from cases.codes import PacketStatus
 from cases.models import Packet, PacketVersion
+from cases.tasks import packets_sweep
 from tests.conftest import WorkerProcess, wait_for
 from tests.factories import BoardFactory, CaseFactory, CommentFactory, MembershipFactory, UserFactory
 
@@ -83,7 +84,7 @@ def test_sigkill_mid_batch_loses_nothing_and_builds_nothing_twice(celery_on, pri
     print(f"\nworker kills: {kills}; packets: {BATCH} ready, 0 lost, 0 duplicated")
 
 
-def test_redis_restart_during_a_backlog_loses_nothing(celery_on, private_redis, tmp_path):
+def test_redis_restart_during_a_backlog_loses_nothing(celery_on, private_redis, tmp_path, settings):
     member, cases = _cases(BATCH)
     ids = [c.pk for c in cases]
     worker = WorkerProcess(tmp_path / "worker.log", private_redis.url, CELERY_VISIBILITY_TIMEOUT=VISIBILITY)
@@ -103,29 +104,20 @@ def test_redis_restart_during_a_backlog_loses_nothing(celery_on, private_redis, 
         private_redis.start()
         private_redis.restarts += 1
         assert _counts(ids)[0] < BATCH
-        # the periodic sweep re-enqueues what the lost messages left pending or building
-        from cases.tasks import packets_sweep
+        # the periodic sweep (run here by hand, with short thresholds, as beat would run it) re-enqueues
+        # what the lost messages left pending or building
+        settings.PACKET_STALE_PENDING_SECONDS = 0
+        settings.PACKET_STALE_BUILDING_SECONDS = 30
 
         def swept_and_done():
             if _counts(ids)[0] == BATCH:
                 return True
-            stale = packets.packets_stale(pending_after=_seconds(0), building_after=_seconds(30))
-            for case_id in stale:
-                from cases.tasks import packet_build
-
-                packet_build.delay(case_id)
+            packets_sweep()
             return False
 
-        assert packets_sweep.name == "cases.tasks.packets_sweep"
         wait_for(swept_and_done, timeout=180, interval=3, message="every packet to be ready after the restart")
     finally:
         worker.stop()
     _assert_exactly_once(ids)
     assert private_redis.restarts == 1
     print(f"\nRedis restarts: {private_redis.restarts}; packets: {BATCH} ready, 0 lost, 0 duplicated")
-
-
-def _seconds(n: int):
-    import datetime
-
-    return datetime.timedelta(seconds=n)
