@@ -1,9 +1,9 @@
 """The code lists of SPEC §2 and §6, exactly as written there. No model imports: any app may use them."""
 
-from django.db import models
+from django.db.models import TextChoices
 
 
-class DiseaseSite(models.TextChoices):
+class DiseaseSite(TextChoices):
     BREAST = "breast", "Breast"
     LUNG = "lung", "Lung"
     COLORECTAL = "colorectal", "Colorectal"
@@ -27,31 +27,31 @@ class DiseaseSite(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Sex(models.TextChoices):
+class Sex(TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"
     OTHER = "other", "Other"
     UNKNOWN = "unknown", "Unknown"
 
 
-class TreatmentIntent(models.TextChoices):
+class TreatmentIntent(TextChoices):
     CURATIVE = "curative", "Curative"
     DISEASE_CONTROL = "disease_control", "Disease control"
     PALLIATIVE = "palliative", "Palliative"
 
 
-class Urgency(models.TextChoices):
+class Urgency(TextChoices):
     ROUTINE = "routine", "Routine"
     URGENT = "urgent", "Urgent"
 
 
-class MenopausalStatus(models.TextChoices):
+class MenopausalStatus(TextChoices):
     PRE = "pre", "Premenopausal"
     POST = "post", "Postmenopausal"
     UNKNOWN = "unknown", "Unknown"
 
 
-class Grade(models.TextChoices):
+class Grade(TextChoices):
     G1 = "G1", "G1 (well differentiated)"
     G2 = "G2", "G2 (moderately differentiated)"
     G3 = "G3", "G3 (poorly differentiated)"
@@ -59,7 +59,7 @@ class Grade(models.TextChoices):
     GX = "GX", "GX (cannot be assessed)"
 
 
-class BiomarkerName(models.TextChoices):
+class BiomarkerName(TextChoices):
     ER = "ER", "Estrogen receptor"
     PR = "PR", "Progesterone receptor"
     HER2 = "HER2", "HER2"
@@ -78,7 +78,7 @@ class BiomarkerName(models.TextChoices):
     MAMMAPRINT = "MAMMAPRINT", "MammaPrint"
 
 
-class BiomarkerResult(models.TextChoices):
+class BiomarkerResult(TextChoices):
     POSITIVE = "positive", "Positive"
     NEGATIVE = "negative", "Negative"
     EQUIVOCAL = "equivocal", "Equivocal"
@@ -88,7 +88,7 @@ class BiomarkerResult(models.TextChoices):
     LOW = "low", "Low"
 
 
-class PgxGene(models.TextChoices):
+class PgxGene(TextChoices):
     DPYD = "DPYD", "DPYD"
     UGT1A1 = "UGT1A1", "UGT1A1"
     CYP2D6 = "CYP2D6", "CYP2D6"
@@ -96,7 +96,7 @@ class PgxGene(models.TextChoices):
     NUDT15 = "NUDT15", "NUDT15"
 
 
-class PgxPhenotype(models.TextChoices):
+class PgxPhenotype(TextChoices):
     NORMAL = "normal", "Normal metabolizer"
     INTERMEDIATE = "intermediate", "Intermediate metabolizer"
     POOR = "poor", "Poor metabolizer"
@@ -104,12 +104,12 @@ class PgxPhenotype(models.TextChoices):
     INDETERMINATE = "indeterminate", "Indeterminate"
 
 
-class MedicationStatus(models.TextChoices):
+class MedicationStatus(TextChoices):
     ACTIVE = "active", "Active"
     STOPPED = "stopped", "Stopped"
 
 
-class CaseStatus(models.TextChoices):
+class CaseStatus(TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     SCHEDULED = "scheduled", "Scheduled"
@@ -121,7 +121,7 @@ class CaseStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class DocumentKind(models.TextChoices):
+class DocumentKind(TextChoices):
     PATHOLOGY = "pathology", "Pathology report"
     IMAGING = "imaging", "Imaging report"
     GENOMIC = "genomic", "Genomic report"
@@ -130,25 +130,25 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class CommentKind(models.TextChoices):
+class CommentKind(TextChoices):
     GENERAL = "general", "General"
     QUESTION = "question", "Question"
     PRE_REVIEW = "pre_review", "Pre-meeting review"
     INFO_REQUEST = "info_request", "Information request"
 
 
-class PlanKind(models.TextChoices):
+class PlanKind(TextChoices):
     PROPOSED = "proposed", "Proposed (presenter's plan)"
     BOARD = "board", "Board recommendation"
 
 
-class Consensus(models.TextChoices):
+class Consensus(TextChoices):
     UNANIMOUS = "unanimous", "Unanimous"
     MAJORITY = "majority", "Majority"
     NO_CONSENSUS = "no_consensus", "No consensus"
 
 
-class Modality(models.TextChoices):
+class Modality(TextChoices):
     SURGERY = "surgery", "Surgery"
     SYSTEMIC_THERAPY = "systemic_therapy", "Systemic therapy"
     RADIATION_THERAPY = "radiation_therapy", "Radiation therapy"
@@ -162,8 +162,50 @@ class Modality(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class PacketStatus(models.TextChoices):
+class PacketStatus(TextChoices):
     PENDING = "pending", "Pending"
     BUILDING = "building", "Building"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+
+
+class ReviewKind(TextChoices):
+    PATHOLOGY_REREAD = "pathology_reread", "Pathology re-read"
+    IMAGING_REREAD = "imaging_reread", "Imaging re-read"
+    GENETICS = "genetics", "Genetics review"
+    PALLIATIVE = "palliative", "Palliative care review"
+    NAVIGATION = "navigation", "Nurse navigation review"
+
+
+class ChangeCategory(TextChoices):
+    INTENT_CHANGED = "intent_changed", "Treatment intent changed"
+    MODALITY_ADDED = "modality_added", "Modality added"
+    MODALITY_REMOVED = "modality_removed", "Modality removed"
+    REGIMEN_CHANGED = "regimen_changed", "Regimen changed"
+    TRIAL_REFERRAL = "trial_referral", "Referred to a clinical trial"
+    DIAGNOSTICS_REQUESTED = "diagnostics_requested", "Further diagnostics requested"
+    PATHOLOGY_REVISED = "pathology_revised", "Pathology revised"
+    STAGING_REVISED = "staging_revised", "Staging revised"
+
+
+class ChangeBasis(TextChoices):
+    PROPOSED = "proposed", "Against the latest proposed plan"
+    PREVIOUS_BOARD = "previous_board", "Against the previous board plan"
+    NONE = "none", "Nothing to compare with"
+
+
+class Implemented(TextChoices):
+    YES = "yes", "Yes"
+    PARTIAL = "partial", "Partially"
+    NO = "no", "No"
+
+
+class NotImplementedReason(TextChoices):
+    PATIENT_CHOICE = "patient_choice", "Patient's choice"
+    CLINICAL_CHANGE = "clinical_change", "Clinical change"
+    TOXICITY = "toxicity", "Toxicity"
+    PROGRESSION = "progression", "Progression"
+    DIED = "died", "Died"
+    LOST_TO_FOLLOW_UP = "lost_to_follow_up", "Lost to follow-up"
+    PAYMENT = "payment", "Payment"
+    OTHER = "other", "Other"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cases.models import Case, Comment, Document
+from cases.models import Case, ChangeRecord, Comment, Document, FollowUp, Plan, Review
 from tumorboard.access import is_admin, member_board_ids
 
 
@@ -46,3 +46,26 @@ def documents_of(case: Case) -> QuerySet[Document]:
 
 def comments_of(case: Case) -> QuerySet[Comment]:
     return case.comments.select_related("author")
+
+
+def reviews_of(case: Case) -> QuerySet[Review]:
+    return case.reviews.select_related("author").prefetch_related("revisions")
+
+
+def plans_of(case: Case) -> QuerySet[Plan]:
+    """The case's plan versions, oldest first, each marked ``current`` unless a later one of its kind exists."""
+    later = Plan.objects.filter(case=OuterRef("case"), kind=OuterRef("kind"), version__gt=OuterRef("version"))
+    return (
+        case.plans.select_related("created_by", "meeting")
+        .prefetch_related("components")
+        .annotate(current=~Exists(later))
+        .order_by("created_at", "id")
+    )
+
+
+def changes_of(case: Case) -> QuerySet[ChangeRecord]:
+    return case.changes.select_related("from_plan", "to_plan").order_by("-created_at", "-id")
+
+
+def follow_ups_of(case: Case) -> QuerySet[FollowUp]:
+    return case.follow_ups.select_related("plan", "recorded_by").order_by("-created_at", "-id")

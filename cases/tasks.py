@@ -48,3 +48,37 @@ def packets_for_upcoming_meetings() -> int:
     from cases.packets import packets_for_upcoming_meetings as request
 
     return request(lead=datetime.timedelta(hours=settings.PACKET_LEAD_HOURS))
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def plan_changes_detect(plan_id: int) -> int:
+    from cases.plans import plan_changes_detect as detect
+
+    return len(detect(plan_id=plan_id))
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def plan_changes_sweep() -> int:
+    """Re-enqueue the change detection of board plans a lost message left without change records."""
+    from cases.plans import board_plans_without_changes
+
+    ids = board_plans_without_changes(older_than=datetime.timedelta(seconds=settings.CHANGES_STALE_SECONDS))
+    for plan_id in ids:
+        plan_changes_detect.delay(plan_id)
+    if ids:
+        logger.info("re-enqueued change detection of %d board plans", len(ids))
+    return len(ids)
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def follow_ups_remind() -> int:
+    from cases.plans import follow_ups_remind as remind
+
+    return remind()

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from cases.api.checklist import CaseChecklistView
 from cases.api.packets import CasePacketPdfView, CasePacketView
+from cases.api.plans import ChangeViewSet, FollowUpViewSet, PlanViewSet, ReviewViewSet
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
 from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
 from scheduling.api.views import BoardViewSet, CalendarFeedView, ICalendarRenderer, MeetingViewSet
@@ -23,6 +24,10 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 case_router = SimpleRouter(trailing_slash=True)
 case_router.register("documents", DocumentViewSet, basename="case-document")
 case_router.register("comments", CommentViewSet, basename="case-comment")
+case_router.register("reviews", ReviewViewSet, basename="case-review")
+case_router.register("plans", PlanViewSet, basename="case-plan")
+case_router.register("changes", ChangeViewSet, basename="case-change")
+case_router.register("follow-up", FollowUpViewSet, basename="case-follow-up")
 
 meeting_router = SimpleRouter(trailing_slash=True)
 meeting_router.register("agenda", AgendaViewSet, basename="meeting-agenda")

@@ -65,3 +65,16 @@ def case_quorum(case, meeting, attendances, present_users=()) -> Quorum:
         covered = covered_specialties(meeting, attendances)
     missing = specialties_required_for_case(case) - covered
     return Quorum(met=not missing, missing=_ordered(missing))
+
+
+def case_specialties_present(case, meeting) -> set[str]:
+    """The specialties present for ``case`` at ``meeting``: those recorded present for its agenda item when
+    any are, else everyone checked in at the meeting (remote guests never count)."""
+    from scheduling.models import AgendaItem, AgendaItemStatus, Attendance
+
+    item = AgendaItem.objects.filter(case=case, meeting=meeting, status=AgendaItemStatus.PRESENTED).first()
+    present_users = list(item.present.all()) if item is not None else []
+    if present_users:
+        return {u.specialty for u in present_users if u.specialty}
+    attendances = Attendance.objects.filter(meeting=meeting, present=True, guest_case__isnull=True)
+    return set(attendances.exclude(user__specialty="").values_list("user__specialty", flat=True))

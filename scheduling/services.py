@@ -465,22 +465,49 @@ def agenda_item_resize(*, user, item: AgendaItem, minutes: int) -> AgendaItem:
     return item
 
 
+def _present(item: AgendaItem, *, case: Case, by) -> None:
+    """Mark a locked, scheduled item of an in-progress meeting presented: its locked case is discussed."""
+    if item.meeting.status != MeetingStatus.IN_PROGRESS:
+        raise Conflict("Cases are presented while the meeting is in progress.")
+    item.status = AgendaItemStatus.PRESENTED
+    item.save(update_fields=["status", "updated_at"])
+    case_status_set(case=case, to_status=CaseStatus.DISCUSSED, action="discuss", by=by)
+
+
 @transaction.atomic
 def agenda_item_presented(*, user, item: AgendaItem) -> AgendaItem:
     """In run mode: the board has discussed this case (scheduled → discussed)."""
     item = AgendaItem.objects.select_for_update().select_related("meeting__board").get(pk=item.pk)
     _coordinator_check(user, item.meeting)
-    if item.meeting.status != MeetingStatus.IN_PROGRESS:
-        raise Conflict("Cases are presented while the meeting is in progress.")
     if item.status == AgendaItemStatus.PRESENTED:
         return item
     if item.status != AgendaItemStatus.SCHEDULED:
         raise Conflict("The item is no longer on the agenda.")
-    item.status = AgendaItemStatus.PRESENTED
-    item.save(update_fields=["status", "updated_at"])
-    case = Case.objects.select_for_update(of=("self",)).get(pk=item.case_id)
-    case_status_set(case=case, to_status=CaseStatus.DISCUSSED, action="discuss", by=user)
+    _present(item, case=Case.objects.select_for_update(of=("self",)).get(pk=item.case_id), by=user)
     return item
+
+
+def agenda_present_case(*, case: Case, by) -> Meeting:
+    """The board records its recommendation for a scheduled case during its meeting: the case's item is
+    presented (scheduled → discussed) and its meeting returned. The caller holds the case's row lock and
+    has checked that ``by`` may record the board plan. 409 when the case's meeting is not in progress."""
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .filter(case=case, status=AgendaItemStatus.SCHEDULED)
+        .first()
+    )
+    if item is None:
+        raise Conflict("The case is not on a meeting's agenda.")
+    _present(item, case=case, by=by)
+    return item.meeting
+
+
+def presented_meetings(case: Case):
+    """The meetings at which the case was presented, latest first."""
+    return Meeting.objects.filter(agenda_items__case=case, agenda_items__status=AgendaItemStatus.PRESENTED).order_by(
+        "-starts_at"
+    )
 
 
 def agenda_release_for_case(*, case: Case) -> None:

@@ -6,14 +6,15 @@ code base decides who may see or change what.
 
 - A user sees a case if they are on its owning institution's care team for it (submitter, treating
   physician) or belong to the board reviewing it (any role; the board's coordinators included).
-- Board members comment; the case's care team and its board's coordinators edit it and move it along;
-  only a board's chair or coordinator records the board plan.
+- Board members comment, propose plans and record specialty reviews; the case's care team and its board's
+  coordinators edit it and move it along; only a board's chair or coordinator records the board plan; the
+  care team and the board's nurse navigators record follow-through.
 - Superusers (admins) see everything; every read is audited.
 """
 
 from __future__ import annotations
 
-from specialists.models import BoardRole
+from specialists.models import BoardRole, Specialty
 
 
 def board_roles(user) -> dict[int, str]:
@@ -65,3 +66,19 @@ def is_care_team(user, case) -> bool:
 def can_comment(user, case) -> bool:
     """Anyone who may see the case takes part in its discussion."""
     return is_care_team(user, case) or is_board_member(user, case.board_id)
+
+
+def can_record_board_plan(user, case) -> bool:
+    return is_board_chair_or_coordinator(user, case.board_id)
+
+
+def can_review(user, case) -> bool:
+    """Structured specialty reviews come from the members of the case's board."""
+    return is_board_member(user, case.board_id)
+
+
+def can_record_follow_up(user, case) -> bool:
+    """The case's care team, and the nurse navigators of its board, who run the follow-through worklist."""
+    return is_care_team(user, case) or (
+        is_board_member(user, case.board_id) and user.specialty == Specialty.NURSE_NAVIGATION
+    )

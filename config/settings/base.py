@@ -151,11 +151,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     "quorum-alerts": {"task": "scheduling.tasks.quorum_alerts", "schedule": 3600.0},
     "packets-upcoming": {"task": "cases.tasks.packets_for_upcoming_meetings", "schedule": 900.0},
     "packets-sweep": {"task": "cases.tasks.packets_sweep", "schedule": 120.0},
+    "plan-changes-sweep": {"task": "cases.tasks.plan_changes_sweep", "schedule": 300.0},
+    "follow-ups-remind": {"task": "cases.tasks.follow_ups_remind", "schedule": 6 * 3600.0},
 }
 # Packets: built automatically this long before a meeting; stuck ones re-enqueued after these delays.
 PACKET_LEAD_HOURS = env("PACKET_LEAD_HOURS", as_int, default=48)
 PACKET_STALE_PENDING_SECONDS = env("PACKET_STALE_PENDING_SECONDS", as_int, default=300)
 PACKET_STALE_BUILDING_SECONDS = env("PACKET_STALE_BUILDING_SECONDS", as_int, default=600)
+# Change detection a lost message left undone is re-enqueued after this delay.
+CHANGES_STALE_SECONDS = env("CHANGES_STALE_SECONDS", as_int, default=300)
+# A board recommendation with no follow-through after this many days is listed and its navigators told.
+FOLLOW_UP_DUE_DAYS = env("FOLLOW_UP_DUE_DAYS", as_int, default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -193,6 +199,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "scheduling.models.MeetingStatus",
         "SpecialtyEnum": "specialists.models.Specialty",
         "DiseaseSiteEnum": "cases.codes.DiseaseSite",
+        "TreatmentIntentEnum": "cases.codes.TreatmentIntent",
     },
 }
 

@@ -12,17 +12,13 @@ from cases.codes import (
     BiomarkerResult,
     CaseStatus,
     CommentKind,
-    Consensus,
     DiseaseSite,
     DocumentKind,
     Grade,
     MedicationStatus,
     MenopausalStatus,
-    Modality,
-    PacketStatus,
     PgxGene,
     PgxPhenotype,
-    PlanKind,
     Sex,
     TreatmentIntent,
     Urgency,
@@ -225,113 +221,6 @@ class Comment(BaseModel):
 
     def __str__(self) -> str:
         return f"Comment {self.public_id}"
-
-    @property
-    def audit_patient_id(self) -> int:
-        return self.case.patient_id
-
-
-class Plan(BaseModel):
-    """An immutable version of a treatment plan: the presenter's (proposed) or the board's recommendation.
-
-    A new version supersedes the previous one of the same kind; nothing is edited or deleted.
-    """
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
-    kind = models.CharField(max_length=16, choices=PlanKind.choices)
-    version = models.PositiveIntegerField()
-    intent = models.CharField(max_length=16, choices=TreatmentIntent.choices)
-    rationale = models.TextField(blank=True)
-    consensus = models.CharField(max_length=16, choices=Consensus.choices, blank=True)
-    dissent = models.TextField(blank=True)
-    specialties_present = models.JSONField(default=list, blank=True)
-    meeting = models.ForeignKey(
-        "scheduling.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
-    )
-    quorum_met = models.BooleanField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["case_id", "kind", "version"]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "kind", "version"], name="unique_plan_version"),
-            models.CheckConstraint(
-                condition=~models.Q(kind="board") | ~models.Q(consensus=""), name="board_plan_has_consensus"
-            ),
-        ]
-        indexes = [models.Index(fields=["case", "kind", "-version"])]
-
-    def __str__(self) -> str:
-        return f"{self.kind} plan v{self.version} of {self.case}"
-
-    @property
-    def audit_patient_id(self) -> int:
-        return self.case.patient_id
-
-
-class PlanComponent(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="components")
-    position = models.PositiveSmallIntegerField()
-    modality = models.CharField(max_length=32, choices=Modality.choices)
-    detail = models.CharField(max_length=500, blank=True)
-    drugs = models.JSONField(default=list, blank=True, help_text="Drug or regimen names, for systemic therapy.")
-    target_auc = models.FloatField(null=True, blank=True, help_text="Carboplatin target AUC (mg/mL·min).")
-
-    class Meta:
-        ordering = ["plan_id", "position"]
-        constraints = [models.UniqueConstraint(fields=["plan", "position"], name="unique_component_position")]
-
-    def __str__(self) -> str:
-        return f"{self.modality}: {self.detail}"
-
-
-class Packet(BaseModel):
-    """The state of a case's packet: what a user waits for, as a row, so a sweep can finish lost work.
-
-    The built content lives in immutable ``PacketVersion`` rows; ``version`` points at the latest.
-    """
-
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="packet")
-    status = models.CharField(max_length=16, choices=PacketStatus.choices, default=PacketStatus.PENDING)
-    requested_at = models.DateTimeField()
-    started_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    version = models.ForeignKey("PacketVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        indexes = [models.Index(fields=["status", "requested_at"])]
-
-    def __str__(self) -> str:
-        return f"Packet of {self.case} ({self.status})"
-
-    @property
-    def audit_patient_id(self) -> int:
-        return self.case.patient_id
-
-
-def _packet_pdf_path(instance: "PacketVersion", filename: str) -> str:
-    return f"packets/{uuid.uuid4().hex}.pdf"
-
-
-class PacketVersion(BaseModel):
-    """One built packet: canonical JSON, its SHA-256 and the PDF rendered from the same template."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="packet_versions")
-    version = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    content = models.JSONField()
-    pdf = models.FileField(upload_to=_packet_pdf_path, blank=True)
-    built_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["case_id", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "version"], name="unique_packet_version"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Packet v{self.version} of {self.case}"
 
     @property
     def audit_patient_id(self) -> int:

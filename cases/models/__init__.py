@@ -1,0 +1,51 @@
+"""The cases app's models, one module per concern; everything is importable from ``cases.models``."""
+
+from cases.models.case import (
+    Biomarker,
+    Case,
+    CaseTransition,
+    Comment,
+    Document,
+    Medication,
+    Patient,
+    Pharmacogenomic,
+    _document_path,
+)
+from cases.models.packets import Packet, PacketVersion, _packet_pdf_path
+from cases.models.plans import (
+    PATHOLOGY_FIELDS,
+    STAGING_FIELDS,
+    ChangeRecord,
+    FollowUp,
+    FollowUpReminder,
+    Plan,
+    PlanComponent,
+    ProfileRevision,
+    Review,
+    RevisedField,
+)
+
+__all__ = [
+    "PATHOLOGY_FIELDS",
+    "STAGING_FIELDS",
+    "Biomarker",
+    "Case",
+    "CaseTransition",
+    "ChangeRecord",
+    "Comment",
+    "Document",
+    "FollowUp",
+    "FollowUpReminder",
+    "Medication",
+    "Packet",
+    "PacketVersion",
+    "Patient",
+    "Pharmacogenomic",
+    "Plan",
+    "PlanComponent",
+    "ProfileRevision",
+    "Review",
+    "RevisedField",
+    "_document_path",
+    "_packet_pdf_path",
+]

@@ -1,0 +1,62 @@
+"""A case's packet: the build state a user waits for, and the immutable built versions."""
+
+import uuid
+
+from django.db import models
+
+from cases.codes import PacketStatus
+from cases.models.case import Case
+from tumorboard.models import BaseModel
+
+
+class Packet(BaseModel):
+    """The state of a case's packet: what a user waits for, as a row, so a sweep can finish lost work.
+
+    The built content lives in immutable ``PacketVersion`` rows; ``version`` points at the latest.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="packet")
+    status = models.CharField(max_length=16, choices=PacketStatus.choices, default=PacketStatus.PENDING)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    version = models.ForeignKey("PacketVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"Packet of {self.case} ({self.status})"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id
+
+
+def _packet_pdf_path(instance: "PacketVersion", filename: str) -> str:
+    return f"packets/{uuid.uuid4().hex}.pdf"
+
+
+class PacketVersion(BaseModel):
+    """One built packet: canonical JSON, its SHA-256 and the PDF rendered from the same template."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="packet_versions")
+    version = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.JSONField()
+    pdf = models.FileField(upload_to=_packet_pdf_path, blank=True)
+    built_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="unique_packet_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Packet v{self.version} of {self.case}"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id

@@ -1,0 +1,39 @@
+"""Shared steps for the review, plan, change and follow-up tests: a case taken to the board and discussed."""
+
+from __future__ import annotations
+
+from cases.models import Case
+from scheduling import services as scheduling
+from scheduling.models import AgendaItem, Meeting
+
+PROPOSED = {
+    "kind": "proposed",
+    "intent": "curative",
+    "components": [
+        {"modality": "surgery", "detail": "Lumpectomy and sentinel node biopsy"},
+        {"modality": "systemic_therapy", "detail": "Adjuvant chemotherapy", "drugs": ["AC-T"]},
+    ],
+    "rationale": "Early-stage disease.",
+}
+BOARD = {**PROPOSED, "kind": "board", "consensus": "unanimous"}
+
+
+def on_agenda(world, case: Case | None = None) -> AgendaItem:
+    """The case submitted and put on its board's meeting."""
+    case = case or world.case
+    Case.objects.filter(pk=case.pk).update(status="submitted")
+    meeting = Meeting.objects.filter(board=case.board).earliest("starts_at")
+    return scheduling.agenda_add(user=world.coordinator, meeting=meeting, case=case)
+
+
+def in_meeting(world, case: Case | None = None) -> AgendaItem:
+    """The case on the agenda of a meeting in progress."""
+    item = on_agenda(world, case)
+    scheduling.meeting_transition(user=world.coordinator, meeting=item.meeting, action_name="start")
+    return item
+
+
+def discussed(world, case: Case | None = None) -> AgendaItem:
+    """The case presented at a meeting in progress: discussed."""
+    item = in_meeting(world, case)
+    return scheduling.agenda_item_presented(user=world.coordinator, item=item)
