@@ -14,9 +14,9 @@ from django.urls import resolve
 from django.utils import timezone
 
 from cases import services
-from cases.models import Case
+from cases.models import Case, ChangeRecord, FollowUp, Plan, PlanComponent, Review
 from scheduling import services as scheduling_services
-from scheduling.models import Meeting
+from scheduling.models import Board, Meeting
 
 ROLES = ("anon", "coordinator", "chair", "member", "other_member", "referrer", "referrer2", "admin")
 EVERYONE = " ".join(ROLES[1:])
@@ -31,6 +31,35 @@ ITEMS = {
     "routed_item": ("community_case", "meeting"),
     "other_item": ("other_case", "other_meeting"),
 }
+
+
+def _plan(case, admin, kind: str = "board") -> Plan:
+    consensus = "unanimous" if kind == "board" else ""
+    plan = Plan.objects.create(
+        case=case, kind=kind, version=1, intent="curative", consensus=consensus, created_by=admin
+    )
+    PlanComponent.objects.create(plan=plan, position=1, modality="surgery")
+    return plan
+
+
+def _change(case, admin) -> ChangeRecord:
+    plan = _plan(case, admin)
+    board = case.board or Board.objects.earliest("id")  # a community case's record as if routed
+    return ChangeRecord.objects.create(
+        case=case, board=board, basis="none", to_plan=plan, decided_at=timezone.now(), changed=False, summary="-"
+    )
+
+
+def _follow_up(case, admin) -> FollowUp:
+    return FollowUp.objects.create(case=case, plan=_plan(case, admin), implemented="yes", recorded_by=admin)
+
+
+def _review(case, admin) -> Review:
+    return Review.objects.create(case=case, kind="navigation", author=admin, specialty="nurse_navigation", findings="-")
+
+
+# read-only objects made on demand, placeholder prefix -> maker(case, admin)
+RECORDS = {"review": _review, "plan": _plan, "change": _change, "followup": _follow_up}
 
 
 def minus(roles: str, taken: str) -> str:
@@ -79,7 +108,7 @@ def matrix(endpoints: Iterable[Endpoint]) -> tuple[list[tuple[Endpoint, str, int
 
 class Refs(dict):
     """``{key}`` of a path → public id: world objects, meetings, agenda items (``ITEMS``), ``doc_<case>``,
-    ``comment_<case>`` (made on demand); ``objects`` keeps the object behind each key."""
+    ``comment_<case>`` and the ``RECORDS`` (made on demand); ``objects`` keeps the object behind each key."""
 
     def __init__(self, world):
         super().__init__()
@@ -97,6 +126,9 @@ class Refs(dict):
         elif key.startswith("comment_"):
             case = getattr(world, key.removeprefix("comment_"))
             obj = services.comment_create(user=admin, case=case, body="Seen.", kind="general")
+        elif key.split("_", 1)[0] in RECORDS:  # review_, plan_, change_, followup_<case>: made directly, for reads
+            kind, case_key = key.split("_", 1)
+            obj = RECORDS[kind](getattr(world, case_key), admin)
         elif key.endswith("meeting"):  # the meeting the world fixture made for the board
             board = world.board if key == "meeting" else world.other_board
             obj = Meeting.objects.filter(board=board).earliest("id")

@@ -25,6 +25,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services
 from cases.models import Case
+from cases.plans import plan_record
+from scheduling.models import AgendaItem
 from tests.api import test_authorization_matrix_scheduling as scheduling
 from tests.api.matrix_helpers import (
     ACADEMIC,
@@ -101,6 +103,35 @@ def pdf(_world) -> dict:
     return {"file": upload, "kind": "pathology", "title": "Core biopsy", "date": YESTERDAY}
 
 
+def review(_world) -> dict:
+    return {"kind": "navigation", "findings": "Transport and childcare arranged for treatment visits."}
+
+
+def proposed(_world) -> dict:
+    return {"kind": "proposed", "intent": "curative", "components": [{"modality": "surgery", "detail": "Lumpectomy"}]}
+
+
+def board_plan(_world) -> dict:
+    return {**proposed(_world), "kind": "board", "consensus": "majority", "dissent": "Radiation oncology: RT first."}
+
+
+def follow_up(_world) -> dict:
+    return {"implemented": "partial", "reason": "toxicity", "note": "Stopped after cycle 3."}
+
+
+def presented(world, refs) -> None:
+    """The case was presented at its board's meeting (a board plan is recorded for that meeting)."""
+    refs["item"]
+    AgendaItem.objects.filter(public_id=refs["item"]).update(status="presented")
+    Case.objects.filter(pk=world.case.pk).update(status="discussed", meeting=None)
+
+
+def recommended(world, refs) -> None:
+    """The board recorded its plan (the case is recommended)."""
+    presented(world, refs)
+    plan_record(user=world.admin, case=world.case, data={**board_plan(world), "meeting": None})
+
+
 def new_case(world) -> dict:
     return {**PROFILE, "board": str(world.board.public_id)}
 
@@ -133,6 +164,20 @@ def case_endpoints(key: str, who: Who):
     yield Endpoint("POST", f"{base}/comments/", ok=who.sees, code=201, payload=comment)
     # not in SPEC §6, but routed (AuditedReadMixin.retrieve): scoped like the rest
     yield Endpoint("GET", f"{base}/comments/{{comment_{key}}}/", ok=who.sees)
+    yield Endpoint("GET", f"{base}/reviews/", ok=who.sees)
+    # a navigation review: only a board member who is a nurse navigator (the coordinator) records one
+    navigator = "coordinator" if key == "case" else ""
+    yield Endpoint("POST", f"{base}/reviews/", ok=navigator, code=201, deny=minus(who.sees, navigator), payload=review)
+    yield Endpoint("GET", f"{base}/reviews/{{review_{key}}}/", ok=who.sees)
+    yield Endpoint("GET", f"{base}/plans/", ok=who.sees)
+    yield Endpoint("POST", f"{base}/plans/", ok=who.sees, code=201, payload=proposed)
+    yield Endpoint("GET", f"{base}/plans/{{plan_{key}}}/", ok=who.sees)
+    for method in ("PUT", "PATCH", "DELETE"):  # plan versions are immutable
+        yield Endpoint(method, f"{base}/plans/{{plan_{key}}}/", others=405, payload=proposed)
+    yield Endpoint("GET", f"{base}/changes/", ok=who.sees)
+    yield Endpoint("GET", f"{base}/changes/{{change_{key}}}/", ok=who.sees)
+    yield Endpoint("GET", f"{base}/follow-up/", ok=who.sees)
+    yield Endpoint("GET", f"{base}/follow-up/{{followup_{key}}}/", ok=who.sees)
     for action, (source, group) in ACTIONS.items():
         allowed = getattr(who, group)
         also = " ".join(f"{r}=400" for r in allowed.split()) if action == "submit" and not who.has_board else ""
@@ -179,6 +224,33 @@ ENDPOINTS = [
     # a repeated action that is already done is a no-op: 200, still only for those allowed
     on_case("POST", "submit/", "submitted", reason, ok="coordinator member admin", deny="chair"),
     on_case("POST", "documents/", "closed", pdf, also="coordinator=409 chair=409 member=409 admin=409"),
+    # only the board's chair or coordinators record the board plan; from a discussed case only (409 otherwise)
+    on_case(
+        "POST",
+        "plans/",
+        "discussed",
+        board_plan,
+        given=presented,
+        ok="coordinator chair admin",
+        deny="member",
+        code=201,
+    ),
+    on_case("POST", "plans/", "submitted", board_plan, also="coordinator=409 chair=409 admin=409", deny="member"),
+    on_case("POST", "plans/", "closed", proposed, also="coordinator=409 chair=409 member=409 admin=409"),
+    # follow-through: the care team (member created the case; coordinator) and the board's navigators
+    on_case(
+        "POST",
+        "follow-up/",
+        "recommended",
+        follow_up,
+        given=recommended,
+        ok="coordinator member admin",
+        deny="chair",
+        code=201,
+    ),
+    # no board plan yet: 400 on "plan" for those allowed
+    on_case("POST", "follow-up/", "recommended", follow_up, also="coordinator=400 member=400 admin=400", deny="chair"),
+    Endpoint("GET", "/api/v1/analytics/plan-changes/", ok=EVERYONE),
 ]
 
 MATRIX, MATRIX_IDS = matrix(ENDPOINTS)

@@ -57,6 +57,7 @@ from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario, Te
 
 from cases import packets
 from cases import services as case_services
+from cases.models import ChangeRecord, FollowUp, Plan, PlanComponent, Review
 from specialists.api.views import TokenThrottle
 from tests.factories import CommentFactory
 
@@ -180,6 +181,22 @@ def visible(world, actor) -> dict[str, str]:
         added = world.client(user).post(f"/api/v1/meetings/{meeting.public_id}/agenda/", {"case": str(case.public_id)})
         assert added.status_code == 201, added.content
         ids["agenda"] = added.json()["id"]
+    # a review, a board plan with its change record and follow-up, so their reads answer 2xx too
+    plan = Plan.objects.create(
+        case=case, kind="board", version=1, intent="curative", consensus="unanimous", created_by=user
+    )
+    PlanComponent.objects.create(plan=plan, position=1, modality="surgery", detail="Lumpectomy")
+    change = ChangeRecord.objects.create(
+        case=case, board=world.board, basis="none", to_plan=plan, decided_at=plan.created_at, changed=False, summary="-"
+    )
+    ids |= {
+        "reviews": Review.objects.create(
+            case=case, kind="navigation", author=user, specialty="nurse_navigation", findings="Transport arranged."
+        ).public_id,
+        "plans": plan.public_id,
+        "changes": change.public_id,
+        "follow-up": FollowUp.objects.create(case=case, plan=plan, implemented="yes", recorded_by=user).public_id,
+    }
     # a built packet, so its GET endpoints answer 2xx too
     packets.packet_request(case=case)
     assert packets.packet_build(case_id=case.pk) == "ready"
