@@ -30,6 +30,7 @@ from cases.models import (
     RevisedField,
 )
 from cases.packets import packet_request_if_built
+from cases.selectors import follow_up_due_plans
 from cases.services import CLOSED_STATUSES, case_status_set
 from specialists.models import BoardRole, Specialty
 from tumorboard.access import can_comment, can_record_board_plan, can_record_follow_up, can_review
@@ -81,8 +82,9 @@ def _revisions_check(case: Case, kind: str, revisions: list[dict[str, Any]]) -> 
         name, value = revision["field"], revision["revised"].strip()
         where = f"revisions[{i}]"
         if name not in allowed:
-            can = ", ".join(sorted(allowed)) if allowed else "nothing"
-            errors[f"{where}.field"] = [f"A {ReviewKind(kind).label.lower()} revises {can}; not {name}."]
+            label = ReviewKind(kind).label
+            can = f"may revise {', '.join(sorted(allowed))}, not {name}" if allowed else "revises no profile value"
+            errors[f"{where}.field"] = [f"{label} {can}."]
         elif name in seen:
             errors[f"{where}.field"] = [f"{name} is revised twice in this review."]
         elif not value:
@@ -111,7 +113,7 @@ def review_record(
         raise PermissionDenied("Only members of the case's board record specialty reviews.")
     specialty = REVIEW_SPECIALTY[kind]
     if user.specialty != specialty:
-        raise PermissionDenied(f"A {ReviewKind(kind).label.lower()} is recorded by {Specialty(specialty).label}.")
+        raise PermissionDenied(f"Only {Specialty(specialty).label.lower()} records a {ReviewKind(kind).label.lower()}.")
     _open_check(case, "reviews")
     revisions = list(revisions)
     _revisions_check(case, kind, revisions)
@@ -353,16 +355,6 @@ def follow_up_record(*, user, case: Case, data: dict[str, Any]) -> FollowUp:
             case=case, to_status=S.CLOSED, action="follow-up", by=user, reason=f"implemented: {implemented}"
         )
     return follow_up
-
-
-def follow_up_due_plans(*, now: datetime.datetime | None = None):
-    """Current board recommendations (no later version) older than FOLLOW_UP_DUE_DAYS with no follow-up
-    recorded for them, on cases that are still open to follow-through."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.FOLLOW_UP_DUE_DAYS)
-    later = Plan.objects.filter(case=OuterRef("case"), kind=PlanKind.BOARD, version__gt=OuterRef("version"))
-    return Plan.objects.filter(
-        kind=PlanKind.BOARD, created_at__lte=cutoff, case__status__in=[S.RECOMMENDED, S.CLOSED]
-    ).exclude(Exists(later) | Exists(FollowUp.objects.filter(plan=OuterRef("pk"))))
 
 
 def follow_ups_remind(*, now: datetime.datetime | None = None) -> int:

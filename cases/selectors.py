@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from cases.codes import CaseStatus, PlanKind
 from cases.models import Case, ChangeRecord, Comment, Document, FollowUp, Plan, Review
 from tumorboard.access import is_admin, member_board_ids
 
@@ -69,3 +74,13 @@ def changes_of(case: Case) -> QuerySet[ChangeRecord]:
 
 def follow_ups_of(case: Case) -> QuerySet[FollowUp]:
     return case.follow_ups.select_related("plan", "recorded_by").order_by("-created_at", "-id")
+
+
+def follow_up_due_plans(*, now: datetime.datetime | None = None):
+    """Current board recommendations (no later version) older than FOLLOW_UP_DUE_DAYS with no follow-up
+    recorded for them, on cases that are still open to follow-through."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.FOLLOW_UP_DUE_DAYS)
+    later = Plan.objects.filter(case=OuterRef("case"), kind=PlanKind.BOARD, version__gt=OuterRef("version"))
+    return Plan.objects.filter(
+        kind=PlanKind.BOARD, created_at__lte=cutoff, case__status__in=[CaseStatus.RECOMMENDED, CaseStatus.CLOSED]
+    ).exclude(Exists(later) | Exists(FollowUp.objects.filter(plan=OuterRef("pk"))))

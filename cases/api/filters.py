@@ -1,7 +1,9 @@
 import django_filters
+from django.db.models import Exists, OuterRef
 
 from cases.codes import CaseStatus, DiseaseSite, Urgency
 from cases.models import Case
+from cases.selectors import follow_up_due_plans
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -11,7 +13,15 @@ class CaseFilter(django_filters.FilterSet):
     meeting = django_filters.UUIDFilter(field_name="meeting__public_id")
     primary_site = django_filters.ChoiceFilter(choices=DiseaseSite.choices)
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
+    follow_up_due = django_filters.BooleanFilter(
+        method="filter_follow_up_due",
+        label="Board recommendations older than FOLLOW_UP_DUE_DAYS with no follow-through recorded",
+    )
 
     class Meta:
         model = Case
-        fields = ["status", "board", "institution", "meeting", "primary_site", "urgency"]
+        fields = ["status", "board", "institution", "meeting", "primary_site", "urgency", "follow_up_due"]
+
+    def filter_follow_up_due(self, queryset, name, value):
+        due = Exists(follow_up_due_plans().filter(case=OuterRef("pk")))
+        return queryset.filter(due) if value else queryset.exclude(due)
