@@ -78,6 +78,21 @@ def _plan(plan) -> dict:
     }
 
 
+def _review(review) -> dict[str, Any]:
+    return {
+        "kind": review.kind,
+        "specialty": review.specialty,
+        "author": review.author.name,
+        "findings": review.findings,
+        "recommendation": review.recommendation,
+        "at": _iso(review.created_at),
+        "revisions": [
+            {"field": v.field, "original": v.original, "revised": v.revised, "reason": v.reason}
+            for v in review.revisions.all()
+        ],
+    }
+
+
 def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[str, Any]:
     """The canonical content of a case's packet, from a case loaded with ``packet_queryset``."""
     today = today or timezone.localdate()
@@ -157,6 +172,7 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
             for c in case.comments.all()
             if c.kind == CommentKind.PRE_REVIEW
         ],
+        "specialty_reviews": [_review(r) for r in sorted(case.reviews.all(), key=lambda r: (r.created_at, r.pk))],
         "plans": [_plan(p) for p in plans],
         "checklist": [f.as_dict() for f in run_rules(build_facts(case, today))],
         "agenda": _agenda_slot(case),
@@ -165,7 +181,9 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
 
 def packet_queryset():
     """Cases with everything ``packet_content`` reads, at a fixed number of queries."""
-    return checklist_prefetch(Case.objects.select_related("treating_physician")).prefetch_related("comments__author")
+    return checklist_prefetch(Case.objects.select_related("treating_physician")).prefetch_related(
+        "comments__author", "reviews__author", "reviews__revisions"
+    )
 
 
 def canonical(content: dict) -> bytes:

@@ -168,3 +168,22 @@ def test_the_review_list_costs_the_same_at_any_size(world, pathologist):
             assert client.get(url(world.case)).json()["count"] == n
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_packet_shows_the_review_with_the_original_value(world, pathologist):
+    from cases import packets
+
+    Case.objects.filter(pk=world.case.pk).update(histology="Invasive ductal carcinoma", grade="G2")
+    packets.packet_request(case=world.case)
+    assert post(world, pathologist, REREAD).status_code == 201
+    assert packets.packet_build(case_id=world.case.pk) == "ready"
+    content = Case.objects.get(pk=world.case.pk).packet.version.content
+    assert content["tumor_biology"]["grade"] == "G3"
+    (review,) = content["specialty_reviews"]
+    assert (review["kind"], review["author"]) == ("pathology_reread", pathologist.name)
+    assert review["revisions"][1] == {
+        "field": "grade",
+        "original": "G2",
+        "revised": "G3",
+        "reason": "Mitotic count 25/10 HPF.",
+    }
