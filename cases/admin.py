@@ -2,7 +2,22 @@
 
 from django.contrib import admin
 
-from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
+from cases.models import (
+    Biomarker,
+    Case,
+    CaseTransition,
+    ChangeRecord,
+    Comment,
+    Document,
+    FollowUp,
+    Medication,
+    Patient,
+    Pharmacogenomic,
+    Plan,
+    PlanComponent,
+    ProfileRevision,
+    Review,
+)
 
 
 @admin.register(Patient)
@@ -58,3 +73,51 @@ class DocumentAdmin(admin.ModelAdmin):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["public_id", "case", "author", "specialty", "kind", "created_at"]
     list_filter = ["kind", "specialty"]
+
+
+class ReadOnly:
+    """Plans, reviews, change records and follow-ups are append-only records: shown, never changed here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PlanComponentInline(ReadOnly, admin.TabularInline):
+    model = PlanComponent
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["public_id", "case", "kind", "version", "intent", "consensus", "quorum_met", "created_at"]
+    list_filter = ["kind", "intent", "consensus"]
+    inlines = [PlanComponentInline]
+
+
+class ProfileRevisionInline(ReadOnly, admin.TabularInline):
+    model = ProfileRevision
+    fields = ["field", "original", "revised", "reason", "at"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["public_id", "case", "kind", "author", "created_at"]
+    list_filter = ["kind"]
+    inlines = [ProfileRevisionInline]
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["public_id", "case", "board", "basis", "changed", "decided_at"]
+    list_filter = ["basis", "changed", "board"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["public_id", "case", "plan", "implemented", "reason", "created_at"]
+    list_filter = ["implemented", "reason"]
