@@ -280,7 +280,9 @@ def plan_changes_detect(*, plan_id: int) -> list[ChangeRecord]:
         proposed = earlier.filter(kind=PlanKind.PROPOSED, created_at__lte=plan.created_at).order_by("-version").first()
         previous = earlier.filter(kind=PlanKind.BOARD, version__lt=plan.version).order_by("-version").first()
         decided_at = plan.meeting.starts_at if plan.meeting_id else plan.created_at
-        common = {"case": case, "board_id": case.board_id, "to_plan": plan, "decided_at": decided_at}
+        # the board that decided: its meeting's (the case's board may change later)
+        board_id = plan.meeting.board_id if plan.meeting_id else case.board_id
+        common = {"case": case, "board_id": board_id, "to_plan": plan, "decided_at": decided_at}
         records = []
         for basis, before, same in (
             (ChangeBasis.PROPOSED, proposed, "matches the proposed plan"),
@@ -327,7 +329,8 @@ def board_plans_without_changes(*, older_than: datetime.timedelta) -> list[int]:
 
 @transaction.atomic
 def follow_up_record(*, user, case: Case, data: dict[str, Any]) -> FollowUp:
-    """Record whether the board's recommendation was carried out; a recommended case is then closed."""
+    """Record whether a board recommendation (by default the current one) was carried out; following up the
+    current one closes a recommended case."""
     case = _lock(case)
     if not can_record_follow_up(user, case):
         raise PermissionDenied("Only the case's care team and its board's navigators record follow-through.")
@@ -350,7 +353,7 @@ def follow_up_record(*, user, case: Case, data: dict[str, Any]) -> FollowUp:
         case=case, plan=plan, implemented=implemented, reason=reason, note=note, recorded_by=user
     )
     audit_write(user=user, action=AuditAction.CREATE, obj=follow_up, detail={"implemented": implemented})
-    if case.status == S.RECOMMENDED:
+    if case.status == S.RECOMMENDED and plan.pk == latest.pk:  # the current recommendation is followed up
         case_status_set(
             case=case, to_status=S.CLOSED, action="follow-up", by=user, reason=f"implemented: {implemented}"
         )

@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -77,10 +78,13 @@ def follow_ups_of(case: Case) -> QuerySet[FollowUp]:
 
 
 def follow_up_due_plans(*, now: datetime.datetime | None = None):
-    """Current board recommendations (no later version) older than FOLLOW_UP_DUE_DAYS with no follow-up
-    recorded for them, on cases that are still open to follow-through."""
+    """Current board recommendations (no later version) decided more than FOLLOW_UP_DUE_DAYS ago (at their
+    meeting; when recorded, without one) with no follow-up recorded for them, on recommended or closed cases."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.FOLLOW_UP_DUE_DAYS)
     later = Plan.objects.filter(case=OuterRef("case"), kind=PlanKind.BOARD, version__gt=OuterRef("version"))
-    return Plan.objects.filter(
-        kind=PlanKind.BOARD, created_at__lte=cutoff, case__status__in=[CaseStatus.RECOMMENDED, CaseStatus.CLOSED]
-    ).exclude(Exists(later) | Exists(FollowUp.objects.filter(plan=OuterRef("pk"))))
+    return (
+        Plan.objects.filter(kind=PlanKind.BOARD, case__status__in=[CaseStatus.RECOMMENDED, CaseStatus.CLOSED])
+        .alias(decided_at=Coalesce("meeting__starts_at", "created_at"))
+        .filter(decided_at__lte=cutoff)
+        .exclude(Exists(later) | Exists(FollowUp.objects.filter(plan=OuterRef("pk"))))
+    )

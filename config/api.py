@@ -3,6 +3,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from cases.api.analytics import PlanChangeAnalyticsView
 from cases.api.checklist import CaseChecklistView
 from cases.api.packets import CasePacketPdfView, CasePacketView
 from cases.api.plans import ChangeViewSet, FollowUpViewSet, PlanViewSet, ReviewViewSet
@@ -37,6 +38,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     path("me/calendar/", CalendarFeedView.as_view(), name="me-calendar"),
+    path("analytics/plan-changes/", PlanChangeAnalyticsView.as_view(), name="analytics-plan-changes"),
     # SPEC §6 names it without a trailing slash
     re_path(
         rf"^meetings/(?P<id>{UUID_PATTERN})/invite\.ics$",

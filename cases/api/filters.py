@@ -13,7 +13,9 @@ class CaseFilter(django_filters.FilterSet):
     meeting = django_filters.UUIDFilter(field_name="meeting__public_id")
     primary_site = django_filters.ChoiceFilter(choices=DiseaseSite.choices)
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
-    follow_up_due = django_filters.BooleanFilter(
+    # a choice, not a BooleanFilter: that one reads any unknown value as "not given" and lists everything
+    follow_up_due = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
         method="filter_follow_up_due",
         label="Board recommendations older than FOLLOW_UP_DUE_DAYS with no follow-through recorded",
     )
@@ -24,4 +26,4 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_follow_up_due(self, queryset, name, value):
         due = Exists(follow_up_due_plans().filter(case=OuterRef("pk")))
-        return queryset.filter(due) if value else queryset.exclude(due)
+        return queryset.filter(due) if value == "true" else queryset.exclude(due)

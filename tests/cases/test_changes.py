@@ -192,6 +192,14 @@ def test_a_second_board_plan_is_compared_with_the_first_too(world, discussed_cas
     assert records["proposed"].categories == ["modality_added"]
 
 
+def test_the_record_credits_the_board_that_decided(world, discussed_case):
+    plan(world, [SURGERY])
+    recorded = plan(world, [SURGERY], kind="board")
+    Case.objects.filter(pk=world.case.pk).update(board=world.other_board)  # moved before the task ran
+    (record,) = plans.plan_changes_detect(plan_id=recorded.pk)
+    assert record.board == world.board == discussed_case.meeting.board
+
+
 def test_nothing_to_compare_with(world, discussed_case):
     recorded = plan(world, [SURGERY], kind="board")
     (record,) = plans.plan_changes_detect(plan_id=recorded.pk)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases import plans, tasks
 from cases.models import Case, CaseTransition, FollowUp, FollowUpReminder, Plan
+from scheduling.models import Meeting
 from specialists.models import BoardRole, Specialty
 from tests.cases.plan_helpers import BOARD, discussed
 from tests.factories import MembershipFactory, UserFactory
@@ -119,6 +120,9 @@ def test_an_older_board_version_may_be_followed_up(world):
     plans.plan_record(user=world.chair, case=world.case, data={**BOARD, "intent": "palliative"})
     body = post(world, world.coordinator, {"implemented": "no", "reason": "progression", "plan": str(first.public_id)})
     assert body.json()["plan_version"] == 1
+    assert Case.objects.get(pk=world.case.pk).status == "recommended"  # the current recommendation is still open
+    assert post(world, world.coordinator, {"implemented": "yes"}).json()["plan_version"] == 2
+    assert Case.objects.get(pk=world.case.pk).status == "closed"
 
 
 def test_the_follow_up_list_costs_the_same_at_any_size(world):
@@ -137,7 +141,19 @@ def test_the_follow_up_list_costs_the_same_at_any_size(world):
 
 
 def age(plan: Plan, days: int) -> None:
-    Plan.objects.filter(pk=plan.pk).update(created_at=timezone.now() - datetime.timedelta(days=days))
+    """The plan decided ``days`` ago: its meeting then (and recorded then)."""
+    then = timezone.now() - datetime.timedelta(days=days)
+    Plan.objects.filter(pk=plan.pk).update(created_at=then)
+    if plan.meeting_id:
+        Meeting.objects.filter(pk=plan.meeting_id).update(starts_at=then, ends_at=then + datetime.timedelta(hours=1))
+
+
+def test_the_due_date_runs_from_the_meeting_not_from_when_the_plan_was_typed_in(world, settings):
+    settings.FOLLOW_UP_DUE_DAYS = 30
+    plan = recommend(world)
+    then = timezone.now() - datetime.timedelta(days=31)
+    Meeting.objects.filter(pk=plan.meeting_id).update(starts_at=then, ends_at=then + datetime.timedelta(hours=1))
+    assert list(plans.follow_up_due_plans()) == [plan]
 
 
 def test_due_plans_are_the_current_board_plans_older_than_the_period_without_follow_up(world, settings):
@@ -154,8 +170,7 @@ def test_due_plans_are_the_current_board_plans_older_than_the_period_without_fol
     assert not plans.follow_up_due_plans().exists()
     settings.FOLLOW_UP_DUE_DAYS = 30
     newer = plans.plan_record(user=world.chair, case=world.case, data={**BOARD, "intent": "palliative"})
-    assert not plans.follow_up_due_plans().exists()  # superseded by a recent recommendation
-    age(newer, 40)
+    assert list(plans.follow_up_due_plans()) == [newer]  # v1 is superseded; v2 was decided at the same meeting
     post(world, world.coordinator, {"implemented": "yes"})
     assert not plans.follow_up_due_plans().exists()  # followed up
 
@@ -190,3 +205,9 @@ def test_a_board_without_navigators_reminds_its_coordinators(world, settings):
     assert tasks.follow_ups_remind() == 1
     recipients = set(Notification.objects.filter(kind="follow_up_due").values_list("recipient_id", flat=True))
     assert recipients == {world.coordinator.pk}
+
+
+def test_the_follow_up_due_filter_rejects_what_is_not_a_boolean(world):
+    response = world.client(world.coordinator).get("/api/v1/cases/?follow_up_due=-1")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "follow_up_due"

@@ -1,0 +1,164 @@
+"""How often the board changes the plan, and whether its recommendations are carried out (SPEC §5.4, §6).
+
+Read-only aggregates over ``ChangeRecord`` and ``FollowUp``, computed by the database (conditional ``Count``,
+``TruncMonth``, ``values().annotate()``): a fixed number of queries whatever the number of cases, on PostgreSQL
+and SQLite alike. The figures carry no patient data, so nothing here is audited per case.
+
+Definitions
+-----------
+- **Scope.** Only cases in ``cases_visible_to(user)``: a board member sees their boards' cases, a
+  community-hospital user their own cases, an admin all. A board the user cannot see gives zeros (never a 404).
+- **The unit is a case.** For each case, the change record with basis ``proposed`` of its latest board plan that
+  has one (a later board plan of the same case with a ``proposed`` record supersedes it): a case re-discussed
+  counts once, at its latest decision. ``cases`` is their number, ``changed`` how many of them the board changed,
+  ``change_rate`` = changed / cases rounded to 3 decimals (null when cases is 0).
+- **without_proposed.** Cases whose latest decided board plan had no proposed plan to compare with (its records
+  are ``none`` or ``previous_board`` only, and the case has no ``proposed`` record at all): left out of the
+  change rate, counted here.
+- **by_category.** For the cases of the change rate, how many show each category (all 8, zeros included); a
+  case may show several.
+- **by_board / by_site / by_month.** The change rate grouped by the board that decided (the record's board), the
+  case's current primary site, and the month of the decision (``decided_at``: the meeting's start) in the
+  TIME_ZONE setting, as ``YYYY-MM``. Groups with no case are not listed.
+- **follow_through.** Over the latest decided board plan of every case in scope and filters (those of the change
+  rate and those without a proposed plan): ``plans`` their number, ``recorded`` how many have a follow-up (the
+  latest follow-up recorded for that plan counts), ``yes``/``partial``/``no`` the latest answers, ``rate`` =
+  yes / recorded (null when none is recorded), ``reasons`` the reasons of the latest ``partial``/``no`` answers
+  (all 8 codes), ``due`` how many of those plans ``cases.plans.follow_up_due_plans()`` lists as awaiting
+  follow-through.
+- **Filters.** ``board`` (the record's board, by public id), ``date_from``/``date_to`` (inclusive, on the local
+  date of ``decided_at`` in TIME_ZONE), ``primary_site`` (the case's). They select which cases' latest decisions
+  are counted; "latest" itself is always decided over all of a case's board plans.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from cases.codes import ChangeBasis, ChangeCategory, Implemented, NotImplementedReason
+from cases.models import ChangeRecord, FollowUp, Plan
+from cases.plans import follow_up_due_plans
+from cases.selectors import cases_visible_to
+
+CATEGORIES: tuple[str, ...] = tuple(ChangeCategory.values)
+REASONS: tuple[str, ...] = tuple(NotImplementedReason.values)
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 3) if denominator else None
+
+
+def _utc_midnight(day: datetime.date, tz) -> datetime.datetime | None:
+    """The instant the local ``day`` begins; None when it falls outside what a datetime can hold (year 1, 9999)."""
+    try:
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz).astimezone(datetime.UTC)
+    except OverflowError:
+        return None
+
+
+def _decided_between(date_from: datetime.date | None, date_to: datetime.date | None) -> Q:
+    """``decided_at`` on a local date within [date_from, date_to], as an index-friendly range of instants."""
+    tz = timezone.get_default_timezone()
+    q = Q()
+    if date_from is not None and (start := _utc_midnight(date_from, tz)) is not None:
+        q &= Q(decided_at__gte=start)
+    if date_to is not None and date_to < datetime.date.max:
+        end = _utc_midnight(date_to + datetime.timedelta(days=1), tz)
+        if end is not None:
+            q &= Q(decided_at__lt=end)
+    return q
+
+
+def _counts() -> dict[str, Count]:
+    return {"cases": Count("pk"), "changed": Count("pk", filter=Q(changed=True))}
+
+
+def _with_rate(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "change_rate": _rate(row["changed"], row["cases"])}
+
+
+def _decided_records(
+    user, *, board: uuid.UUID | None, date_from, date_to, primary_site: str | None
+) -> QuerySet[ChangeRecord]:
+    records = ChangeRecord.objects.filter(case__in=cases_visible_to(user).values("pk"))
+    if board is not None:
+        records = records.filter(board__public_id=board)
+    if primary_site:
+        records = records.filter(case__primary_site=primary_site)
+    return records.filter(_decided_between(date_from, date_to))
+
+
+def plan_change_stats(
+    user,
+    *,
+    board: uuid.UUID | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    primary_site: str | None = None,
+) -> dict[str, Any]:
+    """The change rate and follow-through of the cases ``user`` may see (definitions: the module docstring)."""
+    records = _decided_records(user, board=board, date_from=date_from, date_to=date_to, primary_site=primary_site)
+    later = {"case": OuterRef("case"), "to_plan__version__gt": OuterRef("to_plan__version")}
+
+    # The unit: per case, the proposed-basis record of its latest board plan that has one.
+    later_proposed = ChangeRecord.objects.filter(basis=ChangeBasis.PROPOSED, **later)
+    unit = records.filter(basis=ChangeBasis.PROPOSED).exclude(Exists(later_proposed))
+
+    overall = unit.aggregate(
+        **_counts(), **{category: Count("pk", filter=Q(**{category: True})) for category in CATEGORIES}
+    )
+    by_board = (
+        unit.values("board__public_id", "board__name").annotate(**_counts()).order_by("board__name", "board__public_id")
+    )
+    by_site = unit.values("case__primary_site").annotate(**_counts()).order_by("case__primary_site")
+    month = TruncMonth("decided_at", tzinfo=timezone.get_default_timezone())
+    by_month = unit.annotate(month=month).values("month").annotate(**_counts()).order_by("month")
+
+    # Follow-through: the latest decided board plan of every case in scope and filters (one per case), with the
+    # latest follow-up recorded for it.
+    latest = records.exclude(Exists(ChangeRecord.objects.filter(**later)))
+    latest_follow_up = FollowUp.objects.filter(plan=OuterRef("pk")).order_by("-created_at", "-id")
+    plans = Plan.objects.filter(pk__in=latest.values("to_plan")).annotate(
+        implemented=Subquery(latest_follow_up.values("implemented")[:1]),
+        reason=Subquery(latest_follow_up.values("reason")[:1]),
+        compared=Exists(ChangeRecord.objects.filter(case=OuterRef("case"), basis=ChangeBasis.PROPOSED)),
+    )
+    follow = plans.aggregate(
+        plans=Count("pk"),
+        without_proposed=Count("pk", filter=Q(compared=False)),
+        recorded=Count("pk", filter=Q(implemented__isnull=False)),
+        due=Count("pk", filter=Q(pk__in=follow_up_due_plans().values("pk"))),
+        **{answer: Count("pk", filter=Q(implemented=answer)) for answer in Implemented.values},
+        **{f"reason_{reason}": Count("pk", filter=Q(reason=reason)) for reason in REASONS},
+    )
+
+    return {
+        "cases": overall["cases"],
+        "changed": overall["changed"],
+        "change_rate": _rate(overall["changed"], overall["cases"]),
+        "without_proposed": follow["without_proposed"],
+        "by_category": {category: overall[category] for category in CATEGORIES},
+        "by_board": [
+            _with_rate({"board": row["board__public_id"], "name": row["board__name"], **_pick(row)}) for row in by_board
+        ],
+        "by_site": [_with_rate({"primary_site": row["case__primary_site"], **_pick(row)}) for row in by_site],
+        "by_month": [_with_rate({"month": row["month"].strftime("%Y-%m"), **_pick(row)}) for row in by_month],
+        "follow_through": {
+            "plans": follow["plans"],
+            "recorded": follow["recorded"],
+            **{answer: follow[answer] for answer in Implemented.values},
+            "rate": _rate(follow[Implemented.YES], follow["recorded"]),
+            "reasons": {reason: follow[f"reason_{reason}"] for reason in REASONS},
+            "due": follow["due"],
+        },
+    }
+
+
+def _pick(row: dict[str, Any]) -> dict[str, int]:
+    return {"cases": row["cases"], "changed": row["changed"]}
