@@ -1,5 +1,6 @@
-"""The demo world of SPEC §8: institutions, people, boards, and ~40 cases (their clinical content lives in
-``cases/demo_cases_*.py``). ``cases/demo_loader.py`` loads it; ``manage.py load_demo`` runs the loader."""
+"""The demo world of SPEC §8: institutions, people, boards, and ~50 cases (their clinical content lives in
+``cases/demo_cases_*.py``; the cases the boards have discussed carry their plans, specialty reviews and
+follow-through). ``cases/demo_loader.py`` loads it; ``manage.py load_demo`` runs the loader."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from specialists.models import InstitutionKind, Specialty
 DEMO_PASSWORD = "tumorboard-demo"
 CASE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://tumorboard.example.org/demo/cases/")
 UPCOMING_MEETINGS = 6
-PAST_MEETINGS = 2
+PAST_MEETINGS = 16  # about four months of weekly boards, so the analytics have months to show
 _sp = Specialty
 
 INSTITUTIONS = {
@@ -96,8 +97,57 @@ BOARDS = (
 
 
 @dataclass(frozen=True, kw_only=True)
+class DemoPlan:
+    """A plan version: the presenter's (a case's ``proposed``) or the board's recommendation (``board_plan``).
+
+    ``components`` are tuples ``(modality, detail[, drugs[, target_auc]])``. A board plan without components
+    adopts the proposed plan's intent and components (see ``adopted``). ``absent``: specialties the case's
+    quorum needs that were not present when the board decided (its recommendation is then flagged).
+    """
+
+    intent: str = ""
+    components: tuple[tuple, ...] = ()
+    rationale: str = ""
+    consensus: str = ""
+    dissent: str = ""
+    absent: tuple[str, ...] = ()
+
+
+def adopted(rationale: str, *, consensus: str = "unanimous", dissent: str = "", absent=()) -> DemoPlan:
+    """The board recommends the presenter's plan as proposed."""
+    return DemoPlan(rationale=rationale, consensus=consensus, dissent=dissent, absent=tuple(absent))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoReview:
+    """A specialty review recorded before the meeting. ``revisions``: ``(field, revised value, reason)``; the
+    case's ``stage``/``grade``/``histology`` hold the values before the review."""
+
+    kind: str
+    author: str
+    findings: str
+    recommendation: str = ""
+    revisions: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoFollowUp:
+    """Whether the board's recommendation was carried out, recorded ``days_after`` the meeting."""
+
+    implemented: str
+    reason: str = ""
+    note: str = ""
+    days_after: int = 21
+    by: str = "navigator"
+
+
+@dataclass(frozen=True, kw_only=True)
 class DemoCase:
     """One demo case. ``meeting``: 1 = the board's next meeting, 2 = the one after; -1 = the last past one.
+
+    A case the board discussed (discussed, recommended, closed) has the presenter's ``proposed`` plan; a
+    recommended or closed one the board's ``board_plan``, and a closed one the ``follow_up`` that closed it.
+    ``reviews`` are recorded between the proposed plan and the meeting.
 
     ``stage`` is written as the board would say it: ``"cT2 cN1 cM0 pT2 pN1a / IIB"`` (c = clinical,
     p/yp = pathological; a ``yp`` prefix is kept in the stored value). ``biomarkers`` are tuples
@@ -140,6 +190,24 @@ class DemoCase:
     medications: tuple = ()
     reason: str = ""  # why information was requested (status info_requested)
     scenario: str = ""  # the checklist scenario this case exercises, if any
+    proposed: DemoPlan | None = None
+    reviews: tuple[DemoReview, ...] = ()
+    board_plan: DemoPlan | None = None
+    follow_up: DemoFollowUp | None = None
+
+    def __post_init__(self) -> None:
+        discussed = self.status in {"discussed", "recommended", "closed"}
+        checks = [
+            (discussed == (self.proposed is not None), "a case the board discussed, and only such a case, has a plan"),
+            ((self.status in {"recommended", "closed"}) == (self.board_plan is not None), "board plan and status"),
+            ((self.status == "closed") == (self.follow_up is not None), "a closed case, and only one, has a follow-up"),
+            (not discussed or (self.meeting or 0) < 0, "a discussed case was presented at a past meeting"),
+            (not self.reviews or discussed, "reviews are recorded on the cases the board discussed"),
+            (self.meeting is None or -PAST_MEETINGS <= self.meeting <= UPCOMING_MEETINGS, "no such demo meeting"),
+        ]
+        for ok, what in checks:
+            if not ok:
+                raise ValueError(f"Demo case {self.slug}: {what}.")
 
     @property
     def public_id(self) -> uuid.UUID:
@@ -153,8 +221,11 @@ def demo_case_id(slug: str) -> uuid.UUID:
 
 def demo_cases() -> list[DemoCase]:
     from cases.demo_cases_breast import CASES as breast
+    from cases.demo_cases_breast_discussed import CASES as breast_discussed
     from cases.demo_cases_community import CASES as community
     from cases.demo_cases_gi import CASES as gi
+    from cases.demo_cases_gi_discussed import CASES as gi_discussed
     from cases.demo_cases_thoracic import CASES as thoracic
+    from cases.demo_cases_thoracic_discussed import CASES as thoracic_discussed
 
-    return [*breast, *thoracic, *gi, *community]
+    return [*breast, *breast_discussed, *thoracic, *thoracic_discussed, *gi, *gi_discussed, *community]

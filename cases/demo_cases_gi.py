@@ -205,42 +205,6 @@ CASES = [
     ),
     DemoCase(
         **_gi,
-        slug="colon-oligometastatic-liver",
-        scenario="Oligometastatic colorectal cancer (2 liver metastases)",
-        patient=("RUCC-0993381", "Grace Kim", "female", 52),
-        created_by="surgonc",
-        treating="surgonc",
-        status="recommended",
-        meeting=-1,
-        site="colorectal",
-        histology="Adenocarcinoma of the descending colon",
-        grade="G2",
-        stage="cT3 cN1 cM1a / IVA",
-        metastatic_sites=("liver",),
-        metastasis_count=2,
-        diagnosed_days_ago=56,
-        gfr=99,
-        bilirubin=0.5,
-        comorbidities=("Iron-deficiency anemia",),
-        menopausal="unknown",
-        goc_discussed=True,
-        preferences="Wants curative treatment; open to two operations if needed.",
-        psychosocial="Architect; lives with her husband and mother-in-law.",
-        question=(
-            "Descending colon adenocarcinoma with two synchronous liver metastases (segment VI 2.1 cm, segment VII "
-            "1.4 cm), RAS/BRAF wild-type, pMMR. Perioperative FOLFOX with staged resection, simultaneous colectomy "
-            "and liver resection, or resection of segment VI with ablation or SABR of segment VII?"
-        ),
-        biomarkers=(
-            ("KRAS", "not_detected", None, "KRAS/NRAS wild-type"),
-            ("BRAF", "not_detected"),
-            ("MSI", "not_detected", None, "pMMR"),
-        ),
-        pgx=(_dpyd_normal,),
-        medications=("Ferrous sulfate",),
-    ),
-    DemoCase(
-        **_gi,
         slug="hcc-information-requested",
         patient=("RUCC-1067390", "Luis Fernandez", "male", 66),
         created_by="navigator",
@@ -265,35 +229,6 @@ CASES = [
             "bevacizumab? Is downstaging to transplant criteria realistic?"
         ),
         medications=("Metformin", "Carvedilol"),
-    ),
-    DemoCase(
-        **_gi,
-        slug="cholangiocarcinoma-adjuvant-capecitabine",
-        patient=("RUCC-0985523", "Janet Sullivan", "female", 69),
-        created_by="surgonc",
-        treating="medonc",
-        status="closed",
-        meeting=-2,
-        site="hepatobiliary",
-        histology="Intrahepatic cholangiocarcinoma",
-        grade="G2",
-        stage="cT2 cN0 cM0 pT2 pN0 / II",
-        diagnosed_days_ago=80,
-        ecog=1,
-        gfr=66,
-        bilirubin=0.9,
-        comorbidities=("Hypertension", "Osteoporosis"),
-        menopausal="post",
-        preferences="Accepts oral chemotherapy; wants to keep gardening.",
-        psychosocial="Widowed; two sons nearby share driving.",
-        question=(
-            "Right hepatectomy for a 6 cm intrahepatic cholangiocarcinoma with a satellite nodule (pT2 pN0, R0). "
-            "Tumor NGS: IDH1 R132C, no FGFR2 fusion. Adjuvant capecitabine for 6 months (BILCAP), no radiation "
-            "after an R0 resection?"
-        ),
-        biomarkers=(("MSI", "not_detected", None, "pMMR"),),
-        pgx=(_dpyd_normal,),
-        medications=("Capecitabine", "Lisinopril", "Alendronate"),
     ),
     DemoCase(
         **_gi,
@@ -324,33 +259,6 @@ CASES = [
             ("PD-L1", "low", 3, "CPS 3 (22C3)"),
         ),
         medications=("Pantoprazole", "Lisinopril"),
-    ),
-    DemoCase(
-        **_gi,
-        slug="rectal-complete-response-watch-and-wait",
-        patient=("RUCC-0990046", "Monica Patel", "female", 52),
-        created_by="radonc",
-        treating="surgonc",
-        status="discussed",
-        meeting=-1,
-        site="colorectal",
-        histology="Adenocarcinoma of the low rectum",
-        grade="G2",
-        stage="cT3 cN1 cM0 / IIIB",
-        diagnosed_days_ago=240,
-        gfr=92,
-        bilirubin=0.4,
-        menopausal="post",
-        preferences="Strongly prefers organ preservation; understands the regrowth risk and will keep to surveillance.",
-        psychosocial="Married; runs a small bakery.",
-        question=(
-            "Low rectal adenocarcinoma 4 cm from the anal verge (cT3b cN1) after total neoadjuvant therapy "
-            "(short-course radiotherapy, then CAPOX x6): clinical complete response on endoscopy and MRI at 8 weeks. "
-            "Watch-and-wait with intensive surveillance (OPRA), or total mesorectal excision?"
-        ),
-        biomarkers=(("MSI", "not_detected", None, "pMMR"),),
-        pgx=(_dpyd_normal,),
-        medications=(("Capecitabine", "stopped"), ("Oxaliplatin", "stopped")),
     ),
     DemoCase(
         **_gi,

@@ -217,68 +217,6 @@ CASES = [
     ),
     DemoCase(
         **_common,
-        slug="lung-oligometastatic-sabr",
-        scenario="Oligometastatic NSCLC (2 metastases): consider SABR",
-        patient=("RUCC-0996704", "Francis O'Brien", "male", 64),
-        created_by="radonc",
-        treating="medonc",
-        status="recommended",
-        meeting=-1,
-        histology="Adenocarcinoma",
-        grade="G3",
-        stage="cT2a cN1 cM1c / IVB",
-        metastatic_sites=("brain", "adrenal gland"),
-        metastasis_count=2,
-        diagnosed_days_ago=60,
-        gfr=88,
-        bilirubin=0.4,
-        goc_discussed=True,
-        intent="disease_control",
-        preferences="Motivated for aggressive treatment; runs a small construction company.",
-        psychosocial="Married; former smoker (25 pack-years, quit at 50).",
-        question=(
-            "Synchronous oligometastatic NSCLC: 1.4 cm right frontal brain metastasis and 2.5 cm left adrenal "
-            "metastasis (cT2a cN1 cM1c), PD-L1 TPS 70%, KRAS G12C, EGFR/ALK/ROS1 negative. Proposed radiosurgery to "
-            "the brain lesion and pembrolizumab, then consolidative SABR to the adrenal and thoracic disease if there "
-            "is no progression at 3 months. Agree?"
-        ),
-        biomarkers=(
-            ("PD-L1", "high", 70, "TPS 70% (22C3)"),
-            ("KRAS", "detected", None, "G12C"),
-            ("EGFR", "not_detected"),
-            ("ALK", "not_detected"),
-            ("ROS1", "not_detected"),
-        ),
-        medications=(("Dexamethasone", "stopped"), "Atorvastatin"),
-    ),
-    DemoCase(
-        **_common,
-        slug="lung-early-stage-inoperable-sbrt",
-        patient=("RUCC-0989117", "Eleanor Fitzgerald", "female", 81),
-        created_by="radonc",
-        treating="radonc",
-        status="closed",
-        meeting=-2,
-        histology="Squamous cell carcinoma",
-        grade="G2",
-        stage="cT1b cN0 cM0 / IA2",
-        diagnosed_days_ago=70,
-        ecog=1,
-        gfr=55,
-        bilirubin=0.5,
-        comorbidities=("Severe COPD (FEV1 38% predicted, DLCO 35%)", "Nocturnal home oxygen"),
-        menopausal="post",
-        preferences="Prefers a non-surgical option; lives independently with help from neighbours.",
-        psychosocial="Widowed; niece is her emergency contact.",
-        question=(
-            "81-year-old with a 1.7 cm PET-avid peripheral right lower lobe squamous cell carcinoma, cT1b cN0 "
-            "(EBUS negative), medically inoperable by pulmonary function. Confirm stereotactic body radiotherapy, "
-            "54 Gy in 3 fractions, rather than sublobar resection."
-        ),
-        medications=("Budesonide-formoterol", "Tiotropium"),
-    ),
-    DemoCase(
-        **_common,
         slug="lung-neoadjuvant-chemoimmunotherapy",
         patient=("RUCC-1074456", "Nadia Haddad", "female", 64),
         created_by="surgonc",

@@ -6,6 +6,10 @@ and is idempotent. Every row is found again by a natural key (username, institut
 the data instead of duplicating it. Case history (transitions, agenda items) is written when a case is
 first created; a rerun that has to move a case back to its demo state records one ``demo_reload``
 transition instead of rewriting history.
+
+The cases the boards have discussed also get their plan history (``cases/demo_plans.py``), once, through the
+real services: the case is loaded in status discussed and the services record the plans, reviews, change
+records and follow-through that make it recommended or closed. A case that has plans keeps them on a rerun.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from cases.demo import (
     DemoUser,
     demo_cases,
 )
+from cases.demo_plans import plan_history_write
 from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
 from scheduling.recurrence import parse_rrule
@@ -198,8 +203,10 @@ def parse_stage(text: str) -> dict[str, str]:
     return fields
 
 
-def _profile(demo: DemoCase, today: datetime.date) -> dict:
-    return {
+def _profile(demo: DemoCase, today: datetime.date, *, revised: bool) -> dict:
+    """The case's profile; ``revised``: with the values the demo's specialty reviews revised (once they are
+    recorded), so a rerun does not undo a re-read."""
+    profile = {
         "primary_site": demo.site,
         "histology": demo.histology,
         "grade": demo.grade,
@@ -230,18 +237,21 @@ def _profile(demo: DemoCase, today: datetime.date) -> dict:
         "question": demo.question,
         "urgency": demo.urgency,
     }
+    if revised:
+        for review in demo.reviews:
+            for name, value, _ in review.revisions:
+                profile[name] = value
+    return profile
 
 
-# The way each demo status was reached: (action, from, to, who acted).
+# The way each demo status was reached: (action, from, to, who acted). Recommended and closed are reached through
+# the plan services (cases/demo_plans.py).
 _PATH = [
     ("submit", S.DRAFT, S.SUBMITTED, "created_by"),
     ("schedule", S.SUBMITTED, S.SCHEDULED, "coordinator"),
     ("discuss", S.SCHEDULED, S.DISCUSSED, "coordinator"),
-    ("recommend", S.DISCUSSED, S.RECOMMENDED, "chair"),
-    ("close", S.RECOMMENDED, S.CLOSED, "treating"),
 ]
 _PATH_LENGTH = {S.DRAFT: 0, S.SUBMITTED: 1, S.INFO_REQUESTED: 1, S.SCHEDULED: 2, S.DISCUSSED: 3}
-_PATH_LENGTH |= {S.RECOMMENDED: 4, S.CLOSED: 5}
 
 
 def _timeline(demo: DemoCase, meeting: Meeting | None, now: datetime.datetime) -> dict[str, datetime.datetime]:
@@ -252,8 +262,7 @@ def _timeline(demo: DemoCase, meeting: Meeting | None, now: datetime.datetime) -
     times = {"create": submitted - datetime.timedelta(days=1), "submit": submitted, "schedule": submitted + 3 * hour}
     times["request-info"] = submitted + 20 * hour
     if meeting is not None:
-        times |= {"discuss": meeting.starts_at + datetime.timedelta(minutes=20), "recommend": meeting.ends_at + hour}
-        times["close"] = meeting.ends_at + datetime.timedelta(days=3)
+        times["discuss"] = meeting.starts_at + datetime.timedelta(minutes=20)
     return {action: min(when, now - datetime.timedelta(minutes=5)) for action, when in times.items()}
 
 
@@ -269,10 +278,15 @@ def _case_load(demo: DemoCase, *, institutions, users, boards, meetings, now: da
     )
     board = boards[demo.board] if demo.board else None
     case = Case.objects.select_related("meeting").filter(public_id=demo.public_id).first()
+    created = case is None
+    plans_written = not created and case.plans.exists()
+    reload = None
+    # A case whose plan history is still to be written waits for it in status discussed.
+    status = S.DISCUSSED if demo.proposed is not None and not plans_written else demo.status
     meeting = _meeting_choose(demo, case, board, meetings, now)
     times = _timeline(demo, meeting, now)
     workflow = {
-        "status": demo.status,
+        "status": status,
         "meeting": meeting,
         "submitted_at": times["submit"] if demo.status != S.DRAFT else None,
     }
@@ -282,28 +296,33 @@ def _case_load(demo: DemoCase, *, institutions, users, boards, meetings, now: da
         "board": board,
         "created_by": users[demo.created_by],
         "treating_physician": users[demo.treating],
-        **_profile(demo, today),
+        **_profile(demo, today, revised=plans_written),
     }
-    created = case is None
     if created:
         case = Case.objects.create(public_id=demo.public_id, **fields, **workflow)
         Case.objects.filter(pk=case.pk).update(created_at=times["create"])
-        _history_write(demo, case, board, meeting, users, times)
+        _history_write(demo, case, meeting, users, times, status)
     else:
         previous_status = case.status
         for name_, value in {**fields, **workflow}.items():
             setattr(case, name_, value)
         case.save()
-        if previous_status != demo.status:
-            CaseTransition.objects.create(
+        if previous_status != status:
+            reload = CaseTransition.objects.create(
                 case=case,
                 from_status=previous_status,
-                to_status=demo.status,
+                to_status=status,
                 action="demo_reload",
                 reason="The demo data was reloaded.",
             )
         _agenda_item_ensure(demo, case, meeting)
     _children_replace(case, demo, today)
+    if demo.proposed is not None and not plans_written:
+        decided_at = plan_history_write(demo, case, meeting=meeting, users=users, submitted=times["submit"], now=now)
+        if reload is not None and decided_at is not None:
+            # A decided case loaded before the demo had plans went back to discussed for its plan history, which
+            # lies in the past: the reload goes just before the board's decision, so the history ends in its status.
+            CaseTransition.objects.filter(pk=reload.pk).update(at=decided_at - datetime.timedelta(minutes=1))
     return created
 
 
@@ -321,18 +340,11 @@ def _meeting_choose(demo: DemoCase, case: Case | None, board: Board | None, meet
     return meetings[demo.board][demo.meeting]
 
 
-def _history_write(demo: DemoCase, case: Case, board: Board | None, meeting, users, times) -> None:
-    chair = None
-    if board is not None:
-        chair = board.memberships.filter(role=BoardRole.CHAIR).select_related("user").first()
-    actors = {
-        "created_by": users[demo.created_by],
-        "treating": users[demo.treating],
-        "coordinator": users[COORDINATOR],
-        "chair": chair.user if chair else users[COORDINATOR],
-    }
+def _history_write(demo: DemoCase, case: Case, meeting, users, times, status: str) -> None:
+    """The case's transitions up to ``status`` (the plan services write the later ones) and its agenda slot."""
+    actors = {"created_by": users[demo.created_by], "coordinator": users[COORDINATOR]}
     steps = [("create", S.DRAFT, S.DRAFT, users[demo.created_by], "")]
-    steps += [(a, f, t, actors[who], "") for a, f, t, who in _PATH[: _PATH_LENGTH[demo.status]]]
+    steps += [(a, f, t, actors[who], "") for a, f, t, who in _PATH[: _PATH_LENGTH[status]]]
     if demo.status == S.INFO_REQUESTED:
         steps.append(("request-info", S.SUBMITTED, S.INFO_REQUESTED, users[COORDINATOR], demo.reason))
     for action, from_status, to_status, by, reason in steps:

@@ -17,6 +17,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from cases.changes import plans_compare
+from cases.checklist.drugs import expand_all
 from cases.codes import CaseStatus, ChangeBasis, Grade, Implemented, Modality, PlanKind, ReviewKind
 from cases.models import (
     Case,
@@ -159,7 +160,7 @@ def _components_check(components: list[dict[str, Any]]) -> None:
             errors[f"components[{i}].drugs"] = [
                 f"Drugs belong to a systemic_therapy component, not to {component['modality']}."
             ]
-        if component.get("target_auc") is not None and not any("carboplatin" in d.lower() for d in drugs):
+        if component.get("target_auc") is not None and "carboplatin" not in expand_all(drugs):
             errors[f"components[{i}].target_auc"] = ["A target AUC is given for carboplatin only."]
     if errors:
         raise ValidationError(errors)
@@ -213,7 +214,7 @@ def plan_record(*, user, case: Case, data: dict[str, Any]) -> Plan:
     else:
         if not data.get("consensus"):
             raise ValidationError({"consensus": ["The board's recommendation records its consensus."]})
-        if data["consensus"] == "unanimous" and data.get("dissent", "").strip():
+        if data["consensus"] == "unanimous" and (data.get("dissent") or "").strip():
             raise ValidationError({"dissent": ["A unanimous recommendation has no dissent."]})
         if case.status not in BOARD_PLAN_STATUSES:
             raise Conflict(
@@ -227,7 +228,7 @@ def plan_record(*, user, case: Case, data: dict[str, Any]) -> Plan:
         order = {code: i for i, code in enumerate(Specialty.values)}
         fields |= {
             "consensus": data["consensus"],
-            "dissent": data.get("dissent", ""),
+            "dissent": data.get("dissent") or "",
             "meeting": meeting,
             "specialties_present": sorted(set(present), key=order.__getitem__),
             "quorum_met": specialties_required_for_case(case) <= set(present),

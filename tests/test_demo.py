@@ -1,25 +1,43 @@
-"""The demo loader (SPEC §8): idempotent, the documented logins work, and the clinical scenarios the
-readiness and safety checklist (SPEC §5.3) is demonstrated on are really in the data."""
+"""The demo loader (SPEC §8): idempotent, the documented logins work, the clinical scenarios the readiness
+and safety checklist (SPEC §5.3) is demonstrated on are really in the data, and the boards' past discussions
+carry plans, reviews, change records and follow-through (SPEC §5.4)."""
 
 import datetime
 import itertools
+from collections import defaultdict
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core import mail
 from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.codes import CaseStatus
-from cases.demo import DEMO_PASSWORD, demo_case_id, demo_cases
-from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
+from cases.codes import CaseStatus, ChangeBasis, ChangeCategory, PlanKind
+from cases.demo import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id, demo_cases
+from cases.models import (
+    Biomarker,
+    Case,
+    CaseTransition,
+    ChangeRecord,
+    FollowUp,
+    Medication,
+    Patient,
+    Pharmacogenomic,
+    Plan,
+    PlanComponent,
+    ProfileRevision,
+    Review,
+)
+from cases.plans import follow_up_due_plans
 from cases.services import case_transition
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
 from specialists.models import BoardMembership, BoardRole, Institution, InstitutionKind, Specialty, User
+from tumorboard.models import AuditEvent, Notification, NotificationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +68,17 @@ MODELS = [
     Pharmacogenomic,
     Medication,
     CaseTransition,
+    Plan,
+    PlanComponent,
+    Review,
+    ProfileRevision,
+    ChangeRecord,
+    FollowUp,
+    Notification,
+    AuditEvent,
 ]
+DISCUSSED = [CaseStatus.DISCUSSED, CaseStatus.RECOMMENDED, CaseStatus.CLOSED]
+DECIDED = [CaseStatus.RECOMMENDED, CaseStatus.CLOSED]
 
 
 def _counts() -> dict[str, int]:
@@ -138,7 +166,7 @@ def test_three_boards_each_with_a_coordinator_a_chair_and_weekly_meetings(demo):
         assert board.recurrence.startswith("FREQ=WEEKLY;BYDAY=") and board.timezone == "America/New_York"
         upcoming = list(board.meetings.filter(starts_at__gt=now))
         assert len(upcoming) == 6
-        assert board.meetings.filter(ends_at__lte=now, status=MeetingStatus.COMPLETED).count() == 2
+        assert board.meetings.filter(ends_at__lte=now, status=MeetingStatus.COMPLETED).count() == PAST_MEETINGS
         tz = ZoneInfo(board.timezone)
         local_starts = [m.starts_at.astimezone(tz) for m in board.meetings.all()]
         assert {(s.weekday(), s.time()) for s in local_starts} == {(local_starts[0].weekday(), board.start_time)}
@@ -313,3 +341,148 @@ def test_community_user_sees_only_their_hospitals_cases(demo):
         )
     }
     assert own and _listed_ids(_client("community")) == own
+
+
+# --- The boards' past discussions (SPEC §5.4) ---------------------------------------------------------------
+
+
+def _latest_board_plan(case: Case) -> Plan:
+    return case.plans.filter(kind=PlanKind.BOARD).order_by("-version").first()
+
+
+def _unit_records() -> list[ChangeRecord]:
+    """Per decided case, the change record against the proposed plan of its latest board plan."""
+    records = []
+    for case in Case.objects.filter(status__in=DECIDED):
+        records.append(ChangeRecord.objects.get(to_plan=_latest_board_plan(case), basis=ChangeBasis.PROPOSED))
+    return records
+
+
+def test_every_case_the_board_discussed_has_its_plans_at_a_meeting_it_was_presented_at(demo):
+    discussed = Case.objects.filter(status__in=DISCUSSED).select_related("board", "meeting")
+    assert discussed.filter(status=CaseStatus.DISCUSSED).exists()
+    assert discussed.filter(status=CaseStatus.RECOMMENDED).count() >= 5
+    assert discussed.filter(status=CaseStatus.CLOSED).count() >= 5
+    for case in discussed:
+        proposed = case.plans.filter(kind=PlanKind.PROPOSED).get()
+        assert proposed.components.exists() and proposed.created_by.specialty  # a physician presented it
+        board_plan = _latest_board_plan(case)
+        if case.status == CaseStatus.DISCUSSED:
+            assert board_plan is None
+            continue
+        meeting = board_plan.meeting
+        assert meeting == case.meeting and meeting.board == case.board
+        assert meeting.status == MeetingStatus.COMPLETED and meeting.ends_at <= timezone.now()
+        assert case.agenda_items.get(meeting=meeting).status == AgendaItemStatus.PRESENTED
+        assert board_plan.consensus and board_plan.components.exists() and board_plan.quorum_met is not None
+        assert board_plan.created_by.memberships.get(board=case.board).role in {BoardRole.CHAIR, BoardRole.COORDINATOR}
+        assert proposed.created_at < meeting.starts_at < meeting.ends_at < board_plan.created_at
+        records = list(board_plan.changes.all())
+        assert [r.basis for r in records] == [ChangeBasis.PROPOSED]
+        assert records[0].from_plan == proposed and records[0].decided_at == meeting.starts_at
+        assert records[0].board == case.board
+        actions = list(case.transitions.values_list("action", "to_status"))
+        assert ("recommend", CaseStatus.RECOMMENDED) in actions
+        assert case.follow_ups.exists() == (case.status == CaseStatus.CLOSED)
+
+
+def test_change_rates_differ_by_board_and_lie_within_the_published_range(demo):
+    by_board: dict[str, list[bool]] = defaultdict(list)
+    for record in _unit_records():
+        by_board[record.board.name].append(record.changed)
+    rates = {name: sum(changed) / len(changed) for name, changed in by_board.items()}
+    assert set(rates) == {"Breast", "Thoracic", "GI"}
+    assert all(0.15 <= rate <= 0.5 for rate in rates.values()), rates
+    assert len(set(rates.values())) == len(rates), rates
+    overall = [changed for changed in by_board.values() for changed in changed]
+    assert 0.2 <= sum(overall) / len(overall) <= 0.4
+
+    response = _client("admin").get("/api/v1/analytics/plan-changes/")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert {row["name"]: row["change_rate"] for row in body["by_board"]} == {
+        name: round(rate, 3) for name, rate in rates.items()
+    }
+    assert len(body["by_month"]) >= 3  # decided over several months
+
+
+def test_the_changes_show_every_category(demo):
+    records = _unit_records()
+    shown = {category for record in records for category in record.categories}
+    assert len(set(ChangeCategory.values) - shown) <= 1, set(ChangeCategory.values) - shown
+    assert {ChangeCategory.PATHOLOGY_REVISED, ChangeCategory.STAGING_REVISED} <= shown
+    assert all(record.changed == bool(record.categories) for record in records)
+
+
+def test_re_reads_revise_the_profile_between_the_proposed_and_the_board_plan(demo):
+    revising = Review.objects.filter(revisions__isnull=False).distinct()
+    pathology, imaging = revising.get(kind="pathology_reread"), revising.get(kind="imaging_reread")
+    assert pathology.author.username == "pathologist" and imaging.author.username == "radiologist"
+    assert {r.field for r in pathology.revisions.all()} & {"grade", "histology"}
+    assert {r.field for r in imaging.revisions.all()} & {"clinical_t", "clinical_n", "clinical_m"}
+    for review, category in ((pathology, "pathology_revised"), (imaging, "staging_revised")):
+        case = review.case
+        for revision in review.revisions.all():
+            assert getattr(case, revision.field) == revision.revised != revision.original
+        proposed = case.plans.get(kind=PlanKind.PROPOSED)
+        board_plan = _latest_board_plan(case)
+        assert proposed.created_at < review.created_at < board_plan.created_at
+        assert getattr(board_plan.changes.get(basis=ChangeBasis.PROPOSED), category)
+    others = Review.objects.filter(kind__in=["genetics", "palliative", "navigation"], revisions__isnull=True)
+    assert set(others.values_list("kind", flat=True)) == {"genetics", "palliative", "navigation"}
+    assert set(others.values_list("author__username", flat=True)) == {"genetics", "palliative", "navigator"}
+
+
+def test_about_half_the_recommendations_have_a_follow_up_and_some_are_due(demo):
+    board_plans = Plan.objects.filter(kind=PlanKind.BOARD)
+    follow_ups = FollowUp.objects.select_related("case", "plan")
+    assert 0.35 <= follow_ups.count() / board_plans.count() <= 0.65
+    assert {f.case.status for f in follow_ups} == {CaseStatus.CLOSED}
+    assert set(Case.objects.filter(status=CaseStatus.CLOSED).values_list("pk", flat=True)) == {
+        f.case_id for f in follow_ups
+    }
+    answers = {f.implemented for f in follow_ups}
+    assert answers == {"yes", "partial", "no"}
+    assert [f.implemented for f in follow_ups].count("yes") > follow_ups.count() / 2
+    assert all(bool(f.reason) == (f.implemented != "yes") for f in follow_ups)
+    assert all(f.plan.created_at < f.created_at <= timezone.now() for f in follow_ups)
+    due = list(follow_up_due_plans())
+    assert len(due) >= 2
+    assert all(plan.case.status == CaseStatus.RECOMMENDED for plan in due)
+
+
+def test_the_demo_history_sends_no_mail_and_its_enqueued_tasks_change_nothing(db, django_capture_on_commit_callbacks):
+    """The services enqueue change detection and notifications on commit: run them (eagerly) as a commit would."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _load()
+    assert callbacks
+    assert ChangeRecord.objects.count() == Plan.objects.filter(kind=PlanKind.BOARD).count()
+    assert not Notification.objects.exclude(status=NotificationStatus.SENT).exists()
+    assert mail.outbox == []
+
+
+def test_a_rerun_keeps_the_revised_profile_and_writes_a_missing_plan_history(demo):
+    """A re-read's revision survives a reload; a decided case without plans (a database loaded before plans
+    existed) is moved back to discussed and gets its history through the services."""
+    revised = ProfileRevision.objects.select_related("case").first()
+    case = Case.objects.get(public_id=demo_case_id("breast-her2-low-metastatic"))
+    assert case.status == CaseStatus.CLOSED
+    FollowUp.objects.filter(case=case).delete()
+    ChangeRecord.objects.filter(case=case).delete()
+    PlanComponent.objects.filter(plan__case=case).delete()
+    Plan.objects.filter(case=case).delete()
+    counts = _counts()
+
+    _load()
+
+    assert getattr(Case.objects.get(pk=revised.case_id), revised.field) == revised.revised
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    assert case.plans.filter(kind=PlanKind.PROPOSED).count() == case.plans.filter(kind=PlanKind.BOARD).count() == 1
+    assert case.follow_ups.count() == 1 and case.changes.get().regimen_changed
+    steps = list(case.transitions.values_list("action", "to_status"))
+    assert steps[-1] == ("follow-up", "closed")
+    reload = steps.index(("demo_reload", "discussed"))
+    assert ("recommend", "recommended") in steps[reload:]
+    after = _counts()
+    assert after["Plan"] == counts["Plan"] + 2 and after["FollowUp"] == counts["FollowUp"] + 1

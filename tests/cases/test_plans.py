@@ -98,6 +98,13 @@ def test_bad_components_are_a_400_naming_the_field(world, components, field, mes
     assert not Plan.objects.exists()
 
 
+def test_a_target_auc_is_accepted_for_a_regimen_containing_carboplatin(world):
+    components = [{"modality": "systemic_therapy", "drugs": ["TCHP"], "target_auc": 6}]
+    response = post(world, world.member, {**PROPOSED, "components": components})
+    assert response.status_code == 201, response.content
+    assert response.json()["components"][0]["target_auc"] == 6
+
+
 def test_an_unknown_kind_and_intent_are_400(world):
     response = post(world, world.member, {**PROPOSED, "kind": "final", "intent": "cure"})
     assert set(errors(response)) == {"kind", "intent"}
