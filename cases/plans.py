@@ -196,7 +196,7 @@ def plan_record(*, user, case: Case, data: dict[str, Any]) -> Plan:
     """Record a new plan version. ``proposed``: by the care team or a board member, before or between board
     discussions. ``board``: by the board's chair or coordinator, with its consensus; the case becomes
     recommended and the change detection is enqueued. Versions supersede; nothing is edited."""
-    from scheduling.quorum import case_specialties_present, specialties_required_for_case
+    from scheduling.quorum import case_specialties_present, specialties_ordered, specialties_required_for_case
 
     case = _lock(case)
     kind = data["kind"]
@@ -225,12 +225,11 @@ def plan_record(*, user, case: Case, data: dict[str, Any]) -> Plan:
         present = data.get("specialties_present")
         if present is None:
             present = case_specialties_present(case, meeting)
-        order = {code: i for i, code in enumerate(Specialty.values)}
         fields |= {
             "consensus": data["consensus"],
             "dissent": data.get("dissent") or "",
             "meeting": meeting,
-            "specialties_present": sorted(set(present), key=order.__getitem__),
+            "specialties_present": specialties_ordered(present),
             "quorum_met": specialties_required_for_case(case) <= set(present),
         }
     plan = Plan.objects.create(case=case, kind=kind, version=_next_version(case, kind), created_by=user, **fields)

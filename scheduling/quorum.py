@@ -26,9 +26,10 @@ class Quorum:
         return {"met": self.met, "missing": self.missing}
 
 
-def _ordered(codes: set[str]) -> list[str]:
+def specialties_ordered(codes) -> list[str]:
+    """Specialty codes in the order of SPEC §3, each once."""
     order = {code: i for i, code in enumerate(Specialty.values)}
-    return sorted(codes, key=lambda c: order.get(c, len(order)))
+    return sorted(set(codes), key=lambda c: order.get(c, len(order)))
 
 
 def specialties_required_for_case(case) -> set[str]:
@@ -54,27 +55,25 @@ def covered_specialties(meeting, attendances) -> set[str]:
 
 def meeting_quorum(meeting, attendances) -> Quorum:
     missing = set(meeting.board.required_specialties) - covered_specialties(meeting, attendances)
-    return Quorum(met=not missing, missing=_ordered(missing))
+    return Quorum(met=not missing, missing=specialties_ordered(missing))
+
+
+def _covered_for_case(meeting, attendances, present_users) -> set[str]:
+    if present_users:
+        return {u.specialty for u in present_users if u.specialty}
+    return covered_specialties(meeting, attendances)
 
 
 def case_quorum(case, meeting, attendances, present_users=()) -> Quorum:
     """Quorum for one case: ``present_users`` are those recorded present for its agenda item."""
-    if present_users:
-        covered = {u.specialty for u in present_users if u.specialty}
-    else:
-        covered = covered_specialties(meeting, attendances)
-    missing = specialties_required_for_case(case) - covered
-    return Quorum(met=not missing, missing=_ordered(missing))
+    missing = specialties_required_for_case(case) - _covered_for_case(meeting, attendances, present_users)
+    return Quorum(met=not missing, missing=specialties_ordered(missing))
 
 
 def case_specialties_present(case, meeting) -> set[str]:
-    """The specialties present for ``case`` at ``meeting``: those recorded present for its agenda item when
-    any are, else everyone checked in at the meeting (remote guests never count)."""
-    from scheduling.models import AgendaItem, AgendaItemStatus, Attendance
+    """The specialties present for ``case`` at ``meeting``, counted as ``case_quorum`` counts them."""
+    from scheduling.models import AgendaItem, AgendaItemStatus
 
     item = AgendaItem.objects.filter(case=case, meeting=meeting, status=AgendaItemStatus.PRESENTED).first()
     present_users = list(item.present.all()) if item is not None else []
-    if present_users:
-        return {u.specialty for u in present_users if u.specialty}
-    attendances = Attendance.objects.filter(meeting=meeting, present=True, guest_case__isnull=True)
-    return set(attendances.exclude(user__specialty="").values_list("user__specialty", flat=True))
+    return _covered_for_case(meeting, meeting.attendances.select_related("user"), present_users)
