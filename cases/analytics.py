@@ -62,16 +62,16 @@ def _utc_midnight(day: datetime.date, tz) -> datetime.datetime | None:
         return None
 
 
-def _decided_between(date_from: datetime.date | None, date_to: datetime.date | None) -> Q:
-    """``decided_at`` on a local date within [date_from, date_to], as an index-friendly range of instants."""
+def _decided_between(date_from: datetime.date | None, date_to: datetime.date | None, field: str = "decided_at") -> Q:
+    """``field`` on a local date within [date_from, date_to], as an index-friendly range of instants."""
     tz = timezone.get_default_timezone()
     q = Q()
     if date_from is not None and (start := _utc_midnight(date_from, tz)) is not None:
-        q &= Q(decided_at__gte=start)
+        q &= Q(**{f"{field}__gte": start})
     if date_to is not None and date_to < datetime.date.max:
         end = _utc_midnight(date_to + datetime.timedelta(days=1), tz)
         if end is not None:
-            q &= Q(decided_at__lt=end)
+            q &= Q(**{f"{field}__lt": end})
     return q
 
 

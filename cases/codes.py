@@ -209,3 +209,28 @@ class NotImplementedReason(TextChoices):
     LOST_TO_FOLLOW_UP = "lost_to_follow_up", "Lost to follow-up"
     PAYMENT = "payment", "Payment"
     OTHER = "other", "Other"
+
+
+class SecondOpinionStatus(TextChoices):
+    """SPEC §4, aligned with FHIR Task statuses."""
+
+    REQUESTED = "requested", "Requested"
+    INFO_REQUESTED = "info_requested", "Information requested"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    SCHEDULED = "scheduled", "Scheduled"
+    REVIEWED = "reviewed", "Reviewed"
+    REPORT_SENT = "report_sent", "Report sent"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# A request still waiting for something: one per case at a time; these are escalated and may be cancelled.
+SECOND_OPINION_OPEN = frozenset(
+    {
+        SecondOpinionStatus.REQUESTED,
+        SecondOpinionStatus.INFO_REQUESTED,
+        SecondOpinionStatus.ACCEPTED,
+        SecondOpinionStatus.SCHEDULED,
+        SecondOpinionStatus.REVIEWED,
+    }
+)

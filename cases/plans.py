@@ -31,6 +31,7 @@ from cases.models import (
     RevisedField,
 )
 from cases.packets import packet_request_if_built
+from cases.second_opinions import second_opinion_reviewed
 from cases.selectors import follow_up_due_plans
 from cases.services import CLOSED_STATUSES, case_status_set
 from specialists.models import BoardRole, Specialty
@@ -251,6 +252,7 @@ def plan_record(*, user, case: Case, data: dict[str, Any]) -> Plan:
         from cases.tasks import plan_changes_detect
 
         enqueue(plan_changes_detect, plan.pk)
+        second_opinion_reviewed(case=case, plan=plan, by=user)
     packet_request_if_built(case=case, reason=f"{kind} plan recorded")
     return plan
 

@@ -10,9 +10,19 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.codes import CaseStatus, PlanKind
-from cases.models import Case, ChangeRecord, Comment, Document, FollowUp, Plan, Review
-from tumorboard.access import is_admin, member_board_ids
+from cases.codes import SECOND_OPINION_OPEN, CaseStatus, PacketStatus, PlanKind
+from cases.models import (
+    Case,
+    ChangeRecord,
+    Comment,
+    Document,
+    FollowUp,
+    Plan,
+    Review,
+    SecondOpinion,
+    SecondOpinionReport,
+)
+from tumorboard.access import coordinated_institution_ids, is_admin, member_board_ids
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -21,7 +31,50 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if is_admin(user):
         return Case.objects.all()
     care_team = Q(institution_id=user.institution_id) & (Q(created_by=user) | Q(treating_physician=user))
-    return Case.objects.filter(care_team | Q(board_id__in=member_board_ids(user)))
+    visible = care_team | Q(board_id__in=member_board_ids(user))
+    institutions = coordinated_institution_ids(user)
+    if institutions:  # second opinions routing found no board for: their coordinators choose one
+        visible |= Exists(_unassigned_second_opinions(institutions).filter(case=OuterRef("pk")))
+    return Case.objects.filter(visible)
+
+
+def _unassigned_second_opinions(institution_ids) -> QuerySet[SecondOpinion]:
+    return SecondOpinion.objects.filter(
+        board__isnull=True, target_institution_id__in=institution_ids, status__in=SECOND_OPINION_OPEN
+    )
+
+
+def second_opinions_visible_to(user) -> QuerySet[SecondOpinion]:
+    """The requesting side's requests and those routed to the user's boards (tumorboard.access)."""
+    if not user.is_authenticated:
+        return SecondOpinion.objects.none()
+    if is_admin(user):
+        return SecondOpinion.objects.all()
+    requester = Q(requesting_institution_id=user.institution_id) & (
+        Q(requested_by=user) | Q(case__created_by=user) | Q(case__treating_physician=user)
+    )
+    visible = requester | Q(board_id__in=member_board_ids(user))
+    institutions = coordinated_institution_ids(user)
+    if institutions:
+        visible |= Q(pk__in=_unassigned_second_opinions(institutions).values("pk"))
+    return SecondOpinion.objects.filter(visible)
+
+
+def second_opinion_list(user) -> QuerySet[SecondOpinion]:
+    """Everything a request's representation reads, at a constant number of queries."""
+    ready = SecondOpinionReport.objects.filter(request=OuterRef("pk"), status=PacketStatus.READY)
+    return (
+        second_opinions_visible_to(user)
+        .select_related(
+            "case__patient", "requesting_institution", "target_institution", "board", "meeting", "requested_by"
+        )
+        .prefetch_related("transitions__by")
+        .annotate(report_ready=Exists(ready))
+    )
+
+
+def second_opinion_get(user, public_id) -> SecondOpinion:
+    return get_object_or_404(second_opinion_list(user), public_id=public_id)
 
 
 def _with_profile(cases: QuerySet[Case]) -> QuerySet[Case]:

@@ -14,6 +14,11 @@ from django.utils import timezone
 from cases.codes import CaseStatus, CommentKind
 from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
 from cases.packets import packet_request_if_built
+from cases.second_opinions import (
+    second_opinion_open_for,
+    second_opinion_submit_check,
+    second_opinions_cancel_for_case,
+)
 from tumorboard.access import can_comment, is_board_chair_or_coordinator, is_board_coordinator, is_care_team
 from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
@@ -92,8 +97,11 @@ def case_update(*, user, case: Case, data: dict[str, Any]) -> Case:
         raise PermissionDenied("Only the case's care team or its board's coordinators edit it.")
     if case.status in CLOSED_STATUSES:
         raise Conflict(f"A {case.get_status_display().lower()} case can no longer be edited.", code="case_closed")
-    if "board" in data and data["board"] != case.board and case.status != S.DRAFT:
-        raise ValidationError({"board": ["The board can only be changed while the case is a draft."]})
+    if "board" in data and data["board"] != case.board:
+        if case.status != S.DRAFT:
+            raise ValidationError({"board": ["The board can only be changed while the case is a draft."]})
+        if second_opinion_open_for(case):
+            raise ValidationError({"board": ["The case's second-opinion request decides its board."]})
     _duplicates_check(data)
     if "patient" in data:
         patient_data = data["patient"]
@@ -185,6 +193,7 @@ CASE_ACTIONS: dict[str, CaseAction] = {
 
 
 def _submit_check(case: Case) -> None:
+    second_opinion_submit_check(case)
     if case.board_id is None:
         raise ValidationError(
             {"board": ["Choose the board to present the case to before submitting it (or request a second opinion)."]}
@@ -258,6 +267,8 @@ def case_transition(*, user, case: Case, action_name: str, reason: str = "") -> 
 
         agenda_defer_case(case=case, by=user, reason=reason)
         return case, True
+    if action.name == "withdraw":
+        second_opinions_cancel_for_case(case=case, by=user, reason=reason)
     if case.status in {S.SCHEDULED, S.DEFERRED}:
         from scheduling.services import agenda_release_for_case
 

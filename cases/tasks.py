@@ -82,3 +82,56 @@ def follow_ups_remind() -> int:
     from cases.plans import follow_ups_remind as remind
 
     return remind()
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def second_opinion_route(request_id: int) -> str:
+    from cases.second_opinions import second_opinion_route as route
+
+    return route(request_id=request_id)
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def second_opinion_report_build(report_id: int) -> str:
+    from cases.reports import report_build
+
+    return report_build(report_id=report_id)
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def second_opinions_sweep() -> int:
+    """Re-enqueue the routing of requests and the reports that lost messages or dead workers left undone."""
+    from cases.reports import reports_stale
+    from cases.second_opinions import second_opinions_unrouted
+
+    stale = datetime.timedelta(seconds=settings.SECOND_OPINION_STALE_SECONDS)
+    unrouted = second_opinions_unrouted(older_than=stale)
+    for request_id in unrouted:
+        second_opinion_route.delay(request_id)
+    reports = reports_stale(pending_after=stale, building_after=datetime.timedelta(seconds=600))
+    for report_id in reports:
+        second_opinion_report_build.delay(report_id)
+    if unrouted or reports:
+        logger.info("re-enqueued %d second-opinion routings and %d reports", len(unrouted), len(reports))
+    return len(unrouted) + len(reports)
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def second_opinions_escalate() -> int:
+    from cases.second_opinions import second_opinions_escalate as escalate
+
+    return escalate()

@@ -3,10 +3,11 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
-from cases.api.analytics import PlanChangeAnalyticsView
+from cases.api.analytics import PlanChangeAnalyticsView, TurnaroundAnalyticsView
 from cases.api.checklist import CaseChecklistView
 from cases.api.packets import CasePacketPdfView, CasePacketView
 from cases.api.plans import ChangeViewSet, FollowUpViewSet, PlanViewSet, ReviewViewSet
+from cases.api.second_opinions import SecondOpinionViewSet
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
 from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
 from scheduling.api.views import BoardViewSet, CalendarFeedView, ICalendarRenderer, MeetingViewSet
@@ -20,6 +21,7 @@ router.register("specialists", SpecialistViewSet, basename="specialist")
 router.register("boards", BoardViewSet, basename="board")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("cases", CaseViewSet, basename="case")
+router.register("second-opinions", SecondOpinionViewSet, basename="second-opinion")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 case_router = SimpleRouter(trailing_slash=True)
@@ -39,6 +41,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("me/calendar/", CalendarFeedView.as_view(), name="me-calendar"),
     path("analytics/plan-changes/", PlanChangeAnalyticsView.as_view(), name="analytics-plan-changes"),
+    path("analytics/turnaround/", TurnaroundAnalyticsView.as_view(), name="analytics-turnaround"),
     # SPEC §6 names it without a trailing slash
     re_path(
         rf"^meetings/(?P<id>{UUID_PATTERN})/invite\.ics$",

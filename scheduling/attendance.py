@@ -10,11 +10,12 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 
 from scheduling import ical
-from scheduling.models import AgendaItem, Attendance, CalendarFeed, Meeting, MeetingStatus, Rsvp
+from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, CalendarFeed, Meeting, MeetingStatus, Rsvp
 from scheduling.quorum import meeting_quorum
 from specialists.models import BoardRole
 from tumorboard.access import is_board_coordinator
@@ -124,7 +125,8 @@ def attendance_rsvp(*, user, meeting: Meeting, answer: str) -> Attendance:
     """The invitee answers. Not invited → 404 (the invitation is the object)."""
     if answer not in {Rsvp.ACCEPTED, Rsvp.DECLINED, Rsvp.TENTATIVE}:
         raise ValidationError({"rsvp": ["Answer accepted, declined or tentative."]})
-    attendance = Attendance.objects.select_for_update().filter(meeting=meeting, user=user).first()
+    members = Attendance.objects.select_for_update().filter(guest_case__isnull=True)
+    attendance = members.filter(meeting=meeting, user=user).first()
     if attendance is None:
         raise Http404("No invitation to this meeting.")
     if meeting.status in {MeetingStatus.CANCELLED, MeetingStatus.COMPLETED}:
@@ -143,7 +145,8 @@ def attendance_check_in(*, user, meeting: Meeting, target=None, remote: bool = F
     target = target or user
     if target != user and not is_board_coordinator(user, meeting.board_id):
         raise PermissionDenied("Only the board's coordinators check others in.")
-    attendance = Attendance.objects.select_for_update().filter(meeting=meeting, user=target).first()
+    members = Attendance.objects.select_for_update().filter(guest_case__isnull=True)
+    attendance = members.filter(meeting=meeting, user=target).first()
     if attendance is None and not meeting.board.memberships.filter(user=target).exists():
         if target == user:
             raise PermissionDenied("You are not a member of this board, nor invited to this meeting.")
@@ -222,3 +225,39 @@ def calendar_feed_for(user) -> CalendarFeed:
 
 def calendar_feed_url(feed: CalendarFeed) -> str:
     return f"{settings.SITE_URL}/calendar/{feed.token}.ics"
+
+
+def slot_starts_at(item: AgendaItem) -> datetime.datetime:
+    """When a scheduled item's discussion should start: the meeting's start plus the minutes before it."""
+    before = AgendaItem.objects.filter(
+        meeting_id=item.meeting_id, status=AgendaItemStatus.SCHEDULED, position__lt=item.position
+    ).aggregate(m=Sum("minutes"))["m"]
+    return item.meeting.starts_at + datetime.timedelta(minutes=before or 0)
+
+
+def guest_attendance_sync(*, case, user, meeting: Meeting | None) -> None:
+    """A second-opinion requester is invited, as a remote guest for ``case`` only, to the meeting holding
+    the case's slot; an invitation to a meeting the case left goes (unless they already attended)."""
+    Attendance.objects.filter(guest_case=case, present=False).exclude(meeting=meeting).delete()
+    if meeting is not None:
+        Attendance.objects.get_or_create(meeting=meeting, user=user, guest_case=case, defaults={"remote": True})
+
+
+def guest_check_in(*, user, item: AgendaItem) -> Attendance:
+    """The requester joins remotely for their case's slot: they appear in the meeting's attendance as a
+    guest for that case only (never counted for quorum, never shown the rest of the agenda)."""
+    meeting = item.meeting
+    if meeting.status in {MeetingStatus.CANCELLED, MeetingStatus.COMPLETED}:
+        raise Conflict(f"The meeting is {meeting.get_status_display().lower()}.")
+    if timezone.now() < meeting.starts_at - datetime.timedelta(hours=12):
+        raise Conflict("The link opens on the day of the meeting.")
+    attendance, _ = Attendance.objects.select_for_update().get_or_create(
+        meeting=meeting, user=user, guest_case=item.case, defaults={"remote": True}
+    )
+    attendance.present = True
+    attendance.remote = True
+    attendance.rsvp = Rsvp.ACCEPTED
+    attendance.checked_in_at = attendance.checked_in_at or timezone.now()
+    attendance.save()
+    audit_write(user=user, action=AuditAction.UPDATE, obj=attendance, detail={"check_in": "remote guest"})
+    return attendance

@@ -165,7 +165,17 @@ class Attendance(BaseModel):
 
     class Meta:
         ordering = ["meeting_id", "user_id"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="unique_attendance")]
+        constraints = [
+            # a member attends once; a remote guest once per case of theirs on the agenda
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=models.Q(guest_case__isnull=True), name="unique_attendance"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user", "guest_case"],
+                condition=models.Q(guest_case__isnull=False),
+                name="unique_guest_attendance",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.meeting} ({self.rsvp})"

@@ -59,8 +59,10 @@ def meeting_quorum(meeting, attendances) -> Quorum:
 
 
 def _covered_for_case(meeting, attendances, present_users) -> set[str]:
+    """A remote guest (the second-opinion requester) present for their case covers no board specialty."""
     if present_users:
-        return {u.specialty for u in present_users if u.specialty}
+        guests = {a.user_id for a in attendances if a.guest_case_id is not None}
+        return {u.specialty for u in present_users if u.specialty and u.pk not in guests}
     return covered_specialties(meeting, attendances)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases.codes import CaseStatus, Urgency
 from cases.models import Case
 from cases.packets import packet_request
+from cases.second_opinions import second_opinion_slot_sync
 from cases.services import case_status_set
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus, MeetingTransition
 from scheduling.recurrence import (
@@ -268,7 +269,40 @@ def _place(*, case: Case, meeting: Meeting, minutes: int, note: str, by, action:
     case.meeting = meeting
     case_status_set(case=case, to_status=CaseStatus.SCHEDULED, action=action, by=by, reason=note)
     packet_request(case=case, reason="placed on a meeting")
+    second_opinion_slot_sync(case=case, by=by)
     return item
+
+
+def meeting_with_room(*, board: Board, minutes: int | None = None, before: datetime.datetime | None = None):
+    """The board's earliest scheduled future meeting with ``minutes`` free (one indexed query), optionally
+    starting no later than ``before``; None when there is none."""
+    minutes = minutes or board.minutes_per_case
+    meetings = Meeting.objects.filter(
+        board=board,
+        status=MeetingStatus.SCHEDULED,
+        starts_at__gt=timezone.now(),
+        allocated_minutes__lte=F("capacity_minutes") - minutes,
+    ).select_related("board")
+    if before is not None:
+        meetings = meetings.filter(starts_at__lte=before)
+    return meetings.order_by("starts_at", "id").first()
+
+
+def agenda_place(*, case: Case, by, meeting: Meeting | None = None) -> AgendaItem | None:
+    """Put a locked, submitted case of a board on ``meeting`` (409 when it has no room), or else on the
+    earliest meeting with room, the submission cut-off aside (an accepted second opinion: the coordinator
+    chose it). None when no meeting has room: the case waits for the allocation sweep."""
+    minutes = case.board.minutes_per_case
+    if meeting is not None:
+        if meeting.board_id != case.board_id or meeting.status != MeetingStatus.SCHEDULED:
+            raise ValidationError({"meeting": ["Choose a scheduled meeting of the board."]})
+        if not _reserve(meeting.pk, minutes):
+            raise Conflict("The meeting has no time left for this case.", code="capacity_exceeded")
+        return _place(case=case, meeting=meeting, minutes=minutes, note="", by=by, action="schedule")
+    while (meeting := meeting_with_room(board=case.board, minutes=minutes)) is not None:
+        if _reserve(meeting.pk, minutes):
+            return _place(case=case, meeting=meeting, minutes=minutes, note="", by=by, action="schedule")
+    return None
 
 
 def _candidates(case: Case, *, exclude_meeting_id: int | None = None):
@@ -331,7 +365,9 @@ def _roll(item: AgendaItem, *, by, why: str) -> Case:
     _release(item)
     case.meeting = None
     case_status_set(case=case, to_status=CaseStatus.DEFERRED, action="defer", by=by, reason=f"Deferred: {why}.")
-    _allocate(case, by=by, action="roll-over", prefix=f"Rolled over: {why}. ", exclude_meeting_id=item.meeting_id)
+    if _allocate(case, by=by, action="roll-over", prefix=f"Rolled over: {why}. ", exclude_meeting_id=item.meeting_id):
+        return case
+    second_opinion_slot_sync(case=case, by=by)  # no room anywhere: the requester's slot is gone for now
     return case
 
 
@@ -398,6 +434,7 @@ def agenda_remove(*, user, item: AgendaItem, reason: str = "") -> AgendaItem:
     case = Case.objects.select_for_update(of=("self",)).get(pk=item.case_id)
     case.meeting = None
     case_status_set(case=case, to_status=CaseStatus.SUBMITTED, action="unschedule", by=user, reason=reason)
+    second_opinion_slot_sync(case=case, by=user)
     audit_write(user=user, action=AuditAction.DELETE, obj=item, detail={"reason": reason})
     return item
 
@@ -429,6 +466,7 @@ def agenda_move(*, user, item: AgendaItem, meeting: Meeting) -> AgendaItem:
         note=f"Moved from the meeting of {_when(source)} by {user.username}.",
     )
     Case.objects.filter(pk=item.case_id).update(meeting=meeting, updated_at=timezone.now())
+    second_opinion_slot_sync(case=item.case, by=user)
     audit_write(user=user, action=AuditAction.UPDATE, obj=new, detail={"moved_from": str(source.public_id)})
     return new
 
@@ -517,3 +555,4 @@ def agenda_release_for_case(*, case: Case) -> None:
         item.save(update_fields=["status", "updated_at"])
         _release(item)
     case.meeting = None
+    second_opinion_slot_sync(case=case, by=None)

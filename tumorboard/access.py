@@ -9,6 +9,11 @@ code base decides who may see or change what.
 - Board members comment, propose plans and record specialty reviews; the case's care team and its board's
   coordinators edit it and move it along; only a board's chair or coordinator records the board plan; the
   care team and the board's nurse navigators record follow-through.
+- A second opinion is seen by its requesting side (who asked, the case's care team at the requesting
+  institution) and by the board it was routed to; a request routing could not give a board (no board of
+  the target institution reviews its disease site) is seen, case included, by that institution's
+  coordinators, who choose the board when they accept. The board's coordinators answer the request;
+  the requesting side supplies information, cancels and joins the meeting as a remote guest.
 - Superusers (admins) see everything; every read is audited.
 """
 
@@ -17,15 +22,21 @@ from __future__ import annotations
 from specialists.models import BoardRole, Specialty
 
 
-def board_roles(user) -> dict[int, str]:
-    """``{board_id: role}`` for the user's memberships, loaded once per user object (one query)."""
+def _memberships(user) -> list[tuple[int, str, int]]:
+    """``(board_id, role, board's institution_id)`` of the user's memberships, loaded once per user object
+    (one query)."""
     if not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_board_roles_cache", None)
+        return []
+    cached = getattr(user, "_memberships_cache", None)
     if cached is None:
-        cached = dict(user.memberships.values_list("board_id", "role"))
-        user._board_roles_cache = cached
+        cached = list(user.memberships.values_list("board_id", "role", "board__institution_id"))
+        user._memberships_cache = cached
     return cached
+
+
+def board_roles(user) -> dict[int, str]:
+    """``{board_id: role}`` for the user's memberships."""
+    return {board_id: role for board_id, role, _ in _memberships(user)}
 
 
 def member_board_ids(user) -> set[int]:
@@ -82,3 +93,32 @@ def can_record_follow_up(user, case) -> bool:
     return is_care_team(user, case) or (
         is_board_member(user, case.board_id) and user.specialty == Specialty.NURSE_NAVIGATION
     )
+
+
+def is_second_opinion_requester(user, request) -> bool:
+    """The requesting side of a second opinion: who asked, and the case's care team at that institution."""
+    if is_admin(user):
+        return True
+    case = request.case
+    return user.institution_id == request.requesting_institution_id and user.pk in {
+        request.requested_by_id,
+        case.created_by_id,
+        case.treating_physician_id,
+    }
+
+
+def can_answer_second_opinion(user, request, board_id: int | None = None) -> bool:
+    """Accept, decline or ask for information: the coordinators of the board the request was routed to
+    (or of ``board_id``, a board it is being given to); when routing found no board for its disease
+    site, any coordinator of a board of the target institution."""
+    if is_admin(user):
+        return True
+    board_id = board_id or request.board_id
+    if board_id is not None:
+        return is_board_coordinator(user, board_id)
+    return request.target_institution_id in coordinated_institution_ids(user)
+
+
+def coordinated_institution_ids(user) -> set[int]:
+    """Institutions of the boards the user coordinates."""
+    return {institution for _, role, institution in _memberships(user) if role == BoardRole.COORDINATOR}

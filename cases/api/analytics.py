@@ -11,8 +11,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases import turnaround
 from cases.analytics import CATEGORIES, REASONS, plan_change_stats
-from cases.codes import ChangeCategory, DiseaseSite, NotImplementedReason
+from cases.codes import ChangeCategory, DiseaseSite, NotImplementedReason, SecondOpinionStatus, Urgency
 
 # --- Query parameters -------------------------------------------------------------------------------------
 
@@ -163,3 +164,81 @@ class PlanChangeAnalyticsView(APIView):
             primary_site=params.get("primary_site"),
         )
         return Response(PlanChangeStatsSerializer(stats).data)
+
+
+# --- Second-opinion turnaround ------------------------------------------------------------------------------
+
+
+class TurnaroundQuerySerializer(PlanChangeQuerySerializer):
+    primary_site = None
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"].help_text = "Requested on or after this date (TIME_ZONE), inclusive."
+        fields["to"].help_text = "Requested on or before this date (TIME_ZONE), inclusive."
+        return fields
+
+
+class TurnaroundSummarySerializer(serializers.Serializer):
+    requests = serializers.IntegerField(min_value=0)
+    completed = serializers.IntegerField(min_value=0, help_text="Requests whose report was sent.")
+    median_hours = serializers.FloatField(allow_null=True, help_text="Median request-to-report time, hours.")
+    p90_hours = serializers.FloatField(allow_null=True, help_text="90th percentile request-to-report time, hours.")
+    on_time = serializers.IntegerField(min_value=0, help_text="Reports sent by the due date.")
+    on_time_rate = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
+
+
+class UrgencyTurnaroundSerializer(TurnaroundSummarySerializer):
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    overdue = serializers.IntegerField(min_value=0)
+
+
+class OverdueRequestSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    case = serializers.UUIDField()
+    board = serializers.UUIDField(allow_null=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    status = serializers.ChoiceField(choices=SecondOpinionStatus.choices)
+    due_at = serializers.DateTimeField()
+    hours_overdue = serializers.FloatField()
+
+
+SecondOpinionStatusCountsSerializer = _counts_serializer(
+    "SecondOpinionStatusCountsSerializer",
+    tuple(SecondOpinionStatus.values),
+    dict(SecondOpinionStatus.choices),
+    "How many of the requests counted are in each status.",
+)
+
+
+class TurnaroundStatsSerializer(TurnaroundSummarySerializer):
+    open = serializers.IntegerField(min_value=0, help_text="Requests still waiting for something.")
+    by_status = SecondOpinionStatusCountsSerializer()
+    by_urgency = UrgencyTurnaroundSerializer(many=True)
+    overdue = OverdueRequestSerializer(many=True)
+
+
+class TurnaroundAnalyticsView(APIView):
+    """Second-opinion turnaround (SPEC §5.5, §6): figures and ids, never patient data."""
+
+    @extend_schema(
+        operation_id="analytics_turnaround_retrieve",
+        summary="Second-opinion turnaround",
+        description=turnaround.__doc__,
+        tags=["analytics"],
+        parameters=[TurnaroundQuerySerializer],
+        responses=TurnaroundStatsSerializer,
+    )
+    def get(self, request):
+        query = TurnaroundQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        stats = turnaround.turnaround_stats(
+            request.user,
+            board=params.get("board"),
+            urgency=params.get("urgency"),
+            date_from=params.get("from"),
+            date_to=params.get("to"),
+        )
+        return Response(TurnaroundStatsSerializer(stats).data)

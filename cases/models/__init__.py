@@ -24,6 +24,12 @@ from cases.models.plans import (
     Review,
     RevisedField,
 )
+from cases.models.second_opinions import (
+    SecondOpinion,
+    SecondOpinionReport,
+    SecondOpinionTransition,
+    _report_pdf_path,
+)
 
 __all__ = [
     "PATHOLOGY_FIELDS",
@@ -46,6 +52,10 @@ __all__ = [
     "ProfileRevision",
     "Review",
     "RevisedField",
+    "SecondOpinion",
+    "SecondOpinionReport",
+    "SecondOpinionTransition",
     "_document_path",
     "_packet_pdf_path",
+    "_report_pdf_path",
 ]

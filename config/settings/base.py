@@ -153,6 +153,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "packets-sweep": {"task": "cases.tasks.packets_sweep", "schedule": 120.0},
     "plan-changes-sweep": {"task": "cases.tasks.plan_changes_sweep", "schedule": 300.0},
     "follow-ups-remind": {"task": "cases.tasks.follow_ups_remind", "schedule": 6 * 3600.0},
+    "second-opinions-sweep": {"task": "cases.tasks.second_opinions_sweep", "schedule": 120.0},
+    "second-opinions-escalate": {"task": "cases.tasks.second_opinions_escalate", "schedule": 3600.0},
 }
 # Packets: built automatically this long before a meeting; stuck ones re-enqueued after these delays.
 PACKET_LEAD_HOURS = env("PACKET_LEAD_HOURS", as_int, default=48)
@@ -162,6 +164,12 @@ PACKET_STALE_BUILDING_SECONDS = env("PACKET_STALE_BUILDING_SECONDS", as_int, def
 CHANGES_STALE_SECONDS = env("CHANGES_STALE_SECONDS", as_int, default=300)
 # A board recommendation with no follow-through after this many days is listed and its navigators told.
 FOLLOW_UP_DUE_DAYS = env("FOLLOW_UP_DUE_DAYS", as_int, default=30)
+# Second opinions: due this many business days after the request; escalated to the coordinators this many
+# hours before the due date; unrouted requests and unbuilt reports re-enqueued after this many seconds.
+SECOND_OPINION_DUE_BUSINESS_DAYS_ROUTINE = env("SECOND_OPINION_DUE_BUSINESS_DAYS_ROUTINE", as_int, default=10)
+SECOND_OPINION_DUE_BUSINESS_DAYS_URGENT = env("SECOND_OPINION_DUE_BUSINESS_DAYS_URGENT", as_int, default=3)
+SECOND_OPINION_ESCALATE_HOURS = env("SECOND_OPINION_ESCALATE_HOURS", as_int, default=24)
+SECOND_OPINION_STALE_SECONDS = env("SECOND_OPINION_STALE_SECONDS", as_int, default=300)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

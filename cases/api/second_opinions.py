@@ -1,0 +1,277 @@
+"""/api/v1/second-opinions/: requests, their actions (SPEC §4), the remote-guest join, and the report.
+
+Thin views: the selectors scope what is seen (404 otherwise), the services in ``cases.second_opinions``
+decide and write. Reads of requests and reports are audited; report PDF downloads as downloads.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.http import FileResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from cases import second_opinions as services
+from cases import selectors
+from cases.api.views import AuditedReadMixin
+from cases.codes import SECOND_OPINION_OPEN, PacketStatus, SecondOpinionStatus, Urgency
+from cases.models import SecondOpinion, SecondOpinionTransition
+from scheduling.selectors import boards_visible_to, meetings_visible_to
+from specialists.models import Institution
+from tumorboard.api.views import PublicIdMixin
+from tumorboard.audit import audit_read
+from tumorboard.models import AuditAction
+
+VERSION = OpenApiParameter("version", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Default: the latest")
+
+
+def _api_path(request: SecondOpinion) -> str:
+    return f"/api/v1/second-opinions/{request.public_id}/"
+
+
+class SecondOpinionTransitionSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", default=None, read_only=True, allow_null=True)
+
+    class Meta:
+        model = SecondOpinionTransition
+        fields = ["from_status", "to_status", "action", "by", "at", "message"]
+
+
+class SecondOpinionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+    requesting_institution = serializers.UUIDField(source="requesting_institution.public_id", read_only=True)
+    target_institution = serializers.UUIDField(source="target_institution.public_id", read_only=True)
+    board = serializers.UUIDField(source="board.public_id", default=None, read_only=True, allow_null=True)
+    meeting = serializers.UUIDField(
+        source="meeting.public_id",
+        default=None,
+        read_only=True,
+        allow_null=True,
+        help_text="The meeting proposed by routing; once scheduled, the one holding the case's slot.",
+    )
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    requested_at = serializers.DateTimeField(source="created_at", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    remote_url = serializers.SerializerMethodField()
+    report_url = serializers.SerializerMethodField()
+    transitions = SecondOpinionTransitionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SecondOpinion
+        fields = [
+            "id", "case", "requesting_institution", "target_institution", "board", "reason", "questions", "urgency",
+            "status", "due_at", "overdue", "meeting", "remote_url", "report_url", "requested_by", "requested_at",
+            "routed_at", "routing_note", "report_sent_at", "transitions",
+        ]  # fmt: skip
+
+    def get_overdue(self, request: SecondOpinion) -> bool:
+        return bool(request.status in SECOND_OPINION_OPEN and request.due_at and request.due_at < timezone.now())
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_remote_url(self, request: SecondOpinion) -> str | None:
+        """The requester's link to join the meeting for their case's slot, once scheduled."""
+        return services.remote_url(request) if request.status == SecondOpinionStatus.SCHEDULED else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_report_url(self, request: SecondOpinion) -> str | None:
+        return f"{_api_path(request)}report/" if getattr(request, "report_ready", False) else None
+
+
+class SecondOpinionCreateSerializer(serializers.Serializer):
+    case = serializers.UUIDField()
+    target_institution = serializers.UUIDField()
+    questions = serializers.ListField(
+        child=serializers.CharField(max_length=2000),
+        min_length=1,
+        max_length=20,
+        help_text="What the board should answer.",
+    )
+    reason = serializers.CharField(max_length=4000, help_text="Why a second opinion is sought.")
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+
+
+class AcceptSerializer(serializers.Serializer):
+    board = serializers.UUIDField(
+        required=False,
+        help_text="Give the case to this board of the target institution (required when routing found none).",
+    )
+    meeting = serializers.UUIDField(
+        required=False, help_text="Put the case on this meeting (default: the proposed one)."
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class JoinSerializer(serializers.Serializer):
+    meeting = serializers.UUIDField()
+    meeting_starts_at = serializers.DateTimeField()
+    slot_starts_at = serializers.DateTimeField(help_text="When the case's discussion should start.")
+    minutes = serializers.IntegerField()
+    video_url = serializers.CharField(allow_blank=True)
+    checked_in_at = serializers.DateTimeField()
+
+
+class ReportSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=PacketStatus.choices)
+    sha256 = serializers.CharField(allow_blank=True, help_text="SHA-256 of the canonical JSON.")
+    built_at = serializers.DateTimeField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+    json = serializers.JSONField(allow_null=True)
+    pdf_url = serializers.CharField(allow_null=True)
+
+
+class SecondOpinionFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=SecondOpinionStatus.choices)
+    urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
+    board = django_filters.UUIDFilter(field_name="board__public_id")
+    case = django_filters.UUIDFilter(field_name="case__public_id")
+    target_institution = django_filters.UUIDFilter(field_name="target_institution__public_id")
+    requesting_institution = django_filters.UUIDFilter(field_name="requesting_institution__public_id")
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_overdue", label="Open and past the due date"
+    )
+
+    class Meta:
+        model = SecondOpinion
+        fields = ["status", "urgency", "board", "case", "target_institution", "requesting_institution", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status__in=SECOND_OPINION_OPEN, due_at__lt=timezone.now())
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+
+
+def _request_action(name: str, params_class):
+    """The POST endpoint of one request action: 409 when not allowed from the current status."""
+
+    def view(self, request, id=None):
+        so = self.get_object()
+        params = params_class(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        if name == "accept":
+            for field, queryset in (("board", boards_visible_to), ("meeting", meetings_visible_to)):
+                if field in data:
+                    data[field] = queryset(request.user).filter(public_id=data[field]).first()
+                    if data[field] is None:
+                        raise serializers.ValidationError({field: [f"No such {field}."]}, code="does_not_exist")
+        message = data.pop("reason", "") or data.pop("message", "")
+        services.second_opinion_transition(user=request.user, request=so, action_name=name, message=message, **data)
+        return Response(self.get_serializer(selectors.second_opinion_list(request.user).filter(pk=so.pk).first()).data)
+
+    view.__name__ = name.replace("-", "_")
+    view = action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
+    return extend_schema(request=params_class, responses=SecondOpinionSerializer, summary=f"{name} the request")(view)
+
+
+class SecondOpinionViewSet(
+    PublicIdMixin,
+    AuditedReadMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = SecondOpinionSerializer
+    filterset_class = SecondOpinionFilter
+
+    def get_queryset(self):
+        return selectors.second_opinion_list(self.request.user)
+
+    @extend_schema(request=SecondOpinionCreateSerializer, responses={201: SecondOpinionSerializer})
+    def create(self, request, *args, **kwargs):
+        params = SecondOpinionCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        case = selectors.cases_visible_to(request.user).filter(public_id=data["case"]).first()
+        if case is None:
+            raise serializers.ValidationError({"case": ["No such case."]}, code="does_not_exist")
+        target = Institution.objects.filter(public_id=data["target_institution"]).first()
+        if target is None:
+            raise serializers.ValidationError({"target_institution": ["No such institution."]}, code="does_not_exist")
+        so = services.second_opinion_request(
+            user=request.user,
+            case=case,
+            target_institution=target,
+            questions=data["questions"],
+            reason=data["reason"],
+            urgency=data["urgency"],
+        )
+        so = selectors.second_opinion_list(request.user).get(pk=so.pk)
+        return Response(self.get_serializer(so).data, status=status.HTTP_201_CREATED)
+
+    accept = _request_action("accept", AcceptSerializer)
+    decline = _request_action("decline", ReasonSerializer)
+    request_info = _request_action("request-info", MessageSerializer)
+    provide_info = _request_action("provide-info", MessageSerializer)
+    cancel = _request_action("cancel", ReasonSerializer)
+
+    @extend_schema(request=None, responses=JoinSerializer, summary="Join the meeting remotely for the case's slot")
+    @action(detail=True, methods=["post"])
+    def join(self, request, id=None):
+        slot = services.second_opinion_join(user=request.user, request=self.get_object())
+        return Response(JoinSerializer(slot).data)
+
+    def _report(self, request):
+        so = self.get_object()
+        reports = so.reports.select_related("request__case")
+        wanted = request.query_params.get("version")
+        if wanted:
+            if not wanted.isdigit():
+                raise serializers.ValidationError({"version": ["A whole number."]})
+            report = reports.filter(version=int(wanted)).first()
+        else:
+            report = reports.order_by("-version").first()
+        if report is None:
+            raise NotFound()
+        return so, report
+
+    @extend_schema(parameters=[VERSION], responses=ReportSerializer, summary="The board's report (JSON)")
+    @action(detail=True, methods=["get"])
+    def report(self, request, id=None):
+        so, report = self._report(request)
+        audit_read(user=request.user, objects=[report])
+        ready = report.status == PacketStatus.READY
+        return Response(
+            {
+                "version": report.version,
+                "status": report.status,
+                "sha256": report.sha256,
+                "built_at": report.built_at,
+                "error": report.error,
+                "json": report.content if ready else None,
+                "pdf_url": f"{_api_path(so)}report/pdf/?version={report.version}" if ready else None,
+            }
+        )
+
+    @extend_schema(
+        parameters=[VERSION],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="The board's report letter (PDF)",
+    )
+    @action(detail=True, methods=["get"], url_path="report/pdf")
+    def report_pdf(self, request, id=None):
+        so, report = self._report(request)
+        if report.status != PacketStatus.READY or not report.pdf:
+            raise NotFound()
+        audit_read(user=request.user, objects=[report], action=AuditAction.DOWNLOAD)
+        response = FileResponse(
+            report.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"second-opinion-{so.public_id}-v{report.version}.pdf",
+            content_type="application/pdf",
+        )
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,175 @@
+"""Second-opinion reports (SPEC §5.5): the board's written recommendation sent back to the requesting
+hospital, as canonical JSON and a PDF letter rendered (WeasyPrint) from a template.
+
+``SecondOpinionReport`` is the row the requester waits on (pending → building → ready | failed), one per
+board plan. Building is idempotent: a ready report is never rebuilt, and the result is written under the
+row's lock. The sweep re-enqueues reports a lost message or a dead worker left behind, and retries a
+failed build a few times.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases.changes import plans_compare
+from cases.checklist import build_facts, run_rules
+from cases.codes import PacketStatus, PlanKind
+from cases.models import Plan, SecondOpinionReport
+from cases.packets import _iso, _plan, _review, canonical, packet_queryset
+from cases.second_opinions import second_opinion_report_sent
+
+logger = logging.getLogger(__name__)
+CONTENT_SCHEMA = 1
+MAX_ATTEMPTS = 3
+
+
+def report_content(report: SecondOpinionReport) -> dict[str, Any]:
+    """What the letter says: the request and its questions, the case as the board saw it, the board's
+    recommendation and how it differs from the requester's proposed plan, and the safety alerts."""
+    request = report.request
+    case = packet_queryset().select_related("patient", "institution").get(pk=request.case_id)
+    plan = (
+        Plan.objects.select_related("meeting__board", "created_by")
+        .prefetch_related("components")
+        .get(pk=report.plan_id)
+    )
+    proposed = (
+        Plan.objects.filter(case=case, kind=PlanKind.PROPOSED, created_at__lte=plan.created_at)
+        .prefetch_related("components")
+        .order_by("-version")
+        .first()
+    )
+    comparison = None
+    if proposed is not None:
+        diff = plans_compare(proposed, plan, [])
+        comparison = {
+            "proposed": _plan(proposed),
+            "changed": bool(diff.categories),
+            "categories": diff.ordered,
+            "summary": diff.lines,
+        }
+    today = timezone.localdate()
+    patient = case.patient
+    alerts = [f.as_dict() for f in run_rules(build_facts(case, today)) if f.severity in {"critical", "warning"}]
+    meeting = plan.meeting
+    return {
+        "schema": CONTENT_SCHEMA,
+        "report": {"id": str(report.public_id), "version": report.version},
+        "request": {
+            "id": str(request.public_id),
+            "requesting_institution": request.requesting_institution.name,
+            "requested_by": request.requested_by.name,
+            "target_institution": request.target_institution.name,
+            "board": request.board.name if request.board_id else None,
+            "urgency": request.urgency,
+            "reason": request.reason,
+            "questions": request.questions,
+            "requested_at": _iso(request.created_at),
+            "due_at": _iso(request.due_at),
+        },
+        "patient": {
+            "name": patient.name,
+            "mrn": patient.mrn,
+            "birth_date": _iso(patient.birth_date),
+            "sex": patient.sex,
+        },
+        "case": {
+            "id": str(case.public_id),
+            "primary_site": case.primary_site,
+            "histology": case.histology,
+            "grade": case.grade,
+            "stage": {
+                "clinical": f"{case.clinical_t}{case.clinical_n}{case.clinical_m}",
+                "pathological": f"{case.pathological_t}{case.pathological_n}{case.pathological_m}",
+                "group": case.stage_group,
+            },
+            "ecog": case.ecog,
+            "treatment_intent": case.treatment_intent,
+            "biomarkers": [
+                {"name": b.name, "result": b.result, "value": b.value, "detail": b.detail}
+                for b in case.biomarkers.all()
+            ],
+        },
+        "meeting": {
+            "id": str(meeting.public_id),
+            "board": meeting.board.name,
+            "starts_at": _iso(meeting.starts_at),
+            "timezone": meeting.board.timezone,
+        }
+        if meeting is not None
+        else None,
+        "recommendation": _plan(plan) | {"recorded_by": plan.created_by.name},
+        "comparison": comparison,
+        "specialty_reviews": [_review(r) for r in sorted(case.reviews.all(), key=lambda r: (r.created_at, r.pk))],
+        "alerts": alerts,
+    }
+
+
+def render_report_pdf(content: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("cases/second_opinion_report.html", {"report": content, "for_print": True})
+    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+
+
+def report_build(*, report_id: int) -> str:
+    """Build one report. Returns ready, failed or skipped (for logs and tests). Rendering runs outside
+    any transaction; the result is written under the row's lock, and the request becomes report_sent."""
+    with transaction.atomic():
+        report = SecondOpinionReport.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status == PacketStatus.READY:
+            return "skipped"
+        started = timezone.now()
+        report.status = PacketStatus.BUILDING
+        report.started_at = started
+        report.attempts += 1
+        report.save(update_fields=["status", "started_at", "attempts", "updated_at"])
+    try:
+        report = SecondOpinionReport.objects.select_related(
+            "request__requesting_institution", "request__target_institution", "request__board", "request__requested_by"
+        ).get(pk=report_id)
+        content = report_content(report)
+        data = canonical(content)
+        pdf = render_report_pdf(content)
+    except Exception as exc:  # kept with its error; the sweep retries a few times
+        logger.exception("second-opinion report %s failed", report_id)
+        SecondOpinionReport.objects.filter(pk=report_id, started_at=started).update(
+            status=PacketStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
+        )
+        return "failed"
+    with transaction.atomic():
+        report = SecondOpinionReport.objects.select_for_update().get(pk=report_id)
+        if report.status == PacketStatus.READY:
+            return "skipped"  # a redelivered message finished first
+        report.content = json.loads(data)
+        report.sha256 = hashlib.sha256(data).hexdigest()
+        report.pdf.save("report.pdf", ContentFile(pdf), save=False)
+        report.built_at = timezone.now()
+        report.status = PacketStatus.READY
+        report.error = ""
+        report.save()
+        second_opinion_report_sent(report=report)
+    return "ready"
+
+
+def reports_stale(*, pending_after: datetime.timedelta, building_after: datetime.timedelta) -> list[int]:
+    """Reports waiting too long: pending (a lost message), building (a dead worker), failed (retried)."""
+    now = timezone.now()
+    return list(
+        SecondOpinionReport.objects.filter(
+            Q(status=PacketStatus.PENDING, created_at__lt=now - pending_after)
+            | Q(status=PacketStatus.BUILDING, started_at__lt=now - building_after)
+            | Q(status=PacketStatus.FAILED, attempts__lt=MAX_ATTEMPTS, updated_at__lt=now - pending_after)
+        ).values_list("pk", flat=True)
+    )
