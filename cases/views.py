@@ -1,15 +1,22 @@
-"""Pages of a case. The packet page renders the same template as the packet's PDF."""
+"""Pages of a case. The packet page renders the same template as the packet's PDF; the join page is a
+second-opinion requester's link to the meeting."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import selectors
+from cases.codes import SecondOpinionStatus
 from cases.models import PacketVersion
+from cases.second_opinions import second_opinion_join
+from scheduling.attendance import slot_starts_at
+from scheduling.models import AgendaItem, AgendaItemStatus
 from tumorboard.audit import audit_read
+from tumorboard.errors import Conflict
 
 
 @login_required
@@ -23,3 +30,27 @@ def packet_page(request, case_id):
     version.case = case
     audit_read(user=request.user, objects=[version], detail={"view": "packet page"})
     return render(request, "cases/packet.html", {"packet": version.content, "for_print": False})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_opinion_join_page(request, request_id):
+    """The requester's remote_url. GET shows their case's slot; POST (a GET never changes state: mail
+    scanners follow links) records them as the case's remote guest and sends them to the video call."""
+    so = selectors.second_opinion_get(request.user, request_id)
+    item = AgendaItem.objects.filter(case_id=so.case_id, status=AgendaItemStatus.SCHEDULED).select_related(
+        "meeting__board"
+    )
+    item = item.first() if so.status == SecondOpinionStatus.SCHEDULED else None
+    context = {"so": so, "item": item, "slot": slot_starts_at(item) if item else None, "error": ""}
+    status = 200
+    if request.method == "POST":
+        try:
+            joined = second_opinion_join(user=request.user, request=so)
+        except (Conflict, PermissionDenied) as exc:
+            context["error"], status = str(exc), 409 if isinstance(exc, Conflict) else 403
+        else:
+            if joined["video_url"]:
+                return redirect(joined["video_url"])
+            context["error"] = "You are checked in; the board has no video link: ask its coordinator for one."
+    return render(request, "cases/second_opinion_join.html", context, status=status)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cases.views import packet_page
+from cases.views import packet_page, second_opinion_join_page
 from scheduling.views import calendar_feed, rsvp
 from tumorboard.api.views import healthz, readyz
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("cases/<uuid:case_id>/packet/", packet_page, name="case-packet-page"),
+    path("second-opinions/<uuid:request_id>/join/", second_opinion_join_page, name="second-opinion-join"),
     path("rsvp/<str:token>/", rsvp, name="rsvp"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("admin/", admin.site.urls),
