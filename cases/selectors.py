@@ -66,7 +66,7 @@ def second_opinion_list(user) -> QuerySet[SecondOpinion]:
     return (
         second_opinions_visible_to(user)
         .select_related(
-            "case__patient", "requesting_institution", "target_institution", "board", "meeting", "requested_by"
+            "case", "requesting_institution", "target_institution", "board", "meeting", "requested_by"
         )
         .prefetch_related("transitions__by")
         .annotate(report_ready=Exists(ready))
