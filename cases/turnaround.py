@@ -6,11 +6,12 @@
   interpolation, as PostgreSQL's ``percentile_cont``), rounded to 0.1 h; null when no request has a report.
 - **on_time**: reports sent by the due date; ``on_time_rate`` = on_time / completed (3 decimals).
 - **overdue**: requests still open (requested, info_requested, accepted, scheduled, reviewed) past their due
-  date, the most overdue first, with ids and codes only.
+  date: ``overdue_count`` of them, and the 100 most overdue listed with ids and codes only (all of them:
+  ``GET /api/v1/second-opinions/?overdue=true``).
 - **Filters**: ``board``, ``urgency``, ``from``/``to`` (inclusive local dates of the request).
 
-One query reads the timestamps of the requests in scope (three columns a row); the percentiles are computed
-here, so the figures are the same on PostgreSQL and SQLite.
+One query reads the timestamps of the requests in scope (no join), another the overdue ones; the
+percentiles are computed here, so the figures are the same on PostgreSQL and SQLite.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from django.utils import timezone
 from cases.analytics import _decided_between, _rate
 from cases.codes import SECOND_OPINION_OPEN, SecondOpinionStatus, Urgency
 from cases.selectors import second_opinions_visible_to
+
+OVERDUE_LISTED = 100
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -70,22 +73,23 @@ def turnaround_stats(
         requests = requests.filter(board__public_id=board)
     if urgency:
         requests = requests.filter(urgency=urgency)
-    rows = list(
-        requests.order_by("due_at", "id").values(
-            "public_id", "case__public_id", "board__public_id", "urgency", "status", "created_at", "due_at",
-            "report_sent_at",
-        )
-    )  # fmt: skip
-    overdue = [r for r in rows if r["status"] in SECOND_OPINION_OPEN and r["due_at"] is not None and r["due_at"] < now]
+    rows = list(requests.values("urgency", "status", "created_at", "due_at", "report_sent_at"))
+    overdue = list(
+        requests.filter(status__in=SECOND_OPINION_OPEN, due_at__lt=now)
+        .order_by("due_at", "id")
+        .values("public_id", "case__public_id", "board__public_id", "urgency", "status", "due_at")[:OVERDUE_LISTED]
+    )
     by_status = dict.fromkeys(SecondOpinionStatus.values, 0)
     for r in rows:
         by_status[r["status"]] += 1
+    late = [r for r in rows if r["status"] in SECOND_OPINION_OPEN and r["due_at"] is not None and r["due_at"] < now]
     return {
         **_summary(rows),
         "open": sum(by_status[s] for s in SECOND_OPINION_OPEN),
         "by_status": by_status,
+        "overdue_count": len(late),
         "by_urgency": [
-            {"urgency": code, **_summary(group), "overdue": sum(1 for r in overdue if r["urgency"] == code)}
+            {"urgency": code, **_summary(group), "overdue": sum(1 for r in late if r["urgency"] == code)}
             for code in Urgency.values
             if (group := [r for r in rows if r["urgency"] == code])
         ],

@@ -214,9 +214,10 @@ SecondOpinionStatusCountsSerializer = _counts_serializer(
 
 class TurnaroundStatsSerializer(TurnaroundSummarySerializer):
     open = serializers.IntegerField(min_value=0, help_text="Requests still waiting for something.")
+    overdue_count = serializers.IntegerField(min_value=0, help_text="Open requests past their due date.")
     by_status = SecondOpinionStatusCountsSerializer()
     by_urgency = UrgencyTurnaroundSerializer(many=True)
-    overdue = OverdueRequestSerializer(many=True)
+    overdue = OverdueRequestSerializer(many=True, help_text="The 100 most overdue open requests, most overdue first.")
 
 
 class TurnaroundAnalyticsView(APIView):

@@ -401,8 +401,19 @@ def test_turnaround_median_p90_by_urgency_and_overdue(world, api, capture):
     assert by_urgency["urgent"]["median_hours"] == 36.0 and by_urgency["routine"]["p90_hours"] == 280.0
     assert by_urgency["routine"]["overdue"] == 1
     assert [o["id"] for o in stats["overdue"]] == [late["id"]] and stats["overdue"][0]["hours_overdue"] >= 10
+    assert stats["overdue_count"] == 1
     assert api(world.coordinator).get("/api/v1/analytics/turnaround/?urgency=urgent").json()["completed"] == 2
     assert api(world.referrer2).get("/api/v1/analytics/turnaround/").json()["requests"] == 0
     assert api(world.other_member).get("/api/v1/analytics/turnaround/").json()["requests"] == 0
     response = api(world.coordinator).get("/api/v1/analytics/turnaround/?urgency=soon")
     assert response.status_code == 400 and "urgency" in errors(response)
+
+
+def test_turnaround_costs_the_same_queries_at_any_number_of_requests(world, api, capture):
+    client = api(world.coordinator)
+    submit(world, api, capture)
+    one = _queries(client, "/api/v1/analytics/turnaround/")
+    for _ in range(5):
+        submit(world, api, capture, case=CaseFactory(institution=world.community, created_by=world.referrer))
+    # token, memberships, the timestamps, the overdue ones, and the request's SAVEPOINT/RELEASE
+    assert one == _queries(client, "/api/v1/analytics/turnaround/") == 6
