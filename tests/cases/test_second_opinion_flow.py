@@ -10,11 +10,12 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases.models import Case, SecondOpinionReport
+from cases.models import Case, SecondOpinion, SecondOpinionReport
 from scheduling import services as scheduling
 from scheduling.models import Attendance, Meeting
 from tests.cases.plan_helpers import BOARD, PROPOSED
-from tests.cases.so_helpers import URL, act, submit
+from tests.cases.so_helpers import URL, act, payload, submit
+from tests.conftest import wait_for
 from tumorboard.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,30 @@ def test_submit_route_info_accept_meeting_plan_report(world, api, django_capture
     # another hospital gets 404 for the request, its report and its PDF
     for path in (f"{URL}{so_id}/", so["report_url"], report["pdf_url"]):
         assert api(world.referrer2).get(path).status_code == 404
+
+
+@pytest.mark.worker
+def test_routing_and_the_report_run_on_a_real_worker_and_log_no_patient_data(celery_worker, world, api):
+    referrer, coordinator = world.referrer, world.coordinator
+    response = api(referrer).post(URL, payload(world), format="json")
+    assert response.status_code == 201
+    so_id = response.json()["id"]
+    wait_for(
+        lambda: SecondOpinion.objects.filter(public_id=so_id, routed_at__isnull=False).exists(),
+        message="the worker to route the request",
+    )
+    assert api(coordinator).post(f"{URL}{so_id}/accept/").json()["status"] == "scheduled"
+    meeting = Meeting.objects.get(agenda_items__case=world.community_case)
+    scheduling.meeting_transition(user=coordinator, meeting=meeting, action_name="start")
+    response = api(coordinator).post(f"/api/v1/cases/{world.community_case.public_id}/plans/", BOARD, format="json")
+    assert response.status_code == 201
+    wait_for(
+        lambda: SecondOpinion.objects.filter(public_id=so_id, status="report_sent").exists(),
+        timeout=60,
+        message="the worker to build and send the report",
+    )
+    assert api(referrer).get(f"{URL}{so_id}/report/").json()["status"] == "ready"
+    log = celery_worker.log_path.read_text()
+    assert "second_opinion_route" in log and "second_opinion_report_build" in log
+    patient = world.community_case.patient
+    assert patient.name not in log and patient.mrn not in log
