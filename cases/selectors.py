@@ -65,9 +65,7 @@ def second_opinion_list(user) -> QuerySet[SecondOpinion]:
     ready = SecondOpinionReport.objects.filter(request=OuterRef("pk"), status=PacketStatus.READY)
     return (
         second_opinions_visible_to(user)
-        .select_related(
-            "case", "requesting_institution", "target_institution", "board", "meeting", "requested_by"
-        )
+        .select_related("case", "requesting_institution", "target_institution", "board", "meeting", "requested_by")
         .prefetch_related("transitions__by")
         .annotate(report_ready=Exists(ready))
     )

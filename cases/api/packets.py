@@ -74,7 +74,7 @@ class CasePacketPdfView(APIView):
         versions = PacketVersion.objects.filter(case=case)
         wanted = request.query_params.get("version")
         if wanted:
-            if not wanted.isdigit():
+            if not (wanted.isascii() and wanted.isdigit()):
                 raise serializers.ValidationError({"version": ["A whole number."]})
             version = versions.filter(version=int(wanted)).first()
         else:

@@ -106,7 +106,7 @@ class AcceptSerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
+class SecondOpinionReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
@@ -213,10 +213,10 @@ class SecondOpinionViewSet(
         return Response(self.get_serializer(so).data, status=status.HTTP_201_CREATED)
 
     accept = _request_action("accept", AcceptSerializer)
-    decline = _request_action("decline", ReasonSerializer)
+    decline = _request_action("decline", SecondOpinionReasonSerializer)
     request_info = _request_action("request-info", MessageSerializer)
     provide_info = _request_action("provide-info", MessageSerializer)
-    cancel = _request_action("cancel", ReasonSerializer)
+    cancel = _request_action("cancel", SecondOpinionReasonSerializer)
 
     @extend_schema(request=None, responses=JoinSerializer, summary="Join the meeting remotely for the case's slot")
     @action(detail=True, methods=["post"])
@@ -229,7 +229,7 @@ class SecondOpinionViewSet(
         reports = so.reports.select_related("request__case")
         wanted = request.query_params.get("version")
         if wanted:
-            if not wanted.isdigit():
+            if not (wanted.isascii() and wanted.isdigit()):  # "²".isdigit(), but int("²") raises
                 raise serializers.ValidationError({"version": ["A whole number."]})
             report = reports.filter(version=int(wanted)).first()
         else:

@@ -208,6 +208,7 @@ SPECTACULAR_SETTINGS = {
         "SpecialtyEnum": "specialists.models.Specialty",
         "DiseaseSiteEnum": "cases.codes.DiseaseSite",
         "TreatmentIntentEnum": "cases.codes.TreatmentIntent",
+        "SecondOpinionStatusEnum": "cases.codes.SecondOpinionStatus",
     },
 }
 

@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve
 from django.utils import timezone
 
-from cases import services
-from cases.models import Case, ChangeRecord, FollowUp, Plan, PlanComponent, Review
+from cases import second_opinions, services
+from cases.models import Case, ChangeRecord, FollowUp, Plan, PlanComponent, Review, SecondOpinion
 from scheduling import services as scheduling_services
 from scheduling.models import Board, Meeting
+from tests.factories import CaseFactory
 
 ROLES = ("anon", "coordinator", "chair", "member", "other_member", "referrer", "referrer2", "admin")
 EVERYONE = " ".join(ROLES[1:])
@@ -61,6 +62,40 @@ def _review(case, admin) -> Review:
 # read-only objects made on demand, placeholder prefix -> maker(case, admin)
 RECORDS = {"review": _review, "plan": _plan, "change": _change, "followup": _follow_up}
 
+# second opinions made on demand: placeholder -> (the requesting hospital's case, its requester, its primary site).
+# Requested to the academic center and routed (the task's work, done here: on_commit never runs in a test), by site:
+# breast → the Breast board, lung → the Thoracic board, melanoma → no board (the center's coordinators choose one).
+SECOND_OPINIONS = {
+    "so": ("community_case", "referrer", "breast"),
+    "so2": ("community2_case", "referrer2", "lung"),
+    "so_unassigned": ("", "referrer", "melanoma"),  # a case of its own, made for it
+}
+
+
+def _second_opinion(world, key: str) -> SecondOpinion:
+    """The request behind ``key``, made and routed once (another ``Refs`` of the same test finds it again)."""
+    case_key, requester, site = SECOND_OPINIONS[key]
+    user = getattr(world, requester)
+    if case_key:
+        case = getattr(world, case_key)
+    else:
+        case = Case.objects.filter(created_by=user, primary_site=site).first()
+        case = case or CaseFactory(institution=user.institution, created_by=user, primary_site=site)
+    existing = SecondOpinion.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    Case.objects.filter(pk=case.pk).update(primary_site=site)
+    request = second_opinions.second_opinion_request(
+        user=user,
+        case=case,
+        target_institution=world.academic,
+        questions=["Is adjuvant therapy indicated?"],
+        reason="The patient asks for an expert opinion.",
+        urgency="routine",
+    )
+    second_opinions.second_opinion_route(request_id=request.pk)
+    return SecondOpinion.objects.get(pk=request.pk)
+
 
 def minus(roles: str, taken: str) -> str:
     return " ".join(r for r in roles.split() if r not in taken.split())
@@ -82,6 +117,7 @@ class Endpoint:
     state: str = ""
     given: Callable[..., None] | None = None  # given(world, refs): more world before the request, named in the id
     note: str = ""  # tells apart rows of the same method, path and state in the test id
+    field: str = ""  # the field a 400 names (its one error), when it is checked
 
     def expected(self, role: str) -> int:
         special = dict(item.split("=") for item in self.also.split())
@@ -108,7 +144,8 @@ def matrix(endpoints: Iterable[Endpoint]) -> tuple[list[tuple[Endpoint, str, int
 
 class Refs(dict):
     """``{key}`` of a path → public id: world objects, meetings, agenda items (``ITEMS``), ``doc_<case>``,
-    ``comment_<case>`` and the ``RECORDS`` (made on demand); ``objects`` keeps the object behind each key."""
+    ``comment_<case>``, the ``RECORDS`` and the ``SECOND_OPINIONS`` (made on demand); ``objects`` keeps the object
+    behind each key."""
 
     def __init__(self, world):
         super().__init__()
@@ -129,6 +166,8 @@ class Refs(dict):
         elif key.split("_", 1)[0] in RECORDS:  # review_, plan_, change_, followup_<case>: made directly, for reads
             kind, case_key = key.split("_", 1)
             obj = RECORDS[kind](getattr(world, case_key), admin)
+        elif key in SECOND_OPINIONS:
+            obj = _second_opinion(world, key)
         elif key.endswith("meeting"):  # the meeting the world fixture made for the board
             board = world.board if key == "meeting" else world.other_board
             obj = Meeting.objects.filter(board=board).earliest("id")
@@ -188,6 +227,8 @@ def check(world, endpoint: Endpoint, role: str, expected: int) -> None:
         assert response.json() == NOT_FOUND  # nothing in the body tells "exists" from "does not"
     elif expected == 403:
         assert response.json()["errors"][0]["code"] == "permission_denied"
+    elif expected == 400 and endpoint.field:
+        assert [error["field"] for error in response.json()["errors"]] == [endpoint.field], response.content[:300]
     if subject is not None and endpoint.state and expected >= 400:
         assert subject.get().status == endpoint.state  # nothing moved
 

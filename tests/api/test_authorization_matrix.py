@@ -10,8 +10,9 @@ not exist (``test_a_404_is_the_same_for_missing_and_foreign``), so it leaks noth
 
 The "Known gaps" tests assert what SPEC §3/§6/§7 ask where the code does not (yet); they fail until it does.
 
-Boards, meetings, agendas, attendance and calendar feeds have their rows in test_authorization_matrix_scheduling.py;
-the pieces both files use (roles, ``Endpoint``, ``Refs``, the check) are in matrix_helpers.py.
+Boards, meetings, agendas, attendance and calendar feeds have their rows in test_authorization_matrix_scheduling.py,
+second opinions and their turnaround in test_authorization_matrix_second_opinions.py; the pieces the files share
+(roles, ``Endpoint``, ``Refs``, the check) are in matrix_helpers.py.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from cases.models import Case
 from cases.plans import plan_record
 from scheduling.models import AgendaItem
 from tests.api import test_authorization_matrix_scheduling as scheduling
+from tests.api import test_authorization_matrix_second_opinions as second_opinions
 from tests.api.matrix_helpers import (
     ACADEMIC,
     EVERYONE,
@@ -451,17 +453,19 @@ def test_staff_without_superuser_cannot_read_the_audit_log(world):
 
 
 def test_every_api_route_is_in_the_matrix(capsys):
-    """Every route of config/api.py has rows here or in test_authorization_matrix_scheduling.py."""
-    missing = api_route_names() - covered_route_names([*ENDPOINTS, *scheduling.ENDPOINTS])
+    """Every route of config/api.py has rows here or in test_authorization_matrix_{scheduling,second_opinions}.py."""
+    files = (scheduling, second_opinions)
+    endpoints = [*ENDPOINTS, *(e for f in files for e in f.ENDPOINTS)]
+    missing = api_route_names() - covered_route_names(endpoints)
     assert not missing, f"routes with no row in the authorization matrix: {sorted(missing)}"
 
-    rows = len(MATRIX) + len(scheduling.MATRIX)
-    lists = len(LIST_ROWS) + len(scheduling.LIST_ROWS) + len(scheduling.AGENDA_ROWS)
-    leaks = len(FOREIGN) + len(FOREIGN_IN_PAYLOAD) + len(scheduling.FOREIGN) + len(scheduling.FOREIGN_IN_PAYLOAD)
+    rows = len(MATRIX) + sum(len(f.MATRIX) for f in files)
+    lists = len(LIST_ROWS) + sum(len(f.LIST_ROWS) for f in files) + len(scheduling.AGENDA_ROWS)
+    leaks = len(FOREIGN) + len(FOREIGN_IN_PAYLOAD) + sum(len(f.FOREIGN) + len(f.FOREIGN_IN_PAYLOAD) for f in files)
     with capsys.disabled():
         print(
-            f"\nauthorization matrix: {len(ENDPOINTS) + len(scheduling.ENDPOINTS)} endpointxmethod rows"
+            f"\nauthorization matrix: {len(endpoints)} endpointxmethod rows"
             f" x {len(ROLES)} roles = {rows} combinations, + {lists} list-scope + {leaks} non-leak checks"
             f" = {rows + lists + leaks}"
         )
-    assert len(MATRIX) >= 700 and len(scheduling.MATRIX) >= 400
+    assert len(MATRIX) >= 700 and len(scheduling.MATRIX) >= 400 and len(second_opinions.MATRIX) >= 120

@@ -55,11 +55,11 @@ from schemathesis.core.mutations import OperatorKind
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario, TestPhase
 
-from cases import packets
+from cases import packets, reports, second_opinions
 from cases import services as case_services
-from cases.models import ChangeRecord, FollowUp, Plan, PlanComponent, Review
+from cases.models import ChangeRecord, FollowUp, Plan, PlanComponent, Review, SecondOpinion
 from specialists.api.views import TokenThrottle
-from tests.factories import CommentFactory
+from tests.factories import CaseFactory, CommentFactory
 
 # Fuzzing examples per operation (valid and invalid together); the coverage phase adds its boundary cases.
 MAX_EXAMPLES = 20
@@ -155,7 +155,8 @@ def actor(request) -> str:
 
 @pytest.fixture
 def visible(world, actor) -> dict[str, str]:
-    """Ids of objects the actor can see, by the collection naming them in paths (see ``map_case``)."""
+    """Ids of objects the actor can see, by the collection naming them in paths (see ``map_case``), or by
+    ``<collection>/<what follows the id>`` where those operations need another object (``_visible_id``)."""
     user = getattr(world, actor)
     case = world.case if actor == "coordinator" else world.community_case
     document = case_services.document_create(
@@ -200,7 +201,34 @@ def visible(world, actor) -> dict[str, str]:
     # a built packet, so its GET endpoints answer 2xx too
     packets.packet_request(case=case)
     assert packets.packet_build(case_id=case.pk) == "ready"
+    # second opinions, both seen by the two actors: the referrer asked, the coordinator's board was routed them.
+    # One waits for the board's answer (its actions are tried from "requested"); the other was accepted and
+    # reviewed, and its report built, for its report reads.
+    ids["second-opinions"] = _second_opinion(world).public_id
+    reviewed = _second_opinion(world)
+    second_opinions.second_opinion_transition(user=world.coordinator, request=reviewed, action_name="accept")
+    plan = Plan.objects.create(
+        case=reviewed.case, kind="board", version=1, intent="curative", consensus="unanimous", created_by=world.chair
+    )
+    PlanComponent.objects.create(plan=plan, position=1, modality="surgery", detail="Mastectomy")
+    report = second_opinions.second_opinion_reviewed(case=reviewed.case, plan=plan, by=world.chair)
+    assert reports.report_build(report_id=report.pk) == "ready"
+    ids["second-opinions/report"] = reviewed.public_id
     return {name: str(value) for name, value in ids.items()}
+
+
+def _second_opinion(world) -> SecondOpinion:
+    """The referrer's request about a new case of theirs, routed to the Breast board (as the task would)."""
+    request = second_opinions.second_opinion_request(
+        user=world.referrer,
+        case=CaseFactory(institution=world.community, created_by=world.referrer),
+        target_institution=world.academic,
+        questions=["Is adjuvant chemotherapy indicated?"],
+        reason="Borderline indication.",
+        urgency="routine",
+    )
+    assert second_opinions.second_opinion_route(request_id=request.pk) == "routed"
+    return SecondOpinion.objects.get(pk=request.pk)
 
 
 @pytest.fixture
@@ -326,10 +354,13 @@ def api_schema(request, world, actor, visible, in_process, examples):
 
 
 def _visible_id(path: str, name: str, visible: dict) -> str | None:
-    """The visible object a path parameter names: ``case_id`` a case, ``id`` one of the collection before it."""
+    """The visible object a path parameter names: ``case_id`` a case, ``id`` one of the collection before it (or
+    of ``<collection>/<what follows>``, when the fixture has one for that: a second opinion with a report)."""
     if name.endswith("_id"):
         return visible.get(f"{name[:-3]}s")
-    return visible.get(path.split("/{" + name + "}")[0].rsplit("/", 1)[-1])
+    before, _, after = path.partition("/{" + name + "}")
+    collection = before.rsplit("/", 1)[-1]
+    return visible.get(f"{collection}/{after.strip('/').split('/')[0]}") or visible.get(collection)
 
 
 def _uuid(value) -> uuid.UUID | None:
