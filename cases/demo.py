@@ -1,6 +1,7 @@
-"""The demo world of SPEC §8: institutions, people, boards, and ~50 cases (their clinical content lives in
-``cases/demo_cases_*.py``; the cases the boards have discussed carry their plans, specialty reviews and
-follow-through). ``cases/demo_loader.py`` loads it; ``manage.py load_demo`` runs the loader."""
+"""The demo world of SPEC §8: institutions, people, boards, ~60 cases and the community hospitals' second
+opinions (their clinical content lives in ``cases/demo_cases_*.py``; the cases the boards have discussed carry
+their plans, specialty reviews and follow-through). ``cases/demo_loader.py`` loads it; ``manage.py load_demo``
+runs the loader."""
 
 from __future__ import annotations
 
@@ -214,6 +215,67 @@ class DemoCase:
         return demo_case_id(self.slug)
 
 
+# The ways a demo second opinion moves (SPEC §4): the action, the statuses it is taken from, the status it leads to.
+_REQUEST_STEPS = {
+    "accept": ({"requested"}, "scheduled"),  # accepted and placed on a meeting in one go
+    "decline": ({"requested", "info_requested"}, "declined"),
+    "request-info": ({"requested"}, "info_requested"),
+    "provide-info": ({"info_requested"}, "requested"),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoSecondOpinion:
+    """A community hospital's second-opinion request on one of its demo cases (SPEC §5.5), made through the
+    real services by ``cases/demo_second_opinions.py``.
+
+    ``status`` is where the request ends. A ``report_sent`` request was discussed at the past meeting
+    ``meeting`` (-1 = the board's last one), its requester joining remotely unless ``joined`` is False; it was
+    made ``days_before`` that meeting, and the board plan and the report followed the meeting. Any other
+    request was made ``business_days_ago``; a ``scheduled`` one sits on the upcoming meeting ``meeting`` (1 =
+    the board's next one; None: the meeting routing proposed). ``at`` is the local time of the request.
+    ``steps`` are the answers before the meeting, ``(action, business days after the request, "HH:MM",
+    message)``: the coordinator accepts, declines (the message is the reason) or asks for information, the
+    requester provides it. ``proposed`` is the requester's own plan, written before the request.
+    """
+
+    case: str  # the slug of a community hospital's demo case
+    by: str
+    status: str
+    reason: str
+    questions: tuple[str, ...]
+    urgency: str = "routine"
+    at: str = "10:00"
+    meeting: int | None = None
+    days_before: int = 0
+    business_days_ago: int = 0
+    steps: tuple[tuple[str, int, str, str], ...] = ()
+    proposed: DemoPlan | None = None
+    board_plan: DemoPlan | None = None
+    joined: bool = True
+    follow_up: DemoFollowUp | None = None
+
+    def __post_init__(self) -> None:
+        status = "requested"
+        for action, *_ in self.steps:
+            sources, status_after = _REQUEST_STEPS[action]
+            if status not in sources:
+                raise ValueError(f"Demo second opinion on {self.case}: cannot {action} a {status} request.")
+            status = status_after
+        past = self.status == "report_sent"
+        checks = [
+            ((status == "scheduled") if past else (status == self.status), "its steps lead to its status"),
+            (past == (self.board_plan is not None), "a request with a report, and only one, has a board plan"),
+            (not past or (self.proposed is not None), "a discussed case has the requester's proposed plan"),
+            (not past or (self.meeting or 0) < 0 < self.days_before, "a reported request was discussed in the past"),
+            (past or ((self.meeting or 0) >= 0 and self.business_days_ago > 0), "an open request is recent"),
+            (self.follow_up is None or past, "only a recommendation is followed up"),
+        ]
+        for ok, what in checks:
+            if not ok:
+                raise ValueError(f"Demo second opinion on {self.case}: {what}.")
+
+
 def demo_case_id(slug: str) -> uuid.UUID:
     """The stable public id of a demo case: reruns find the case again by it."""
     return uuid.uuid5(CASE_NAMESPACE, slug)
@@ -225,7 +287,23 @@ def demo_cases() -> list[DemoCase]:
     from cases.demo_cases_community import CASES as community
     from cases.demo_cases_gi import CASES as gi
     from cases.demo_cases_gi_discussed import CASES as gi_discussed
+    from cases.demo_cases_second_opinions import CASES as second_opinions
     from cases.demo_cases_thoracic import CASES as thoracic
     from cases.demo_cases_thoracic_discussed import CASES as thoracic_discussed
 
-    return [*breast, *breast_discussed, *thoracic, *thoracic_discussed, *gi, *gi_discussed, *community]
+    return [
+        *breast,
+        *breast_discussed,
+        *thoracic,
+        *thoracic_discussed,
+        *gi,
+        *gi_discussed,
+        *community,
+        *second_opinions,
+    ]
+
+
+def demo_requests() -> list[DemoSecondOpinion]:
+    from cases.demo_cases_second_opinions import REQUESTS
+
+    return list(REQUESTS)

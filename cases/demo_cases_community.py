@@ -1,5 +1,6 @@
 """Demo cases of the two community hospitals: drafts with no board yet, waiting to be sent for a second
-opinion (SPEC §5.5). Fictional patients."""
+opinion (SPEC §5.5). Two of them have been sent (``cases/demo_cases_second_opinions.py``: the melanoma was
+declined, the older patient's breast cancer waits for the coordinator). Fictional patients."""
 
 from cases.demo import DemoCase
 

@@ -10,6 +10,9 @@ transition instead of rewriting history.
 The cases the boards have discussed also get their plan history (``cases/demo_plans.py``), once, through the
 real services: the case is loaded in status discussed and the services record the plans, reviews, change
 records and follow-through that make it recommended or closed. A case that has plans keeps them on a rerun.
+
+The community hospitals' second opinions (``cases/demo_second_opinions.py``) are made once, through the services,
+on draft cases loaded here. From then on the services own the case's workflow: a rerun refreshes only its profile.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from cases.demo import (
     demo_cases,
 )
 from cases.demo_plans import plan_history_write
+from cases.demo_second_opinions import second_opinions_load
 from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
 from scheduling.recurrence import parse_rrule
@@ -56,6 +60,8 @@ class DemoSummary:
     meetings: int = 0
     cases_created: int = 0
     cases_updated: int = 0
+    second_opinions_created: int = 0
+    second_opinions_kept: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, institution
 
 
@@ -74,6 +80,9 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoSummary:
         else:
             summary.cases_updated += 1
     _allocated_minutes_refresh(boards.values())
+    requests = second_opinions_load(institutions=institutions, users=users, meetings=meetings, now=now)
+    _allocated_minutes_refresh(boards.values())
+    summary.second_opinions_created, summary.second_opinions_kept = requests.created, requests.kept
     summary.institutions = len(institutions)
     summary.users = len(users)
     summary.boards = len(boards)
@@ -279,6 +288,9 @@ def _case_load(demo: DemoCase, *, institutions, users, boards, meetings, now: da
     board = boards[demo.board] if demo.board else None
     case = Case.objects.select_related("meeting").filter(public_id=demo.public_id).first()
     created = case is None
+    if not created and case.second_opinions.exists():
+        _second_opinion_case_refresh(demo, case, patient, users, today)
+        return False
     plans_written = not created and case.plans.exists()
     reload = None
     # A case whose plan history is still to be written waits for it in status discussed.
@@ -324,6 +336,21 @@ def _case_load(demo: DemoCase, *, institutions, users, boards, meetings, now: da
             # lies in the past: the reload goes just before the board's decision, so the history ends in its status.
             CaseTransition.objects.filter(pk=reload.pk).update(at=decided_at - datetime.timedelta(minutes=1))
     return created
+
+
+def _second_opinion_case_refresh(demo: DemoCase, case: Case, patient: Patient, users, today: datetime.date) -> None:
+    """A case with a second-opinion request belongs to the services (cases/demo_second_opinions.py): its status,
+    board, meeting and history stay as they are; only its profile is refreshed."""
+    fields = {
+        "patient": patient,
+        "created_by": users[demo.created_by],
+        "treating_physician": users[demo.treating],
+        **_profile(demo, today, revised=False),
+    }
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.save()
+    _children_replace(case, demo, today)
 
 
 def _meeting_choose(demo: DemoCase, case: Case | None, board: Board | None, meetings, now) -> Meeting | None:

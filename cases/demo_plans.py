@@ -40,7 +40,7 @@ def plan_history_write(
     decided_at = min(meeting.ends_at + HOUR, latest)
 
     presenter = users[demo.treating if demo.created_by in NON_PRESENTERS else demo.created_by]
-    plan = plan_record(user=presenter, case=case, data=_plan_data(demo.proposed, PlanKind.PROPOSED))
+    plan = plan_record(user=presenter, case=case, data=plan_data(demo.proposed, PlanKind.PROPOSED))
     _backdate(Plan.objects.filter(pk=plan.pk), proposed_at)
 
     for i, demo_review in enumerate(demo.reviews):
@@ -99,19 +99,22 @@ def _components(plan: DemoPlan) -> list[dict]:
     return components
 
 
-def _plan_data(plan: DemoPlan, kind: str) -> dict:
+def plan_data(plan: DemoPlan, kind: str) -> dict:
     return {"kind": kind, "intent": plan.intent, "components": _components(plan), "rationale": plan.rationale}
 
 
 def _board_data(demo: DemoCase, case: Case, meeting: Meeting) -> dict:
+    return board_plan_data(demo.board_plan, demo.proposed, case=case, meeting=meeting, reviews=demo.reviews)
+
+
+def board_plan_data(board: DemoPlan, proposed: DemoPlan, *, case: Case, meeting: Meeting, reviews=()) -> dict:
     """The board plan as recorded: an adopted plan takes the proposed plan's intent and components. Present: the
     specialties the case's quorum needs, nurse navigation and the reviewers, but for those marked absent."""
-    board = demo.board_plan
-    source = board if board.components else demo.proposed
+    source = board if board.components else proposed
     present = specialties_required_for_case(case) | {Specialty.NURSE_NAVIGATION}
-    present |= {REVIEW_SPECIALTY[review.kind] for review in demo.reviews}
+    present |= {REVIEW_SPECIALTY[review.kind] for review in reviews}
     return {
-        **_plan_data(source, PlanKind.BOARD),
+        **plan_data(source, PlanKind.BOARD),
         "rationale": board.rationale,
         "consensus": board.consensus,
         "dissent": board.dissent,

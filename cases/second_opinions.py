@@ -29,7 +29,6 @@ from tumorboard.notifications import notify
 from tumorboard.tasks import enqueue
 
 SO = SecondOpinionStatus
-UTC = datetime.UTC
 
 
 def request_path(request: SecondOpinion) -> str:
@@ -195,7 +194,7 @@ def second_opinion_route(*, request_id: int) -> str:
     site = DiseaseSite(case.primary_site).label.lower()
     boards = _covering_boards(request, case.primary_site)
     board = boards[0] if boards else None
-    tz = ZoneInfo(board.timezone) if board else UTC
+    tz = ZoneInfo(board.timezone) if board else timezone.get_default_timezone()
     request.due_at = add_business_days(request.created_at, due_business_days(request.urgency), tz)
     if board is not None:
         request.meeting, proposal = _propose(board, request.due_at)
@@ -464,6 +463,7 @@ def second_opinion_join(*, user, request: SecondOpinion) -> dict[str, Any]:
 
     if not is_second_opinion_requester(user, request):
         raise PermissionDenied("The link is for the requesting physicians; board members join the meeting itself.")
+    request = SecondOpinion.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.status != SO.SCHEDULED:
         raise Conflict("The case has no slot on a meeting.", code="not_scheduled")
     item = (

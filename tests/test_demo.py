@@ -1,10 +1,17 @@
 """The demo loader (SPEC §8): idempotent, the documented logins work, the clinical scenarios the readiness
-and safety checklist (SPEC §5.3) is demonstrated on are really in the data, and the boards' past discussions
-carry plans, reviews, change records and follow-through (SPEC §5.4)."""
+and safety checklist (SPEC §5.3) is demonstrated on are really in the data, the boards' past discussions
+carry plans, reviews, change records and follow-through (SPEC §5.4), and the community hospitals' second
+opinions (SPEC §5.5) cover the request's states with a realistic turnaround.
+
+The demo is loaded once for the module (``loaded``), in a transaction rolled back at its end; every test still
+runs in its own savepoint (the ``db`` fixture), so a test that changes the data or reloads it changes nothing
+the next test sees. The module's load is the first load of an empty database: the tests of a first run read
+its output and the on-commit callbacks it left."""
 
 import datetime
 import itertools
 from collections import defaultdict
+from dataclasses import dataclass
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -12,13 +19,15 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count, Q
+from django.test import TestCase
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.codes import CaseStatus, ChangeBasis, ChangeCategory, PlanKind
-from cases.demo import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id, demo_cases
+from cases.codes import SECOND_OPINION_OPEN, CaseStatus, ChangeBasis, ChangeCategory, PacketStatus, PlanKind
+from cases.demo import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id, demo_cases, demo_requests
 from cases.models import (
     Biomarker,
     Case,
@@ -26,16 +35,21 @@ from cases.models import (
     ChangeRecord,
     FollowUp,
     Medication,
+    Packet,
     Patient,
     Pharmacogenomic,
     Plan,
     PlanComponent,
     ProfileRevision,
     Review,
+    SecondOpinion,
+    SecondOpinionReport,
+    SecondOpinionTransition,
 )
 from cases.plans import follow_up_due_plans
+from cases.second_opinions import add_business_days, due_business_days
 from cases.services import case_transition
-from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
+from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus
 from specialists.models import BoardMembership, BoardRole, Institution, InstitutionKind, Specialty, User
 from tumorboard.models import AuditEvent, Notification, NotificationStatus
 
@@ -76,6 +90,11 @@ MODELS = [
     FollowUp,
     Notification,
     AuditEvent,
+    SecondOpinion,
+    SecondOpinionTransition,
+    SecondOpinionReport,
+    Attendance,
+    Packet,
 ]
 DISCUSSED = [CaseStatus.DISCUSSED, CaseStatus.RECOMMENDED, CaseStatus.CLOSED]
 DECIDED = [CaseStatus.RECOMMENDED, CaseStatus.CLOSED]
@@ -91,23 +110,40 @@ def _load() -> str:
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class Loaded:
+    output: str  # what load_demo printed
+    callbacks: list  # the on-commit callbacks it left (task messages), not run
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker) -> Loaded:
+    """The demo, loaded once for the module into the empty test database and rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with TestCase.captureOnCommitCallbacks() as callbacks:
+            output = _load()
+        yield Loaded(output, list(callbacks))
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db) -> str:
-    return _load()
+def demo(loaded, db) -> str:
+    return loaded.output
 
 
 def _age(case: Case) -> int:
     return case.patient.age_on(timezone.localdate())
 
 
-def test_a_second_run_changes_no_counts_and_fails_nothing():
-    first_output = _load()
+def test_a_second_run_changes_no_counts_and_fails_nothing(demo):
     after_first = _counts()
     second_output = _load()
     assert _counts() == after_first
-    assert after_first["Case"] >= 38
-    assert f"{len(demo_cases())} new" in first_output
+    assert after_first["Case"] >= 38 and after_first["SecondOpinion"] == len(demo_requests())
+    assert f"{len(demo_cases())} new" in demo  # the module's load was the first
     assert f"{len(demo_cases())} refreshed" in second_output
+    assert f"({len(demo_requests())} new, 0 kept)" in demo
+    assert f"(0 new, {len(demo_requests())} kept)" in second_output
 
 
 def test_a_rerun_keeps_valid_password_hashes_and_resets_changed_passwords(demo):
@@ -205,15 +241,21 @@ def test_cases_are_valid_and_consistent(demo):
         assert meeting.allocated_minutes == meeting.n * meeting.board.minutes_per_case <= meeting.capacity_minutes
 
 
-def test_community_cases_have_no_board_and_belong_to_their_hospital(demo):
+def test_community_cases_belong_to_their_hospital_and_only_a_routed_request_gives_them_a_board(demo):
     community_cases = Case.objects.filter(institution__kind=InstitutionKind.COMMUNITY_HOSPITAL)
     assert community_cases.count() >= 5
     assert set(community_cases.values_list("institution__name", flat=True)) == {
         "Millbrook Community Hospital",
         "Cedar Hills Regional Hospital",
     }
-    for case in community_cases.select_related("created_by"):
-        assert case.board is None
+    routed = set(
+        SecondOpinion.objects.exclude(status__in=["declined", "cancelled"])
+        .filter(board__isnull=False)
+        .values_list("case_id", flat=True)
+    )
+    assert routed and community_cases.filter(board__isnull=True).count() >= 5  # drafts still to be sent
+    for case in community_cases.select_related("created_by", "board"):
+        assert (case.board is not None) == (case.pk in routed)
         assert case.created_by.institution_id == case.institution_id
         assert case.created_by.username in {"community", "community2"}
 
@@ -328,7 +370,7 @@ def test_coordinator_sees_the_boards_cases_but_not_a_community_draft(demo):
     seen = _listed_ids(_client("coordinator"))
     breast_ids = {str(p) for p in Case.objects.filter(board=breast).values_list("public_id", flat=True)}
     assert breast_ids and breast_ids <= seen
-    community_case = Case.objects.filter(institution__name="Millbrook Community Hospital").first()
+    community_case = Case.objects.filter(institution__name="Millbrook Community Hospital", board=None).first()
     assert str(community_case.public_id) not in seen
     assert _listed_ids(_client("coordinator"), board=str(breast.public_id)) == breast_ids
 
@@ -451,14 +493,21 @@ def test_about_half_the_recommendations_have_a_follow_up_and_some_are_due(demo):
     assert all(plan.case.status == CaseStatus.RECOMMENDED for plan in due)
 
 
-def test_the_demo_history_sends_no_mail_and_its_enqueued_tasks_change_nothing(db, django_capture_on_commit_callbacks):
-    """The services enqueue change detection and notifications on commit: run them (eagerly) as a commit would."""
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        _load()
-    assert callbacks
+def test_the_demo_history_sends_no_mail_and_its_enqueued_tasks_change_nothing(
+    loaded, db, django_capture_on_commit_callbacks
+):
+    """The services enqueue routing, change detection, reports, packets and notifications on commit: run what the
+    first load left (eagerly, and what they enqueue in turn) as its commit would."""
+    assert loaded.callbacks
+    requests = list(SecondOpinion.objects.values_list("pk", "status", "routed_at", "report_sent_at"))
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in loaded.callbacks:
+            callback()
     assert ChangeRecord.objects.count() == Plan.objects.filter(kind=PlanKind.BOARD).count()
     assert not Notification.objects.exclude(status=NotificationStatus.SENT).exists()
     assert mail.outbox == []
+    assert list(SecondOpinion.objects.values_list("pk", "status", "routed_at", "report_sent_at")) == requests
+    assert SecondOpinionReport.objects.filter(status=PacketStatus.READY).count() == SecondOpinionReport.objects.count()
 
 
 def test_a_rerun_keeps_the_revised_profile_and_writes_a_missing_plan_history(demo):
@@ -486,3 +535,210 @@ def test_a_rerun_keeps_the_revised_profile_and_writes_a_missing_plan_history(dem
     assert ("recommend", "recommended") in steps[reload:]
     after = _counts()
     assert after["Plan"] == counts["Plan"] + 2 and after["FollowUp"] == counts["FollowUp"] + 1
+
+
+# --- The community hospitals' second opinions (SPEC §5.5) -----------------------------------------------------
+
+
+def _requests():
+    return SecondOpinion.objects.select_related(
+        "case__board", "board", "meeting__board", "requesting_institution", "target_institution", "requested_by"
+    ).prefetch_related("transitions")
+
+
+def _by_status() -> dict[str, list[SecondOpinion]]:
+    grouped = defaultdict(list)
+    for request in _requests():
+        grouped[request.status].append(request)
+    return grouped
+
+
+def _hours(request: SecondOpinion) -> float:
+    return (request.report_sent_at - request.created_at).total_seconds() / 3600
+
+
+def test_second_opinions_cover_the_states_of_a_request_from_both_hospitals(demo):
+    requests = list(_requests())
+    assert 8 <= len(requests) <= 12
+    by_status = _by_status()
+    assert {s: len(r) for s, r in by_status.items()} == {
+        "report_sent": 6,
+        "declined": 1,
+        "info_requested": 1,
+        "requested": 2,
+        "scheduled": 1,
+    }
+    hospitals = {r.requesting_institution.name for r in requests}
+    assert hospitals == {"Millbrook Community Hospital", "Cedar Hills Regional Hospital"}
+    assert {r.target_institution.name for r in requests} == {"Riverside University Cancer Center"}
+    for request in requests:
+        assert request.requesting_institution == request.case.institution == request.requested_by.institution
+        assert request.requested_by.username in {"community", "community2"} and request.questions and request.reason
+        assert request.routed_at is not None and request.due_at is not None
+    now = timezone.now()
+    assert min(r.created_at for r in requests) < now - datetime.timedelta(days=60)  # over the past months
+    assert max(r.created_at for r in requests) > now - datetime.timedelta(days=7)  # and now
+    assert {r.urgency for r in by_status["report_sent"]} == {"routine", "urgent"}
+
+
+def test_each_request_has_a_consistent_timeline(demo):
+    """Backdated as one history: the transitions in order, routing just after the request, the due date from
+    the request's time, the report sent when the request became report_sent, nothing in the future."""
+    now = timezone.now()
+    for request in _requests():
+        steps = list(request.transitions.all())
+        assert [(t.action, t.at) for t in steps[:2]] == [
+            ("request", request.created_at),
+            ("route", request.routed_at),
+        ]
+        assert request.created_at < request.routed_at <= request.created_at + datetime.timedelta(minutes=5)
+        assert all(a.at <= b.at for a, b in itertools.pairwise(steps)) and steps[-1].at < now
+        assert [t.to_status for t in steps][-1] == request.status
+        tz = ZoneInfo(request.board.timezone) if request.board else datetime.UTC  # as routing counts the days
+        assert request.due_at == add_business_days(request.created_at, due_business_days(request.urgency), tz)
+        assert request.case.created_at < request.created_at
+        assert request.case.diagnosis_date < timezone.localdate(request.created_at)
+        if request.status == "report_sent":
+            assert steps[-1].at == request.report_sent_at < now
+
+
+def test_reported_requests_went_through_a_past_meeting_with_a_board_plan_and_a_ready_report(demo):
+    reported = _by_status()["report_sent"]
+    for request in reported:
+        case, meeting = request.case, request.meeting
+        assert [t.action for t in request.transitions.all()][-4:] == ["accept", "schedule", "review", "report"]
+        assert meeting.status == MeetingStatus.COMPLETED and meeting.board == request.board == case.board
+        assert case.primary_site in case.board.disease_sites
+        assert case.status in DECIDED and case.meeting == meeting
+        assert case.agenda_items.get(meeting=meeting).status == AgendaItemStatus.PRESENTED
+        accepted = next(t.at for t in request.transitions.all() if t.action == "accept")
+        assert accepted < meeting.starts_at < meeting.ends_at < request.report_sent_at
+        assert case.submitted_at == accepted
+        board_plan = case.plans.get(kind=PlanKind.BOARD)
+        assert board_plan.meeting == meeting and board_plan.created_at < request.report_sent_at
+        assert case.plans.get(kind=PlanKind.PROPOSED).created_at < request.created_at  # the requester's own plan
+        report = request.reports.get()
+        assert report.status == PacketStatus.READY and report.plan == board_plan and report.pdf
+        assert report.built_at == request.report_sent_at
+        assert report.content["request"]["requested_at"] == request.created_at.isoformat()
+        assert report.content["recommendation"]["id"] == str(board_plan.public_id)
+    changed = [r for r in reported if r.case.changes.get(basis=ChangeBasis.PROPOSED).changed]
+    assert 0 < len(changed) < len(reported)  # the boards changed some of the referring physicians' plans
+    joined = Attendance.objects.filter(guest_case__in=[r.case for r in reported], present=True, remote=True)
+    assert 0 < joined.count() < len(reported)  # most requesters joined their slot remotely
+    for attendance in joined.select_related("meeting"):
+        assert attendance.meeting.starts_at <= attendance.checked_in_at < attendance.meeting.ends_at
+
+
+def test_turnaround_is_realistic_routine_within_ten_business_days_but_one_urgent_within_three(demo):
+    reported = _by_status()["report_sent"]
+    routine = [r for r in reported if r.urgency == "routine"]
+    urgent = [r for r in reported if r.urgency == "urgent"]
+    late = [r for r in routine if r.report_sent_at > r.due_at]
+    assert len(late) == 1 and len(routine) >= 3
+    assert "request-info" in [t.action for t in late[0].transitions.all()]  # why it was late
+    assert urgent and all(r.report_sent_at <= r.due_at and _hours(r) < 72 for r in urgent)
+    assert all(24 < _hours(r) < 24 * 14 for r in routine if r not in late)
+
+
+def test_declined_info_requested_and_waiting_requests(demo):
+    by_status = _by_status()
+    (declined,) = by_status["declined"]
+    decline = declined.transitions.get(action="decline")
+    assert decline.message and decline.by.username == "coordinator"
+    assert declined.case.status == CaseStatus.DRAFT and declined.case.board is None
+    (waiting_for_hospital,) = by_status["info_requested"]
+    ask = list(waiting_for_hospital.transitions.all())[-1]
+    assert ask.action == "request-info" and ask.message and waiting_for_hospital.due_at > timezone.now()
+    assert waiting_for_hospital.case.board == waiting_for_hospital.board is not None
+    now = timezone.now()
+    requested = by_status["requested"]
+    fresh = [r for r in requested if r.due_at > now]
+    assert fresh and all(r.meeting.starts_at > now and r.meeting.starts_at <= r.due_at for r in fresh)
+    overdue = [r for r in requested if r.due_at < now]
+    assert overdue and "provide-info" in [t.action for t in overdue[0].transitions.all()]
+    for request in requested:
+        assert request.case.status == CaseStatus.DRAFT and request.case.board == request.board is not None
+
+
+def test_the_scheduled_request_gives_the_requester_a_link_and_a_guest_seat(demo):
+    (request,) = _by_status()["scheduled"]
+    meeting, case = request.meeting, request.case
+    assert meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > timezone.now()
+    assert case.status == CaseStatus.SCHEDULED and case.meeting == meeting
+    assert case.agenda_items.get(status=AgendaItemStatus.SCHEDULED).meeting == meeting
+    guest = Attendance.objects.get(guest_case=case)
+    assert (guest.meeting, guest.user, guest.remote, guest.present) == (meeting, request.requested_by, True, False)
+    body = _client(request.requested_by.username).get(f"/api/v1/second-opinions/{request.public_id}/").json()
+    assert body["status"] == "scheduled" and body["remote_url"].endswith(f"/second-opinions/{request.public_id}/join/")
+
+
+def test_the_turnaround_endpoint_shows_real_figures(demo):
+    body = _client("admin").get("/api/v1/analytics/turnaround/").json()
+    assert body["requests"] == len(demo_requests()) and body["completed"] == 6
+    assert body["median_hours"] is not None and body["p90_hours"] is not None
+    assert 24 < body["median_hours"] < body["p90_hours"] < 24 * 30
+    assert 0 < body["on_time_rate"] < 1
+    assert {row["urgency"] for row in body["by_urgency"]} == {"routine", "urgent"}
+    assert body["open"] == sum(1 for r in SecondOpinion.objects.all() if r.status in SECOND_OPINION_OPEN) == 4
+    assert body["overdue"] and all(row["hours_overdue"] > 0 for row in body["overdue"])
+    overdue = {row["id"] for row in body["overdue"]}
+    community = _client("community").get("/api/v1/analytics/turnaround/").json()
+    assert community["completed"] > 0 and community["median_hours"] is not None
+    assert {row["id"] for row in community["overdue"]} == overdue
+
+
+def test_the_other_hospital_sees_none_of_the_first_hospitals_requests(demo):
+    def ids(username: str) -> set[str]:
+        requests = SecondOpinion.objects.filter(requested_by__username=username)
+        return {str(p) for p in requests.values_list("public_id", flat=True)}
+
+    millbrook, cedar_hills = ids("community"), ids("community2")
+    assert millbrook and cedar_hills
+    other = _client("community2")
+    listed = other.get("/api/v1/second-opinions/", {"page_size": 100}).json()
+    assert {item["id"] for item in listed["results"]} == cedar_hills
+    assert all(other.get(f"/api/v1/second-opinions/{pk}/").status_code == 404 for pk in millbrook)
+    figures = other.get("/api/v1/analytics/turnaround/").json()
+    assert figures["requests"] == len(cedar_hills) and not millbrook & {row["id"] for row in figures["overdue"]}
+    own = _client("community").get("/api/v1/second-opinions/", {"page_size": 100}).json()
+    assert {item["id"] for item in own["results"]} == millbrook
+
+
+def test_a_rerun_keeps_the_requests_and_their_history(demo):
+    def snapshot():
+        return {
+            "requests": list(SecondOpinion.objects.order_by("pk").values()),
+            "transitions": list(SecondOpinionTransition.objects.order_by("pk").values()),
+            "cases": list(
+                Case.objects.filter(second_opinions__isnull=False)
+                .order_by("pk")
+                .values("pk", "status", "board", "meeting", "submitted_at", "created_at")
+            ),
+        }
+
+    before = snapshot()
+    _load()
+    assert snapshot() == before
+
+
+def test_a_rerun_after_the_scheduled_requests_meeting_began_moves_it_to_the_next_meeting(demo):
+    """A later day, simulated: the meeting holding the scheduled request's slot started an hour ago."""
+    (request,) = _by_status()["scheduled"]
+    begun = request.meeting
+    Meeting.objects.filter(pk=begun.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1), ends_at=timezone.now()
+    )
+
+    _load()
+
+    request.refresh_from_db()
+    case = Case.objects.get(pk=request.case_id)
+    assert request.status == "scheduled" and request.meeting != begun
+    assert request.meeting.starts_at > timezone.now() and request.meeting.status == MeetingStatus.SCHEDULED
+    assert case.status == CaseStatus.SCHEDULED and case.meeting == request.meeting
+    assert case.agenda_items.get(status=AgendaItemStatus.SCHEDULED).meeting == request.meeting
+    guest = Attendance.objects.get(guest_case=case)
+    assert guest.meeting == request.meeting and guest.user == request.requested_by
+    assert [t.action for t in request.transitions.all()][-2:] == ["unschedule", "schedule"]
+    assert not Notification.objects.exclude(status=NotificationStatus.SENT).exists()

@@ -15,7 +15,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data loaded: {summary.institutions} institutions, {summary.users} users, {summary.boards} "
                 f"boards, {summary.meetings} meetings, {summary.cases_created + summary.cases_updated} cases "
-                f"({summary.cases_created} new, {summary.cases_updated} refreshed)."
+                f"({summary.cases_created} new, {summary.cases_updated} refreshed), "
+                f"{summary.second_opinions_created + summary.second_opinions_kept} second-opinion requests "
+                f"({summary.second_opinions_created} new, {summary.second_opinions_kept} kept)."
             )
         )
         self.stdout.write(f"\nDemo logins (password: {DEMO_PASSWORD}):")
