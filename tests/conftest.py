@@ -29,6 +29,17 @@ from tests.factories import (
 )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (make test), tests that start a Celery worker on the shared test broker run one after
+    the other in one process (a worker would take the other process's messages), and the demo's tests stay
+    together so the demo is loaded once."""
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("broker"))
+        elif item.path.name == "test_demo.py":
+            item.add_marker(pytest.mark.xdist_group("demo"))
+
+
 @dataclass
 class World:
     academic: Institution
