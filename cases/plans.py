@@ -31,7 +31,7 @@ from cases.models import (
     RevisedField,
 )
 from cases.packets import packet_request_if_built
-from cases.second_opinions import second_opinion_reviewed
+from cases.reports import second_opinion_reviewed
 from cases.selectors import follow_up_due_plans
 from cases.services import CLOSED_STATUSES, case_status_set
 from specialists.models import BoardRole, Specialty

@@ -1,5 +1,7 @@
 """Second-opinion reports (SPEC §5.5): the board's written recommendation sent back to the requesting
-hospital, as canonical JSON and a PDF letter rendered (WeasyPrint) from a template.
+hospital, as canonical JSON and a PDF letter rendered (WeasyPrint) from a template. A board plan on a
+case with an accepted request makes the request reviewed and asks for a report; a ready report makes it
+report_sent.
 
 ``SecondOpinionReport`` is the row the requester waits on (pending → building → ready | failed), one per
 board plan. Building is idempotent: a ready report is never rebuilt, and the result is written under the
@@ -24,12 +26,14 @@ from django.utils import timezone
 
 from cases.changes import plans_compare
 from cases.checklist import build_facts, run_rules
-from cases.codes import PacketStatus, PlanKind
-from cases.models import Plan, SecondOpinionReport
+from cases.codes import PacketStatus, PlanKind, SecondOpinionStatus
+from cases.models import Plan, SecondOpinion, SecondOpinionReport
 from cases.packets import _iso, _plan, _review, canonical, packet_queryset
-from cases.second_opinions import second_opinion_report_sent
+from cases.second_opinions import _tell_requesters, _transition
+from tumorboard.tasks import enqueue
 
 logger = logging.getLogger(__name__)
+SO = SecondOpinionStatus
 CONTENT_SCHEMA = 1
 MAX_ATTEMPTS = 3
 
@@ -172,4 +176,44 @@ def reports_stale(*, pending_after: datetime.timedelta, building_after: datetime
             | Q(status=PacketStatus.BUILDING, started_at__lt=now - building_after)
             | Q(status=PacketStatus.FAILED, attempts__lt=MAX_ATTEMPTS, updated_at__lt=now - pending_after)
         ).values_list("pk", flat=True)
+    )
+
+
+# --- The request's side ------------------------------------------------------------------------------------
+
+
+def second_opinion_reviewed(*, case, plan, by) -> SecondOpinionReport | None:
+    """The board recorded its plan for a locked case: a request on it is reviewed and its report is built
+    by a task (a later board plan makes a new version of the report)."""
+    from cases.tasks import second_opinion_report_build
+
+    request = (
+        SecondOpinion.objects.select_for_update(of=("self",))
+        .filter(case=case, status__in=[SO.ACCEPTED, SO.SCHEDULED, SO.REVIEWED, SO.REPORT_SENT])
+        .order_by("-created_at")
+        .first()
+    )
+    if request is None:
+        return None
+    if request.status in {SO.ACCEPTED, SO.SCHEDULED}:
+        _transition(request, to=SO.REVIEWED, action="review", by=by, message="The board recorded its plan.")
+    version = request.reports.count() + 1
+    report = SecondOpinionReport.objects.create(request=request, plan=plan, version=version)
+    enqueue(second_opinion_report_build, report.pk)
+    return report
+
+
+def second_opinion_report_sent(*, report: SecondOpinionReport) -> None:
+    """A report is ready (its row locked): the reviewed request becomes report_sent and the requesting
+    physicians are told, with a link only."""
+    request = SecondOpinion.objects.select_for_update(of=("self",)).select_related("case").get(pk=report.request_id)
+    first = request.status == SO.REVIEWED
+    if first:
+        request.report_sent_at = timezone.now()
+        _transition(request, to=SO.REPORT_SENT, action="report", by=None, message=f"Report version {report.version}.")
+    _tell_requesters(
+        request,
+        kind="second_opinion_report",
+        subject="The tumor board's report is ready" if first else "The tumor board updated its report",
+        text="The written recommendation on your second-opinion request is ready to download:",
     )

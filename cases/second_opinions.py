@@ -1,5 +1,5 @@
 """Telemedicine second opinions (SPEC §4, §5.5): request, routing, the coordinators' answers, the slot and
-the remote guest, escalation. Reports are built in ``cases.reports``.
+the remote guest, escalation. The review and the reports are in ``cases.reports``.
 
 The request row is written first and every message is enqueued on commit; routing is a task, and the
 sweep re-enqueues what a lost message left unrouted. Locks are taken case first, then request (as the
@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.codes import SECOND_OPINION_OPEN, CaseStatus, DiseaseSite, SecondOpinionStatus, Urgency
-from cases.models import Case, SecondOpinion, SecondOpinionReport, SecondOpinionTransition
+from cases.models import Case, SecondOpinion, SecondOpinionTransition
 from specialists.models import BoardRole, InstitutionKind
 from tumorboard.access import can_answer_second_opinion, is_care_team, is_second_opinion_requester
 from tumorboard.audit import audit_write
@@ -485,44 +485,7 @@ def second_opinion_join(*, user, request: SecondOpinion) -> dict[str, Any]:
     }
 
 
-# --- Review, report, escalation ------------------------------------------------------------------------------
-
-
-def second_opinion_reviewed(*, case: Case, plan, by) -> SecondOpinionReport | None:
-    """The board recorded its plan for a locked case: a request on it is reviewed and its report is built
-    by a task (a later board plan makes a new version of the report)."""
-    from cases.tasks import second_opinion_report_build
-
-    request = (
-        SecondOpinion.objects.select_for_update(of=("self",))
-        .filter(case=case, status__in=[SO.ACCEPTED, SO.SCHEDULED, SO.REVIEWED, SO.REPORT_SENT])
-        .order_by("-created_at")
-        .first()
-    )
-    if request is None:
-        return None
-    if request.status in {SO.ACCEPTED, SO.SCHEDULED}:
-        _transition(request, to=SO.REVIEWED, action="review", by=by, message="The board recorded its plan.")
-    version = request.reports.count() + 1
-    report = SecondOpinionReport.objects.create(request=request, plan=plan, version=version)
-    enqueue(second_opinion_report_build, report.pk)
-    return report
-
-
-def second_opinion_report_sent(*, report: SecondOpinionReport) -> None:
-    """A report is ready (its row locked): the reviewed request becomes report_sent and the requesting
-    physicians are told, with a link only."""
-    request = SecondOpinion.objects.select_for_update(of=("self",)).select_related("case").get(pk=report.request_id)
-    first = request.status == SO.REVIEWED
-    if first:
-        request.report_sent_at = timezone.now()
-        _transition(request, to=SO.REPORT_SENT, action="report", by=None, message=f"Report version {report.version}.")
-    _tell_requesters(
-        request,
-        kind="second_opinion_report",
-        subject="The tumor board's report is ready" if first else "The tumor board updated its report",
-        text="The written recommendation on your second-opinion request is ready to download:",
-    )
+# --- Escalation ---------------------------------------------------------------------------------------------------
 
 
 def second_opinions_escalate(*, now: datetime.datetime | None = None) -> int:

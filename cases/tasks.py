@@ -11,16 +11,16 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
+# A database that is briefly away (restart, failover) is retried with backoff rather than dropping the work.
+RETRY_ON_DATABASE_ERRORS = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 8,
+}
 
 
-@shared_task(
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
-    soft_time_limit=120,
-    time_limit=180,
-)
+@shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=120, time_limit=180)
 def packet_build(case_id: int) -> str:
     from cases.packets import packet_build as build
 
@@ -50,14 +50,7 @@ def packets_for_upcoming_meetings() -> int:
     return request(lead=datetime.timedelta(hours=settings.PACKET_LEAD_HOURS))
 
 
-@shared_task(
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=60, time_limit=90)
 def plan_changes_detect(plan_id: int) -> int:
     from cases.plans import plan_changes_detect as detect
 
@@ -84,28 +77,14 @@ def follow_ups_remind() -> int:
     return remind()
 
 
-@shared_task(
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=60, time_limit=90)
 def second_opinion_route(request_id: int) -> str:
     from cases.second_opinions import second_opinion_route as route
 
     return route(request_id=request_id)
 
 
-@shared_task(
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
-    soft_time_limit=120,
-    time_limit=180,
-)
+@shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=120, time_limit=180)
 def second_opinion_report_build(report_id: int) -> str:
     from cases.reports import report_build
 

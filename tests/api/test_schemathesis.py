@@ -211,7 +211,7 @@ def visible(world, actor) -> dict[str, str]:
         case=reviewed.case, kind="board", version=1, intent="curative", consensus="unanimous", created_by=world.chair
     )
     PlanComponent.objects.create(plan=plan, position=1, modality="surgery", detail="Mastectomy")
-    report = second_opinions.second_opinion_reviewed(case=reviewed.case, plan=plan, by=world.chair)
+    report = reports.second_opinion_reviewed(case=reviewed.case, plan=plan, by=world.chair)
     assert reports.report_build(report_id=report.pk) == "ready"
     ids["second-opinions/report"] = reviewed.public_id
     return {name: str(value) for name, value in ids.items()}
