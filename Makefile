@@ -11,7 +11,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tumorboard
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/9
 
-.PHONY: help run test lint format migrate demo worker beat check-deploy bench clean
+.PHONY: help run test lint format migrate demo worker beat check-deploy bench clean chromium
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -49,7 +49,12 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: venv ## the whole suite on PostgreSQL and Redis, plus lint and the migrations check
+chromium: ## Debian's Chromium for the browser tests (tests/e2e), installed when missing
+	@test -x /usr/bin/chromium || { echo "installing Chromium for the browser tests"; \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+		$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends chromium; }
+
+test: venv chromium ## the whole suite on PostgreSQL and Redis, plus lint and the migrations check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemigrations --check --dry-run

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
     "tumorboard",
     "specialists",
     "scheduling",
@@ -45,6 +47,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "tumorboard.auth.StaffMfaMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,6 +91,16 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# Accounts are created by the institution's administrators, never by sign-up.
+ACCOUNT_ADAPTER = "tumorboard.auth.AccountAdapter"
+# TOTP (with recovery codes) for the web pages; staff and superusers must set it up before anything else.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Tumor board")
+MFA_REQUIRED_FOR_STAFF = env("MFA_REQUIRED_FOR_STAFF", as_bool, default=True)
+# A web session ends after this many idle minutes (every request renews it); API tokens are not sessions.
+SESSION_COOKIE_AGE = env("SESSION_IDLE_MINUTES", as_int, default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+ACCOUNT_SESSION_REMEMBER = False  # no "remember me": a session also ends when the browser closes
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

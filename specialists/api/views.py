@@ -14,6 +14,7 @@ from specialists.api.serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
+from specialists.models import User
 from specialists.selectors import institutions_visible_to, specialists_visible_to
 from tumorboard.api.errors import ErrorSerializer
 from tumorboard.api.views import PublicIdMixin
@@ -48,7 +49,8 @@ class TokenView(APIView):
 class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        user = type(request.user).objects.select_related("institution").prefetch_related("memberships__board")
+        # not type(request.user): with session auth that is the middleware's lazy wrapper
+        user = User.objects.select_related("institution").prefetch_related("memberships__board")
         return Response(MeSerializer(user.get(pk=request.user.pk)).data)
 
 

@@ -1,6 +1,7 @@
 """The admin shows plans, reviews, change records and follow-ups and offers no way to change them."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from cases import plans
 from tests.cases.plan_helpers import BOARD, PROPOSED, discussed
@@ -15,6 +16,7 @@ def test_append_only_records_are_shown_read_only(world, client):
     (record,) = plans.plan_changes_detect(plan_id=board.pk)
     review = plans.review_record(user=world.coordinator, case=world.case, kind="navigation", findings="Transport.")
     follow_up = plans.follow_up_record(user=world.coordinator, case=world.case, data={"implemented": "yes"})
+    TOTP.activate(world.admin, generate_totp_secret())  # staff have MFA set up (tumorboard.auth)
     client.force_login(world.admin)
     for model, obj in (("plan", board), ("review", review), ("changerecord", record), ("followup", follow_up)):
         listing = client.get(f"/admin/cases/{model}/")

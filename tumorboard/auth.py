@@ -1,0 +1,47 @@
+"""Web sign-in rules on top of django-allauth: no self sign-up; MFA for staff (tumorboard.middleware)."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        return False
+
+
+def has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class StaffMfaMiddleware:
+    """With MFA_REQUIRED_FOR_STAFF, a staff or superuser signed in to a web session without TOTP set up is
+    sent to set it up (pages) or refused (session calls to the API) until they have. The sign-in and MFA
+    pages themselves, static files and health checks stay reachable; token API clients are not sessions."""
+
+    OPEN = ("/accounts/", "/static/", "/healthz", "/readyz")
+    SETUP = "/accounts/2fa/totp/activate/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.MFA_REQUIRED_FOR_STAFF
+            and user is not None
+            and user.is_authenticated
+            and (user.is_staff or user.is_superuser)
+            and not request.path.startswith(self.OPEN)
+            and not has_totp(user)
+        ):
+            if request.path.startswith("/api/"):
+                message = f"Set up two-factor authentication at {self.SETUP} first."
+                error = {"field": None, "code": "mfa_required", "message": message}
+                return JsonResponse({"errors": [error]}, status=403)
+            return redirect(f"{self.SETUP}?next={request.path}")
+        return self.get_response(request)
