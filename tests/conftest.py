@@ -113,7 +113,7 @@ def api(world):
     return world.client
 
 
-def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1, message: str = "condition"):
+def wait_for(predicate, *, timeout: float = 90.0, interval: float = 0.1, message: str = "condition"):
     """Poll ``predicate`` until it returns a truthy value or the deadline passes (no blind sleeps)."""
     deadline = time.monotonic() + timeout
     while True:

@@ -96,6 +96,7 @@ ACCOUNT_ADAPTER = "tumorboard.auth.AccountAdapter"
 # TOTP (with recovery codes) for the web pages; staff and superusers must set it up before anything else.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Tumor board")
+MFA_TOTP_TOLERANCE = 1  # the code of the previous or next 30 s window is accepted too (phone clocks drift)
 MFA_REQUIRED_FOR_STAFF = env("MFA_REQUIRED_FOR_STAFF", as_bool, default=True)
 # A web session ends after this many idle minutes (every request renews it); API tokens are not sessions.
 SESSION_COOKIE_AGE = env("SESSION_IDLE_MINUTES", as_int, default=30) * 60

@@ -3,10 +3,11 @@ code at every sign-in."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as counters
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-for-tests"
@@ -28,7 +29,7 @@ def test_staff_set_up_totp_before_anything_else_and_then_need_a_code(world, page
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/accounts/2fa/totp/activate/**")
     secret = page.locator("#authenticator_secret").input_value()
-    page.get_by_label("Authenticator code").fill(format_hotp_value(hotp_value(secret, next(counters()))))
+    page.get_by_label("Authenticator code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
     page.get_by_role("button", name="Activate").click()
     page.wait_for_load_state()
     assert Authenticator.objects.filter(user=world.admin, type="totp").exists()
