@@ -20,8 +20,10 @@ from django.utils import timezone
 
 from cases.codes import SECOND_OPINION_OPEN, CaseStatus, DiseaseSite, SecondOpinionStatus, Urgency
 from cases.models import Case, SecondOpinion, SecondOpinionTransition
+from scheduling.attendance import guest_attendance_sync, guest_check_in, slot_starts_at
+from scheduling.models import AgendaItem, AgendaItemStatus, Board
 from specialists.models import BoardRole, InstitutionKind
-from tumorboard.access import can_answer_second_opinion, is_care_team, is_second_opinion_requester
+from tumorboard.access import can_answer_second_opinion, can_request_second_opinion, is_second_opinion_requester
 from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
 from tumorboard.models import AuditAction
@@ -110,10 +112,6 @@ def _tell_requesters(request: SecondOpinion, *, kind: str, subject: str, text: s
     notify(recipients=_requesters(request), kind=kind, subject=subject, path=request_path(request), text=text)
 
 
-def _when(meeting) -> str:
-    return meeting.starts_at.astimezone(ZoneInfo(meeting.board.timezone)).strftime("%Y-%m-%d %H:%M %Z")
-
-
 # --- Request and routing -----------------------------------------------------------------------------------
 
 
@@ -126,7 +124,7 @@ def second_opinion_request(
     from cases.tasks import second_opinion_route
 
     case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
-    if not (is_care_team(user, case) and (user.is_superuser or user.institution_id == case.institution_id)):
+    if not can_request_second_opinion(user, case):
         raise PermissionDenied("Only the case's care team at its institution requests a second opinion.")
     if target_institution.kind != InstitutionKind.ACADEMIC_CENTER:
         raise ValidationError({"target_institution": ["Second opinions are requested from an academic center."]})
@@ -162,8 +160,6 @@ def second_opinion_request(
 
 def _covering_boards(request: SecondOpinion, site: str) -> list:
     """The target institution's boards reviewing ``site``, the most specialised first."""
-    from scheduling.models import Board
-
     boards = [b for b in Board.objects.filter(institution_id=request.target_institution_id) if site in b.disease_sites]
     return sorted(boards, key=lambda b: (len(b.disease_sites), b.name))
 
@@ -173,10 +169,10 @@ def _propose(board, due_at: datetime.datetime) -> tuple[Any, str]:
 
     meeting = meeting_with_room(board=board, before=due_at)
     if meeting is not None:
-        return meeting, f"Proposed meeting: {_when(meeting)}, before the due date."
+        return meeting, f"Proposed meeting: {meeting.local_start}, before the due date."
     later = meeting_with_room(board=board)
     if later is not None:
-        return later, f"No meeting has room before the due date; the earliest with room is {_when(later)}."
+        return later, f"No meeting has room before the due date; the earliest with room is {later.local_start}."
     return None, "No scheduled meeting of the board has room yet."
 
 
@@ -315,7 +311,6 @@ def _accept(user, request: SecondOpinion, case: Case, *, board, meeting) -> None
 def _release(user, request: SecondOpinion, case: Case, why: str) -> None:
     """The request ends before the board reviewed the case: the board gives the case back."""
     from cases.services import case_status_set
-    from scheduling.attendance import guest_attendance_sync
     from scheduling.services import agenda_release_for_case
 
     guest_attendance_sync(case=case, user=request.requested_by, meeting=None)
@@ -363,41 +358,43 @@ def second_opinion_transition(
     return request, True
 
 
+# Who is told after an action (the other side), and what: (to the requesters?, kind, subject, text).
+NOTICES = {
+    "decline": (
+        True,
+        "second_opinion_declined",
+        "Your second-opinion request was declined",
+        "The tumor board declined your second-opinion request. The reason is on the request:",
+    ),
+    "request-info": (
+        True,
+        "second_opinion_info_requested",
+        "The tumor board asks for more information",
+        "The board needs more information before it can accept your second-opinion request:",
+    ),
+    "provide-info": (
+        False,
+        "second_opinion_info_provided",
+        "A second-opinion request has the information you asked for",
+        "The requesting physicians answered your request for information:",
+    ),
+    "cancel": (
+        False,
+        "second_opinion_cancelled",
+        "A second-opinion request was cancelled",
+        "The requesting physicians cancelled a second-opinion request:",
+    ),
+}
+
+
 def _after(request: SecondOpinion, action: RequestAction) -> None:
-    if action.name == "decline":
-        _tell_requesters(
-            request,
-            kind="second_opinion_declined",
-            subject="Your second-opinion request was declined",
-            text="The tumor board declined your second-opinion request. The reason is on the request:",
-        )
-    elif action.name == "request-info":
-        _tell_requesters(
-            request,
-            kind="second_opinion_info_requested",
-            subject="The tumor board asks for more information",
-            text="The board needs more information before it can accept your second-opinion request:",
-        )
-    elif action.name == "provide-info":
-        _tell_coordinators(
-            request,
-            kind="second_opinion_info_provided",
-            subject="A second-opinion request has the information you asked for",
-            text="The requesting physicians answered your request for information:",
-        )
-    elif action.name == "cancel":
-        _tell_coordinators(
-            request,
-            kind="second_opinion_cancelled",
-            subject="A second-opinion request was cancelled",
-            text="The requesting physicians cancelled a second-opinion request:",
-        )
+    to_requesters, kind, subject, text = NOTICES[action.name]
+    tell = _tell_requesters if to_requesters else _tell_coordinators
+    tell(request, kind=kind, subject=subject, text=text)
 
 
 def second_opinions_cancel_for_case(*, case: Case, by, reason: str) -> None:
     """The care team withdrew the case (case action ``withdraw``, the case locked): its open request ends."""
-    from scheduling.attendance import guest_attendance_sync
-
     for request in SecondOpinion.objects.filter(case=case, status__in=ACTIONS["cancel"].sources):
         request, _ = _lock(request)
         _transition(request, to=SO.CANCELLED, action="cancel", by=by, message=reason or "The case was withdrawn.")
@@ -421,12 +418,20 @@ def second_opinion_open_for(case: Case) -> bool:
 # --- The slot and the remote guest -----------------------------------------------------------------------------
 
 
+def _slot_items(case_id: int):
+    return AgendaItem.objects.filter(case_id=case_id, status=AgendaItemStatus.SCHEDULED).select_related(
+        "meeting__board", "case"
+    )
+
+
+def second_opinion_slot(request: SecondOpinion) -> AgendaItem | None:
+    """The agenda item holding the case's slot while the request is scheduled."""
+    return _slot_items(request.case_id).first() if request.status == SO.SCHEDULED else None
+
+
 def second_opinion_slot_sync(*, case: Case, by) -> None:
     """An agenda change moved a locked case: its accepted request follows (scheduled on the meeting holding
     the slot, back to accepted when it has none) and so does the requester's guest invitation."""
-    from scheduling.attendance import guest_attendance_sync
-    from scheduling.models import AgendaItem, AgendaItemStatus
-
     request = (
         SecondOpinion.objects.select_for_update(of=("self",))
         .select_related("requested_by", "case__created_by", "case__treating_physician")
@@ -435,14 +440,12 @@ def second_opinion_slot_sync(*, case: Case, by) -> None:
     )
     if request is None:
         return
-    item = (
-        AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED).select_related("meeting__board").first()
-    )
+    item = _slot_items(case.pk).first()
     meeting = item.meeting if item is not None else None
     guest_attendance_sync(case=case, user=request.requested_by, meeting=meeting)
     if meeting is not None and (request.status != SO.SCHEDULED or request.meeting_id != meeting.pk):
         request.meeting = meeting
-        _transition(request, to=SO.SCHEDULED, action="schedule", by=by, message=f"Meeting of {_when(meeting)}.")
+        _transition(request, to=SO.SCHEDULED, action="schedule", by=by, message=f"Meeting of {meeting.local_start}.")
         _tell_requesters(
             request,
             kind="second_opinion_scheduled",
@@ -458,20 +461,12 @@ def second_opinion_slot_sync(*, case: Case, by) -> None:
 def second_opinion_join(*, user, request: SecondOpinion) -> dict[str, Any]:
     """The requester joins the meeting remotely for their case's slot: recorded as a guest for that case
     only. Returns the video link and when the slot should start, and nothing about other cases."""
-    from scheduling.attendance import guest_check_in, slot_starts_at
-    from scheduling.models import AgendaItem, AgendaItemStatus
-
     if not is_second_opinion_requester(user, request):
         raise PermissionDenied("The link is for the requesting physicians; board members join the meeting itself.")
     request = SecondOpinion.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.status != SO.SCHEDULED:
         raise Conflict("The case has no slot on a meeting.", code="not_scheduled")
-    item = (
-        AgendaItem.objects.select_for_update(of=("self",))
-        .select_related("meeting__board", "case")
-        .filter(case_id=request.case_id, status=AgendaItemStatus.SCHEDULED)
-        .first()
-    )
+    item = _slot_items(request.case_id).select_for_update(of=("self",)).first()
     if item is None:
         raise Conflict("The case has no slot on a meeting.", code="not_scheduled")
     attendance = guest_check_in(user=user, item=item)

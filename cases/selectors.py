@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -60,6 +60,11 @@ def second_opinions_visible_to(user) -> QuerySet[SecondOpinion]:
     return SecondOpinion.objects.filter(visible)
 
 
+def second_opinion_overdue(now: datetime.datetime | None = None) -> Q:
+    """Still open and past its due date."""
+    return Q(status__in=SECOND_OPINION_OPEN, due_at__lt=now or timezone.now())
+
+
 def second_opinion_list(user) -> QuerySet[SecondOpinion]:
     """Everything a request's representation reads, at a constant number of queries."""
     ready = SecondOpinionReport.objects.filter(request=OuterRef("pk"), status=PacketStatus.READY)
@@ -67,7 +72,10 @@ def second_opinion_list(user) -> QuerySet[SecondOpinion]:
         second_opinions_visible_to(user)
         .select_related("case", "requesting_institution", "target_institution", "board", "meeting", "requested_by")
         .prefetch_related("transitions__by")
-        .annotate(report_ready=Exists(ready))
+        .annotate(
+            report_ready=Exists(ready),
+            overdue=ExpressionWrapper(second_opinion_overdue(), output_field=BooleanField()),
+        )
     )
 
 

@@ -20,11 +20,12 @@ import datetime
 import uuid
 from typing import Any
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 
 from cases.analytics import _decided_between, _rate
 from cases.codes import SECOND_OPINION_OPEN, SecondOpinionStatus, Urgency
-from cases.selectors import second_opinions_visible_to
+from cases.selectors import second_opinion_overdue, second_opinions_visible_to
 
 OVERDUE_LISTED = 100
 
@@ -73,16 +74,21 @@ def turnaround_stats(
         requests = requests.filter(board__public_id=board)
     if urgency:
         requests = requests.filter(urgency=urgency)
-    rows = list(requests.values("urgency", "status", "created_at", "due_at", "report_sent_at"))
+    overdue_now = second_opinion_overdue(now)
+    rows = list(
+        requests.annotate(overdue=ExpressionWrapper(overdue_now, output_field=BooleanField())).values(
+            "urgency", "status", "created_at", "due_at", "report_sent_at", "overdue"
+        )
+    )
     overdue = list(
-        requests.filter(status__in=SECOND_OPINION_OPEN, due_at__lt=now)
+        requests.filter(overdue_now)
         .order_by("due_at", "id")
         .values("public_id", "case__public_id", "board__public_id", "urgency", "status", "due_at")[:OVERDUE_LISTED]
     )
     by_status = dict.fromkeys(SecondOpinionStatus.values, 0)
     for r in rows:
         by_status[r["status"]] += 1
-    late = [r for r in rows if r["status"] in SECOND_OPINION_OPEN and r["due_at"] is not None and r["due_at"] < now]
+    late = [r for r in rows if r["overdue"]]
     return {
         **_summary(rows),
         "open": sum(by_status[s] for s in SECOND_OPINION_OPEN),

@@ -10,11 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import selectors
-from cases.codes import SecondOpinionStatus
 from cases.models import PacketVersion
-from cases.second_opinions import second_opinion_join
+from cases.second_opinions import second_opinion_join, second_opinion_slot
 from scheduling.attendance import slot_starts_at
-from scheduling.models import AgendaItem, AgendaItemStatus
 from tumorboard.audit import audit_read
 from tumorboard.errors import Conflict
 
@@ -38,10 +36,7 @@ def second_opinion_join_page(request, request_id):
     """The requester's remote_url. GET shows their case's slot; POST (a GET never changes state: mail
     scanners follow links) records them as the case's remote guest and sends them to the video call."""
     so = selectors.second_opinion_get(request.user, request_id)
-    item = AgendaItem.objects.filter(case_id=so.case_id, status=AgendaItemStatus.SCHEDULED).select_related(
-        "meeting__board"
-    )
-    item = item.first() if so.status == SecondOpinionStatus.SCHEDULED else None
+    item = second_opinion_slot(so)
     context = {"so": so, "item": item, "slot": slot_starts_at(item) if item else None, "error": ""}
     status = 200
     if request.method == "POST":

@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -78,6 +79,11 @@ class Meeting(BaseModel):
     @property
     def effective_video_url(self) -> str:
         return self.video_url or self.board.video_url
+
+    @property
+    def local_start(self) -> str:
+        """The start in the board's time zone, for notes and messages: ``2026-11-24 07:00 CET``."""
+        return self.starts_at.astimezone(ZoneInfo(self.board.timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
 class MeetingTransition(models.Model):

@@ -214,18 +214,12 @@ def meeting_transition(*, user, meeting: Meeting, action_name: str, reason: str 
     audit_write(user=user, action=AuditAction.TRANSITION, obj=meeting, detail={"action": action_name})
     if action_name in {"complete", "cancel"}:
         why = "not presented at" if action_name == "complete" else "cancellation of"
-        agenda_roll_over(meeting=meeting, by=user, why=f"{why} the meeting of {_when(meeting)}")
+        agenda_roll_over(meeting=meeting, by=user, why=f"{why} the meeting of {meeting.local_start}")
     if action_name == "cancel" and meeting.attendances.exists():
         from scheduling.attendance import enqueue_invitations
 
         enqueue_invitations(meeting)  # METHOD:CANCEL to everyone invited
     return meeting, True
-
-
-def _when(meeting: Meeting) -> str:
-    from zoneinfo import ZoneInfo
-
-    return meeting.starts_at.astimezone(ZoneInfo(meeting.board.timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
 # --- Agenda ----------------------------------------------------------------------------------------------
@@ -336,10 +330,12 @@ def _allocate(case: Case, *, by, action: str, prefix: str = "", exclude_meeting_
     reasons = []
     late = meetings.filter(starts_at__lte=open_from).first()
     if late is not None:
-        reasons.append(f"submitted after the {board.submission_cutoff_hours} h cut-off of the meeting of {_when(late)}")
+        reasons.append(
+            f"submitted after the {board.submission_cutoff_hours} h cut-off of the meeting of {late.local_start}"
+        )
     full = meetings.filter(starts_at__gt=open_from, starts_at__lt=meeting.starts_at).first()
     if full is not None:
-        reasons.append(f"the meeting of {_when(full)} is full")
+        reasons.append(f"the meeting of {full.local_start} is full")
     note = prefix + (f"Placed on a later meeting: {'; '.join(reasons)}." if reasons else "")
     return _place(case=case, meeting=meeting, minutes=minutes, note=note.strip(), by=by, action=action)
 
@@ -463,7 +459,7 @@ def agenda_move(*, user, item: AgendaItem, meeting: Meeting) -> AgendaItem:
         case=item.case,
         position=_next_position(meeting, item.case.urgency),
         minutes=item.minutes,
-        note=f"Moved from the meeting of {_when(source)} by {user.username}.",
+        note=f"Moved from the meeting of {source.local_start} by {user.username}.",
     )
     Case.objects.filter(pk=item.case_id).update(meeting=meeting, updated_at=timezone.now())
     second_opinion_slot_sync(case=item.case, by=user)

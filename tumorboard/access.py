@@ -95,6 +95,11 @@ def can_record_follow_up(user, case) -> bool:
     )
 
 
+def can_request_second_opinion(user, case) -> bool:
+    """A second opinion on a case is asked by its care team at the case's own institution."""
+    return is_care_team(user, case) and (is_admin(user) or user.institution_id == case.institution_id)
+
+
 def is_second_opinion_requester(user, request) -> bool:
     """The requesting side of a second opinion: who asked, and the case's care team at that institution."""
     if is_admin(user):

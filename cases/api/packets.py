@@ -29,6 +29,17 @@ class PacketSerializer(serializers.Serializer):
     pdf_url = serializers.CharField(allow_null=True)
 
 
+def version_requested(versions, request):
+    """The row of ``?version=N`` among ``versions``, or the latest; None when there is none. A version that is
+    not a whole number is a 400 ("²".isdigit() is true, but int("²") raises)."""
+    wanted = request.query_params.get("version")
+    if not wanted:
+        return versions.order_by("-version").first()
+    if not (wanted.isascii() and wanted.isdigit()):
+        raise serializers.ValidationError({"version": ["A whole number."]})
+    return versions.filter(version=int(wanted)).first()
+
+
 def _represent(packet: Packet) -> dict:
     version = packet.version
     return {
@@ -71,14 +82,7 @@ class CasePacketPdfView(APIView):
     @extend_schema(parameters=[CASE_ID, VERSION], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, case_id):
         case = selectors.case_get(request.user, case_id)
-        versions = PacketVersion.objects.filter(case=case)
-        wanted = request.query_params.get("version")
-        if wanted:
-            if not (wanted.isascii() and wanted.isdigit()):
-                raise serializers.ValidationError({"version": ["A whole number."]})
-            version = versions.filter(version=int(wanted)).first()
-        else:
-            version = versions.order_by("-version").first()
+        version = version_requested(PacketVersion.objects.filter(case=case), request)
         if version is None or not version.pdf:
             raise NotFound()
         version.case = case

@@ -7,10 +7,8 @@ decide and write. Reads of requests and reports are audited; report PDF download
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.http import FileResponse
-from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiTypes, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -18,16 +16,15 @@ from rest_framework.response import Response
 
 from cases import second_opinions as services
 from cases import selectors
+from cases.api.packets import VERSION, version_requested
 from cases.api.views import AuditedReadMixin
-from cases.codes import SECOND_OPINION_OPEN, PacketStatus, SecondOpinionStatus, Urgency
+from cases.codes import PacketStatus, SecondOpinionStatus, Urgency
 from cases.models import SecondOpinion, SecondOpinionTransition
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.models import Institution
 from tumorboard.api.views import PublicIdMixin
 from tumorboard.audit import audit_read
 from tumorboard.models import AuditAction
-
-VERSION = OpenApiParameter("version", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Default: the latest")
 
 
 def _api_path(request: SecondOpinion) -> str:
@@ -57,7 +54,7 @@ class SecondOpinionSerializer(serializers.ModelSerializer):
     )
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
     requested_at = serializers.DateTimeField(source="created_at", read_only=True)
-    overdue = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(read_only=True, help_text="Still open and past its due date.")
     remote_url = serializers.SerializerMethodField()
     report_url = serializers.SerializerMethodField()
     transitions = SecondOpinionTransitionSerializer(many=True, read_only=True)
@@ -69,9 +66,6 @@ class SecondOpinionSerializer(serializers.ModelSerializer):
             "status", "due_at", "overdue", "meeting", "remote_url", "report_url", "requested_by", "requested_at",
             "routed_at", "routing_note", "report_sent_at", "transitions",
         ]  # fmt: skip
-
-    def get_overdue(self, request: SecondOpinion) -> bool:
-        return bool(request.status in SECOND_OPINION_OPEN and request.due_at and request.due_at < timezone.now())
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_remote_url(self, request: SecondOpinion) -> str | None:
@@ -149,7 +143,7 @@ class SecondOpinionFilter(django_filters.FilterSet):
         fields = ["status", "urgency", "board", "case", "target_institution", "requesting_institution", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(status__in=SECOND_OPINION_OPEN, due_at__lt=timezone.now())
+        overdue = selectors.second_opinion_overdue()
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
 
@@ -226,14 +220,7 @@ class SecondOpinionViewSet(
 
     def _report(self, request):
         so = self.get_object()
-        reports = so.reports.select_related("request__case")
-        wanted = request.query_params.get("version")
-        if wanted:
-            if not (wanted.isascii() and wanted.isdigit()):  # "²".isdigit(), but int("²") raises
-                raise serializers.ValidationError({"version": ["A whole number."]})
-            report = reports.filter(version=int(wanted)).first()
-        else:
-            report = reports.order_by("-version").first()
+        report = version_requested(so.reports.select_related("request__case"), request)
         if report is None:
             raise NotFound()
         return so, report
