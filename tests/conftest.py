@@ -29,17 +29,6 @@ from tests.factories import (
 )
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (make test), tests that start a Celery worker on the shared test broker run one after
-    the other in one process (a worker would take the other process's messages), and the demo's tests stay
-    together so the demo is loaded once."""
-    for item in items:
-        if item.get_closest_marker("worker"):
-            item.add_marker(pytest.mark.xdist_group("broker"))
-        elif item.path.name == "test_demo.py":
-            item.add_marker(pytest.mark.xdist_group("demo"))
-
-
 @dataclass
 class World:
     academic: Institution
@@ -146,6 +135,7 @@ class WorkerProcess:
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             **self.extra_env,
         }
+        env.pop("PYTEST_XDIST_WORKER", None)  # the broker URL above is this process's already (config/settings/test.py)
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=2"]
         command += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
