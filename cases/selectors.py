@@ -74,7 +74,7 @@ def second_opinion_list(user) -> QuerySet[SecondOpinion]:
         .prefetch_related("transitions__by")
         .annotate(
             report_ready=Exists(ready),
-            overdue=ExpressionWrapper(second_opinion_overdue(), output_field=BooleanField()),
+            is_overdue=ExpressionWrapper(second_opinion_overdue(), output_field=BooleanField()),
         )
     )
 

@@ -54,7 +54,9 @@ class SecondOpinionSerializer(serializers.ModelSerializer):
     )
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
     requested_at = serializers.DateTimeField(source="created_at", read_only=True)
-    overdue = serializers.BooleanField(read_only=True, help_text="Still open and past its due date.")
+    overdue = serializers.BooleanField(
+        source="is_overdue", read_only=True, help_text="Still open and past its due date."
+    )
     remote_url = serializers.SerializerMethodField()
     report_url = serializers.SerializerMethodField()
     transitions = SecondOpinionTransitionSerializer(many=True, read_only=True)
