@@ -17,6 +17,12 @@ urlpatterns = [
     path("rsvp/<str:token>/", rsvp, name="rsvp"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("admin/", admin.site.urls),
+    # web pages (SPEC §5.6)
+    path("", include("scheduling.pages")),
+    path("", include("cases.pages.case")),
+    path("", include("cases.pages.follow_up")),
+    path("", include("cases.pages.portal")),
+    path("", include("cases.pages.analytics")),
     path("accounts/", include("allauth.urls")),
 ]
 

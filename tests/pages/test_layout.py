@@ -1,0 +1,51 @@
+"""The layout every page shares: who lands where at /, the navigation each user may use, allauth's pages in
+the site layout, and the stylesheet and htmx served by the app itself (no CDN)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("who", "lands_on"),
+    [("member", "/inbox/"), ("chair", "/inbox/"), ("referrer", "/second-opinions/")],
+)
+def test_each_user_lands_where_their_work_is(client, world, who, lands_on):
+    client.force_login(getattr(world, who))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+
+
+def test_coordinators_see_the_dashboard_and_the_navigation_of_their_role(client, world):
+    client.force_login(world.coordinator)
+    response = client.get("/")
+    assert response.status_code == 200
+    labels = [link["label"] for link in response.context["nav"]]
+    assert labels == ["Dashboard", "Calendar", "Inbox", "Follow-through", "Second opinions", "Analytics"]
+    assert response.context["nav"][0]["current"] is True
+
+
+def test_a_referrer_sees_only_the_portal_navigation(client, world):
+    client.force_login(world.referrer)
+    response = client.get("/accounts/2fa/")
+    labels = [link["label"] for link in response.context["nav"]]
+    assert labels == ["Second opinions", "Analytics"]
+
+
+def test_allauth_pages_use_the_site_layout_and_local_static_files(client):
+    response = client.get("/accounts/login/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<main id="main"' in body and 'class="narrow"' in body
+    assert "/static/tumorboard/site.css" in body
+    assert "/static/django_htmx/htmx-2.min.js" in body
+    assert "http://" not in body.replace("http://testserver", "") and "https://" not in body

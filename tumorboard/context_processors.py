@@ -1,0 +1,41 @@
+"""What every page's layout needs: the navigation the signed-in user may use (the same access rules as the
+API; a link is only a convenience, every page checks again)."""
+
+from __future__ import annotations
+
+from tumorboard import access
+
+
+def user_roles(user) -> dict[str, bool]:
+    """Which parts of the service a user works in. One membership query per request (access caches it)."""
+    if not user.is_authenticated:
+        return {"member": False, "coordinator": False, "referrer": False, "admin": False}
+    admin = access.is_admin(user)
+    return {
+        "member": admin or bool(access.member_board_ids(user)),
+        "coordinator": admin or bool(access.coordinated_board_ids(user)),
+        "referrer": user.is_referrer,
+        "admin": admin,
+    }
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    roles = user_roles(user)
+    links = [
+        ("/", "Dashboard", roles["coordinator"]),
+        ("/calendar/", "Calendar", roles["member"]),
+        ("/inbox/", "Inbox", roles["member"]),
+        ("/follow-up/", "Follow-through", roles["coordinator"]),
+        ("/second-opinions/", "Second opinions", roles["referrer"] or roles["coordinator"]),
+        ("/analytics/", "Analytics", roles["member"] or roles["referrer"]),
+    ]
+    path = request.path
+    nav = [
+        {"href": href, "label": label, "current": path == href if href == "/" else path.startswith(href)}
+        for href, label, shown in links
+        if shown
+    ]
+    return {"nav": nav, "roles": roles}

@@ -1,0 +1,61 @@
+"""What every page shares: running a service and turning its refusals into messages next to the form.
+
+Pages validate input with the API's serializers and call the API's services, so a rule is written once;
+``attempt`` maps what those raise to the same ``{field, code, message}`` errors the API answers, inside a
+savepoint so a refused write leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from rest_framework import serializers
+
+from tumorboard.api.errors import _django_validation, _flatten
+from tumorboard.errors import Conflict
+
+
+@dataclass
+class Outcome:
+    value: Any = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    status: int = 200
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def by_field(self) -> dict[str, list[str]]:
+        """``{field: [message, ...]}``; errors of no field are under ``""``."""
+        out: dict[str, list[str]] = {}
+        for error in self.errors:
+            out.setdefault(error["field"] or "", []).append(error["message"])
+        return out
+
+
+def attempt(call, *args, **kwargs) -> Outcome:
+    """Run ``call`` in a savepoint; a validation error (400), a conflict (409) or a refusal (403) comes back
+    as errors instead of an exception. Http404 propagates: what the user may not see does not exist."""
+    try:
+        with transaction.atomic():
+            return Outcome(call(*args, **kwargs))
+    except serializers.ValidationError as exc:
+        return Outcome(errors=_flatten(exc.detail), status=400)
+    except DjangoValidationError as exc:
+        return Outcome(errors=_django_validation(exc), status=400)
+    except Conflict as exc:
+        return Outcome(errors=[{"field": None, "code": exc.code, "message": exc.message}], status=409)
+    except PermissionDenied as exc:
+        message = str(exc) or "You may not do this."
+        return Outcome(errors=[{"field": None, "code": "permission_denied", "message": message}], status=403)
+
+
+def validated(serializer_class: type[serializers.Serializer], data, **context) -> dict[str, Any]:
+    """The API serializer's validated data for ``data`` (raises its ValidationError, which ``attempt`` maps)."""
+    serializer = serializer_class(data=data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
