@@ -12,3 +12,12 @@ def sign_in(page, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def snapshot(page, name: str) -> None:
+    """A full-page screenshot of a journey's step in tests/e2e/screenshots/ (gitignored), for a person to look
+    at the pages as a user sees them."""
+    from tests.e2e.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"journey-{name}.png"), full_page=True)
