@@ -27,4 +27,5 @@ urlpatterns = [
 ]
 
 handler404 = "tumorboard.views.not_found"
+handler403 = "tumorboard.views.forbidden"
 handler500 = "tumorboard.views.server_error"

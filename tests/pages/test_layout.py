@@ -49,3 +49,12 @@ def test_allauth_pages_use_the_site_layout_and_local_static_files(client):
     assert "/static/tumorboard/site.css" in body
     assert "/static/django_htmx/htmx-2.min.js" in body
     assert "http://" not in body.replace("http://testserver", "") and "https://" not in body
+
+
+def test_a_page_that_does_not_exist_answers_404_in_the_site_layout_and_the_api_keeps_its_json(client, world):
+    client.force_login(world.member)
+    page = client.get("/no-such-page/")
+    api = client.get("/api/v1/no-such-thing/")
+    assert page.status_code == 404 and "<h1>Not found</h1>" in page.content.decode()
+    assert '<nav aria-label="Main">' in page.content.decode()
+    assert api.status_code == 404 and api.json()["errors"][0]["code"] == "not_found"
