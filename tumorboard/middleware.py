@@ -1,9 +1,12 @@
-"""Request ids: taken from X-Request-ID when the proxy sends a sane one, else generated; echoed back and logged."""
+"""Request ids (taken from X-Request-ID when the proxy sends a sane one, else generated; echoed back and logged),
+and redirects answered to htmx requests."""
 
 import contextvars
 import logging
 import re
 import uuid
+
+from django_htmx.http import HttpResponseClientRedirect
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
@@ -43,3 +46,18 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()
         return True
+
+
+class HtmxRedirectMiddleware:
+    """An htmx request answered with a redirect (the session expired and sign-in is asked for, two-factor
+    set-up is due, a form's plain-POST success) navigates the whole page there: htmx would otherwise follow
+    the redirect itself and paste the next page into the fragment it meant to update."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "htmx", False) and response.status_code in (301, 302, 303, 307, 308):
+            return HttpResponseClientRedirect(response["Location"])
+        return response

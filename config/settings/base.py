@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tumorboard.middleware.HtmxRedirectMiddleware",
     "tumorboard.auth.StaffMfaMiddleware",
 ]
 

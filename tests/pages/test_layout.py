@@ -58,3 +58,9 @@ def test_a_page_that_does_not_exist_answers_404_in_the_site_layout_and_the_api_k
     assert page.status_code == 404 and "<h1>Not found</h1>" in page.content.decode()
     assert '<nav aria-label="Main">' in page.content.decode()
     assert api.status_code == 404 and api.json()["errors"][0]["code"] == "not_found"
+
+
+def test_an_htmx_request_after_the_session_ended_sends_the_whole_page_to_sign_in(client, world):
+    response = client.post("/inbox/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=")
