@@ -322,6 +322,23 @@ def _release(user, request: SecondOpinion, case: Case, why: str) -> None:
         case_status_set(case=case, to_status=CaseStatus.WITHDRAWN, action="withdraw", by=user, reason=why)
 
 
+def _may_take(user, request: SecondOpinion, action: RequestAction) -> bool:
+    allowed = is_second_opinion_requester if action.requester else can_answer_second_opinion
+    return allowed(user, request)
+
+
+def second_opinion_actions_open(user, request: SecondOpinion) -> set[str]:
+    """The actions ``user`` may take on ``request`` now: their side's, allowed from its status, and for the
+    coordinators only once it is routed (what ``second_opinion_transition`` would not refuse)."""
+    return {
+        action.name
+        for action in ACTIONS.values()
+        if request.status in action.sources
+        and (action.requester or request.routed_at is not None)
+        and _may_take(user, request, action)
+    }
+
+
 @transaction.atomic
 def second_opinion_transition(
     *, user, request: SecondOpinion, action_name: str, message: str = "", board=None, meeting=None
@@ -331,8 +348,7 @@ def second_opinion_transition(
     is not on the side that takes this action."""
     action = ACTIONS[action_name]
     request, case = _lock(request)
-    allowed = is_second_opinion_requester if action.requester else can_answer_second_opinion
-    if not allowed(user, request):
+    if not _may_take(user, request, action):
         who = "the requesting physicians" if action.requester else "the coordinators of the board it was routed to"
         raise PermissionDenied(f"Only {who} may {action.name.replace('-', ' ')} this request.")
     if action.is_done(request.status):

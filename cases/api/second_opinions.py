@@ -79,8 +79,9 @@ class SecondOpinionSerializer(serializers.ModelSerializer):
         return f"{_api_path(request)}report/" if getattr(request, "report_ready", False) else None
 
 
-class SecondOpinionCreateSerializer(serializers.Serializer):
-    case = serializers.UUIDField()
+class SecondOpinionAskSerializer(serializers.Serializer):
+    """What a request asks of whom; the pages validate it apart from the case, which they may create."""
+
     target_institution = serializers.UUIDField()
     questions = serializers.ListField(
         child=serializers.CharField(max_length=2000),
@@ -90,6 +91,16 @@ class SecondOpinionCreateSerializer(serializers.Serializer):
     )
     reason = serializers.CharField(max_length=4000, help_text="Why a second opinion is sought.")
     urgency = serializers.ChoiceField(choices=Urgency.choices)
+
+    def validate_target_institution(self, value):
+        target = Institution.objects.filter(public_id=value).first()
+        if target is None:
+            raise serializers.ValidationError("No such institution.", code="does_not_exist")
+        return target
+
+
+class SecondOpinionCreateSerializer(SecondOpinionAskSerializer):
+    case = serializers.UUIDField()
 
 
 class AcceptSerializer(serializers.Serializer):
@@ -149,27 +160,45 @@ class SecondOpinionFilter(django_filters.FilterSet):
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
 
-def _request_action(name: str, params_class):
+ACTION_PARAMS = {
+    "accept": AcceptSerializer,
+    "decline": SecondOpinionReasonSerializer,
+    "request-info": MessageSerializer,
+    "provide-info": MessageSerializer,
+    "cancel": SecondOpinionReasonSerializer,
+}
+
+
+def action_arguments(user, name: str, data) -> dict:
+    """The keyword arguments of ``second_opinion_transition`` for action ``name`` from posted ``data``
+    (validated; a board or meeting the user cannot see reads as nonexistent). The API and the pages use it."""
+    params = ACTION_PARAMS[name](data=data)
+    params.is_valid(raise_exception=True)
+    arguments = dict(params.validated_data)
+    if name == "accept":
+        for field, queryset in (("board", boards_visible_to), ("meeting", meetings_visible_to)):
+            if field in arguments:
+                arguments[field] = queryset(user).filter(public_id=arguments[field]).first()
+                if arguments[field] is None:
+                    raise serializers.ValidationError({field: [f"No such {field}."]}, code="does_not_exist")
+    arguments["message"] = arguments.pop("reason", "") or arguments.pop("message", "")
+    return arguments
+
+
+def _request_action(name: str):
     """The POST endpoint of one request action: 409 when not allowed from the current status."""
 
     def view(self, request, id=None):
         so = self.get_object()
-        params = params_class(data=request.data)
-        params.is_valid(raise_exception=True)
-        data = dict(params.validated_data)
-        if name == "accept":
-            for field, queryset in (("board", boards_visible_to), ("meeting", meetings_visible_to)):
-                if field in data:
-                    data[field] = queryset(request.user).filter(public_id=data[field]).first()
-                    if data[field] is None:
-                        raise serializers.ValidationError({field: [f"No such {field}."]}, code="does_not_exist")
-        message = data.pop("reason", "") or data.pop("message", "")
-        services.second_opinion_transition(user=request.user, request=so, action_name=name, message=message, **data)
+        arguments = action_arguments(request.user, name, request.data)
+        services.second_opinion_transition(user=request.user, request=so, action_name=name, **arguments)
         return Response(self.get_serializer(selectors.second_opinion_list(request.user).filter(pk=so.pk).first()).data)
 
     view.__name__ = name.replace("-", "_")
     view = action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
-    return extend_schema(request=params_class, responses=SecondOpinionSerializer, summary=f"{name} the request")(view)
+    return extend_schema(request=ACTION_PARAMS[name], responses=SecondOpinionSerializer, summary=f"{name} the request")(
+        view
+    )
 
 
 class SecondOpinionViewSet(
@@ -194,13 +223,10 @@ class SecondOpinionViewSet(
         case = selectors.cases_visible_to(request.user).filter(public_id=data["case"]).first()
         if case is None:
             raise serializers.ValidationError({"case": ["No such case."]}, code="does_not_exist")
-        target = Institution.objects.filter(public_id=data["target_institution"]).first()
-        if target is None:
-            raise serializers.ValidationError({"target_institution": ["No such institution."]}, code="does_not_exist")
         so = services.second_opinion_request(
             user=request.user,
             case=case,
-            target_institution=target,
+            target_institution=data["target_institution"],
             questions=data["questions"],
             reason=data["reason"],
             urgency=data["urgency"],
@@ -208,11 +234,11 @@ class SecondOpinionViewSet(
         so = selectors.second_opinion_list(request.user).get(pk=so.pk)
         return Response(self.get_serializer(so).data, status=status.HTTP_201_CREATED)
 
-    accept = _request_action("accept", AcceptSerializer)
-    decline = _request_action("decline", SecondOpinionReasonSerializer)
-    request_info = _request_action("request-info", MessageSerializer)
-    provide_info = _request_action("provide-info", MessageSerializer)
-    cancel = _request_action("cancel", SecondOpinionReasonSerializer)
+    accept = _request_action("accept")
+    decline = _request_action("decline")
+    request_info = _request_action("request-info")
+    provide_info = _request_action("provide-info")
+    cancel = _request_action("cancel")
 
     @extend_schema(request=None, responses=JoinSerializer, summary="Join the meeting remotely for the case's slot")
     @action(detail=True, methods=["post"])

@@ -1,3 +1,595 @@
+"""The specialist's pages (SPEC §5.6): the inbox of cases to review before the next meetings, and the case page
+(profile, checklist, packet, documents, comments, reviews, plans, the change the board made, follow-ups).
+
+Everything goes through the API's selectors and services: ``case_get`` scopes the case (404 for others), the
+API's serializers validate input, ``tumorboard.web.attempt`` turns refusals into errors next to the fields.
+"""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+import datetime
+import re
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from cases import packets, plans, selectors, services
+from cases.api.plans import PlanSerializer, ReviewSerializer
+from cases.api.serializers import CaseActionSerializer, CommentSerializer, DocumentSerializer
+from cases.checklist import Severity, checklist_prefetch, evaluate
+from cases.codes import (
+    CaseStatus,
+    ChangeBasis,
+    ChangeCategory,
+    CommentKind,
+    DocumentKind,
+    PacketStatus,
+    PlanKind,
+    ReviewKind,
+    Urgency,
+)
+from cases.models import Case, ChangeRecord, Comment, Packet, Plan, Review, RevisedField
+from cases.plans import REVIEW_SPECIALTY
+from cases.services import CASE_ACTIONS, CLOSED_STATUSES
+from scheduling.api.agenda import RsvpSerializer
+from scheduling.attendance import attendance_rsvp
+from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus, Rsvp
+from scheduling.quorum import case_specialties_present
+from scheduling.selectors import meetings_visible_to
+from specialists.models import Specialty
+from tumorboard.access import can_comment, can_record_board_plan, can_review, member_board_ids
+from tumorboard.audit import audit_read
+from tumorboard.models import AuditAction
+from tumorboard.web import attempt, validated
+
+# --- The plan form (shared with the meeting's run mode) --------------------------------------------------
+
+PLAN_ROWS = 4  # empty component rows offered by a fresh form
+MAX_ROWS = 100
+SPECIALTIES = frozenset(Specialty.values)
+_COMPONENT_ERROR = re.compile(r"^components\[(\d+)\]\.(\w+)$")
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _plan_rows(post) -> list[dict]:
+    """The numbered component rows as posted (``modality_1``, ``detail_1``, ``drugs_1``, ``target_auc_1`` ...)."""
+    numbers = sorted(
+        {int(m.group(1)) for key in post for m in [re.match(r"^(?:modality|detail|drugs|target_auc)_(\d+)$", key)] if m}
+    )
+    rows = []
+    for n in numbers[:MAX_ROWS]:  # more rows than the API's 20 components are refused by its serializer anyway
+        row = {f: (post.get(f"{f}_{n}") or "").strip() for f in ("modality", "detail", "drugs", "target_auc")}
+        row["n"] = n
+        row["errors"] = {}
+        rows.append(row)
+    return rows
+
+
+def _plan_data(post, kind: str, rows: list[dict]) -> tuple[dict, list[dict]]:
+    """The API's plan payload from the form; the rows that carry something, in order (empty rows ignored)."""
+    used = [r for r in rows if _filled(r)]
+    components = []
+    for row in used:
+        component = {
+            "modality": row["modality"],
+            "detail": row["detail"],
+            "drugs": [d.strip() for d in row["drugs"].split(",") if d.strip()],
+        }
+        if row["target_auc"]:
+            component["target_auc"] = row["target_auc"]
+        components.append(component)
+    data = {
+        "kind": kind,
+        "intent": post.get("intent", ""),
+        "rationale": post.get("rationale", ""),
+        "consensus": post.get("consensus", ""),
+        "dissent": post.get("dissent", ""),
+        "components": components,
+    }
+    if kind == PlanKind.BOARD:
+        data["specialties_present"] = post.getlist("specialties_present")
+        if post.get("meeting"):
+            data["meeting"] = post["meeting"]
+    elif post.getlist("specialties_present"):
+        data["specialties_present"] = post.getlist("specialties_present")
+    return data, used
+
+
+def _plan_errors(errors: dict[str, list[str]], used: list[dict], kind: str) -> dict[str, list[str]]:
+    """Component errors (``components[i].drugs``) go next to their row; a board-only field's error on a proposed
+    plan (which has no such field) goes on top; the rest stay as they are."""
+    out: dict[str, list[str]] = {}
+    for name, msgs in errors.items():
+        match = _COMPONENT_ERROR.match(name)
+        if match and int(match.group(1)) < len(used):
+            used[int(match.group(1))]["errors"].setdefault(match.group(2), []).extend(msgs)
+        elif name.startswith("components["):
+            out.setdefault("components", []).extend(msgs)
+        else:
+            name = re.sub(r"\[\d+\]$", "", name)  # specialties_present[2] -> next to the specialties
+            if kind != PlanKind.BOARD and name in plans.BOARD_ONLY_FIELDS:
+                out.setdefault("", []).extend(f"{name.replace('_', ' ').capitalize()}: {m}" for m in msgs)
+            else:
+                out.setdefault(name, []).extend(msgs)
+    return out
+
+
+def _filled(row: dict) -> bool:
+    return bool(row["modality"] or row["detail"] or row["drugs"] or row["target_auc"])
+
+
+def _plan_form_rows(rows: list[dict]) -> list[dict]:
+    """The posted rows, padded with empty ones so there is always room for another component."""
+    rows = list(rows)
+    while len(rows) < PLAN_ROWS or (rows and _filled(rows[-1])):
+        n = rows[-1]["n"] + 1 if rows else 1
+        rows.append({"n": n, "modality": "", "detail": "", "drugs": "", "target_auc": "", "errors": {}})
+    return rows
+
+
+def _record_plan(*, user, case, data):
+    return plans.plan_record(user=user, case=case, data=validated(PlanSerializer, data, case=case))
+
+
+@login_required
+@require_POST
+def plan_record_page(request, case_id):
+    """Record a proposed or board plan from the plan form (case page, meeting run mode)."""
+    case = selectors.case_get(request.user, case_id)
+    kind = request.POST.get("kind", "")
+    kind = kind if kind in PlanKind.values else PlanKind.PROPOSED
+    rows = _plan_rows(request.POST)
+    data, used = _plan_data(request.POST, request.POST.get("kind", ""), rows)
+    fallback = reverse("case-page", args=[case.public_id])
+    target = _safe_next(request, fallback)
+    outcome = attempt(_record_plan, user=request.user, case=case, data=data)
+    if outcome.ok:
+        plan = outcome.value
+        label = "Board recommendation" if plan.kind == PlanKind.BOARD else "Proposed plan"
+        messages.success(request, f"{label} version {plan.version} recorded.")
+        if request.htmx:
+            return HttpResponseClientRedirect(target)
+        return redirect(target)
+    meeting = None
+    if kind == PlanKind.BOARD and request.POST.get("meeting"):
+        wanted = _uuid_or_none(request.POST["meeting"])
+        meeting = Meeting.objects.select_related("board").filter(board_id=case.board_id, public_id__in=wanted).first()
+    form = {
+        "case": case,
+        "kind": kind,
+        "meeting": meeting,
+        "specialties_present": request.POST.getlist("specialties_present"),
+        "next": target,
+        "errors": _plan_errors(outcome.by_field(), used, kind),
+        "values": request.POST,
+        "plan_rows": _plan_form_rows(rows),
+    }
+    if request.htmx:
+        return render(request, "cases/pages/_plan_form.html", form, status=outcome.status)
+    return case_page_render(request, case, status=outcome.status, plan_form=form)
+
+
+def _uuid_or_none(value: str) -> list:
+    try:
+        return [uuid.UUID(value)]
+    except (TypeError, ValueError):
+        return []
+
+
+# --- The case page ----------------------------------------------------------------------------------------
+
+CASE_ACTION_LABELS = {
+    "submit": "Submit to the board",
+    "request-info": "Request information",
+    "defer": "Defer to a later meeting",
+    "withdraw": "Withdraw the case",
+    "close": "Close the case",
+}
+PACKET_BUSY = frozenset({PacketStatus.PENDING, PacketStatus.BUILDING})
+
+
+def _case_url(case, anchor: str = "") -> str:
+    return reverse("case-page", args=[case.public_id]) + (f"#{anchor}" if anchor else "")
+
+
+def _packet(case) -> Packet | None:
+    packet = Packet.objects.select_related("version").filter(case=case).first()
+    if packet is not None:
+        packet.case = case
+    return packet
+
+
+def _packet_context(case, packet) -> dict:
+    version = packet.version if packet else None
+    return {
+        "case": case,
+        "packet": packet,
+        "packet_version": version,
+        "packet_busy": packet is not None and packet.status in PACKET_BUSY,
+        "packet_pdf_url": (
+            f"/api/v1/cases/{case.public_id}/packet/pdf/?version={version.version}" if version and version.pdf else ""
+        ),
+    }
+
+
+def _component_key(component) -> tuple:
+    return (component.modality, tuple(sorted(d.strip().lower() for d in component.drugs or [])))
+
+
+def _side_by_side(plan_list: list[Plan], changes: list[ChangeRecord]) -> dict | None:
+    """The current board plan next to the proposed plan it was compared with, differences marked."""
+    boards = [p for p in plan_list if p.kind == PlanKind.BOARD]
+    if not boards:
+        return None
+    board = boards[-1]
+    record = next((c for c in changes if c.to_plan_id == board.pk and c.basis == ChangeBasis.PROPOSED), None)
+    by_id = {p.pk: p for p in plan_list}
+    proposed = by_id.get(record.from_plan_id) if record else None
+    if proposed is None:
+        earlier = [p for p in plan_list if p.kind == PlanKind.PROPOSED and p.created_at <= board.created_at]
+        proposed = earlier[-1] if earlier else None
+    if proposed is None:
+        return None
+    proposed_keys = {_component_key(c) for c in proposed.components.all()}
+    board_keys = {_component_key(c) for c in board.components.all()}
+    return {
+        "proposed": proposed,
+        "board": board,
+        "intent_changed": proposed.intent != board.intent,
+        "proposed_components": [(c, _component_key(c) not in board_keys) for c in proposed.components.all()],
+        "board_components": [(c, _component_key(c) not in proposed_keys) for c in board.components.all()],
+        "record": record,
+        "records": [
+            {"record": c, "categories": [ChangeCategory(k).label for k in c.categories]}
+            for c in changes
+            if c.to_plan_id == board.pk
+        ],
+    }
+
+
+def _case_actions(user, case) -> list[dict]:
+    """The status actions this user may take on the case now (the service decides again on POST)."""
+    return [
+        {"name": name, "label": CASE_ACTION_LABELS[name], "reason_required": action.reason_required}
+        for name, action in CASE_ACTIONS.items()
+        if case.status in action.sources and action.allowed(user, case)
+    ]
+
+
+def _review_kinds(user, case) -> list[tuple[str, str]]:
+    if not can_review(user, case):
+        return []
+    return [
+        (kind, ReviewKind(kind).label) for kind, specialty in REVIEW_SPECIALTY.items() if user.specialty == specialty
+    ]
+
+
+def case_page_render(request, case, *, status: int = 200, **forms):
+    """The case page; ``forms`` carries a refused form's ``errors`` and ``values`` (e.g. ``comment_form``)."""
+    user = request.user
+    today = timezone.localdate()
+    findings = evaluate(case)
+    documents = list(selectors.documents_of(case))
+    comments = list(selectors.comments_of(case).order_by("created_at", "id"))
+    reviews = list(selectors.reviews_of(case).order_by("created_at", "id"))
+    plan_list = list(selectors.plans_of(case))
+    for plan in plan_list:
+        plan.specialty_labels = [
+            Specialty(code).label for code in plan.specialties_present or [] if code in SPECIALTIES
+        ]
+    changes = list(selectors.changes_of(case))
+    follow_ups = list(selectors.follow_ups_of(case))
+    slot = (
+        AgendaItem.objects.select_related("meeting__board")
+        .filter(case=case, status__in=[AgendaItemStatus.SCHEDULED, AgendaItemStatus.PRESENTED])
+        .order_by("-meeting__starts_at")
+        .first()
+    )
+    audit_read(user=user, objects=[case], detail={"view": "case page"})
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity.CHOICES}
+    can_board_plan = can_record_board_plan(user, case) and case.status in plans.BOARD_PLAN_STATUSES
+    board_meeting = None
+    board_present: list[str] = []
+    if can_board_plan:
+        board_meeting = slot.meeting if slot else None
+        if board_meeting is not None:
+            board_present = sorted(case_specialties_present(case, board_meeting))
+    open_case = case.status not in CLOSED_STATUSES
+    plan_form = forms.get("plan_form") or {}
+    refused = next(iter(forms.values()), None)  # the form just refused, if any: its non-field errors go on top
+    refusal = (refused or {}).get("errors") or {}
+    context = {
+        "case": case,
+        "patient": case.patient,
+        "age": case.patient.age_on(today),
+        "slot": slot,
+        "findings": findings,
+        "finding_counts": counts,
+        "documents": documents,
+        "comments": comments,
+        "reviews": reviews,
+        "plans": plan_list,
+        "changes": changes,
+        "follow_ups": follow_ups,
+        "side_by_side": _side_by_side(plan_list, changes),
+        "actions": _case_actions(user, case),
+        "can_comment": open_case and can_comment(user, case),
+        "review_kinds": _review_kinds(user, case) if open_case else [],
+        "revisable_fields": RevisedField.choices,
+        "document_kinds": DocumentKind.choices,
+        "comment_kinds": CommentKind.choices,
+        "can_propose": open_case and can_comment(user, case),
+        "can_board_plan": open_case and can_board_plan,
+        "board_meeting": board_meeting,
+        "board_present": board_present,
+        "plan_form_kind": plan_form.get("kind"),
+        "case_url": _case_url(case),
+        "refused": refused is not None,
+        "refusal_messages": refusal.get("", []),
+        "refusal_fields": [name for name in refusal if name],
+        **_packet_context(case, _packet(case)),
+        **forms,
+    }
+    return render(request, "cases/pages/case.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_page(request, case_id):
+    return case_page_render(request, selectors.case_get(request.user, case_id))
+
+
+def _refused(request, case, outcome, form: str, values) -> object:
+    return case_page_render(
+        request, case, status=outcome.status, **{form: {"errors": outcome.by_field(), "values": values}}
+    )
+
+
+@login_required
+@require_POST
+def packet_build_page(request, case_id):
+    """Assemble the packet now: the same service as ``POST /api/v1/cases/{id}/packet/``."""
+    case = selectors.case_get(request.user, case_id)
+    packets.packet_request(case=case, by=request.user, reason="on demand")
+    if request.htmx:
+        return render(request, "cases/pages/_packet.html", _packet_context(case, _packet(case)))
+    messages.success(request, "The packet is being assembled.")
+    return redirect(_case_url(case, "packet"))
+
+
+@login_required
+@require_GET
+def packet_status_page(request, case_id):
+    """The packet's build state (polled every 2 s while it is pending or building). Status only: no patient data."""
+    case = selectors.case_get(request.user, case_id)
+    return render(request, "cases/pages/_packet.html", _packet_context(case, _packet(case)))
+
+
+def _document_create(*, user, case, data):
+    params = validated(DocumentSerializer, data)
+    return services.document_create(
+        user=user, case=case, upload=params["file"], kind=params["kind"], title=params["title"], date=params["date"]
+    )
+
+
+@login_required
+@require_POST
+def document_create_page(request, case_id):
+    case = selectors.case_get(request.user, case_id)
+    data = {k: request.POST.get(k, "") for k in ("kind", "title", "date")}
+    if "file" in request.FILES:
+        data["file"] = request.FILES["file"]
+    outcome = attempt(_document_create, user=request.user, case=case, data=data)
+    if not outcome.ok:
+        return _refused(request, case, outcome, "document_form", request.POST)
+    messages.success(request, "Document added.")
+    return redirect(_case_url(case, "documents"))
+
+
+def _comment_create(*, user, case, data):
+    return services.comment_create(user=user, case=case, **validated(CommentSerializer, data))
+
+
+@login_required
+@require_POST
+def comment_create_page(request, case_id):
+    case = selectors.case_get(request.user, case_id)
+    data = {k: request.POST[k] for k in ("kind", "body") if k in request.POST}
+    outcome = attempt(_comment_create, user=request.user, case=case, data=data)
+    if not outcome.ok:
+        return _refused(request, case, outcome, "comment_form", request.POST)
+    messages.success(request, "Comment added.")
+    return redirect(_case_url(case, "comments"))
+
+
+def _review_create(*, user, case, data):
+    return plans.review_record(user=user, case=case, **validated(ReviewSerializer, data, case=case))
+
+
+@login_required
+@require_POST
+def review_create_page(request, case_id):
+    """A specialty review, validated by the API's review serializer; at most one profile revision from the page."""
+    case = selectors.case_get(request.user, case_id)
+    post = request.POST
+    data = {k: post[k] for k in ("kind", "findings", "recommendation") if k in post}
+    revision = {k: post.get(f"revision_{k}", "").strip() for k in ("field", "revised", "reason")}
+    data["revisions"] = [revision] if any(revision.values()) else []
+    outcome = attempt(_review_create, user=request.user, case=case, data=data)
+    if not outcome.ok:
+        errors = {k.replace("revisions[0].", "revision_"): v for k, v in outcome.by_field().items()}
+        return case_page_render(
+            request, case, status=outcome.status, review_form={"errors": errors, "values": request.POST}
+        )
+    messages.success(request, "Specialty review recorded.")
+    return redirect(_case_url(case, "reviews"))
+
+
+def _transition(*, user, case, action_name, data):
+    params = validated(CaseActionSerializer, data)
+    return services.case_transition(user=user, case=case, action_name=action_name, reason=params["reason"])
+
+
+@login_required
+@require_POST
+def case_action_page(request, case_id, action):
+    case = selectors.case_get(request.user, case_id)
+    if action not in CASE_ACTIONS:
+        raise Http404("No such action.")
+    data = {"reason": request.POST.get("reason", "")}
+    outcome = attempt(_transition, user=request.user, case=case, action_name=action, data=data)
+    if not outcome.ok:
+        form = {"errors": outcome.by_field(), "values": request.POST, "action": action}
+        return case_page_render(request, case, status=outcome.status, action_form=form)
+    _, changed = outcome.value
+    label = CASE_ACTION_LABELS[action]
+    messages.success(request, f"{label}: done." if changed else f"{label}: already done, nothing changed.")
+    return redirect(_case_url(case))
+
+
+# --- The inbox --------------------------------------------------------------------------------------------
+
+INBOX_DAYS = 21
+RSVP_ANSWERS = [(Rsvp.ACCEPTED, "Accept"), (Rsvp.TENTATIVE, "Tentative"), (Rsvp.DECLINED, "Decline")]
+
+
+def _inbox_meetings(user):
+    now = timezone.now()
+    return (
+        meetings_visible_to(user)
+        .filter(
+            board_id__in=member_board_ids(user),
+            status__in=[MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS],
+            ends_at__gte=now,
+            starts_at__lte=now + datetime.timedelta(days=INBOX_DAYS),
+        )
+        .select_related("board")
+        .order_by("starts_at", "id")
+    )
+
+
+@login_required
+@require_GET
+def inbox(request):
+    """A board member's cases to review before the next meetings, soonest meeting first, "to review" first."""
+    user = request.user
+    meetings = list(_inbox_meetings(user))
+    attendances = {
+        a.meeting_id: a for a in Attendance.objects.filter(user=user, meeting__in=meetings, guest_case__isnull=True)
+    }
+    items = list(
+        AgendaItem.objects.filter(
+            meeting__in=meetings,
+            status=AgendaItemStatus.SCHEDULED,
+            case__in=selectors.cases_visible_to(user),
+        )
+        .annotate(
+            commented=Exists(Comment.objects.filter(case=OuterRef("case"), author=user)),
+            reviewed=Exists(Review.objects.filter(case=OuterRef("case"), author=user)),
+        )
+        .order_by("position", "id")
+    )
+    cases = {
+        c.pk: c
+        for c in checklist_prefetch(Case.objects.filter(pk__in=[i.case_id for i in items]).select_related("packet"))
+    }
+    by_meeting: dict[int, list] = {m.pk: [] for m in meetings}
+    for item in items:
+        case = cases[item.case_id]
+        findings = evaluate(case)
+        packet = getattr(case, "packet", None)
+        by_meeting[item.meeting_id].append(
+            {
+                "item": item,
+                "case": case,
+                "done": item.commented or item.reviewed,
+                "critical": sum(1 for f in findings if f.severity == Severity.CRITICAL),
+                "warning": sum(1 for f in findings if f.severity == Severity.WARNING),
+                "packet_status": packet.status if packet else "",
+            }
+        )
+    groups = []
+    for meeting in meetings:
+        rows = sorted(by_meeting[meeting.pk], key=lambda r: (r["done"], r["case"].urgency != Urgency.URGENT))
+        groups.append(
+            {
+                "meeting": meeting,
+                "rows": rows,
+                "to_review": sum(1 for r in rows if not r["done"]),
+                "attendance": attendances.get(meeting.pk),
+            }
+        )
+    own = list(
+        selectors.cases_visible_to(user)
+        .filter(created_by=user, status__in=[CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.INFO_REQUESTED])
+        .exclude(agenda_items__status=AgendaItemStatus.SCHEDULED)
+        .select_related("patient", "board")
+        .order_by("-updated_at", "-id")
+    )
+    shown = list(cases.values()) + own
+    if shown:
+        audit_read(user=user, objects=shown, action=AuditAction.LIST, detail={"view": "inbox"})
+    return render(
+        request,
+        "cases/pages/inbox.html",
+        {"groups": groups, "own": own, "rsvp_answers": RSVP_ANSWERS, "days": INBOX_DAYS},
+    )
+
+
+def _rsvp(*, user, meeting, data):
+    return attendance_rsvp(user=user, meeting=meeting, answer=validated(RsvpSerializer, data)["rsvp"])
+
+
+@login_required
+@require_POST
+def inbox_rsvp(request, meeting_id):
+    """Answer a meeting's invitation (``scheduling.attendance.attendance_rsvp``); not invited → 404."""
+    meeting = get_object_or_404(meetings_visible_to(request.user).select_related("board"), public_id=meeting_id)
+    outcome = attempt(_rsvp, user=request.user, meeting=meeting, data={"rsvp": request.POST.get("rsvp", "")})
+    attendance = (
+        outcome.value
+        if outcome.ok
+        else Attendance.objects.filter(meeting=meeting, user=request.user, guest_case__isnull=True).first()
+    )
+    if request.htmx:
+        context = {"meeting": meeting, "attendance": attendance, "rsvp_answers": RSVP_ANSWERS}
+        context["errors"] = outcome.by_field()
+        return render(request, "cases/pages/_rsvp.html", context, status=outcome.status)
+    if outcome.ok:
+        messages.success(
+            request, f"Your answer for {meeting.board.name} on {meeting.local_start}: {attendance.get_rsvp_display()}."
+        )
+    else:
+        messages.error(request, " ".join(e["message"] for e in outcome.errors))
+    return redirect("inbox")
+
+
+urlpatterns = [
+    path("inbox/", inbox, name="inbox"),
+    path("inbox/rsvp/<uuid:meeting_id>/", inbox_rsvp, name="inbox-rsvp"),
+    path("cases/<uuid:case_id>/", case_page, name="case-page"),
+    path("cases/<uuid:case_id>/plans/", plan_record_page, name="case-plan-record"),
+    path("cases/<uuid:case_id>/packet/build/", packet_build_page, name="case-packet-build"),
+    path("cases/<uuid:case_id>/packet/status/", packet_status_page, name="case-packet-status"),
+    path("cases/<uuid:case_id>/documents/", document_create_page, name="case-document-create"),
+    path("cases/<uuid:case_id>/comments/", comment_create_page, name="case-comment-create"),
+    path("cases/<uuid:case_id>/reviews/", review_create_page, name="case-review-create"),
+    path("cases/<uuid:case_id>/actions/<slug:action>/", case_action_page, name="case-action"),
+]

@@ -1,3 +1,580 @@
+"""The community-hospital portal (SPEC §5.6, issue 7 item 4): second-opinion requests as the requesting
+physicians and the answering coordinators use them.
+
+- ``/second-opinions/``: the requests the user sees (``cases.selectors.second_opinion_list``), filtered with
+  the API's own filter set.
+- ``/second-opinions/new/``: a new request about a draft case, picked or created right there, with its
+  documents; one transaction, so a refusal anywhere writes nothing.
+- ``/second-opinions/<id>/``: the request, its timeline, documents, actions (``second_opinion_transition``,
+  only the buttons the user may use), the join link and the report (polled while it is being built).
+
+Input is validated by the API's serializers and written by the API's services; other institutions get 404.
+"""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework import serializers
+
+from cases import second_opinions as so_services
+from cases import selectors, services
+from cases.api.second_opinions import (
+    ACTION_PARAMS,
+    SecondOpinionAskSerializer,
+    SecondOpinionFilter,
+    action_arguments,
+)
+from cases.api.serializers import CaseSerializer, DocumentSerializer
+from cases.codes import (
+    SECOND_OPINION_OPEN,
+    CaseStatus,
+    DiseaseSite,
+    DocumentKind,
+    Grade,
+    PacketStatus,
+    SecondOpinionStatus,
+    Sex,
+    TreatmentIntent,
+    Urgency,
+)
+from cases.models import Document, SecondOpinion
+from scheduling.models import MeetingStatus
+from scheduling.selectors import boards_visible_to, meetings_visible_to
+from specialists.models import Institution, InstitutionKind, User
+from tumorboard.access import can_answer_second_opinion, can_comment, is_second_opinion_requester
+from tumorboard.audit import audit_read
+from tumorboard.models import AuditAction
+from tumorboard.web import attempt, validated
+
+SO = SecondOpinionStatus
+PAGE_SIZE = 50
+DOCUMENT_ROWS = 3  # document rows on a form; empty rows are ignored
+REPORT_POLL = "every 2s"
+ACTION_DONE = {
+    "accept": "Request accepted.",
+    "decline": "Request declined.",
+    "request-info": "Information requested from the referring physicians.",
+    "provide-info": "Your answer was sent to the board.",
+    "cancel": "Request cancelled.",
+}
+STEP_LABELS = {
+    "request": "Requested",
+    "route": "Routed",
+    "accept": "Accepted",
+    "decline": "Declined",
+    "request-info": "Information requested",
+    "provide-info": "Information provided",
+    "cancel": "Cancelled",
+    "schedule": "Put on a meeting",
+    "unschedule": "Taken off the meeting",
+    "review": "Discussed by the board",
+    "report": "Report sent",
+}
+CASE_TEXT_FIELDS = ["primary_site", "histology", "grade", "ecog", "treatment_intent", "question", "treating_physician"]
+STAGE_FIELDS = ["clinical_t", "clinical_n", "clinical_m", "group"]
+
+
+NEW_FORM_FIELDS = {
+    "case", "patient", "patient.mrn", "patient.name", "patient.birth_date", "patient.sex", "primary_site",
+    "histology", "grade", "ecog", "treatment_intent", "question", "treating_physician", "stage.clinical_t",
+    "stage.clinical_n", "stage.clinical_m", "stage.group", "metastatic", "target_institution", "questions",
+    "reason", "urgency",
+}  # fmt: skip
+ACTION_FIELDS = {
+    "accept": {"meeting"},
+    "decline": {"reason"},
+    "cancel": {"reason"},
+    "request-info": {"message"},
+    "provide-info": {"message"},
+    "documents": set(),
+}
+
+
+# --- Helpers -------------------------------------------------------------------------------------------------
+
+
+def _page_path(so: SecondOpinion) -> str:
+    return reverse("second-opinion-page", args=[so.public_id])
+
+
+def _raise_prefixed(prefix: str, exc: Exception):
+    """A validation error of one part of a form, its fields named ``<prefix>.<field>``."""
+    if isinstance(exc, serializers.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+    else:
+        detail = getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages}
+    raise serializers.ValidationError({prefix: detail}) from exc
+
+
+def _document_rows(request) -> list[dict[str, Any]]:
+    """The posted document rows (``doc_file_<n>``, ``doc_kind_<n>``, ``doc_title_<n>``, ``doc_date_<n>``),
+    empty ones left out."""
+    rows = []
+    for n in range(1, DOCUMENT_ROWS + 1):
+        row = {
+            "n": n,
+            "file": request.FILES.get(f"doc_file_{n}"),
+            "kind": request.POST.get(f"doc_kind_{n}", ""),
+            "title": request.POST.get(f"doc_title_{n}", "").strip(),
+            "date": request.POST.get(f"doc_date_{n}", ""),
+        }
+        if row["file"] is not None or row["title"]:
+            rows.append(row)
+    return rows
+
+
+def _documents_validate(rows) -> tuple[list[tuple[int, dict]], dict]:
+    """Each row through the API's document serializer: (valid rows, errors by ``doc_<n>``)."""
+    valid, errors = [], {}
+    for row in rows:
+        data = {"kind": row["kind"], "title": row["title"], "date": row["date"]}
+        if row["file"] is not None:
+            data["file"] = row["file"]
+        serializer = DocumentSerializer(data=data)
+        if serializer.is_valid():
+            valid.append((row["n"], serializer.validated_data))
+        else:
+            errors[f"doc_{row['n']}"] = serializer.errors
+    return valid, errors
+
+
+def _documents_create(*, user, case, valid, created: list[Document]) -> None:
+    for n, data in valid:
+        try:
+            document = services.document_create(
+                user=user, case=case, upload=data["file"], kind=data["kind"], title=data["title"], date=data["date"]
+            )
+        except (serializers.ValidationError, DjangoValidationError) as exc:
+            _raise_prefixed(f"doc_{n}", exc)
+        created.append(document)
+
+
+def _files_forget(created: list[Document]) -> None:
+    """A refused submission rolled the rows back; the stored files go too, so nothing is left written."""
+    for document in created:
+        document.file.delete(save=False)
+
+
+def _document_form_rows(post=None, errors=None) -> list[dict[str, Any]]:
+    """The document rows of a form, re-filled with what was posted and each with its own errors."""
+    today = timezone.localdate().isoformat()
+    post = post or {}
+    by_row = _document_errors(errors)
+    return [
+        {
+            "n": n,
+            "kind": post.get(f"doc_kind_{n}", "pathology" if n == 1 else "imaging" if n == 2 else "other"),
+            "title": post.get(f"doc_title_{n}", ""),
+            "date": post.get(f"doc_date_{n}", today),
+            "errors": by_row.get(n, {}),
+            "general": by_row.get(n, {}).get("", []),
+        }
+        for n in range(1, DOCUMENT_ROWS + 1)
+    ]
+
+
+def _shown_errors(by_field: dict[str, list[str]], fields: set[str]) -> dict[str, list[str]]:
+    """Errors as the form shows them: next to the field when the form has it (``questions[0]`` with
+    ``questions``), else at the top with the field named, so no refusal is ever invisible."""
+    out: dict[str, list[str]] = {}
+    for name, messages_ in by_field.items():
+        base = name.split("[", 1)[0]
+        if name and (base in fields or base.startswith("doc_")):
+            out.setdefault(base, []).extend(messages_)
+        else:
+            out.setdefault("", []).extend(f"{name}: {m}" if name else m for m in messages_)
+    return out
+
+
+def _document_errors(errors: dict) -> dict[int, dict[str, list[str]]]:
+    """``{"doc_1.file": [...]}`` → ``{1: {"file": [...]}}``, for the document rows of a form."""
+    out: dict[int, dict[str, list[str]]] = {}
+    for key, value in (errors or {}).items():
+        if key.startswith("doc_") and "." in key:
+            head, field = key.split(".", 1)
+            if head[4:].isdigit():
+                out.setdefault(int(head[4:]), {})[field] = value
+        elif key.startswith("doc_") and key[4:].isdigit():
+            out.setdefault(int(key[4:]), {})[""] = value
+    return out
+
+
+# --- The list -------------------------------------------------------------------------------------------------
+
+
+def _needs_action(user, so: SecondOpinion) -> str:
+    """What the user has to do on a request, if anything (the actions open to them)."""
+    actions = so_services.second_opinion_actions_open(user, so)
+    if "accept" in actions:
+        return "Accept, decline or ask for information"
+    if "provide-info" in actions:
+        return "Answer the board's request for information"
+    return ""
+
+
+@login_required
+@require_GET
+def second_opinion_list_page(request):
+    """Requests of the user's institution (referrers) and those routed to their boards (coordinators)."""
+    queryset = selectors.second_opinion_list(request.user).select_related("case__patient")
+    params = request.GET.copy()
+    for key in ("status", "urgency", "overdue"):  # "any" is an empty choice on the form
+        params.setlist(key, [v for v in params.getlist(key) if v])
+    filters = SecondOpinionFilter(params, queryset=queryset)
+    status = 200
+    errors: dict[str, list[str]] = {}
+    if filters.is_valid():
+        rows = filters.qs
+    else:
+        errors = {field: [str(m) for m in messages_] for field, messages_ in filters.errors.items()}
+        rows, status = queryset.none(), 400
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    requests = list(page.object_list)
+    audit_read(user=request.user, objects=requests, action=AuditAction.LIST, detail={"view": "second-opinions"})
+    for so in requests:
+        so.needs_action = _needs_action(request.user, so)
+        so.is_requester = is_second_opinion_requester(request.user, so)
+    context = {
+        "page": page,
+        "requests": requests,
+        "errors": errors,
+        "statuses": SO.choices,
+        "urgencies": Urgency.choices,
+        "chosen": {
+            "status": request.GET.getlist("status"),
+            "urgency": request.GET.get("urgency", ""),
+            "overdue": request.GET.get("overdue", ""),
+        },
+        "can_request": request.user.is_referrer,
+    }
+    return render(request, "cases/pages/portal_list.html", context, status=status)
+
+
+# --- A new request --------------------------------------------------------------------------------------------
+
+
+def _case_data(post) -> dict[str, Any]:
+    """The case form as the API's case serializer reads it (blank optional fields left out)."""
+    patient = {f: post.get(f"patient.{f}", "").strip() for f in ("mrn", "name", "birth_date", "sex")}
+    data: dict[str, Any] = {"patient": {k: v for k, v in patient.items() if v}}
+    for field in CASE_TEXT_FIELDS:
+        value = post.get(field, "").strip()
+        if value:
+            data[field] = value
+    stage = {f: post.get(f"stage.{f}", "").strip() for f in STAGE_FIELDS}
+    if any(stage.values()):
+        data["stage"] = {k: v for k, v in stage.items() if v}
+    data["metastatic"] = post.get("metastatic") == "true"
+    if post.get("urgency"):
+        data["urgency"] = post["urgency"]
+    return data
+
+
+def _questions(post) -> list[str]:
+    """Questions from repeated fields and/or one per line."""
+    return [line.strip() for value in post.getlist("questions") for line in value.splitlines() if line.strip()]
+
+
+def _request_create(*, request, created: list[Document]) -> SecondOpinion:
+    """Validate the whole form (every part, so all field errors show at once), then write: the case if new,
+    its documents, the request. Runs inside ``attempt``'s savepoint: a refusal anywhere writes nothing."""
+    user, post = request.user, request.POST
+    new_case = post.get("case_choice", "new") != "existing"
+    errors: dict[str, Any] = {}
+    case_data = case = None
+    if new_case:
+        try:
+            case_data = validated(CaseSerializer, _case_data(post), request=request)
+        except serializers.ValidationError as exc:
+            errors.update(exc.detail)
+    else:
+        picked = post.get("case", "")
+        case = None
+        try:
+            case = selectors.case_list(user).filter(public_id=picked).first() if picked else None
+        except DjangoValidationError:  # not a UUID
+            case = None
+        if case is None:
+            errors["case"] = ["Choose one of your draft cases." if not picked else "No such case."]
+    params = {
+        "target_institution": post.get("target_institution", ""),
+        "questions": _questions(post),
+        "reason": post.get("reason", ""),
+        "urgency": post.get("urgency", ""),
+    }
+    request_data = None
+    try:
+        request_data = validated(SecondOpinionAskSerializer, params)
+    except serializers.ValidationError as exc:
+        errors.update(exc.detail)
+    documents, document_errors = _documents_validate(_document_rows(request))
+    errors.update(document_errors)
+    if errors:
+        raise serializers.ValidationError(errors)
+    if new_case:
+        case = services.case_create(user=user, data=case_data)
+    _documents_create(user=user, case=case, valid=documents, created=created)
+    return so_services.second_opinion_request(
+        user=user,
+        case=case,
+        target_institution=request_data["target_institution"],
+        questions=request_data["questions"],
+        reason=request_data["reason"],
+        urgency=request_data["urgency"],
+    )
+
+
+def _new_context(request, *, errors=None, values=None) -> dict[str, Any]:
+    user = request.user
+    drafts = (
+        selectors.case_list(user)
+        .filter(status=CaseStatus.DRAFT, institution_id=user.institution_id, board__isnull=True)
+        .exclude(second_opinions__status__in=SECOND_OPINION_OPEN)
+        .order_by("-created_at")
+    )
+    values = values or {}
+    return {
+        "errors": errors or {},
+        "values": values,
+        "v": {key.replace(".", "_"): values.get(key) for key in values},
+        "questions_text": "\n".join(_questions(values)) if values else "",
+        "case_choice": values.get("case_choice", "new") if values else ("existing" if drafts else "new"),
+        "drafts": drafts,
+        "targets": Institution.objects.filter(kind=InstitutionKind.ACADEMIC_CENTER)
+        .exclude(pk=user.institution_id)
+        .order_by("name"),
+        "physicians": User.objects.filter(institution_id=user.institution_id, is_active=True).order_by(
+            "last_name", "first_name", "username"
+        ),
+        "sites": DiseaseSite.choices,
+        "sexes": Sex.choices,
+        "grades": Grade.choices,
+        "intents": TreatmentIntent.choices,
+        "urgencies": Urgency.choices,
+        "document_kinds": DocumentKind.choices,
+        "document_rows": _document_form_rows(values, errors),
+        "ecogs": range(5),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_opinion_new(request):
+    """Ask an academic board for a second opinion about a draft case, picked or created here."""
+    if request.method == "GET":
+        context = _new_context(request)
+        if context["drafts"]:
+            audit_read(
+                user=request.user,
+                objects=list(context["drafts"]),
+                action=AuditAction.LIST,
+                detail={"view": "second-opinion-new"},
+            )
+        return render(request, "cases/pages/portal_new.html", context)
+    created: list[Document] = []
+    outcome = attempt(_request_create, request=request, created=created)
+    if not outcome.ok:
+        _files_forget(created)
+        errors = _shown_errors(outcome.by_field(), NEW_FORM_FIELDS)
+        context = _new_context(request, errors=errors, values=request.POST)
+        return render(request, "cases/pages/portal_new.html", context, status=outcome.status)
+    messages.success(request, "Your second-opinion request was sent. It is routed to the right board in a moment.")
+    return redirect(_page_path(outcome.value))
+
+
+# --- The request's page ------------------------------------------------------------------------------------------
+
+
+def _latest_report(so: SecondOpinion):
+    return so.reports.order_by("-version").first()
+
+
+def _report_context(so: SecondOpinion) -> dict[str, Any]:
+    report = _latest_report(so)
+    ready = (
+        so.reports.filter(status=PacketStatus.READY).order_by("-version").first()
+        if report is not None and report.status != PacketStatus.READY
+        else report
+    )
+    building = report is not None and report.status in {PacketStatus.PENDING, PacketStatus.BUILDING}
+    waiting = so.status == SO.REVIEWED and (report is None or building)
+    return {
+        "so": so,
+        "report": report,
+        "ready": ready,
+        "building": building or waiting,
+        "failed": report is not None and report.status == PacketStatus.FAILED,
+        "pdf_url": (
+            f"/api/v1/second-opinions/{so.public_id}/report/pdf/?version={ready.version}" if ready is not None else ""
+        ),
+        "poll": REPORT_POLL,
+    }
+
+
+def _page_context(request, so: SecondOpinion, *, errors: dict | None = None, form: str = "", values=None):
+    user = request.user
+    case = so.case
+    requester = is_second_opinion_requester(user, so)
+    answerer = can_answer_second_opinion(user, so)
+    actions = so_services.second_opinion_actions_open(user, so)
+    status = so.status
+    documents = list(selectors.documents_of(case).order_by("-created_at"))
+    meetings = []
+    if "accept" in actions and so.board_id is not None:
+        meetings = list(
+            meetings_visible_to(user)
+            .filter(board_id=so.board_id, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now())
+            .select_related("board")
+            .order_by("starts_at")[:20]
+        )
+    boards = []
+    if "accept" in actions and so.board_id is None:
+        boards = list(boards_visible_to(user).filter(institution_id=so.target_institution_id).order_by("name"))
+    transitions = list(so.transitions.all())
+    for step in transitions:
+        step.label = STEP_LABELS.get(step.action, step.action.replace("-", " ").capitalize())
+    info_requests = [t for t in transitions if t.action == "request-info"]
+    errors = errors or {}
+    return {
+        "so": so,
+        "board_tz": so.board.timezone if so.board_id else settings.TIME_ZONE,
+        "case": case,
+        "patient": case.patient,
+        "transitions": transitions,
+        "info_request": info_requests[-1] if info_requests and status == SO.INFO_REQUESTED else None,
+        "documents": documents,
+        "is_requester": requester,
+        "is_answerer": answerer,
+        "can_accept": "accept" in actions,
+        "can_decline": "decline" in actions,
+        "can_request_info": "request-info" in actions,
+        "can_provide_info": "provide-info" in actions,
+        "can_cancel": "cancel" in actions,
+        "can_upload": status in SECOND_OPINION_OPEN and can_comment(user, case) and case.status != CaseStatus.CLOSED,
+        "meetings": meetings,
+        "boards": boards,
+        "join_path": f"{_page_path(so)}join/" if status == SO.SCHEDULED and requester else "",
+        "open": status in SECOND_OPINION_OPEN,
+        "form": form,
+        "errors": errors,
+        "values": values or {},
+        "document_kinds": DocumentKind.choices,
+        "document_rows": _document_form_rows(values, errors),
+        **{f"report_{k}": v for k, v in _report_context(so).items() if k != "so"},
+    }
+
+
+def _render_page(request, so, *, status=200, **kwargs):
+    return render(request, "cases/pages/second_opinion_page.html", _page_context(request, so, **kwargs), status=status)
+
+
+def _get(request, request_id) -> SecondOpinion:
+    return selectors.second_opinion_get(request.user, request_id)
+
+
+@login_required
+@require_GET
+def second_opinion_page(request, request_id):
+    so = _get(request, request_id)
+    context = _page_context(request, so)
+    audit_read(
+        user=request.user,
+        objects=[so, *context["documents"]],
+        detail={"view": "second-opinion-page"},
+    )
+    return render(request, "cases/pages/second_opinion_page.html", context)
+
+
+@login_required
+@require_GET
+def second_opinion_report_status(request, request_id):
+    """The report's progress, polled by htmx every ~2 s while it is being built; then the download link."""
+    so = _get(request, request_id)
+    if not request.htmx:
+        return redirect(_page_path(so))
+    context = {f"report_{k}": v for k, v in _report_context(so).items() if k != "so"} | {"so": so}
+    context["board_tz"] = so.board.timezone if so.board_id else settings.TIME_ZONE
+    context["oob"] = True
+    return render(request, "cases/pages/second_opinion_report_status.html", context)
+
+
+def _transition(*, request, so: SecondOpinion, action_name: str, created: list[Document]):
+    user, post = request.user, request.POST
+    data = {k: v for k, v in post.items() if k in {"board", "meeting", "reason", "message"} and v != ""}
+    arguments = action_arguments(user, action_name, data)
+    if action_name == "provide-info":
+        documents, errors = _documents_validate(_document_rows(request))
+        if errors:
+            raise serializers.ValidationError(errors)
+        _documents_create(user=user, case=so.case, valid=documents, created=created)
+    return so_services.second_opinion_transition(user=user, request=so, action_name=action_name, **arguments)
+
+
+@login_required
+@require_POST
+def second_opinion_action(request, request_id, action_name):
+    """Accept, decline, request-info (the coordinators), provide-info, cancel (the requesting physicians)."""
+    so = _get(request, request_id)
+    if action_name not in ACTION_PARAMS:
+        raise Http404("No such action.")
+    created: list[Document] = []
+    outcome = attempt(_transition, request=request, so=so, action_name=action_name, created=created)
+    if not outcome.ok:
+        _files_forget(created)
+        so = _get(request, request_id)
+        fields = ACTION_FIELDS[action_name] | ({"board"} if action_name == "accept" and so.board_id is None else set())
+        errors = _shown_errors(outcome.by_field(), fields)
+        return _render_page(request, so, status=outcome.status, errors=errors, form=action_name, values=request.POST)
+    _, changed = outcome.value
+    messages.success(request, ACTION_DONE[action_name] if changed else "Nothing to do: that was already done.")
+    return redirect(_page_path(so))
+
+
+def _documents_add(*, request, so: SecondOpinion, created: list[Document]) -> int:
+    rows = _document_rows(request)
+    if not rows:
+        raise serializers.ValidationError({"doc_1": {"file": ["Choose a file to upload."]}})
+    documents, errors = _documents_validate(rows)
+    if errors:
+        raise serializers.ValidationError(errors)
+    if so.status not in SECOND_OPINION_OPEN:
+        raise serializers.ValidationError({"": ["Documents are added while the request is open."]})
+    _documents_create(user=request.user, case=so.case, valid=documents, created=created)
+    return len(created)
+
+
+@login_required
+@require_POST
+def second_opinion_documents(request, request_id):
+    """Attach documents to the request's case while the request is open (all of them or none)."""
+    so = _get(request, request_id)
+    created: list[Document] = []
+    outcome = attempt(_documents_add, request=request, so=so, created=created)
+    if not outcome.ok:
+        _files_forget(created)
+        errors = _shown_errors(outcome.by_field(), ACTION_FIELDS["documents"])
+        return _render_page(request, so, status=outcome.status, errors=errors, form="documents", values=request.POST)
+    count = outcome.value
+    messages.success(request, f"{count} document{'s' if count != 1 else ''} added to the case.")
+    return redirect(_page_path(so))
+
+
+urlpatterns = [
+    path("second-opinions/", second_opinion_list_page, name="second-opinions"),
+    path("second-opinions/new/", second_opinion_new, name="second-opinion-new"),
+    path("second-opinions/<uuid:request_id>/", second_opinion_page, name="second-opinion-page"),
+    path("second-opinions/<uuid:request_id>/report/", second_opinion_report_status, name="second-opinion-report"),
+    path("second-opinions/<uuid:request_id>/documents/", second_opinion_documents, name="second-opinion-documents"),
+    path("second-opinions/<uuid:request_id>/<slug:action_name>/", second_opinion_action, name="second-opinion-action"),
+]
