@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from scheduling import ical
 from scheduling.attendance import attendance_from_token, attendance_rsvp
-from scheduling.models import CalendarFeed, Meeting, Rsvp
+from scheduling.models import CalendarFeed, Meeting
+from scheduling.pages.common import RSVP_ANSWERS
 from tumorboard.errors import Conflict
-
-ANSWERS = [(Rsvp.ACCEPTED, "Accept"), (Rsvp.TENTATIVE, "Tentative"), (Rsvp.DECLINED, "Decline")]
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,7 +31,7 @@ def rsvp(request, token: str):
         except (ValidationError, Conflict) as exc:
             error = getattr(exc, "message", None) or "; ".join(exc.messages)
     status = 400 if error else 200
-    context = {"attendance": attendance, "meeting": attendance.meeting, "answers": ANSWERS, "error": error}
+    context = {"attendance": attendance, "meeting": attendance.meeting, "answers": RSVP_ANSWERS, "error": error}
     return render(request, "scheduling/rsvp.html", context, status=status)
 
 

@@ -95,6 +95,15 @@ def can_record_follow_up(user, case) -> bool:
     )
 
 
+def follow_up_board_ids(user) -> set[int]:
+    """The boards whose follow-through worklist the user runs, as ``can_record_follow_up`` allows it for any
+    of their cases: the boards they coordinate (care team of every case of the board) and, for a nurse
+    navigator, every board they belong to. (Admins: every board; callers check ``is_admin``.)"""
+    if user.is_authenticated and user.specialty == Specialty.NURSE_NAVIGATION:
+        return member_board_ids(user)
+    return coordinated_board_ids(user)
+
+
 def can_request_second_opinion(user, case) -> bool:
     """A second opinion on a case is asked by its care team at the case's own institution."""
     return is_care_team(user, case) and (is_admin(user) or user.institution_id == case.institution_id)

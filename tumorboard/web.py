@@ -7,6 +7,7 @@ savepoint so a refused write leaves nothing half-written.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,14 @@ def attempt(call, *args, **kwargs) -> Outcome:
     except PermissionDenied as exc:
         message = str(exc) or "You may not do this."
         return Outcome(errors=[{"field": None, "code": "permission_denied", "message": message}], status=403)
+
+
+def uuid_or_none(value) -> uuid.UUID | None:
+    """A public id from a query string or a form; None when it is not one (callers answer 400 or 404)."""
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def validated(serializer_class: type[serializers.Serializer], data, **context) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""The specialist's pages (SPEC §5.6): the inbox of cases to review before the next meetings, and the case page
-(profile, checklist, packet, documents, comments, reviews, plans, the change the board made, follow-ups).
+"""The case page (SPEC §5.6): profile, checklist, packet, documents, comments, reviews, plans, the change the
+board made, follow-ups; and the plan form it shares with the meeting's run mode.
 
 Everything goes through the API's selectors and services: ``case_get`` scopes the case (404 for others), the
 API's serializers validate input, ``tumorboard.web.attempt`` turns refusals into errors next to the fields.
@@ -7,15 +7,12 @@ API's serializers validate input, ``tumorboard.web.attempt`` turns refusals into
 
 from __future__ import annotations
 
-import datetime
 import re
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,9 +22,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from cases import packets, plans, selectors, services
 from cases.api.plans import PlanSerializer, ReviewSerializer
 from cases.api.serializers import CaseActionSerializer, CommentSerializer, DocumentSerializer
-from cases.checklist import Severity, checklist_prefetch, evaluate
+from cases.checklist import Severity, evaluate
 from cases.codes import (
-    CaseStatus,
     ChangeBasis,
     ChangeCategory,
     CommentKind,
@@ -35,21 +31,16 @@ from cases.codes import (
     PacketStatus,
     PlanKind,
     ReviewKind,
-    Urgency,
 )
-from cases.models import Case, ChangeRecord, Comment, Packet, Plan, Review, RevisedField
+from cases.models import ChangeRecord, Packet, Plan, RevisedField
 from cases.plans import REVIEW_SPECIALTY
 from cases.services import CASE_ACTIONS, CLOSED_STATUSES
-from scheduling.api.agenda import RsvpSerializer
-from scheduling.attendance import attendance_rsvp
-from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus, Rsvp
+from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
-from scheduling.selectors import meetings_visible_to
 from specialists.models import Specialty
-from tumorboard.access import can_comment, can_record_board_plan, can_review, member_board_ids
+from tumorboard.access import can_comment, can_record_board_plan, can_review
 from tumorboard.audit import audit_read
-from tumorboard.models import AuditAction
-from tumorboard.web import attempt, validated
+from tumorboard.web import attempt, uuid_or_none, validated
 
 # --- The plan form (shared with the meeting's run mode) --------------------------------------------------
 
@@ -169,8 +160,8 @@ def plan_record_page(request, case_id):
         return redirect(target)
     meeting = None
     if kind == PlanKind.BOARD and request.POST.get("meeting"):
-        wanted = _uuid_or_none(request.POST["meeting"])
-        meeting = Meeting.objects.select_related("board").filter(board_id=case.board_id, public_id__in=wanted).first()
+        wanted = uuid_or_none(request.POST["meeting"])
+        meeting = Meeting.objects.select_related("board").filter(board_id=case.board_id, public_id=wanted).first()
     form = {
         "case": case,
         "kind": kind,
@@ -184,13 +175,6 @@ def plan_record_page(request, case_id):
     if request.htmx:
         return render(request, "cases/pages/_plan_form.html", form, status=outcome.status)
     return case_page_render(request, case, status=outcome.status, plan_form=form)
-
-
-def _uuid_or_none(value: str) -> list:
-    try:
-        return [uuid.UUID(value)]
-    except (TypeError, ValueError):
-        return []
 
 
 # --- The case page ----------------------------------------------------------------------------------------
@@ -464,126 +448,7 @@ def case_action_page(request, case_id, action):
     return redirect(_case_url(case))
 
 
-# --- The inbox --------------------------------------------------------------------------------------------
-
-INBOX_DAYS = 21
-RSVP_ANSWERS = [(Rsvp.ACCEPTED, "Accept"), (Rsvp.TENTATIVE, "Tentative"), (Rsvp.DECLINED, "Decline")]
-
-
-def _inbox_meetings(user):
-    now = timezone.now()
-    return (
-        meetings_visible_to(user)
-        .filter(
-            board_id__in=member_board_ids(user),
-            status__in=[MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS],
-            ends_at__gte=now,
-            starts_at__lte=now + datetime.timedelta(days=INBOX_DAYS),
-        )
-        .select_related("board")
-        .order_by("starts_at", "id")
-    )
-
-
-@login_required
-@require_GET
-def inbox(request):
-    """A board member's cases to review before the next meetings, soonest meeting first, "to review" first."""
-    user = request.user
-    meetings = list(_inbox_meetings(user))
-    attendances = {
-        a.meeting_id: a for a in Attendance.objects.filter(user=user, meeting__in=meetings, guest_case__isnull=True)
-    }
-    items = list(
-        AgendaItem.objects.filter(
-            meeting__in=meetings,
-            status=AgendaItemStatus.SCHEDULED,
-            case__in=selectors.cases_visible_to(user),
-        )
-        .annotate(
-            commented=Exists(Comment.objects.filter(case=OuterRef("case"), author=user)),
-            reviewed=Exists(Review.objects.filter(case=OuterRef("case"), author=user)),
-        )
-        .order_by("position", "id")
-    )
-    cases = {
-        c.pk: c
-        for c in checklist_prefetch(Case.objects.filter(pk__in=[i.case_id for i in items]).select_related("packet"))
-    }
-    by_meeting: dict[int, list] = {m.pk: [] for m in meetings}
-    for item in items:
-        case = cases[item.case_id]
-        findings = evaluate(case)
-        packet = getattr(case, "packet", None)
-        by_meeting[item.meeting_id].append(
-            {
-                "item": item,
-                "case": case,
-                "done": item.commented or item.reviewed,
-                "critical": sum(1 for f in findings if f.severity == Severity.CRITICAL),
-                "warning": sum(1 for f in findings if f.severity == Severity.WARNING),
-                "packet_status": packet.status if packet else "",
-            }
-        )
-    groups = []
-    for meeting in meetings:
-        rows = sorted(by_meeting[meeting.pk], key=lambda r: (r["done"], r["case"].urgency != Urgency.URGENT))
-        groups.append(
-            {
-                "meeting": meeting,
-                "rows": rows,
-                "to_review": sum(1 for r in rows if not r["done"]),
-                "attendance": attendances.get(meeting.pk),
-            }
-        )
-    own = list(
-        selectors.cases_visible_to(user)
-        .filter(created_by=user, status__in=[CaseStatus.DRAFT, CaseStatus.SUBMITTED, CaseStatus.INFO_REQUESTED])
-        .exclude(agenda_items__status=AgendaItemStatus.SCHEDULED)
-        .select_related("patient", "board")
-        .order_by("-updated_at", "-id")
-    )
-    shown = list(cases.values()) + own
-    if shown:
-        audit_read(user=user, objects=shown, action=AuditAction.LIST, detail={"view": "inbox"})
-    return render(
-        request,
-        "cases/pages/inbox.html",
-        {"groups": groups, "own": own, "rsvp_answers": RSVP_ANSWERS, "days": INBOX_DAYS},
-    )
-
-
-def _rsvp(*, user, meeting, data):
-    return attendance_rsvp(user=user, meeting=meeting, answer=validated(RsvpSerializer, data)["rsvp"])
-
-
-@login_required
-@require_POST
-def inbox_rsvp(request, meeting_id):
-    """Answer a meeting's invitation (``scheduling.attendance.attendance_rsvp``); not invited → 404."""
-    meeting = get_object_or_404(meetings_visible_to(request.user).select_related("board"), public_id=meeting_id)
-    outcome = attempt(_rsvp, user=request.user, meeting=meeting, data={"rsvp": request.POST.get("rsvp", "")})
-    attendance = (
-        outcome.value
-        if outcome.ok
-        else Attendance.objects.filter(meeting=meeting, user=request.user, guest_case__isnull=True).first()
-    )
-    if request.htmx:
-        context = {"meeting": meeting, "attendance": attendance, "rsvp_answers": RSVP_ANSWERS}
-        context["errors"] = outcome.by_field()
-        return render(request, "cases/pages/_rsvp.html", context, status=outcome.status)
-    if outcome.ok:
-        messages.success(
-            request, f"Your answer for {meeting.board.name} on {meeting.local_start}: {attendance.get_rsvp_display()}."
-        )
-    else:
-        messages.error(request, " ".join(e["message"] for e in outcome.errors))
-    return redirect("inbox")
-
-
 urlpatterns = [
-    path("inbox/", inbox, name="inbox"),
-    path("inbox/rsvp/<uuid:meeting_id>/", inbox_rsvp, name="inbox-rsvp"),
     path("cases/<uuid:case_id>/", case_page, name="case-page"),
     path("cases/<uuid:case_id>/plans/", plan_record_page, name="case-plan-record"),
     path("cases/<uuid:case_id>/packet/build/", packet_build_page, name="case-packet-build"),

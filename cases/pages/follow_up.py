@@ -13,7 +13,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -26,23 +25,17 @@ from cases.models import FollowUp, Plan
 from cases.plans import follow_up_record
 from cases.selectors import case_get, cases_visible_to, follow_up_due_plans
 from scheduling.models import Board
-from specialists.models import BoardRole, Specialty
-from tumorboard.access import is_admin
+from tumorboard.access import follow_up_board_ids, is_admin
 from tumorboard.audit import audit_read
-from tumorboard.web import attempt, validated
+from tumorboard.web import attempt, uuid_or_none, validated
 
 RECENT = 10
 
 
 def follow_up_boards(user):
-    """The boards whose worklist the user runs: those they coordinate, and those where they are the nurse
-    navigator (who get the reminders); admins: every board."""
-    if is_admin(user):
-        return Board.objects.all()
-    mine = Q(memberships__user=user, memberships__role=BoardRole.COORDINATOR)
-    if user.specialty == Specialty.NURSE_NAVIGATION:
-        mine |= Q(memberships__user=user)
-    return Board.objects.filter(mine).distinct()
+    """The boards whose worklist the user runs (``tumorboard.access.follow_up_board_ids``); admins: every
+    board."""
+    return Board.objects.all() if is_admin(user) else Board.objects.filter(pk__in=follow_up_board_ids(user))
 
 
 def _selected_boards(request):
@@ -139,7 +132,7 @@ def follow_up_record_page(request, case_id):
         messages.success(request, done)
         return redirect(_back(post.get("board", "")))
     plan = (
-        Plan.objects.filter(case=case, public_id__in=_uuids(post.get("plan")))
+        Plan.objects.filter(case=case, public_id=uuid_or_none(post.get("plan")))
         .select_related("case__patient", "case__board", "meeting__board")
         .prefetch_related("components")
         .first()
@@ -158,13 +151,6 @@ def follow_up_record_page(request, case_id):
     if plan is not None:
         context["due"] = [plan if p.pk == plan.pk else p for p in context["due"]]
     return render(request, "cases/pages/follow_up.html", context, status=outcome.status)
-
-
-def _uuids(value) -> list:
-    try:
-        return [uuid.UUID(str(value))]
-    except ValueError:
-        return []
 
 
 urlpatterns = [

@@ -35,7 +35,7 @@ from cases.api.second_opinions import (
     SecondOpinionFilter,
     action_arguments,
 )
-from cases.api.serializers import CaseSerializer, DocumentSerializer
+from cases.api.serializers import CaseSerializer
 from cases.codes import (
     SECOND_OPINION_OPEN,
     CaseStatus,
@@ -49,6 +49,14 @@ from cases.codes import (
     Urgency,
 )
 from cases.models import Document, SecondOpinion
+from cases.pages.portal_forms import (
+    document_form_rows,
+    document_rows,
+    documents_create,
+    documents_validate,
+    files_forget,
+    shown_errors,
+)
 from scheduling.models import MeetingStatus
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.models import Institution, InstitutionKind, User
@@ -59,7 +67,6 @@ from tumorboard.web import attempt, validated
 
 SO = SecondOpinionStatus
 PAGE_SIZE = 50
-DOCUMENT_ROWS = 3  # document rows on a form; empty rows are ignored
 REPORT_POLL = "every 2s"
 ACTION_DONE = {
     "accept": "Request accepted.",
@@ -106,108 +113,6 @@ ACTION_FIELDS = {
 
 def _page_path(so: SecondOpinion) -> str:
     return reverse("second-opinion-page", args=[so.public_id])
-
-
-def _raise_prefixed(prefix: str, exc: Exception):
-    """A validation error of one part of a form, its fields named ``<prefix>.<field>``."""
-    if isinstance(exc, serializers.ValidationError):
-        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-    else:
-        detail = getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages}
-    raise serializers.ValidationError({prefix: detail}) from exc
-
-
-def _document_rows(request) -> list[dict[str, Any]]:
-    """The posted document rows (``doc_file_<n>``, ``doc_kind_<n>``, ``doc_title_<n>``, ``doc_date_<n>``),
-    empty ones left out."""
-    rows = []
-    for n in range(1, DOCUMENT_ROWS + 1):
-        row = {
-            "n": n,
-            "file": request.FILES.get(f"doc_file_{n}"),
-            "kind": request.POST.get(f"doc_kind_{n}", ""),
-            "title": request.POST.get(f"doc_title_{n}", "").strip(),
-            "date": request.POST.get(f"doc_date_{n}", ""),
-        }
-        if row["file"] is not None or row["title"]:
-            rows.append(row)
-    return rows
-
-
-def _documents_validate(rows) -> tuple[list[tuple[int, dict]], dict]:
-    """Each row through the API's document serializer: (valid rows, errors by ``doc_<n>``)."""
-    valid, errors = [], {}
-    for row in rows:
-        data = {"kind": row["kind"], "title": row["title"], "date": row["date"]}
-        if row["file"] is not None:
-            data["file"] = row["file"]
-        serializer = DocumentSerializer(data=data)
-        if serializer.is_valid():
-            valid.append((row["n"], serializer.validated_data))
-        else:
-            errors[f"doc_{row['n']}"] = serializer.errors
-    return valid, errors
-
-
-def _documents_create(*, user, case, valid, created: list[Document]) -> None:
-    for n, data in valid:
-        try:
-            document = services.document_create(
-                user=user, case=case, upload=data["file"], kind=data["kind"], title=data["title"], date=data["date"]
-            )
-        except (serializers.ValidationError, DjangoValidationError) as exc:
-            _raise_prefixed(f"doc_{n}", exc)
-        created.append(document)
-
-
-def _files_forget(created: list[Document]) -> None:
-    """A refused submission rolled the rows back; the stored files go too, so nothing is left written."""
-    for document in created:
-        document.file.delete(save=False)
-
-
-def _document_form_rows(post=None, errors=None) -> list[dict[str, Any]]:
-    """The document rows of a form, re-filled with what was posted and each with its own errors."""
-    today = timezone.localdate().isoformat()
-    post = post or {}
-    by_row = _document_errors(errors)
-    return [
-        {
-            "n": n,
-            "kind": post.get(f"doc_kind_{n}", "pathology" if n == 1 else "imaging" if n == 2 else "other"),
-            "title": post.get(f"doc_title_{n}", ""),
-            "date": post.get(f"doc_date_{n}", today),
-            "errors": by_row.get(n, {}),
-            "general": by_row.get(n, {}).get("", []),
-        }
-        for n in range(1, DOCUMENT_ROWS + 1)
-    ]
-
-
-def _shown_errors(by_field: dict[str, list[str]], fields: set[str]) -> dict[str, list[str]]:
-    """Errors as the form shows them: next to the field when the form has it (``questions[0]`` with
-    ``questions``), else at the top with the field named, so no refusal is ever invisible."""
-    out: dict[str, list[str]] = {}
-    for name, messages_ in by_field.items():
-        base = name.split("[", 1)[0]
-        if name and (base in fields or base.startswith("doc_")):
-            out.setdefault(base, []).extend(messages_)
-        else:
-            out.setdefault("", []).extend(f"{name}: {m}" if name else m for m in messages_)
-    return out
-
-
-def _document_errors(errors: dict) -> dict[int, dict[str, list[str]]]:
-    """``{"doc_1.file": [...]}`` → ``{1: {"file": [...]}}``, for the document rows of a form."""
-    out: dict[int, dict[str, list[str]]] = {}
-    for key, value in (errors or {}).items():
-        if key.startswith("doc_") and "." in key:
-            head, field = key.split(".", 1)
-            if head[4:].isdigit():
-                out.setdefault(int(head[4:]), {})[field] = value
-        elif key.startswith("doc_") and key[4:].isdigit():
-            out.setdefault(int(key[4:]), {})[""] = value
-    return out
 
 
 # --- The list -------------------------------------------------------------------------------------------------
@@ -318,13 +223,13 @@ def _request_create(*, request, created: list[Document]) -> SecondOpinion:
         request_data = validated(SecondOpinionAskSerializer, params)
     except serializers.ValidationError as exc:
         errors.update(exc.detail)
-    documents, document_errors = _documents_validate(_document_rows(request))
+    documents, document_errors = documents_validate(document_rows(request))
     errors.update(document_errors)
     if errors:
         raise serializers.ValidationError(errors)
     if new_case:
         case = services.case_create(user=user, data=case_data)
-    _documents_create(user=user, case=case, valid=documents, created=created)
+    documents_create(user=user, case=case, valid=documents, created=created)
     return so_services.second_opinion_request(
         user=user,
         case=case,
@@ -363,7 +268,7 @@ def _new_context(request, *, errors=None, values=None) -> dict[str, Any]:
         "intents": TreatmentIntent.choices,
         "urgencies": Urgency.choices,
         "document_kinds": DocumentKind.choices,
-        "document_rows": _document_form_rows(values, errors),
+        "document_rows": document_form_rows(values, errors),
         "ecogs": range(5),
     }
 
@@ -385,8 +290,8 @@ def second_opinion_new(request):
     created: list[Document] = []
     outcome = attempt(_request_create, request=request, created=created)
     if not outcome.ok:
-        _files_forget(created)
-        errors = _shown_errors(outcome.by_field(), NEW_FORM_FIELDS)
+        files_forget(created)
+        errors = shown_errors(outcome.by_field(), NEW_FORM_FIELDS)
         context = _new_context(request, errors=errors, values=request.POST)
         return render(request, "cases/pages/portal_new.html", context, status=outcome.status)
     messages.success(request, "Your second-opinion request was sent. It is routed to the right board in a moment.")
@@ -470,7 +375,7 @@ def _page_context(request, so: SecondOpinion, *, errors: dict | None = None, for
         "errors": errors,
         "values": values or {},
         "document_kinds": DocumentKind.choices,
-        "document_rows": _document_form_rows(values, errors),
+        "document_rows": document_form_rows(values, errors),
         **{f"report_{k}": v for k, v in _report_context(so).items() if k != "so"},
     }
 
@@ -514,10 +419,10 @@ def _transition(*, request, so: SecondOpinion, action_name: str, created: list[D
     data = {k: v for k, v in post.items() if k in {"board", "meeting", "reason", "message"} and v != ""}
     arguments = action_arguments(user, action_name, data)
     if action_name == "provide-info":
-        documents, errors = _documents_validate(_document_rows(request))
+        documents, errors = documents_validate(document_rows(request))
         if errors:
             raise serializers.ValidationError(errors)
-        _documents_create(user=user, case=so.case, valid=documents, created=created)
+        documents_create(user=user, case=so.case, valid=documents, created=created)
     return so_services.second_opinion_transition(user=user, request=so, action_name=action_name, **arguments)
 
 
@@ -531,10 +436,10 @@ def second_opinion_action(request, request_id, action_name):
     created: list[Document] = []
     outcome = attempt(_transition, request=request, so=so, action_name=action_name, created=created)
     if not outcome.ok:
-        _files_forget(created)
+        files_forget(created)
         so = _get(request, request_id)
         fields = ACTION_FIELDS[action_name] | ({"board"} if action_name == "accept" and so.board_id is None else set())
-        errors = _shown_errors(outcome.by_field(), fields)
+        errors = shown_errors(outcome.by_field(), fields)
         return _render_page(request, so, status=outcome.status, errors=errors, form=action_name, values=request.POST)
     _, changed = outcome.value
     messages.success(request, ACTION_DONE[action_name] if changed else "Nothing to do: that was already done.")
@@ -542,15 +447,15 @@ def second_opinion_action(request, request_id, action_name):
 
 
 def _documents_add(*, request, so: SecondOpinion, created: list[Document]) -> int:
-    rows = _document_rows(request)
+    rows = document_rows(request)
     if not rows:
         raise serializers.ValidationError({"doc_1": {"file": ["Choose a file to upload."]}})
-    documents, errors = _documents_validate(rows)
+    documents, errors = documents_validate(rows)
     if errors:
         raise serializers.ValidationError(errors)
     if so.status not in SECOND_OPINION_OPEN:
         raise serializers.ValidationError({"": ["Documents are added while the request is open."]})
-    _documents_create(user=request.user, case=so.case, valid=documents, created=created)
+    documents_create(user=request.user, case=so.case, valid=documents, created=created)
     return len(created)
 
 
@@ -562,8 +467,8 @@ def second_opinion_documents(request, request_id):
     created: list[Document] = []
     outcome = attempt(_documents_add, request=request, so=so, created=created)
     if not outcome.ok:
-        _files_forget(created)
-        errors = _shown_errors(outcome.by_field(), ACTION_FIELDS["documents"])
+        files_forget(created)
+        errors = shown_errors(outcome.by_field(), ACTION_FIELDS["documents"])
         return _render_page(request, so, status=outcome.status, errors=errors, form="documents", values=request.POST)
     count = outcome.value
     messages.success(request, f"{count} document{'s' if count != 1 else ''} added to the case.")

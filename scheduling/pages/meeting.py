@@ -1,35 +1,21 @@
-"""Web pages of meetings (SPEC §5.6): the dashboard at /, the board calendar, the meeting page with its
-agenda builder and run mode.
-
-Reads go through the selectors (``meetings_visible_to``, ``cases_visible_to``), input is validated with the
-API's serializers and every change is made by the API's services (scheduling.services,
-scheduling.attendance), so no access or business rule is written twice. The module is a little past the
-~500 lines of CONVENTIONS because the meeting page's actions share one context builder; splitting them would
-scatter it.
-"""
+"""The meeting page: facts, quorum, attendance and RSVP for every member; the agenda builder for the board's
+coordinators; run mode (check-in, case by case, the board plan) once the meeting has started."""
 
 from __future__ import annotations
 
-import datetime
-import re
-import uuid
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
 
-from cases.codes import CaseStatus, PacketStatus, PlanKind, SecondOpinionStatus
-from cases.models import Case
-from cases.selectors import cases_visible_to, plans_of, second_opinion_overdue, second_opinions_visible_to
+from cases.codes import CaseStatus, PlanKind
+from cases.selectors import cases_visible_to, plans_of
 from scheduling import attendance as attendance_services
 from scheduling import services
 from scheduling.api.agenda import (
@@ -38,231 +24,28 @@ from scheduling.api.agenda import (
     AgendaRemoveSerializer,
     AgendaReorderSerializer,
     CheckInSerializer,
-    RsvpSerializer,
 )
 from scheduling.api.serializers import ReasonSerializer
-from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus, Rsvp
+from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
+from scheduling.pages.common import (
+    LIVE,
+    OPEN_MEETING,
+    RSVP_ANSWERS,
+    capacity_of,
+    case_label,
+    quorum_view,
+    rsvp_answer,
+)
 from scheduling.quorum import case_quorum, case_specialties_present, meeting_quorum, specialties_ordered
-from scheduling.selectors import boards_visible_to, meetings_visible_to
-from specialists.models import Specialty
+from scheduling.selectors import meetings_visible_to
 from tumorboard.access import (
-    coordinated_board_ids,
-    coordinated_institution_ids,
-    is_admin,
     is_board_chair_or_coordinator,
     is_board_coordinator,
-    member_board_ids,
 )
 from tumorboard.audit import audit_read
-from tumorboard.context_processors import user_roles
-from tumorboard.web import Outcome, attempt, validated
+from tumorboard.web import Outcome, attempt, uuid_or_none, validated
 
-DASHBOARD_WEEKS = 6
-WAITING_SHOWN = 10
-LIVE = [AgendaItemStatus.SCHEDULED, AgendaItemStatus.PRESENTED]
-OPEN_MEETING = [MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS]
-RSVP_ANSWERS = [(Rsvp.ACCEPTED, "Accept"), (Rsvp.TENTATIVE, "Tentative"), (Rsvp.DECLINED, "Decline")]
 PLAN_FORM = "cases/pages/_plan_form.html"
-
-
-# --- shared helpers ----------------------------------------------------------------------------------------
-
-
-def capacity_of(meeting: Meeting) -> dict:
-    """The capacity bar: allocated of capacity minutes, the percentage and its colour class."""
-    capacity, allocated = meeting.capacity_minutes, meeting.allocated_minutes
-    percent = min(100, round(100 * allocated / capacity)) if capacity else 100
-    level = "full" if allocated >= capacity else "near" if percent >= 80 else ""
-    return {"allocated": allocated, "capacity": capacity, "free": max(0, capacity - allocated), "percent": percent,
-            "level": level}  # fmt: skip
-
-
-def quorum_view(quorum) -> dict:
-    """A quorum for the pages: met, and the missing specialties by their names."""
-    return {"met": quorum.met, "missing": [Specialty(code).label for code in quorum.missing], "codes": quorum.missing}
-
-
-def case_label(case: Case) -> str:
-    """What identifies a case on the pages of its board: site, stage, and (members only) the patient."""
-    stage = case.stage_group or " ".join(filter(None, [case.clinical_t, case.clinical_n, case.clinical_m]))
-    parts = [case.get_primary_site_display()]
-    if stage:
-        parts.append(f"stage {stage}")
-    return ", ".join(parts)
-
-
-def _coordinated_boards(user):
-    if is_admin(user):
-        return Board.objects.all()
-    return Board.objects.filter(pk__in=coordinated_board_ids(user))
-
-
-def _uuid(value: str | None):
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
-# --- dashboard ----------------------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def home(request):
-    """Coordinators land on their dashboard; specialists on their inbox; community hospitals on their
-    second opinions."""
-    roles = user_roles(request.user)
-    if not roles["coordinator"]:
-        if roles["member"]:
-            return redirect("/inbox/")
-        if roles["referrer"]:
-            return redirect("/second-opinions/")
-    return render(request, "scheduling/pages/dashboard.html", _dashboard(request.user))
-
-
-def _dashboard(user) -> dict:
-    now = timezone.now()
-    boards = _coordinated_boards(user)
-    live = Q(agenda_items__status__in=LIVE)
-    packet = "agenda_items__case__packet__status"
-    meetings = list(
-        meetings_visible_to(user)
-        .filter(
-            board__in=boards, status__in=OPEN_MEETING, starts_at__lt=now + datetime.timedelta(weeks=DASHBOARD_WEEKS)
-        )
-        .filter(Q(starts_at__gte=now - datetime.timedelta(hours=12)) | Q(status=MeetingStatus.IN_PROGRESS))
-        .select_related("board")
-        .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.select_related("user")))
-        .annotate(
-            case_count=Count("agenda_items", filter=live),
-            packets_built=Count("agenda_items", filter=live & Q(**{packet: PacketStatus.READY})),
-            packets_pending=Count(
-                "agenda_items", filter=live & Q(**{f"{packet}__in": [PacketStatus.PENDING, PacketStatus.BUILDING]})
-            ),
-            packets_failed=Count("agenda_items", filter=live & Q(**{packet: PacketStatus.FAILED})),
-            packets_none=Count("agenda_items", filter=live & Q(agenda_items__case__packet__isnull=True)),
-        )
-        .order_by("starts_at", "id")
-    )
-    for meeting in meetings:
-        meeting.quorum = quorum_view(meeting_quorum(meeting, meeting.attendances.all()))
-        meeting.capacity = capacity_of(meeting)
-    waiting = (
-        cases_visible_to(user)
-        .filter(board__in=boards, status__in=[CaseStatus.SUBMITTED, CaseStatus.DEFERRED])
-        .exclude(agenda_items__status=AgendaItemStatus.SCHEDULED)
-        .select_related("board", "patient")
-        .order_by("-urgency", "submitted_at", "id")
-    )
-    waiting_count = waiting.count()
-    waiting_shown = list(waiting[:WAITING_SHOWN])
-    for case in waiting_shown:
-        case.label = case_label(case)
-    audit_read(user=user, objects=waiting_shown, detail={"view": "dashboard"})
-    return {
-        "meetings": meetings,
-        "weeks": DASHBOARD_WEEKS,
-        "waiting": waiting_shown,
-        "waiting_count": waiting_count,
-        "second_opinions": _second_opinions_waiting(user),
-    }
-
-
-def _second_opinions_waiting(user) -> dict:
-    """Requests the user answers (the coordinators of the board they were routed to, or of the target
-    institution when routing found no board): how many wait for an answer, how many are past due."""
-    requests = second_opinions_visible_to(user)
-    if not is_admin(user):
-        requests = requests.filter(
-            Q(board_id__in=coordinated_board_ids(user))
-            | Q(board__isnull=True, target_institution_id__in=coordinated_institution_ids(user))
-        )
-    return requests.aggregate(
-        waiting=Count("pk", filter=Q(status=SecondOpinionStatus.REQUESTED)),
-        info_requested=Count("pk", filter=Q(status=SecondOpinionStatus.INFO_REQUESTED)),
-        overdue=Count("pk", filter=second_opinion_overdue()),
-    )
-
-
-# --- calendar -----------------------------------------------------------------------------------------------
-
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def _month(value: str | None, today: datetime.date) -> datetime.date:
-    if not value:
-        return today.replace(day=1)
-    match = MONTH.match(value)
-    if not match or not 1 <= int(match[2]) <= 12 or not 1900 < int(match[1]) < 2200:
-        raise serializers.ValidationError({"month": ["Give the month as YYYY-MM, e.g. 2026-11."]})
-    return datetime.date(int(match[1]), int(match[2]), 1)
-
-
-def _shift(month: datetime.date, delta: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + delta
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-@login_required
-@require_GET
-def calendar(request):
-    """The meetings of the user's boards, month by month, and their private iCalendar feed."""
-    user = request.user
-    visible_boards = list(boards_visible_to(user).order_by("name", "id"))
-    errors: dict[str, list[str]] = {}
-    try:
-        month = _month(request.GET.get("month"), timezone.localdate())
-    except serializers.ValidationError as exc:
-        errors.update(exc.detail)
-        month = timezone.localdate().replace(day=1)
-    board = None
-    if request.GET.get("board"):
-        wanted = _uuid(request.GET["board"])
-        board = next((b for b in visible_boards if b.public_id == wanted), None)
-        if board is None:
-            errors["board"] = ["No such board: choose one of the boards listed."]
-    context = {
-        "month": month,
-        "boards": visible_boards,
-        "board": board,
-        "errors": errors,
-        "month_value": request.GET.get("month") or f"{month:%Y-%m}",
-        "feed_url": attendance_services.calendar_feed_url(attendance_services.calendar_feed_for(user)),
-    }
-    if errors:
-        return render(request, "scheduling/pages/calendar.html", context | {"meetings": []}, status=400)
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(month, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(_shift(month, 1), datetime.time.min, tzinfo=tz)
-    meetings = meetings_visible_to(user).filter(starts_at__gte=start, starts_at__lt=end)
-    if board is not None:
-        meetings = meetings.filter(board=board)
-    elif not is_admin(user) and member_board_ids(user):
-        meetings = meetings.filter(board_id__in=member_board_ids(user))
-    meetings = list(
-        meetings.select_related("board")
-        .annotate(case_count=Count("agenda_items", filter=Q(agenda_items__status__in=LIVE)))
-        .order_by("starts_at", "id")
-    )
-    own = dict(
-        Attendance.objects.filter(user=user, meeting__in=[m.pk for m in meetings], guest_case__isnull=True).values_list(
-            "meeting_id", "rsvp"
-        )
-    )
-    for meeting in meetings:
-        meeting.my_rsvp = own.get(meeting.pk)
-    query = f"&board={board.public_id}" if board else ""
-    return render(
-        request,
-        "scheduling/pages/calendar.html",
-        context
-        | {
-            "meetings": meetings,
-            "previous_url": f"?month={_shift(month, -1):%Y-%m}{query}",
-            "next_url": f"?month={_shift(month, 1):%Y-%m}{query}",
-        },
-    )
 
 
 # --- meeting page ---------------------------------------------------------------------------------------------
@@ -275,14 +58,6 @@ def _meeting(user, meeting_id) -> Meeting:
 def _meeting_url(meeting: Meeting, item=None) -> str:
     url = reverse("meeting-page", args=[meeting.public_id])
     return f"{url}?item={item.public_id}" if item is not None else url
-
-
-def _plan_form_available() -> bool:
-    try:
-        get_template(PLAN_FORM)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def _attendance_rows(meeting: Meeting, attendances: list[Attendance]) -> list[dict]:
@@ -398,7 +173,6 @@ def _run_mode(meeting: Meeting, items: list[AgendaItem], item_id) -> dict:
         "following": following,
         "proposed": proposed,
         "board_plan": board_plan,
-        "plan_form": _plan_form_available(),
         "plan_context": {
             "case": case,
             "kind": PlanKind.BOARD,
@@ -415,7 +189,7 @@ def meeting_page(request, meeting_id):
     meeting = _meeting(request.user, meeting_id)
     item_id = None
     if "item" in request.GET:
-        item_id = _uuid(request.GET["item"])
+        item_id = uuid_or_none(request.GET["item"])
         if item_id is None:
             context = _meeting_context(request, meeting, errors={"item": ["Not an agenda item id."]}, error_form="page")
             return render(request, "scheduling/pages/meeting.html", context, status=400)
@@ -426,7 +200,7 @@ def _respond(request, meeting: Meeting, outcome: Outcome, *, fragment: str, form
     """PRG for a plain POST; the fragment, re-rendered in place, for htmx. A refusal shows its errors with its
     status (400/403/409) next to the form it came from."""
     meeting.refresh_from_db()
-    current = _uuid(request.POST.get("current"))
+    current = uuid_or_none(request.POST.get("current"))
     if outcome.ok and not request.htmx:
         messages.success(request, done)
         url = reverse("meeting-page", args=[meeting.public_id])
@@ -564,13 +338,8 @@ def meeting_action(request, meeting_id, action):
 def meeting_rsvp(request, meeting_id):
     meeting = _meeting(request.user, meeting_id)
 
-    def answer():
-        params = validated(RsvpSerializer, {"rsvp": request.POST.get("rsvp", "")})
-        return attendance_services.attendance_rsvp(user=request.user, meeting=meeting, answer=params["rsvp"])
-
-    return _respond(
-        request, meeting, attempt(answer), fragment=ATTENDANCE, form="attendance", done="Your answer is recorded."
-    )
+    outcome = attempt(rsvp_answer, user=request.user, meeting=meeting, posted=request.POST.get("rsvp", ""))
+    return _respond(request, meeting, outcome, fragment=ATTENDANCE, form="attendance", done="Your answer is recorded.")
 
 
 @login_required
@@ -603,8 +372,6 @@ def meeting_check_in(request, meeting_id):
 
 
 urlpatterns = [
-    path("", home, name="home"),
-    path("calendar/", calendar, name="calendar"),
     path("meetings/<uuid:meeting_id>/", meeting_page, name="meeting-page"),
     path("meetings/<uuid:meeting_id>/agenda/add/", agenda_add, name="meeting-agenda-add"),
     path("meetings/<uuid:meeting_id>/agenda/reorder/", agenda_reorder, name="meeting-agenda-reorder"),
