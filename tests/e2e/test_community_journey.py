@@ -2,28 +2,28 @@
 request with a new case and its pathology PDF, answer the board's request for information with another
 document, and once the board has recorded its plan watch the report being generated and download it. The
 coordinator works in a second browser context; the board's own part (meeting, plan) goes through the API
-in-process."""
+in-process, and the report is built by a real Celery worker started once the page shows it waiting."""
 
 from __future__ import annotations
 
 import datetime
 import re
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
-from cases import reports
 from cases.models import Case, SecondOpinion, SecondOpinionReport
+from config.celery import app
 from scheduling import services as scheduling
 from scheduling.models import Meeting
 from tests.cases.plan_helpers import BOARD
+from tests.conftest import WorkerProcess
 from tests.e2e.helpers import sign_in, snapshot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def write_pdf(tmp_path: Path, name: str) -> Path:
@@ -141,31 +141,40 @@ def test_a_community_oncologist_gets_a_second_opinion(world, page, browser, live
     expect(page.get_by_role("link", name="Open the join page")).to_be_visible()
     snapshot(page, "community-08-scheduled")
 
-    # the board meets and records its plan; the report's build is held back to watch its progress
+    # the board meets and records its plan; the report's build waits in the broker until a real worker starts
     meeting = Meeting.objects.get(agenda_items__case=so.case)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + datetime.timedelta(minutes=5))
     scheduling.meeting_transition(user=world.coordinator, meeting=meeting, action_name="start")
     api = APIClient()
     api.force_authenticate(world.coordinator)
-    held = []
-    with mock.patch.object(reports, "enqueue", lambda task, *args: held.append(args)):
+    app.conf.task_always_eager = False
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(app.conf.task_default_queue)
+    worker = WorkerProcess(tmp_path / "worker.log")
+    try:
         response = api.post(
             f"/api/v1/cases/{so.case.public_id}/plans/", {**BOARD, "meeting": str(meeting.public_id)}, format="json"
         )
-    assert response.status_code == 201, response.json()
-    report = SecondOpinionReport.objects.get(request=so)
-    assert held == [(report.pk,)] and report.status == "pending"
+        assert response.status_code == 201, response.json()
+        assert SecondOpinionReport.objects.get(request=so).status == "pending"
 
-    page.goto(request_path)
-    expect(page.get_by_text("the report is being generated")).to_be_visible()
-    snapshot(page, "community-09-report-building")
-    assert reports.report_build(report_id=report.pk) == "ready"
-    # no reload: the fragment polls and shows the link
-    download_link = page.get_by_role("link", name="Download report (PDF)")
-    expect(download_link).to_be_visible(timeout=15_000)
+        page.goto(request_path)
+        expect(page.get_by_text("the report is being generated")).to_be_visible()
+        snapshot(page, "community-09-report-building")
+        page.evaluate("window.stillTheSamePage = true")  # a reload would drop it
+        worker.start()
+        # no reload: the fragment polls and shows the link once the worker has built the report
+        download_link = page.get_by_role("link", name="Download report (PDF)")
+        expect(download_link).to_be_visible(timeout=90_000)
+    finally:
+        worker.stop()
+        app.conf.task_always_eager = True
+    assert page.evaluate("window.stillTheSamePage") is True
     expect(page.get_by_text("Version 1")).to_be_visible()
     expect(page.locator("#so-status")).to_have_text("Report sent")  # the status follows, still no reload
     snapshot(page, "community-10-report-ready")
+    log = worker.log_path.read_text(errors="replace")
+    assert "report" in log and "Elena Journey" not in log and "VCH-2044" not in log
     with page.expect_download() as info:
         download_link.click()
     assert Path(info.value.path()).read_bytes().startswith(b"%PDF-")
