@@ -49,6 +49,7 @@ def test_allauth_pages_use_the_site_layout_and_local_static_files(client):
     assert "/static/tumorboard/site.css" in body
     assert "/static/django_htmx/htmx-2.min.js" in body
     assert "http://" not in body.replace("http://testserver", "") and "https://" not in body
+    assert "sign up" not in body.lower()  # sign-up is closed: nobody is invited to it
 
 
 def test_a_page_that_does_not_exist_answers_404_in_the_site_layout_and_the_api_keeps_its_json(client, world):
