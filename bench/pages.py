@@ -1,0 +1,83 @@
+"""Web pages over the demo data: server time per page (median of 20 renders through Django's test client,
+session signed in, no browser) and the queries each costs, for the user who works on it.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tumorboard .venv/bin/python bench/pages.py
+"""
+
+import os
+import statistics
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tumorboard")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+RUNS = 20
+
+
+def pages():
+    """(user, path) for each page, on the demo's busiest objects."""
+    from cases.models import Case, SecondOpinion
+    from scheduling.models import Meeting
+
+    busiest_meeting = Meeting.objects.filter(status="scheduled").order_by("-allocated_minutes", "starts_at").first()
+    discussed = Case.objects.filter(plans__kind="board").order_by("-created_at").first()
+    answered = SecondOpinion.objects.filter(status="report_sent", requested_by__username="community").first()
+    return [
+        ("coordinator", "/"),
+        ("coordinator", "/calendar/"),
+        ("coordinator", f"/meetings/{busiest_meeting.public_id}/"),
+        ("coordinator", "/follow-up/"),
+        ("coordinator", "/second-opinions/"),
+        ("coordinator", "/analytics/"),
+        ("medonc", "/inbox/"),
+        ("medonc", f"/cases/{discussed.public_id}/"),
+        ("community", "/second-opinions/"),
+        ("community", f"/second-opinions/{answered.public_id}/"),
+    ]
+
+
+def main() -> None:
+    from specialists.models import User
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        began = time.perf_counter()
+        call_command("load_demo", stdout=StringIO())
+        print(f"demo loaded in {time.perf_counter() - began:.1f} s")
+        clients = {}
+        print(f"{'page':<58} {'user':<12} {'median ms':>9} {'max ms':>7} {'queries':>7}")
+        for username, path in pages():
+            client = clients.setdefault(username, Client())
+            client.force_login(User.objects.get(username=username))
+            assert client.get(path).status_code == 200, path  # warm: templates compiled, session loaded
+            times = []
+            for _ in range(RUNS):
+                with CaptureQueriesContext(connection) as queries:
+                    start = time.perf_counter()
+                    response = client.get(path)
+                    times.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, path
+            print(
+                f"{path:<58} {username:<12} {statistics.median(times):9.1f} {max(times):7.1f} "
+                f"{len(queries.captured_queries):7d}"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
