@@ -65,3 +65,17 @@ def test_an_htmx_request_after_the_session_ended_sends_the_whole_page_to_sign_in
     response = client.post("/inbox/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith("/accounts/login/?next=")
+
+
+def test_an_administrator_with_two_factor_set_up_sees_every_board_on_the_dashboard(client, world):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    client.force_login(world.admin)
+    assert client.get("/").status_code == 302  # staff set up TOTP first (tumorboard.auth)
+    TOTP.activate(world.admin, generate_totp_secret())
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Breast" in html and "Thoracic" in html  # the admin coordinates no board, and sees them all
