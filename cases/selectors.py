@@ -60,6 +60,17 @@ def second_opinions_visible_to(user) -> QuerySet[SecondOpinion]:
     return SecondOpinion.objects.filter(visible)
 
 
+def second_opinion_candidates(user) -> QuerySet[Case]:
+    """The user's institution's draft cases that a second opinion may be asked about: no board of their own
+    yet and no open request (``cases.second_opinions.second_opinion_request`` decides, and says why not)."""
+    return (
+        case_list(user)
+        .filter(status=CaseStatus.DRAFT, institution_id=user.institution_id, board__isnull=True)
+        .exclude(second_opinions__status__in=SECOND_OPINION_OPEN)
+        .order_by("-created_at")
+    )
+
+
 def second_opinion_overdue(now: datetime.datetime | None = None) -> Q:
     """Still open and past its due date."""
     return Q(status__in=SECOND_OPINION_OPEN, due_at__lt=now or timezone.now())

@@ -30,15 +30,22 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(board__in=boards_visible_to(user))
 
 
-def cases_waiting_for_allocation() -> list[int]:
-    """Ids of submitted or deferred cases with a board and no scheduled agenda item, oldest first."""
+def cases_waiting(cases=None):
+    """Submitted or deferred cases with a board and no scheduled agenda item, urgent first, then oldest: what
+    the allocation sweep places and a coordinator may add to an agenda. ``cases``: a scope (a selector's
+    queryset), by default every case."""
     from cases.codes import CaseStatus
     from cases.models import Case
     from scheduling.models import AgendaItemStatus
 
-    return list(
-        Case.objects.filter(status__in=[CaseStatus.SUBMITTED, CaseStatus.DEFERRED], board__isnull=False)
+    return (
+        (Case.objects.all() if cases is None else cases)
+        .filter(status__in=[CaseStatus.SUBMITTED, CaseStatus.DEFERRED], board__isnull=False)
         .exclude(agenda_items__status=AgendaItemStatus.SCHEDULED)
         .order_by("-urgency", "submitted_at", "id")
-        .values_list("id", flat=True)
     )
+
+
+def cases_waiting_for_allocation() -> list[int]:
+    """Ids of the cases waiting for a meeting (``cases_waiting``), in the order the sweep places them."""
+    return list(cases_waiting().values_list("id", flat=True))

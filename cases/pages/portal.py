@@ -242,12 +242,7 @@ def _request_create(*, request, created: list[Document]) -> SecondOpinion:
 
 def _new_context(request, *, errors=None, values=None) -> dict[str, Any]:
     user = request.user
-    drafts = (
-        selectors.case_list(user)
-        .filter(status=CaseStatus.DRAFT, institution_id=user.institution_id, board__isnull=True)
-        .exclude(second_opinions__status__in=SECOND_OPINION_OPEN)
-        .order_by("-created_at")
-    )
+    drafts = selectors.second_opinion_candidates(user)
     values = values or {}
     return {
         "errors": errors or {},

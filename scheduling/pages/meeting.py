@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
 
-from cases.codes import CaseStatus, PlanKind
+from cases.codes import PlanKind
 from cases.selectors import cases_visible_to, plans_of
 from scheduling import attendance as attendance_services
 from scheduling import services
@@ -37,7 +37,7 @@ from scheduling.pages.common import (
     rsvp_answer,
 )
 from scheduling.quorum import case_quorum, case_specialties_present, meeting_quorum, specialties_ordered
-from scheduling.selectors import meetings_visible_to
+from scheduling.selectors import cases_waiting, meetings_visible_to
 from tumorboard.access import (
     is_board_chair_or_coordinator,
     is_board_coordinator,
@@ -121,11 +121,7 @@ def _meeting_context(
     }
     if editable:
         addable = list(
-            cases_visible_to(user)
-            .filter(board_id=meeting.board_id, status__in=[CaseStatus.SUBMITTED, CaseStatus.DEFERRED])
-            .exclude(agenda_items__status=AgendaItemStatus.SCHEDULED)
-            .select_related("patient")
-            .order_by("-urgency", "submitted_at", "id")
+            cases_waiting(cases_visible_to(user)).filter(board_id=meeting.board_id).select_related("patient")
         )
         for case in addable:
             case.label = case_label(case)

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from rest_framework import serializers
 
-from cases.codes import CaseStatus, PacketStatus, SecondOpinionStatus
+from cases.codes import PacketStatus, SecondOpinionStatus
 from cases.selectors import cases_visible_to, second_opinion_overdue, second_opinions_visible_to
 from scheduling import attendance as attendance_services
-from scheduling.models import AgendaItemStatus, Attendance, MeetingStatus
+from scheduling.models import Attendance, MeetingStatus
 from scheduling.pages.common import (
     LIVE,
     OPEN_MEETING,
@@ -27,7 +27,7 @@ from scheduling.pages.common import (
     quorum_view,
 )
 from scheduling.quorum import meeting_quorum
-from scheduling.selectors import boards_visible_to, meetings_visible_to
+from scheduling.selectors import boards_visible_to, cases_waiting, meetings_visible_to
 from tumorboard.access import (
     coordinated_board_ids,
     coordinated_institution_ids,
@@ -86,13 +86,7 @@ def _dashboard(user) -> dict:
     for meeting in meetings:
         meeting.quorum = quorum_view(meeting_quorum(meeting, meeting.attendances.all()))
         meeting.capacity = capacity_of(meeting)
-    waiting = (
-        cases_visible_to(user)
-        .filter(board__in=boards, status__in=[CaseStatus.SUBMITTED, CaseStatus.DEFERRED])
-        .exclude(agenda_items__status=AgendaItemStatus.SCHEDULED)
-        .select_related("board", "patient")
-        .order_by("-urgency", "submitted_at", "id")
-    )
+    waiting = cases_waiting(cases_visible_to(user)).filter(board__in=boards).select_related("board", "patient")
     waiting_count = waiting.count()
     waiting_shown = list(waiting[:WAITING_SHOWN])
     for case in waiting_shown:
