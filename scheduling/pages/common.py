@@ -25,8 +25,8 @@ def capacity_of(meeting: Meeting) -> dict:
     capacity, allocated = meeting.capacity_minutes, meeting.allocated_minutes
     percent = min(100, round(100 * allocated / capacity)) if capacity else 100
     level = "full" if allocated >= capacity else "near" if percent >= 80 else ""
-    return {"allocated": allocated, "capacity": capacity, "free": max(0, capacity - allocated), "percent": percent,
-            "level": level}  # fmt: skip
+    free = max(0, capacity - allocated)
+    return {"allocated": allocated, "capacity": capacity, "free": free, "percent": percent, "level": level}
 
 
 def quorum_view(quorum) -> dict:
