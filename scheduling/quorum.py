@@ -76,6 +76,8 @@ def case_specialties_present(case, meeting) -> set[str]:
     """The specialties present for ``case`` at ``meeting``, counted as ``case_quorum`` counts them."""
     from scheduling.models import AgendaItem, AgendaItemStatus
 
-    item = AgendaItem.objects.filter(case=case, meeting=meeting, status=AgendaItemStatus.PRESENTED).first()
+    item = AgendaItem.objects.filter(
+        case=case, meeting=meeting, status__in=[AgendaItemStatus.SCHEDULED, AgendaItemStatus.PRESENTED]
+    ).first()
     present_users = list(item.present.all()) if item is not None else []
     return _covered_for_case(meeting, meeting.attendances.select_related("user"), present_users)

@@ -83,6 +83,18 @@ class PresenceSerializer(serializers.Serializer):
     users = serializers.ListField(child=serializers.UUIDField(), max_length=100)
 
 
+def presence_users(meeting, data) -> list:
+    """The people ``data`` names as present for a case of ``meeting`` (validated; only those invited to it).
+    The API and the meeting page use it."""
+    params = PresenceSerializer(data=data)
+    params.is_valid(raise_exception=True)
+    wanted = set(params.validated_data["users"])
+    users = list(User.objects.filter(public_id__in=wanted, attendances__meeting=meeting).distinct())
+    if len(users) != len(wanted):
+        raise serializers.ValidationError({"users": ["Only people invited to this meeting."]})
+    return users
+
+
 class AttendanceSerializer(serializers.ModelSerializer):
     specialist = serializers.UUIDField(source="user.public_id", read_only=True)
     name = serializers.CharField(source="user.name", read_only=True)
@@ -214,12 +226,7 @@ class AgendaViewSet(MeetingChildViewSet, mixins.ListModelMixin):
     @action(detail=True, methods=["put"])
     def presence(self, request, id=None, **kwargs):
         item = self._item(id)
-        params = PresenceSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        wanted = set(params.validated_data["users"])
-        users = list(User.objects.filter(public_id__in=wanted, attendances__meeting=self.meeting))
-        if len(users) != len(wanted):
-            raise serializers.ValidationError({"users": ["Only people invited to this meeting."]})
+        users = presence_users(self.meeting, request.data)
         attendance_services.agenda_item_presence_set(user=request.user, item=item, users=users)
         return Response(self.get_serializer(self._item(item.public_id)).data)
 

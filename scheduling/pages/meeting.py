@@ -24,6 +24,7 @@ from scheduling.api.agenda import (
     AgendaRemoveSerializer,
     AgendaReorderSerializer,
     CheckInSerializer,
+    presence_users,
 )
 from scheduling.api.serializers import ReasonSerializer
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
@@ -136,12 +137,12 @@ def _meeting_context(
             .order_by("starts_at", "id")[:12]
         )
     if meeting.status == MeetingStatus.IN_PROGRESS:
-        context.update(_run_mode(meeting, items, item_id))
+        context.update(_run_mode(meeting, items, item_id, attendances))
     audit_read(user=user, objects=audited, detail={"view": "meeting page"})
     return context
 
 
-def _run_mode(meeting: Meeting, items: list[AgendaItem], item_id) -> dict:
+def _run_mode(meeting: Meeting, items: list[AgendaItem], item_id, attendances: list[Attendance]) -> dict:
     """Case by case: the chosen item (or the first not yet presented), its neighbours and its plans."""
     run = [i for i in items if i.status in LIVE]
     if not run:
@@ -159,10 +160,19 @@ def _run_mode(meeting: Meeting, items: list[AgendaItem], item_id) -> dict:
     following = run[at + 1] if at < len(run) - 1 else None
     case = current.case
     plans = list(plans_of(case))
+    # who was present for this case: by default everyone checked in (as the quorum counts it until recorded)
+    recorded = {u.pk for u in current.present.all()}
+    checked_in = [
+        {"user": a.user, "present": (a.user_id in recorded) if recorded else True}
+        for a in attendances
+        if a.present and (a.guest_case_id is None or a.guest_case_id == case.pk)
+    ]
     proposed = next((p for p in reversed(plans) if p.kind == PlanKind.PROPOSED), None)
     board_plan = next((p for p in reversed(plans) if p.kind == PlanKind.BOARD and p.meeting_id == meeting.pk), None)
     return {
         "run": True,
+        "checked_in": checked_in,
+        "presence_recorded": bool(recorded),
         "run_items": run,
         "current": current,
         "previous": previous,
@@ -290,15 +300,22 @@ def agenda_item_action(request, meeting_id, item_id, action):
     def presented():
         return services.agenda_item_presented(user=user, item=item)
 
+    def presence():
+        users = presence_users(meeting, {"users": post.getlist("users")})
+        return attendance_services.agenda_item_presence_set(user=user, item=item, users=users)
+
     actions = {
         "move": (move, "Case moved to the other meeting."),
         "resize": (resize, "Minutes changed."),
         "remove": (remove, "Case taken off the agenda."),
         "presented": (presented, "Case marked presented."),
+        "presence": (presence, "Presence for this case recorded."),
     }
     call, done = actions[action]
+    # presence changes the case's quorum and the specialties present: the attendance answer swaps them all
+    fragment = ATTENDANCE if action == "presence" else AGENDA
     return _respond(
-        request, meeting, attempt(call), fragment=AGENDA, form="agenda", done=done, error_item=item.public_id
+        request, meeting, attempt(call), fragment=fragment, form="agenda", done=done, error_item=item.public_id
     )
 
 
@@ -382,7 +399,7 @@ urlpatterns += [
         {"action": action},
         name=f"meeting-agenda-{action}",
     )
-    for action in ("move", "resize", "remove", "presented")
+    for action in ("move", "resize", "remove", "presented", "presence")
 ]
 urlpatterns += [
     path(f"meetings/<uuid:meeting_id>/{action}/", meeting_action, {"action": action}, name=f"meeting-{action}")

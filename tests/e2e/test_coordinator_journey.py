@@ -147,12 +147,22 @@ def test_a_coordinator_builds_the_agenda_and_runs_the_meeting(world, page):
     assert [c.modality for c in plan.components.order_by("position")] == ["surgery", "radiation_therapy"]
     snapshot(page, "coordinator-10-plan-recorded")
 
-    # 10. the first case is presented (recording the plan presented it); mark the second presented by hand
+    # 10. the first case is presented (recording the plan presented it); for the second, who was there, and mark
+    # it presented by hand
     item = AgendaItem.objects.get(meeting=meeting, case=cases[1])
     assert item.status == AgendaItemStatus.PRESENTED
     page.get_by_role("link", name="← Previous case").click()
     expect(page.get_by_text("Board plan recorded at this meeting")).to_be_visible()
     page.get_by_role("link", name="Next case →").click()
+    # the radiation oncologist left before this case: presence for it, and what depends on it, without a reload
+    page.get_by_role("group", name="Present for this case").get_by_label("Rita Rad (Radiation oncology)").uncheck()
+    page.get_by_role("button", name="Record presence").click()
+    expect(page.get_by_text("Recorded for this case.")).to_be_visible()
+    specialties = page.locator("form.plan-form").get_by_role("group", name="Specialties present")
+    expect(specialties.get_by_label("Radiation oncology")).not_to_be_checked()
+    expect(specialties.get_by_label("Surgical oncology")).to_be_checked()
+    second_item = AgendaItem.objects.get(meeting=meeting, case=cases[0])
+    assert set(second_item.present.all()) == {world.member, world.chair}
     page.get_by_role("button", name="Mark presented").click()
     expect(current).to_contain_text("Presented")
     assert AgendaItem.objects.get(meeting=meeting, case=cases[0]).status == AgendaItemStatus.PRESENTED

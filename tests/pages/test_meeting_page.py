@@ -369,3 +369,54 @@ def test_the_coordinator_sends_the_invitations(client, world, mailoutbox, django
     assert len(mailoutbox) == 3 and "/rsvp/" in mailoutbox[0].body
     client.force_login(world.member)
     assert client.post(url(meeting, "invite/"), **HTMX).status_code == 403
+
+
+def test_presence_for_the_current_case_sets_its_quorum_and_the_specialties_the_plan_form_offers(client, world):
+    meeting = meeting_of(world)
+    first = place(meeting, submitted(world), 1)
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.IN_PROGRESS)
+    Attendance.objects.create(meeting=meeting, user=world.member, present=True)
+    Attendance.objects.create(meeting=meeting, user=world.chair, present=True)
+    client.force_login(world.coordinator)
+    page = client.get(url(meeting))
+    assert [row["present"] for row in page.context["checked_in"]] == [True, True]  # everyone, until recorded
+    assert "Present for this case" in page.content.decode()
+
+    # the surgeon stepped out for this case: only the medical oncologist is recorded present
+    response = client.post(
+        url(meeting, f"agenda/{first.public_id}/presence/"),
+        {"users": [str(world.member.public_id)], "current": str(first.public_id)},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    assert list(first.present.all()) == [world.member]
+    body = response.content.decode()  # the run mode and the agenda follow, out of band
+    assert 'id="run" aria-labelledby="run-heading" hx-swap-oob="true"' in body and "Recorded for this case." in body
+    assert "case quorum missing Surgical oncology, Radiation oncology" in body
+    page = client.get(url(meeting))
+    assert page.context["plan_context"]["specialties_present"] == ["medical_oncology"]
+    assert AuditEvent.objects.filter(action="update", object_type="scheduling.agendaitem", detail__present=1).exists()
+
+
+def test_presence_is_refused_for_someone_not_checked_in_and_for_a_member(client, world):
+    meeting = meeting_of(world)
+    first = place(meeting, submitted(world), 1)
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.IN_PROGRESS)
+    Attendance.objects.create(meeting=meeting, user=world.member, present=True)
+    Attendance.objects.create(meeting=meeting, user=world.chair, present=False)
+    client.force_login(world.coordinator)
+    path = url(meeting, f"agenda/{first.public_id}/presence/")
+
+    response = client.post(path, {"users": [str(world.chair.public_id)], "current": str(first.public_id)}, **HTMX)
+    assert response.status_code == 400
+    assert (
+        'id="errors-users"' in response.content.decode() and "Check these people in first" in response.content.decode()
+    )
+    response = client.post(path, {"users": ["not-a-uuid"]}, **HTMX)
+    assert response.status_code == 400
+    assert not first.present.exists()
+
+    client.force_login(world.member)
+    assert client.post(path, {"users": [str(world.member.public_id)]}).status_code == 403
+    assert not first.present.exists()
