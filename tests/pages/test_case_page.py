@@ -454,6 +454,9 @@ def test_a_bad_plan_is_refused_next_to_its_field(client, world, data, field):
     errors = response.context["errors"]
     rows = {f"{k}_{row['n']}": v for row in response.context["plan_rows"] for k, v in row["errors"].items()}
     assert field in errors or field in rows
+    if field in rows:  # a row's error has its own id, and its input points at it
+        name, n = field.rsplit("_", 1)
+        assert f'id="errors-{name}-{n}"' in body and f'aria-describedby="errors-{name}-{n}"' in body
     assert not Plan.objects.exists()
     if "modality_1" in data:  # the user's input is kept
         assert f'value="{data["modality_1"]}" selected' in body or data["modality_1"] == "teleportation"
