@@ -22,7 +22,7 @@ from cases.models import (
     SecondOpinion,
     SecondOpinionReport,
 )
-from tumorboard.access import coordinated_institution_ids, is_admin, member_board_ids
+from tumorboard.access import coordinated_board_ids, coordinated_institution_ids, is_admin, member_board_ids
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -58,6 +58,18 @@ def second_opinions_visible_to(user) -> QuerySet[SecondOpinion]:
     if institutions:
         visible |= Q(pk__in=_unassigned_second_opinions(institutions).values("pk"))
     return SecondOpinion.objects.filter(visible)
+
+
+def second_opinions_answered_by(user) -> QuerySet[SecondOpinion]:
+    """The requests ``user`` answers, as ``tumorboard.access.can_answer_second_opinion`` decides for one: those
+    routed to a board they coordinate and, where routing found no board, those of an institution where they
+    coordinate one."""
+    if is_admin(user):
+        return SecondOpinion.objects.all()
+    return SecondOpinion.objects.filter(
+        Q(board_id__in=coordinated_board_ids(user))
+        | Q(board__isnull=True, target_institution_id__in=coordinated_institution_ids(user))
+    )
 
 
 def second_opinion_candidates(user) -> QuerySet[Case]:

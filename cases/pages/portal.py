@@ -300,7 +300,13 @@ def _latest_report(so: SecondOpinion):
     return so.reports.order_by("-version").first()
 
 
+def _board_tz(so: SecondOpinion) -> str:
+    """The time zone the request's times are shown in: its board's, else the server's."""
+    return so.board.timezone if so.board_id else settings.TIME_ZONE
+
+
 def _report_context(so: SecondOpinion) -> dict[str, Any]:
+    """The report's part of the page (``report_*``), also the fragment polled while it is being built."""
     report = _latest_report(so)
     ready = (
         so.reports.filter(status=PacketStatus.READY).order_by("-version").first()
@@ -310,15 +316,14 @@ def _report_context(so: SecondOpinion) -> dict[str, Any]:
     building = report is not None and report.status in {PacketStatus.PENDING, PacketStatus.BUILDING}
     waiting = so.status == SO.REVIEWED and (report is None or building)
     return {
-        "so": so,
-        "report": report,
-        "ready": ready,
-        "building": building or waiting,
-        "failed": report is not None and report.status == PacketStatus.FAILED,
-        "pdf_url": (
+        "report_report": report,
+        "report_ready": ready,
+        "report_building": building or waiting,
+        "report_failed": report is not None and report.status == PacketStatus.FAILED,
+        "report_pdf_url": (
             f"/api/v1/second-opinions/{so.public_id}/report/pdf/?version={ready.version}" if ready is not None else ""
         ),
-        "poll": REPORT_POLL,
+        "report_poll": REPORT_POLL,
     }
 
 
@@ -348,7 +353,7 @@ def _page_context(request, so: SecondOpinion, *, errors: dict | None = None, for
     errors = errors or {}
     return {
         "so": so,
-        "board_tz": so.board.timezone if so.board_id else settings.TIME_ZONE,
+        "board_tz": _board_tz(so),
         "case": case,
         "patient": case.patient,
         "transitions": transitions,
@@ -371,7 +376,7 @@ def _page_context(request, so: SecondOpinion, *, errors: dict | None = None, for
         "values": values or {},
         "document_kinds": DocumentKind.choices,
         "document_rows": document_form_rows(values, errors),
-        **{f"report_{k}": v for k, v in _report_context(so).items() if k != "so"},
+        **_report_context(so),
     }
 
 
@@ -403,9 +408,7 @@ def second_opinion_report_status(request, request_id):
     so = _get(request, request_id)
     if not request.htmx:
         return redirect(_page_path(so))
-    context = {f"report_{k}": v for k, v in _report_context(so).items() if k != "so"} | {"so": so}
-    context["board_tz"] = so.board.timezone if so.board_id else settings.TIME_ZONE
-    context["oob"] = True
+    context = _report_context(so) | {"so": so, "board_tz": _board_tz(so), "oob": True}
     return render(request, "cases/pages/second_opinion_report_status.html", context)
 
 

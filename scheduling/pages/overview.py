@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from rest_framework import serializers
 
 from cases.codes import PacketStatus, SecondOpinionStatus
-from cases.selectors import cases_visible_to, second_opinion_overdue, second_opinions_visible_to
+from cases.selectors import cases_visible_to, second_opinion_overdue, second_opinions_answered_by
 from scheduling import attendance as attendance_services
 from scheduling.models import Attendance, MeetingStatus
 from scheduling.pages.common import (
@@ -29,8 +29,6 @@ from scheduling.pages.common import (
 from scheduling.quorum import meeting_quorum
 from scheduling.selectors import boards_visible_to, cases_waiting, meetings_visible_to
 from tumorboard.access import (
-    coordinated_board_ids,
-    coordinated_institution_ids,
     is_admin,
     member_board_ids,
 )
@@ -104,14 +102,9 @@ def _dashboard(user) -> dict:
 def _second_opinions_waiting(user) -> dict:
     """Requests the user answers (the coordinators of the board they were routed to, or of the target
     institution when routing found no board): how many wait for an answer, how many are past due."""
-    requests = second_opinions_visible_to(user)
-    if not is_admin(user):
-        requests = requests.filter(
-            Q(board_id__in=coordinated_board_ids(user))
-            | Q(board__isnull=True, target_institution_id__in=coordinated_institution_ids(user))
-        )
-    return requests.aggregate(
-        waiting=Count("pk", filter=Q(status=SecondOpinionStatus.REQUESTED)),
+    return second_opinions_answered_by(user).aggregate(
+        # what they can accept now: requested and routed (second_opinion_actions_open)
+        waiting=Count("pk", filter=Q(status=SecondOpinionStatus.REQUESTED, routed_at__isnull=False)),
         info_requested=Count("pk", filter=Q(status=SecondOpinionStatus.INFO_REQUESTED)),
         overdue=Count("pk", filter=second_opinion_overdue()),
     )

@@ -417,3 +417,21 @@ def test_turnaround_costs_the_same_queries_at_any_number_of_requests(world, api,
         submit(world, api, capture, case=CaseFactory(institution=world.community, created_by=world.referrer))
     # token, memberships, the timestamps, the overdue ones, and the request's SAVEPOINT/RELEASE
     assert one == _queries(client, "/api/v1/analytics/turnaround/") == 6
+
+
+def test_the_requests_a_user_answers_are_those_the_access_rule_lets_them_answer(world):
+    from cases.models import SecondOpinion
+    from cases.selectors import second_opinions_answered_by
+    from tumorboard.access import can_answer_second_opinion
+
+    common = {"target_institution": world.academic, "reason": "r", "status": "requested"}
+    SecondOpinion.objects.create(
+        case=world.community_case, requesting_institution=world.community, requested_by=world.referrer,
+        board=world.board, **common,
+    )  # fmt: skip
+    SecondOpinion.objects.create(
+        case=world.community2_case, requesting_institution=world.community2, requested_by=world.referrer2, **common
+    )  # no board: the target institution's coordinators
+    for user in (world.coordinator, world.chair, world.member, world.other_member, world.referrer, world.admin):
+        expected = {so.pk for so in SecondOpinion.objects.all() if can_answer_second_opinion(user, so)}
+        assert set(second_opinions_answered_by(user).values_list("pk", flat=True)) == expected, user.username

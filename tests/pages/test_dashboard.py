@@ -78,6 +78,15 @@ def test_the_dashboard_counts_waiting_cases_and_second_opinions(client, world):
         reason="Second look",
         status=SecondOpinionStatus.REQUESTED,
         due_at=timezone.now() - datetime.timedelta(days=1),
+        routed_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    SecondOpinion.objects.create(  # still being routed: nothing to answer yet
+        case=world.community2_case,
+        requesting_institution=world.community2,
+        target_institution=world.academic,
+        requested_by=world.referrer2,
+        reason="Second look",
+        status=SecondOpinionStatus.REQUESTED,
     )
     client.force_login(world.coordinator)
     response = client.get("/")
