@@ -122,6 +122,13 @@ class Case(BaseModel):
     def audit_patient_id(self) -> int:
         return self.patient_id
 
+    @property
+    def label(self) -> str:
+        """What the pages call the case beside the patient's name: its site and stage ("Breast, stage IIA"; the
+        clinical TNM when no stage group is recorded)."""
+        stage = self.stage_group or " ".join(filter(None, [self.clinical_t, self.clinical_n, self.clinical_m]))
+        return f"{self.get_primary_site_display()}, stage {stage}" if stage else self.get_primary_site_display()
+
 
 class Biomarker(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="biomarkers")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from cases.models import Case
 from scheduling import attendance as attendance_services
 from scheduling.api.agenda import (
     RsvpSerializer,
@@ -32,15 +31,6 @@ def capacity_of(meeting: Meeting) -> dict:
 def quorum_view(quorum) -> dict:
     """A quorum for the pages: met, and the missing specialties by their names."""
     return {"met": quorum.met, "missing": [Specialty(code).label for code in quorum.missing], "codes": quorum.missing}
-
-
-def case_label(case: Case) -> str:
-    """What identifies a case on the pages of its board: site, stage, and (members only) the patient."""
-    stage = case.stage_group or " ".join(filter(None, [case.clinical_t, case.clinical_n, case.clinical_m]))
-    parts = [case.get_primary_site_display()]
-    if stage:
-        parts.append(f"stage {stage}")
-    return ", ".join(parts)
 
 
 def coordinated_boards(user):

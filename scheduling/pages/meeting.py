@@ -33,7 +33,6 @@ from scheduling.pages.common import (
     OPEN_MEETING,
     RSVP_ANSWERS,
     capacity_of,
-    case_label,
     quorum_view,
     rsvp_answer,
 )
@@ -91,7 +90,6 @@ def _meeting_context(
     scheduled = [i for i in items if i.status == AgendaItemStatus.SCHEDULED]
     order = [i.public_id for i in scheduled]
     for item in items:
-        item.label = case_label(item.case)
         item.quorum = quorum_view(case_quorum(item.case, meeting, attendances, list(item.present.all())))
     for at, item in enumerate(scheduled):  # the order each Up / Down button posts
         if at > 0:
@@ -124,8 +122,6 @@ def _meeting_context(
         addable = list(
             cases_waiting(cases_visible_to(user)).filter(board_id=meeting.board_id).select_related("patient")
         )
-        for case in addable:
-            case.label = case_label(case)
         audited += addable
         context["addable"] = addable
         context["move_targets"] = list(

@@ -22,7 +22,6 @@ from scheduling.pages.common import (
     LIVE,
     OPEN_MEETING,
     capacity_of,
-    case_label,
     coordinated_boards,
     quorum_view,
 )
@@ -87,8 +86,6 @@ def _dashboard(user) -> dict:
     waiting = cases_waiting(cases_visible_to(user)).filter(board__in=boards).select_related("board", "patient")
     waiting_count = waiting.count()
     waiting_shown = list(waiting[:WAITING_SHOWN])
-    for case in waiting_shown:
-        case.label = case_label(case)
     audit_read(user=user, objects=waiting_shown, detail={"view": "dashboard"})
     return {
         "meetings": meetings,
