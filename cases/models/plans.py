@@ -131,6 +131,15 @@ class PlanComponent(models.Model):
     def __str__(self) -> str:
         return f"{self.modality}: {self.detail}"
 
+    @property
+    def text(self) -> str:
+        """The component as the pages write it: "Systemic therapy: adjuvant (carboplatin, paclitaxel; AUC 5)"."""
+        extras = ", ".join(self.drugs or [])
+        if self.target_auc:
+            extras = f"{extras}; AUC {self.target_auc:g}" if extras else f"AUC {self.target_auc:g}"
+        text = self.get_modality_display() + (f": {self.detail}" if self.detail else "")
+        return f"{text} ({extras})" if extras else text
+
 
 class ChangeRecord(BaseModel):
     """How a board plan differs from what it is compared with: the latest proposed plan at the time, or

@@ -56,15 +56,7 @@ def _selected_boards(request):
 
 
 def _plan_summary(plan: Plan) -> str:
-    parts = []
-    for component in plan.components.all():
-        text = component.get_modality_display()
-        if component.detail:
-            text += f": {component.detail}"
-        if component.drugs:
-            text += f" ({', '.join(component.drugs)})"
-        parts.append(text)
-    return "; ".join(parts)
+    return "; ".join(component.text for component in plan.components.all())
 
 
 def _worklist(request, boards) -> dict:

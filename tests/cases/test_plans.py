@@ -318,3 +318,14 @@ def test_concurrent_recorders_get_consecutive_versions_and_lose_nothing(world):
     assert sorted(stored.filter(kind="board").values_list("version", flat=True)) == [1, 2]
     assert {p.rationale for p in stored} == {f"p{i}" for i in range(6)} | {"b0", "b1"}
     assert Case.objects.get(pk=world.case.pk).status == "recommended"
+
+
+def test_a_component_reads_the_same_on_every_page():
+    from cases.models import PlanComponent
+
+    assert PlanComponent(modality="surgery", detail="Lumpectomy").text == "Surgery: Lumpectomy"
+    assert PlanComponent(modality="systemic_therapy", drugs=["letrozole"]).text == "Systemic therapy (letrozole)"
+    component = PlanComponent(
+        modality="systemic_therapy", detail="adjuvant", drugs=["carboplatin", "paclitaxel"], target_auc=5.0
+    )
+    assert component.text == "Systemic therapy: adjuvant (carboplatin, paclitaxel; AUC 5)"
