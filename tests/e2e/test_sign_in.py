@@ -8,16 +8,11 @@ import time
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-for-tests"
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_staff_set_up_totp_before_anything_else_and_then_need_a_code(world, page, settings):
@@ -31,7 +26,7 @@ def test_staff_set_up_totp_before_anything_else_and_then_need_a_code(world, page
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
     page.get_by_role("button", name="Activate").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/accounts/2fa/totp/activate/" not in url)
     assert Authenticator.objects.filter(user=world.admin, type="totp").exists()
 
     page.context.clear_cookies()
@@ -39,5 +34,6 @@ def test_staff_set_up_totp_before_anything_else_and_then_need_a_code(world, page
     page.wait_for_url("**/accounts/2fa/authenticate/**")
     page.get_by_label("Code").fill("000000")
     page.get_by_role("button", name="Sign In").click()
-    assert page.url.endswith("/accounts/2fa/authenticate/")  # a wrong code keeps you out
-    assert page.get_by_text("Incorrect code").is_visible()
+    # a wrong code keeps you out: the form comes back (same address) with the error
+    expect(page.get_by_text("Incorrect code")).to_be_visible()
+    assert page.url.endswith("/accounts/2fa/authenticate/")
