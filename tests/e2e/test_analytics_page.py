@@ -18,15 +18,15 @@ def test_a_coordinator_reads_the_charts_and_filters_them(world, page):
 
     page.get_by_role("link", name="Analytics").click()
     page.wait_for_url("**/analytics/")
-    assert page.get_by_role("img", name="Plan change rate by board").is_visible()
-    assert page.get_by_role("img", name="Plan change rate by month").is_visible()
+    expect(page.get_by_role("img", name="Plan change rate by board")).to_be_visible()
+    expect(page.get_by_role("img", name="Plan change rate by month")).to_be_visible()
     snapshot(page, "analytics")
 
     page.get_by_label("From").fill("2025-04-01")
     page.get_by_label("To").fill("2025-04-30")
     page.get_by_label("To").press("Enter")
     page.wait_for_url("**/analytics/?*")
-    assert page.locator("#h-changes + p strong").inner_text() == "0%"
+    expect(page.locator("#h-changes + p strong")).to_have_text("0%")
     page.get_by_label("From").fill("2025-05-01")
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_role("alert")).to_have_text("Must be on or after from.")

@@ -4,6 +4,7 @@ board plan recorded, with a screenshot at each step (tests/e2e/screenshots/journ
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -64,7 +65,8 @@ def test_a_coordinator_builds_the_agenda_and_runs_the_meeting(world, page):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Board calendar")
     if timezone.localdate().month != meeting.starts_at.month:
         page.get_by_role("link", name="Next month →").click()
-    assert page.get_by_label("Private iCalendar feed URL").input_value().endswith(".ics")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{meeting.starts_at:%B %Y}")
+    expect(page.get_by_label("Private iCalendar feed URL")).to_have_value(re.compile(r"\.ics$"))
     snapshot(page, "coordinator-2-calendar")
 
     # 3. the meeting
