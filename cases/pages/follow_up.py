@@ -120,7 +120,7 @@ def follow_up_record_page(request, case_id):
     if outcome.ok:
         done = "Follow-through recorded."
         if request.htmx:
-            return HttpResponse(format_html('<li class="card notice" role="status">{}</li>', done))
+            return HttpResponse(format_html('<li class="card notice"><span role="status">{}</span></li>', done))
         messages.success(request, done)
         return redirect(_back(post.get("board", "")))
     plan = (

@@ -87,7 +87,6 @@ def document_form_rows(post=None, errors=None) -> list[dict[str, Any]]:
             "title": post.get(f"doc_title_{n}", ""),
             "date": post.get(f"doc_date_{n}", today),
             "errors": by_row.get(n, {}),
-            "general": by_row.get(n, {}).get("", []),
         }
         for n in range(1, DOCUMENT_ROWS + 1)
     ]

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from axe_playwright_python.sync_playwright import Axe
+
 PASSWORD = "pw-for-tests"  # tests.factories.UserFactory's password
+AXE = Axe()  # axe-core, injected into the page from the package (nothing is fetched)
+AXE_RULES = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
 
 
 def sign_in(page, username: str) -> None:
@@ -16,8 +23,11 @@ def sign_in(page, username: str) -> None:
 
 def snapshot(page, name: str) -> None:
     """A full-page screenshot of a journey's step in tests/e2e/screenshots/ (gitignored), for a person to look
-    at the pages as a user sees them."""
+    at the pages as a user sees them, and an axe-core audit of the page as it is at that step: no violation of
+    WCAG 2.2 A/AA (contrast, names, labels, ARIA, landmarks) nor of axe's best practices."""
     from tests.e2e.conftest import SCREENSHOTS
 
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"journey-{name}.png"), full_page=True)
+    audit = AXE.run(page, options=AXE_RULES)
+    assert audit.violations_count == 0, f"{name}: {audit.generate_report()}"

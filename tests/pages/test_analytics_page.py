@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases.models import Case
 from tests.cases.test_analytics import at, breast_case, decide
 from tests.factories import BoardFactory, CaseFactory, MembershipFactory
+from tests.pages.markup import assert_refused
 from tumorboard import charts
 from tumorboard.charts import Bar
 
@@ -80,7 +81,8 @@ def test_a_bad_filter_is_refused_with_its_field_and_reason(client, world, query,
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert f'id="errors-{field}"' in html and message in html
+    assert_refused(html, field)
+    assert message in html
     assert "<svg" not in html
 
 

@@ -13,6 +13,7 @@ from cases.codes import CaseStatus, PacketStatus, SecondOpinionStatus
 from cases.models import Packet, SecondOpinion
 from scheduling.models import AgendaItem, Attendance, Meeting
 from tests.factories import CaseFactory, MeetingFactory, UserFactory
+from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +169,7 @@ def test_bad_calendar_filters_are_a_400_with_the_reason(client, world, query, fi
     client.force_login(world.member)
     response = client.get("/calendar/?" + query.replace("BOARD", str(board.public_id)))
     assert response.status_code == 400
-    assert f'id="errors-{field}"' in response.content.decode()
+    assert_refused(response.content.decode(), field)
 
 
 def test_another_institution_sees_no_meeting_of_ours(client, world):

@@ -1,5 +1,6 @@
 """Every page over the demo data, as each demo user: every link a page shows leads to a page that answers
-(no 404 behind a link, never a 5xx), every page has one h1, no id twice, and every form field a label.
+(no 404 behind a link, never a 5xx), every page has one h1, no id twice, every form field a label, and
+every label and aria-* reference names an element of the page.
 
 The crawl follows the links of the pages it reaches, from /, for each user (GET only: a GET never changes
 state), so a page added later is covered as soon as something links to it."""
@@ -7,56 +8,16 @@ state), so a page added later is covered as soon as something links to it."""
 from __future__ import annotations
 
 from collections import deque
-from html.parser import HTMLParser
 
 import pytest
 
 from specialists.models import User
+from tests.pages.markup import Page
 from tests.test_demo import loaded  # noqa: F401  (the demo, loaded once for this module)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded")]
 USERS = ["coordinator", "medonc", "pathologist", "navigator", "community", "community2"]
 MAX_PAGES = 250  # per user: more than the demo gives any of them (the coordinator reaches the most)
-
-
-class Page(HTMLParser):
-    """The links, h1 count and unlabelled form fields of one HTML page."""
-
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-        self.h1 = 0
-        self.fields: list[dict] = []
-        self.label_for: set[str] = set()
-        self.label_depth = 0
-        self.ids: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if attrs.get("id"):
-            self.ids.append(attrs["id"])
-        if tag == "a" and (href := attrs.get("href")):
-            self.links.append(href)
-        elif tag == "h1":
-            self.h1 += 1
-        elif tag == "label":
-            self.label_depth += 1
-            if attrs.get("for"):
-                self.label_for.add(attrs["for"])
-        elif tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit", "button"):
-            self.fields.append({**attrs, "_wrapped": self.label_depth > 0, "_tag": tag})
-
-    def handle_endtag(self, tag):
-        if tag == "label":
-            self.label_depth -= 1
-
-    def unlabelled(self) -> list[str]:
-        return [
-            f"{field['_tag']} name={field.get('name')}"
-            for field in self.fields
-            if not (field["_wrapped"] or field.get("id") in self.label_for or field.get("aria-label"))
-            and not field.get("aria-labelledby")
-        ]
 
 
 def _internal(href: str) -> str | None:
@@ -93,6 +54,8 @@ def test_every_page_a_demo_user_reaches_answers_and_is_labelled(client, username
             problems.append(f"{path}: duplicate ids {duplicated}")
         if unlabelled := page.unlabelled():
             problems.append(f"{path}: no label for {unlabelled}")
+        if dangling := page.dangling_references():
+            problems.append(f"{path}: references to no element {dangling}")
         queue.extend(link for href in page.links if (link := _internal(href)) and link not in seen)
     assert not problems, problems
     assert len(seen) > 3, seen

@@ -13,6 +13,7 @@ from cases.codes import CaseStatus
 from cases.models import FollowUp, Plan, PlanComponent
 from specialists.models import BoardRole, Specialty
 from tests.factories import CaseFactory, MembershipFactory, UserFactory
+from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,8 @@ def test_the_board_filter_from_the_reminder_link(client, world):
     assert response.status_code == 200 and response.context["due"] == [plan]
     assert client.get(f"/follow-up/?board={world.other_board.public_id}").status_code == 404
     response = client.get("/follow-up/?board=nope")
-    assert response.status_code == 400 and 'id="errors-board"' in response.content.decode()
+    assert response.status_code == 400
+    assert_refused(response.content.decode(), "board")
 
 
 def test_a_nurse_navigator_member_runs_the_worklist_of_their_board(client, world):
@@ -115,11 +117,13 @@ def test_bad_input_is_a_400_next_to_the_field(client, world, data, field):
     response = client.post(f"/follow-up/{plan.case.public_id}/", {"plan": str(plan.public_id), **data}, **HTMX)
     assert response.status_code == 400
     body = response.content.decode()
-    assert f'id="errors-{field}"' in body and f'id="plan-{plan.public_id}"' in body
+    assert_refused(body, field)
+    assert f'id="plan-{plan.public_id}"' in body
     assert not FollowUp.objects.filter(plan=plan).exists()
     # the plain form too: the whole page with the errors on that item
     response = client.post(f"/follow-up/{plan.case.public_id}/", {"plan": str(plan.public_id), **data})
-    assert response.status_code == 400 and f'id="errors-{field}"' in response.content.decode()
+    assert response.status_code == 400
+    assert_refused(response.content.decode(), field)
 
 
 def test_another_institution_gets_404_and_a_member_403(client, world):

@@ -16,6 +16,7 @@ from scheduling.attendance import meeting_invite
 from scheduling.models import Attendance, Meeting, MeetingStatus
 from scheduling.services import agenda_add
 from tests.factories import CaseFactory, CommentFactory, MeetingFactory, MembershipFactory
+from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ def test_a_bad_rsvp_is_refused_with_the_field(client, world):
     client.force_login(world.member)
     response = client.post(f"/inbox/rsvp/{meeting.public_id}/", {"rsvp": "maybe"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 400
-    assert 'id="errors-rsvp"' in response.content.decode()
+    assert_refused(response.content.decode(), "rsvp")
     assert Attendance.objects.get(meeting=meeting, user=world.member).rsvp == "invited"
 
 

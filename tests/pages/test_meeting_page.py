@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases.codes import CaseStatus
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus, Rsvp
 from tests.factories import CaseFactory, MeetingFactory, UserFactory
+from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +170,7 @@ def test_bad_input_to_add_is_a_400_with_the_field(client, world, data, field):
     client.force_login(world.coordinator)
     response = client.post(url(meeting, "agenda/add/"), data, **HTMX)
     assert response.status_code == 400
-    assert f'id="errors-{field}"' in response.content.decode()
+    assert_refused(response.content.decode(), field)
     assert not AgendaItem.objects.filter(case=case).exists()
 
 
@@ -214,7 +215,8 @@ def test_reorder_that_does_not_name_every_item_is_a_400(client, world):
     place(meeting, submitted(world), 2)
     client.force_login(world.coordinator)
     response = client.post(url(meeting, "agenda/reorder/"), {"items": [str(first.public_id)]}, **HTMX)
-    assert response.status_code == 400 and 'id="errors-items"' in response.content.decode()
+    assert response.status_code == 400
+    assert_refused(response.content.decode(), "items")
 
 
 def test_resize_remove_and_move(client, world):
@@ -230,7 +232,8 @@ def test_resize_remove_and_move(client, world):
     assert a.minutes == 20 and meeting.allocated_minutes == 40
 
     response = client.post(url(meeting, f"agenda/{a.public_id}/resize/"), {"minutes": "0"}, **HTMX)
-    assert response.status_code == 400 and 'id="errors-minutes"' in response.content.decode()
+    assert response.status_code == 400
+    assert_refused(response.content.decode(), "minutes")
 
     response = client.post(url(meeting, f"agenda/{b.public_id}/remove/"), {"reason": "Imaging missing"}, **HTMX)
     assert response.status_code == 200
@@ -243,7 +246,8 @@ def test_resize_remove_and_move(client, world):
     assert AgendaItem.objects.get(case=c.case, status=AgendaItemStatus.SCHEDULED).meeting == later
 
     response = client.post(url(meeting, f"agenda/{a.public_id}/move/"), {"meeting": "nope"}, **HTMX)
-    assert response.status_code == 400 and 'id="errors-meeting"' in response.content.decode()
+    assert response.status_code == 400
+    assert_refused(response.content.decode(), "meeting")
 
 
 def test_moving_to_another_boards_meeting_is_refused(client, world):
@@ -263,7 +267,8 @@ def test_cancel_needs_a_reason(client, world):
     meeting = meeting_of(world)
     client.force_login(world.coordinator)
     response = client.post(url(meeting, "cancel/"), {"reason": ""})
-    assert response.status_code == 400 and 'id="errors-reason"' in response.content.decode()
+    assert response.status_code == 400
+    assert_refused(response.content.decode(), "reason")
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.SCHEDULED
     response = client.post(url(meeting, "cancel/"), {"reason": "Holiday"})
     assert response.status_code == 302
@@ -293,7 +298,8 @@ def test_rsvp_buttons_record_the_answer(client, world):
     assert response.status_code == 200 and 'id="attendance"' in response.content.decode()
     assert Attendance.objects.get(meeting=meeting, user=world.member).rsvp == Rsvp.TENTATIVE
     response = client.post(url(meeting, "rsvp/"), {"rsvp": "maybe"}, **HTMX)
-    assert response.status_code == 400 and 'id="errors-rsvp"' in response.content.decode()
+    assert response.status_code == 400
+    assert_refused(response.content.decode(), "rsvp")
 
 
 def test_rsvp_without_an_invitation_is_404(client, world):
@@ -321,7 +327,8 @@ def test_run_mode_check_in_and_present(client, world):
     assert 'aria-labelledby="agenda-heading" hx-swap-oob="true"' in body
     assert "case quorum missing Surgical oncology, Radiation oncology" in body  # medical oncology is covered
     response = client.post(url(meeting, "check-in/"), {"user": str(world.other_member.public_id)}, **HTMX)
-    assert response.status_code == 400 and 'id="errors-user"' in response.content.decode()
+    assert response.status_code == 400
+    assert_refused(response.content.decode(), "user")
 
     page = client.get(url(meeting))
     assert page.context["current"] == first
@@ -410,9 +417,8 @@ def test_presence_is_refused_for_someone_not_checked_in_and_for_a_member(client,
 
     response = client.post(path, {"users": [str(world.chair.public_id)], "current": str(first.public_id)}, **HTMX)
     assert response.status_code == 400
-    assert (
-        'id="errors-users"' in response.content.decode() and "Check these people in first" in response.content.decode()
-    )
+    assert_refused(response.content.decode(), "users")
+    assert "Check these people in first" in response.content.decode()
     response = client.post(path, {"users": ["not-a-uuid"]}, **HTMX)
     assert response.status_code == 400
     assert not first.present.exists()

@@ -20,6 +20,7 @@ from scheduling import services as scheduling
 from scheduling.models import Meeting
 from tests.cases.plan_helpers import BOARD
 from tests.factories import CaseFactory, MeetingFactory
+from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +129,8 @@ def test_the_list_filters_by_status_and_a_bad_status_is_a_400_naming_the_field(c
     response = client.get(LIST, {"status": "bogus"})
     assert response.status_code == 400
     body = response.content.decode()
-    assert 'id="errors-status"' in body and "bogus" in body
+    assert_refused(body, "status")
+    assert "bogus" in body
     assert client.get(LIST, {"overdue": "maybe"}).status_code == 400
 
 

@@ -1,4 +1,5 @@
-"""Template helpers of the pages: field errors from ``tumorboard.web.Outcome.by_field()``."""
+"""Template helpers of the pages: field errors from ``tumorboard.web.Outcome.by_field()``, and the attributes
+that tie a control to them."""
 
 from __future__ import annotations
 
@@ -8,15 +9,27 @@ from django.utils.html import format_html, format_html_join
 register = template.Library()
 
 
+def _errors_id(name: str, row) -> str:
+    element_id = f"errors-{name or 'form'}{f'-{row}' if row != '' else ''}"
+    return element_id.replace(".", "-").replace("[", "-").replace("]", "")
+
+
 @register.simple_tag
 def field_errors(errors: dict | None, name: str = "", row=""):
-    """The messages for field ``name`` (``""``: errors of no field) as an alert list, or nothing. Its id is
-    ``errors-<name>`` (``errors-<name>-<row>`` for a repeated row of a form), for the field's
-    ``aria-describedby``."""
+    """The messages for field ``name`` (``""``: errors of no field) as an alert, or nothing. Its id is
+    ``errors-<name>`` (``errors-<name>-<row>`` for a repeated row of a form), which ``invalid`` points the
+    field's control at."""
     messages = (errors or {}).get(name) or []
     if not messages:
         return ""
-    items = format_html_join("", "<li>{}</li>", ((message,) for message in messages))
-    element_id = f"errors-{name or 'form'}{f'-{row}' if row != '' else ''}"
-    element_id = element_id.replace(".", "-").replace("[", "-").replace("]", "")
-    return format_html('<ul class="errorlist" role="alert" id="{}">{}</ul>', element_id, items)
+    items = format_html_join("", "<p>{}</p>", ((message,) for message in messages))
+    return format_html('<div class="errorlist" role="alert" id="{}">{}</div>', _errors_id(name, row), items)
+
+
+@register.simple_tag
+def invalid(errors: dict | None, name: str, row=""):
+    """On the control of field ``name``: ``aria-invalid`` and ``aria-describedby`` pointing at its
+    ``field_errors`` when it has errors, so a screen reader reads the reason with the field; else nothing."""
+    if not (errors or {}).get(name):
+        return ""
+    return format_html(' aria-invalid="true" aria-describedby="{}"', _errors_id(name, row))
