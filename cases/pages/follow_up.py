@@ -120,7 +120,8 @@ def follow_up_record_page(request, case_id):
     if outcome.ok:
         done = "Follow-through recorded."
         if request.htmx:
-            return HttpResponse(format_html('<li class="card notice"><span role="status">{}</span></li>', done))
+            notice = '<li class="card notice"><span role="status" id="done-{}" tabindex="-1">{}</span></li>'
+            return HttpResponse(format_html(notice, outcome.value.plan.public_id, done))
         messages.success(request, done)
         return redirect(_back(post.get("board", "")))
     plan = (

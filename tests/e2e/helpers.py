@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from axe_playwright_python.sync_playwright import Axe
 
 PASSWORD = "pw-for-tests"  # tests.factories.UserFactory's password
@@ -19,6 +21,18 @@ def sign_in(page, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def expect_focused(locator, timeout: float = 5.0) -> None:
+    """The element has the keyboard focus of its page (document.activeElement), waited for as expect() does.
+    Playwright's to_be_focused also needs document.hasFocus(), which a headless browser under load does not
+    always report; where the focus is in the page is what a keyboard user depends on."""
+    deadline = time.monotonic() + timeout
+    while not locator.evaluate("element => element === document.activeElement"):
+        if time.monotonic() > deadline:
+            active = locator.page.evaluate("document.activeElement && document.activeElement.outerHTML.slice(0, 200)")
+            raise AssertionError(f"{locator} is not focused; the focus is on {active}")
+        time.sleep(0.05)
 
 
 def snapshot(page, name: str) -> None:

@@ -21,7 +21,7 @@ from scheduling import services as scheduling
 from scheduling.models import Meeting
 from tests.cases.plan_helpers import BOARD
 from tests.conftest import WorkerProcess
-from tests.e2e.helpers import sign_in, snapshot
+from tests.e2e.helpers import expect_focused, sign_in, snapshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -73,6 +73,9 @@ def test_a_community_oncologist_gets_a_second_opinion(world, page, browser, live
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_role("alert").filter(has_text="The request was not sent")).to_be_visible()
     expect(page.get_by_label("Patient MRN")).to_have_value("VCH-2044")
+    reason = page.get_by_label("Why a second opinion")
+    expect_focused(reason)  # the first refused field, and a screen reader reads why with it
+    expect(reason).to_have_accessible_description("This field may not be blank.")
     assert not SecondOpinion.objects.exists() and not Case.objects.filter(patient__mrn="VCH-2044").exists()
     snapshot(page, "community-02b-refused")
     page.get_by_label("Why a second opinion").fill("Triple-negative, node-positive: we want the board's view.")

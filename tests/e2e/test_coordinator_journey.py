@@ -14,7 +14,7 @@ from cases.codes import CaseStatus
 from cases.models import FollowUp, Plan, PlanComponent
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
 from specialists.models import BoardRole, Specialty
-from tests.e2e.helpers import sign_in, snapshot
+from tests.e2e.helpers import expect_focused, sign_in, snapshot
 from tests.factories import CaseFactory, MembershipFactory, PatientFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -90,9 +90,10 @@ def test_a_coordinator_builds_the_agenda_and_runs_the_meeting(world, page):
     expect(agenda).to_have_count(2)
     snapshot(page, "coordinator-4-agenda")
 
-    # 5. reorder: the second case first
-    page.get_by_role("button", name="Move item 1 down").click()
+    # 5. reorder, by keyboard: the second case first, and the focus follows the moved case
+    page.get_by_role("button", name="Move item 1 down").press("Enter")
     expect(agenda.first).to_contain_text("Bea Second")
+    expect_focused(page.get_by_role("button", name="Move item 2 up"))
     order = list(
         AgendaItem.objects.filter(meeting=meeting, status=AgendaItemStatus.SCHEDULED)
         .order_by("position")
@@ -109,8 +110,10 @@ def test_a_coordinator_builds_the_agenda_and_runs_the_meeting(world, page):
 
     # 7. check attendees in (one remote)
     for user, how in ((world.member, "in person"), (world.chair, "in person"), (radonc, "remotely")):
-        page.get_by_role("button", name=f"Check in {user.name} {how}").click()
+        button = page.get_by_role("button", name=f"Check in {user.name} {how}")
+        button.press("Enter")  # by keyboard: the focus stays on the button through the swap
         expect(page.get_by_role("row", name=user.name)).to_contain_text("Present")
+        expect_focused(button)
     assert Attendance.objects.filter(meeting=meeting, present=True).count() == 3
     assert Attendance.objects.get(meeting=meeting, user=radonc).remote
     # the quorum and the run-mode form (specialties present) follow the check-ins without a reload
@@ -193,11 +196,12 @@ def test_a_coordinator_records_follow_through_from_the_worklist(world, page):
     item.get_by_label("No", exact=True).check()
     item.get_by_role("button", name="Record follow-through").click()
     expect(item.get_by_role("alert")).to_contain_text("Say why")  # a reason is needed, shown next to it
+    expect_focused(item.get_by_label("Reason when not (fully) implemented"))  # and the focus is there
     snapshot(page, "coordinator-follow-up-1-refused")
     item.get_by_label("Reason when not (fully) implemented").select_option("patient_choice")
     item.get_by_label("Note").fill("Declined surgery")
     item.get_by_role("button", name="Record follow-through").click()
-    expect(page.get_by_role("status").filter(has_text="Follow-through recorded.")).to_be_visible()
+    expect_focused(page.get_by_role("status").filter(has_text="Follow-through recorded."))
     follow_up = FollowUp.objects.get(plan=plan)
     assert (follow_up.implemented, follow_up.reason, follow_up.note) == ("no", "patient_choice", "Declined surgery")
     page.reload()
