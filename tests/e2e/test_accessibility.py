@@ -15,6 +15,7 @@ from django.test import Client
 
 from specialists.models import User
 from tests.e2e.helpers import AXE, AXE_RULES
+from tests.pages.markup import internal_link
 from tests.test_demo import _load
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -29,15 +30,6 @@ def kind_of(path: str) -> str:
     parts = urlsplit(path)
     names = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
     return UUID.sub("{id}", parts.path) + ("?" + "&".join(names) if names else "")
-
-
-def internal(href: str) -> str | None:
-    if not href.startswith("/") or href.startswith("//"):
-        return None
-    path = href.split("#")[0]
-    if not path or path.startswith(("/accounts/", "/admin/", "/static/", "/media/", "/api/")) or path.endswith(".ics"):
-        return None
-    return path
 
 
 def signed_in_as(page, live_server, username: str) -> None:
@@ -74,7 +66,7 @@ def test_every_kind_of_page_has_no_accessibility_violation(page, live_server):
                 problems.append(f"{username} {path}: {audit.generate_report()}")
             audited.setdefault(username, []).append(path)
             hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.getAttribute('href'))")
-            queue.extend(link for href in hrefs if (link := internal(href)) and link not in seen)
+            queue.extend(link for href in hrefs if (link := internal_link(href)) and link not in seen)
     assert not problems, "\n".join(problems)
     assert {kind_of(path) for path in audited["coordinator"]} >= {"/", "/meetings/{id}/", "/cases/{id}/", "/follow-up/"}
     assert {kind_of(path) for path in audited["community"]} >= {"/second-opinions/new/", "/second-opinions/{id}/"}

@@ -58,6 +58,16 @@ class Page(HTMLParser):
         return [f'{name}="{ref}"' for name, ref in self.references if ref not in ids]
 
 
+def internal_link(href: str) -> str | None:
+    """The page of this site a link leads to, for a crawl: not sign-in or admin pages, files or feeds."""
+    if not href.startswith("/") or href.startswith("//"):
+        return None
+    path = href.split("#")[0]
+    if not path or path.startswith(("/accounts/", "/admin/", "/static/", "/media/")) or path.endswith(".ics"):
+        return None
+    return path
+
+
 def assert_refused(html: str, field: str, row="") -> None:
     """The page shows why ``field`` was refused as an alert with id ``errors-<field>[-<row>]``, and the form's
     control for the field, or the fieldset of its controls (when the form has one), is marked invalid and

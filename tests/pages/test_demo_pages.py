@@ -12,21 +12,12 @@ from collections import deque
 import pytest
 
 from specialists.models import User
-from tests.pages.markup import Page
+from tests.pages.markup import Page, internal_link
 from tests.test_demo import loaded  # noqa: F401  (the demo, loaded once for this module)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded")]
 USERS = ["coordinator", "medonc", "pathologist", "navigator", "community", "community2"]
 MAX_PAGES = 250  # per user: more than the demo gives any of them (the coordinator reaches the most)
-
-
-def _internal(href: str) -> str | None:
-    if not href.startswith("/") or href.startswith("//"):
-        return None
-    path = href.split("#")[0]
-    if not path or path.startswith(("/accounts/", "/admin/", "/static/", "/media/")) or path.endswith(".ics"):
-        return None
-    return path
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -56,7 +47,7 @@ def test_every_page_a_demo_user_reaches_answers_and_is_labelled(client, username
             problems.append(f"{path}: no label for {unlabelled}")
         if dangling := page.dangling_references():
             problems.append(f"{path}: references to no element {dangling}")
-        queue.extend(link for href in page.links if (link := _internal(href)) and link not in seen)
+        queue.extend(link for href in page.links if (link := internal_link(href)) and link not in seen)
     assert not problems, problems
     assert len(seen) > 3, seen
     assert not [link for link in queue if link not in seen], "the crawl stopped before reaching every page"

@@ -4,6 +4,7 @@ the site layout, and the stylesheet and htmx served by the app itself (no CDN)."
 from __future__ import annotations
 
 import pytest
+from django.template import Context, Template
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,26 @@ def test_an_administrator_with_two_factor_set_up_sees_every_board_on_the_dashboa
     assert response.status_code == 200
     html = response.content.decode()
     assert "Breast" in html and "Thoracic" in html  # the admin coordinates no board, and sees them all
+
+
+INVALID = ' aria-invalid="true" aria-describedby='
+
+
+@pytest.mark.parametrize(
+    ("errors", "tag", "rendered"),
+    [
+        ({}, '{% invalid errors "reason" %}', ""),
+        ({"reason": ["Say why."]}, '{% invalid errors "reason" %}', INVALID + '"errors-reason"'),
+        ({}, '{% invalid errors "dissent" hint="h" %}', ' aria-describedby="h"'),
+        ({"dissent": ["Too long."]}, '{% invalid errors "dissent" hint="h" %}', INVALID + '"h errors-dissent"'),
+        ({"detail": ["x"]}, '{% invalid errors "detail" 2 %}', INVALID + '"errors-detail-2"'),
+        ({"stage.group": ["x"]}, '{% invalid errors "stage.group" %}', INVALID + '"errors-stage-group"'),
+        (
+            {"stage.group": ["<b>"]},
+            '{% field_errors errors "stage.group" %}',
+            '<div class="errorlist" role="alert" id="errors-stage-group"><p>&lt;b&gt;</p></div>',
+        ),
+    ],
+)
+def test_a_refused_field_is_marked_invalid_and_described_by_its_hint_and_its_message(errors, tag, rendered):
+    assert Template("{% load pages %}" + tag).render(Context({"errors": errors})) == rendered

@@ -27,9 +27,12 @@ def field_errors(errors: dict | None, name: str = "", row=""):
 
 
 @register.simple_tag
-def invalid(errors: dict | None, name: str, row=""):
+def invalid(errors: dict | None, name: str, row="", hint: str = ""):
     """On the control of field ``name``: ``aria-invalid`` and ``aria-describedby`` pointing at its
-    ``field_errors`` when it has errors, so a screen reader reads the reason with the field; else nothing."""
+    ``field_errors`` when it has errors, so a screen reader reads the reason with the field, after the id of
+    the field's ``hint`` if it has one (which alone describes it otherwise)."""
+    described_by = [hint] if hint else []
     if not (errors or {}).get(name):
-        return ""
-    return format_html(' aria-invalid="true" aria-describedby="{}"', _errors_id(name, row))
+        return format_html(' aria-describedby="{}"', hint) if hint else ""
+    described_by.append(_errors_id(name, row))
+    return format_html(' aria-invalid="true" aria-describedby="{}"', " ".join(described_by))
