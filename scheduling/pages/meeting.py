@@ -89,8 +89,10 @@ def _meeting_context(
     )
     scheduled = [i for i in items if i.status == AgendaItemStatus.SCHEDULED]
     order = [i.public_id for i in scheduled]
+    agenda_errors = (errors or {}) if error_form == "agenda" else {}
     for item in items:
         item.quorum = quorum_view(case_quorum(item.case, meeting, attendances, list(item.present.all())))
+        item.errors = agenda_errors if error_item == item.public_id else {}  # the errors its forms show
     for at, item in enumerate(scheduled):  # the order each Up / Down button posts
         if at > 0:
             item.up_order = [*order[: at - 1], order[at], order[at - 1], *order[at + 1 :]]
@@ -112,7 +114,7 @@ def _meeting_context(
         "check_in_open": coordinator and meeting.status in OPEN_MEETING,
         "errors": errors or {},
         "error_form": error_form,
-        "error_item": error_item,
+        "add_errors": agenda_errors if error_item == "add" else {},
         "can_record_board_plan": is_board_chair_or_coordinator(user, meeting.board_id),
         "notice": notice,
         "values": request.POST if request.method == "POST" else {},
@@ -331,15 +333,7 @@ def meeting_action(request, meeting_id, action):
     if outcome.ok and not request.htmx:
         messages.success(request, done)
         return redirect(_meeting_url(meeting))
-    return _respond(
-        request,
-        meeting,
-        outcome,
-        fragment="scheduling/pages/meeting.html",
-        form="meeting",
-        done=done,
-        error_item=action,
-    )
+    return _respond(request, meeting, outcome, fragment="scheduling/pages/meeting.html", form="meeting", done=done)
 
 
 @login_required
