@@ -160,11 +160,13 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # Publishing gives up quickly when the broker is down: the request has committed its rows already.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 # A message a dead worker held comes back after this many seconds (longer than any task's time limit); the live
-# workers look for such messages every CELERY_UNACKED_RESTORE_SECONDS (kombu's sweep is interval times throttle).
+# workers look for such messages every CELERY_UNACKED_RESTORE_SECONDS (kombu's sweep is interval times throttle),
+# one at a time under a lock that a worker killed while holding it leaves for CELERY_UNACKED_MUTEX_SECONDS.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env("CELERY_VISIBILITY_TIMEOUT", as_int, default=3600),
     "unacked_restore_interval": env("CELERY_UNACKED_RESTORE_SECONDS", as_int, default=100),
     "unacked_restore_throttle": 1,
+    "unacked_mutex_expire": env("CELERY_UNACKED_MUTEX_SECONDS", as_int, default=300),
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {"task": "tumorboard.tasks.notifications_sweep", "schedule": 300.0},

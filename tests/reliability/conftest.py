@@ -28,6 +28,11 @@ class PrivateRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url)
+
     def _ping(self) -> bool:
         result = subprocess.run(
             ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True, timeout=5, check=False
