@@ -60,7 +60,22 @@ class OrganFunctionSerializer(serializers.Serializer):
     bilirubin_mg_dl = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=50)
 
 
-class BiomarkerSerializer(serializers.ModelSerializer):
+class WholeItemSerializer(serializers.ModelSerializer):
+    """An item of a case's list (biomarkers, pharmacogenomics, medications). A list is always replaced whole, so
+    its items are complete even in a PATCH of the case, where DRF would skip their missing required fields."""
+
+    def validate(self, attrs):
+        missing = {
+            name: [field.error_messages["required"]]
+            for name, field in self.fields.items()
+            if field.required and not field.read_only and field.source not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing, code="required")
+        return attrs
+
+
+class BiomarkerSerializer(WholeItemSerializer):
     value = serializers.FloatField(required=False, allow_null=True, min_value=-1e9, max_value=1e9)
 
     class Meta:
@@ -68,14 +83,14 @@ class BiomarkerSerializer(serializers.ModelSerializer):
         fields = ["name", "result", "value", "detail", "date"]
 
 
-class PharmacogenomicSerializer(serializers.ModelSerializer):
+class PharmacogenomicSerializer(WholeItemSerializer):
     class Meta:
         model = Pharmacogenomic
         fields = ["gene", "phenotype", "diplotype"]
         validators: list = []
 
 
-class MedicationSerializer(serializers.ModelSerializer):
+class MedicationSerializer(WholeItemSerializer):
     class Meta:
         model = Medication
         fields = ["name", "status"]

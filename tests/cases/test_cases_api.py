@@ -135,6 +135,25 @@ def test_patch_updates_profile_and_replaces_lists_but_never_status(world, api):
     assert world.case.status == "draft"
 
 
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"medications": [{"status": "active"}]}, "medications[0].name"),
+        ({"biomarkers": [{"name": "ER"}]}, "biomarkers[0].result"),
+        ({"pharmacogenomics": [{"phenotype": "poor"}]}, "pharmacogenomics[0].gene"),
+    ],
+)
+def test_patch_refuses_a_list_item_missing_a_required_field(world, api, data, field):
+    """A list is replaced whole, so each item is complete even in a PATCH (where DRF skips missing fields)."""
+    world.case.medications.create(name="Letrozole")
+    response = api(world.member).patch(f"/api/v1/cases/{world.case.public_id}/", data, format="json")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["field"], error["code"]) == (field, "required")
+    assert list(world.case.medications.values_list("name", flat=True)) == ["Letrozole"]
+    assert not world.case.biomarkers.exists() and not world.case.pharmacogenomics.exists()
+
+
 def test_board_member_who_is_not_care_team_cannot_edit(world, api):
     response = api(world.chair).patch(f"/api/v1/cases/{world.case.public_id}/", {"ecog": 3}, format="json")
     assert response.status_code == 403

@@ -208,3 +208,36 @@ def test_a_coordinator_records_follow_through_from_the_worklist(world, page):
     expect(page.get_by_role("heading", name="Due for follow-through (0)")).to_be_visible()
     expect(page.get_by_role("cell", name="Patient's choice")).to_be_visible()
     snapshot(page, "coordinator-follow-up-2-recorded")
+
+
+def test_a_coordinator_corrects_a_cases_clinical_profile(world, page):
+    case = world.case
+    case.medications.create(name="Tamoxifen")
+    sign_in(page, "coord")
+    page.goto(f"/cases/{case.public_id}/")
+    page.get_by_role("link", name="Edit the clinical profile").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Clinical profile"))).to_be_visible()
+    page.get_by_label("ECOG performance status").select_option("2")
+    page.get_by_label("GFR").fill("-3")
+    biomarker = page.get_by_role("group", name="Biomarker 1")
+    biomarker.get_by_label("Name").select_option("HER2")
+    biomarker.get_by_label("Result").select_option("positive")
+    biomarker.get_by_label("Detail").fill("IHC 3+")
+    page.get_by_role("group", name="Medication 1").get_by_label("Name").fill("")  # stopped and removed
+    page.get_by_role("button", name="Save the clinical profile").click()
+    gfr = page.get_by_label("GFR")
+    expect(page.get_by_role("alert").filter(has_text="Nothing was saved.")).to_be_visible()
+    expect_focused(gfr)  # the refused field has the focus, and its reason is read with it
+    expect(gfr).to_have_accessible_description(re.compile("greater than or equal to 0"))
+    snapshot(page, "coordinator-profile-1-refused")
+    gfr.fill("38")
+    page.get_by_role("button", name="Save the clinical profile").click()
+    expect(page.get_by_role("status")).to_contain_text("The clinical profile was saved.")
+    summary = page.locator("#summary")
+    expect(summary.get_by_text("38.0 mL/min")).to_be_visible()
+    expect(summary.get_by_text("IHC 3+")).to_be_visible()
+    snapshot(page, "coordinator-profile-2-saved")
+    case.refresh_from_db()
+    assert (case.ecog, case.gfr_ml_min) == (2, 38.0)
+    assert list(case.biomarkers.values_list("name", "result")) == [("HER2", "positive")]
+    assert not case.medications.exists()

@@ -1,0 +1,241 @@
+"""The clinical profile form of a case (SPEC §2): tumor biology, the patient, the intent and question, edited by
+the care team through the API's case serializer and ``case_update``, so the same rules and audit apply.
+
+The form carries the version it was filled in on: a case someone else changed in the meantime is refused
+(409) rather than overwritten, and the form comes back with the user's entries and the saved values that
+now differ from them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_http_methods
+from rest_framework import serializers
+
+from cases import selectors, services
+from cases.api.serializers import CaseSerializer
+from cases.codes import (
+    BiomarkerName,
+    BiomarkerResult,
+    DiseaseSite,
+    Grade,
+    MedicationStatus,
+    MenopausalStatus,
+    PgxGene,
+    PgxPhenotype,
+    TreatmentIntent,
+    Urgency,
+)
+from cases.models import Case
+from cases.pages.portal_forms import shown_errors
+from cases.services import CLOSED_STATUSES
+from specialists.models import User
+from tumorboard.access import is_care_team
+from tumorboard.audit import audit_read
+from tumorboard.web import attempt
+
+# Plain fields, as the form names them (the API's nested ``stage`` and ``organ_function`` as ``stage.<f>``, ...).
+TEXT_FIELDS = [
+    "primary_site", "histology", "grade", "menopausal_status", "fertility_goals", "preferences",
+    "psychosocial_notes", "treatment_intent", "question", "urgency",
+]  # fmt: skip
+NULLABLE_FIELDS = ["diagnosis_date", "ecog", "metastasis_count", "prior_anthracycline_mg_m2", "treating_physician"]
+STAGE_FIELDS = ["system", "clinical_t", "clinical_n", "clinical_m", "pathological_t", "pathological_n"]
+STAGE_FIELDS += ["pathological_m", "group"]
+ORGAN_FIELDS = ["gfr_ml_min", "lvef_percent", "bilirubin_mg_dl"]
+FLAGS = ["metastatic", "fertility_preservation_discussed", "goals_of_care_discussed"]
+LINE_LISTS = ["metastatic_sites", "comorbidities"]  # one item per line
+# Repeated rows: the API list, the form's prefix for ``<prefix>_<field>_<n>``, the row's fields.
+ROW_LISTS = {
+    "biomarkers": ("bm", ["name", "result", "value", "detail", "date"]),
+    "pharmacogenomics": ("pgx", ["gene", "phenotype", "diplotype"]),
+    "medications": ("med", ["name", "status"]),
+}
+PRESET_FIELDS = {"status"}  # a select with no empty choice (a medication's status): alone it does not make a row
+SPARE_ROWS = 2  # empty rows offered after the recorded ones
+MAX_ROWS = 120  # more than any API list allows; the serializer refuses what is over its own limit
+_ROW_ERROR = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+
+FORM_FIELDS = {
+    *TEXT_FIELDS, *NULLABLE_FIELDS, *FLAGS, *LINE_LISTS, *ROW_LISTS,
+    *(f"stage.{f}" for f in STAGE_FIELDS), *(f"organ_function.{f}" for f in ORGAN_FIELDS),
+}  # fmt: skip
+LABELS = {
+    "primary_site": "Primary site", "histology": "Histology", "grade": "Grade", "diagnosis_date": "Diagnosis date",
+    "stage.system": "Staging system", "stage.clinical_t": "Clinical T", "stage.clinical_n": "Clinical N",
+    "stage.clinical_m": "Clinical M", "stage.pathological_t": "Pathological T",
+    "stage.pathological_n": "Pathological N", "stage.pathological_m": "Pathological M",
+    "stage.group": "Stage group", "metastatic": "Metastatic", "metastatic_sites": "Metastatic sites",
+    "metastasis_count": "Number of metastases", "biomarkers": "Biomarkers", "ecog": "ECOG performance status",
+    "organ_function.gfr_ml_min": "GFR", "organ_function.lvef_percent": "LVEF",
+    "organ_function.bilirubin_mg_dl": "Bilirubin", "comorbidities": "Comorbidities",
+    "pharmacogenomics": "Pharmacogenomics", "medications": "Medications", "menopausal_status": "Menopausal status",
+    "fertility_goals": "Fertility goals", "fertility_preservation_discussed": "Fertility preservation discussed",
+    "goals_of_care_discussed": "Goals of care discussed",
+    "prior_anthracycline_mg_m2": "Prior anthracycline", "preferences": "Preferences and values",
+    "psychosocial_notes": "Psychosocial notes", "treatment_intent": "Treatment intent",
+    "question": "Question for the board", "urgency": "Urgency", "treating_physician": "Treating physician",
+}  # fmt: skip
+
+
+def _text(value) -> str:
+    return "" if value is None else value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+def _values_of(case: Case) -> dict[str, Any]:
+    """The saved profile in the form's shape (every value a string, a list of lines, or rows)."""
+    values: dict[str, Any] = {f: _text(getattr(case, f)) for f in TEXT_FIELDS}
+    values |= {f: _text(getattr(case, f)) for f in ["ecog", "metastasis_count", "prior_anthracycline_mg_m2"]}
+    values["diagnosis_date"] = _text(case.diagnosis_date)
+    values["treating_physician"] = _text(case.treating_physician.public_id) if case.treating_physician else ""
+    stage = {"system": "stage_system", "group": "stage_group"}
+    values |= {f"stage.{f}": getattr(case, stage.get(f, f)) for f in STAGE_FIELDS}
+    values |= {f"organ_function.{f}": _text(getattr(case, f)) for f in ORGAN_FIELDS}
+    values |= {f: getattr(case, f) for f in FLAGS}
+    values |= {f: "\n".join(getattr(case, f) or []) for f in LINE_LISTS}
+    for name, (_, fields) in ROW_LISTS.items():  # the lists ``case_get`` prefetched
+        values[name] = [{f: _text(getattr(item, f)) for f in fields} for item in getattr(case, name).all()]
+    return values
+
+
+def _values_posted(post) -> dict[str, Any]:
+    """The posted form in the same shape; empty rows left out, each kept row with its number ``n``."""
+    values: dict[str, Any] = {f: post.get(f, "").strip() for f in [*TEXT_FIELDS, *NULLABLE_FIELDS]}
+    values |= {f"stage.{f}": post.get(f"stage.{f}", "").strip() for f in STAGE_FIELDS}
+    values |= {f"organ_function.{f}": post.get(f"organ_function.{f}", "").strip() for f in ORGAN_FIELDS}
+    values |= {f: post.get(f) == "true" for f in FLAGS}
+    values |= {f: "\n".join(line.strip() for line in post.get(f, "").splitlines() if line.strip()) for f in LINE_LISTS}
+    for name, (prefix, fields) in ROW_LISTS.items():
+        pattern = re.compile(rf"^{prefix}_(?:{'|'.join(fields)})_(\d+)$")
+        numbers = sorted({int(m.group(1)) for key in post for m in [pattern.match(key)] if m})[:MAX_ROWS]
+        rows = [{f: post.get(f"{prefix}_{f}_{n}", "").strip() for f in fields} | {"n": n} for n in numbers]
+        values[name] = [row for row in rows if any(row[f] for f in fields if f not in PRESET_FIELDS)]
+    return values
+
+
+def _api_data(values: dict[str, Any]) -> dict[str, Any]:
+    """The posted form as the API's case serializer reads it: every field given, blank optional values null."""
+    data: dict[str, Any] = {f: values[f] for f in TEXT_FIELDS}
+    data |= {f: values[f] or None for f in NULLABLE_FIELDS}
+    data["stage"] = {f: values[f"stage.{f}"] for f in STAGE_FIELDS}
+    data["organ_function"] = {f: values[f"organ_function.{f}"] or None for f in ORGAN_FIELDS}
+    data |= {f: values[f] for f in FLAGS}
+    data |= {f: values[f].splitlines() for f in LINE_LISTS}
+    for name, (_, fields) in ROW_LISTS.items():
+        data[name] = [{f: row[f] for f in fields if row[f]} for row in values[name]]
+    return data
+
+
+def _rows(values: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, list[dict[str, Any]]]:
+    """Each list's rows for the form, numbered, with their own errors (``biomarkers[1].value`` belongs to the
+    second row kept), and spare empty rows after them."""
+    out = {}
+    for name, (prefix, _) in ROW_LISTS.items():
+        rows = []
+        for index, row in enumerate(values[name]):
+            own = {}
+            for key, messages_ in errors.items():
+                m = _ROW_ERROR.match(key)
+                if m and m.group(1) == name and int(m.group(2)) == index:
+                    own[f"{prefix}_{m.group(3)}"] = messages_
+            rows.append({"n": str(index + 1), "values": row, "errors": own})
+        rows += [{"n": str(len(rows) + i), "values": {}, "errors": {}} for i in range(1, SPARE_ROWS + 1)]
+        out[name] = rows
+    return out
+
+
+def _differences(saved: dict[str, Any], posted: dict[str, Any]) -> list[dict[str, str]]:
+    """The fields whose saved value now differs from what the user entered, with the saved value to show."""
+
+    def shown(field, value) -> str:
+        if field in FLAGS:
+            return "yes" if value else "no"
+        if field in ROW_LISTS:
+            return "; ".join(" ".join(v for f, v in row.items() if f != "n" and v) for row in value) or "none"
+        return ", ".join(value.splitlines()) if field in LINE_LISTS else value or "blank"
+
+    differing = []
+    for field, label in LABELS.items():
+        mine, theirs = posted[field], saved[field]
+        if field in ROW_LISTS:
+            mine = [{f: v for f, v in row.items() if f != "n"} for row in mine]
+        if mine != theirs:
+            differing.append({"label": label, "saved": shown(field, theirs)})
+    return differing
+
+
+def _context(case: Case, values, *, errors=None, version: str = "", differences=None) -> dict[str, Any]:
+    errors = errors or {}
+    return {
+        "case": case,
+        "patient": case.patient,
+        "v": {key.replace(".", "_"): value for key, value in values.items() if key not in ROW_LISTS},
+        "rows": _rows(values, errors),
+        "errors": shown_errors({k: m for k, m in errors.items() if not _ROW_ERROR.match(k)}, FORM_FIELDS),
+        "version": version or case.updated_at.isoformat(),
+        "differences": differences or [],
+        "sites": DiseaseSite.choices,
+        "grades": Grade.choices,
+        "intents": TreatmentIntent.choices,
+        "urgencies": Urgency.choices,
+        "menopausal": MenopausalStatus.choices,
+        "biomarker_names": BiomarkerName.choices,
+        "biomarker_results": BiomarkerResult.choices,
+        "genes": PgxGene.choices,
+        "phenotypes": PgxPhenotype.choices,
+        "medication_statuses": MedicationStatus.choices,
+        "ecogs": [(str(n), str(n)) for n in range(5)],
+        "physicians": [
+            (str(user.public_id), user.name)
+            for user in User.objects.filter(institution_id=case.institution_id, is_active=True).order_by(
+                "last_name", "first_name", "username"
+            )
+        ],
+    }
+
+
+def _save(*, request, case: Case, values: dict[str, Any]) -> Case:
+    serializer = CaseSerializer(case, data=_api_data(values), partial=True, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    since = parse_datetime(request.POST.get("version", ""))
+    if since is None:
+        raise serializers.ValidationError({"version": ["The form is incomplete: open it again from the case page."]})
+    return services.case_update(user=request.user, case=case, data=serializer.validated_data, unchanged_since=since)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_profile_page(request, case_id):
+    """The clinical profile form: the case's care team (its submitter, treating physician, board coordinators)."""
+    case = selectors.case_get(request.user, case_id)
+    if not is_care_team(request.user, case):
+        raise PermissionDenied("Only the case's care team or its board's coordinators edit its profile.")
+    if case.status in CLOSED_STATUSES:
+        messages.error(request, f"A {case.get_status_display().lower()} case can no longer be edited.")
+        return redirect(f"/cases/{case.public_id}/")
+    if request.method == "GET":
+        audit_read(user=request.user, objects=[case], detail={"view": "case profile form"})
+        return render(request, "cases/pages/case_profile.html", _context(case, _values_of(case)))
+    values = _values_posted(request.POST)
+    outcome = attempt(_save, request=request, case=case, values=values)
+    if outcome.ok:
+        messages.success(request, "The clinical profile was saved.")
+        return redirect(f"/cases/{case.public_id}/#summary")
+    context = {"errors": outcome.by_field(), "version": request.POST.get("version", "")}
+    if any(e["code"] == "stale" for e in outcome.errors):
+        current = selectors.case_get(request.user, case_id)
+        context = {"version": current.updated_at.isoformat(), "differences": _differences(_values_of(current), values)}
+        context["errors"] = {"": [outcome.errors[0]["message"]]}
+    return render(request, "cases/pages/case_profile.html", _context(case, values, **context), status=outcome.status)
+
+
+urlpatterns = [path("cases/<uuid:case_id>/profile/", case_profile_page, name="case-profile")]
