@@ -93,9 +93,7 @@ def _text(value) -> str:
 
 def _values_of(case: Case) -> dict[str, Any]:
     """The saved profile in the form's shape (every value a string, a list of lines, or rows)."""
-    values: dict[str, Any] = {f: _text(getattr(case, f)) for f in TEXT_FIELDS}
-    values |= {f: _text(getattr(case, f)) for f in ["ecog", "metastasis_count", "prior_anthracycline_mg_m2"]}
-    values["diagnosis_date"] = _text(case.diagnosis_date)
+    values: dict[str, Any] = {f: _text(getattr(case, f)) for f in TEXT_FIELDS + NULLABLE_FIELDS}
     values["treating_physician"] = _text(case.treating_physician.public_id) if case.treating_physician else ""
     stage = {"system": "stage_system", "group": "stage_group"}
     values |= {f"stage.{f}": getattr(case, stage.get(f, f)) for f in STAGE_FIELDS}
@@ -108,7 +106,7 @@ def _values_of(case: Case) -> dict[str, Any]:
 
 
 def _values_posted(post) -> dict[str, Any]:
-    """The posted form in the same shape; empty rows left out, each kept row with its number ``n``."""
+    """The posted form in the same shape, empty rows left out."""
     values: dict[str, Any] = {f: post.get(f, "").strip() for f in [*TEXT_FIELDS, *NULLABLE_FIELDS]}
     values |= {f"stage.{f}": post.get(f"stage.{f}", "").strip() for f in STAGE_FIELDS}
     values |= {f"organ_function.{f}": post.get(f"organ_function.{f}", "").strip() for f in ORGAN_FIELDS}
@@ -117,7 +115,7 @@ def _values_posted(post) -> dict[str, Any]:
     for name, (prefix, fields) in ROW_LISTS.items():
         pattern = re.compile(rf"^{prefix}_(?:{'|'.join(fields)})_(\d+)$")
         numbers = sorted({int(m.group(1)) for key in post for m in [pattern.match(key)] if m})[:MAX_ROWS]
-        rows = [{f: post.get(f"{prefix}_{f}_{n}", "").strip() for f in fields} | {"n": n} for n in numbers]
+        rows = [{f: post.get(f"{prefix}_{f}_{n}", "").strip() for f in fields} for n in numbers]
         values[name] = [row for row in rows if any(row[f] for f in fields if f not in PRESET_FIELDS)]
     return values
 
@@ -160,17 +158,10 @@ def _differences(saved: dict[str, Any], posted: dict[str, Any]) -> list[dict[str
         if field in FLAGS:
             return "yes" if value else "no"
         if field in ROW_LISTS:
-            return "; ".join(" ".join(v for f, v in row.items() if f != "n" and v) for row in value) or "none"
+            return "; ".join(" ".join(v for v in row.values() if v) for row in value) or "none"
         return ", ".join(value.splitlines()) if field in LINE_LISTS else value or "blank"
 
-    differing = []
-    for field, label in LABELS.items():
-        mine, theirs = posted[field], saved[field]
-        if field in ROW_LISTS:
-            mine = [{f: v for f, v in row.items() if f != "n"} for row in mine]
-        if mine != theirs:
-            differing.append({"label": label, "saved": shown(field, theirs)})
-    return differing
+    return [{"label": label, "saved": shown(f, saved[f])} for f, label in LABELS.items() if posted[f] != saved[f]]
 
 
 def _context(case: Case, values, *, errors=None, version: str = "", differences=None) -> dict[str, Any]:
@@ -206,7 +197,10 @@ def _context(case: Case, values, *, errors=None, version: str = "", differences=
 def _save(*, request, case: Case, values: dict[str, Any]) -> Case:
     serializer = CaseSerializer(case, data=_api_data(values), partial=True, context={"request": request})
     serializer.is_valid(raise_exception=True)
-    since = parse_datetime(request.POST.get("version", ""))
+    try:
+        since = parse_datetime(request.POST.get("version", ""))
+    except ValueError:  # well formed, but no date
+        since = None
     if since is None:
         raise serializers.ValidationError({"version": ["The form is incomplete: open it again from the case page."]})
     return services.case_update(user=request.user, case=case, data=serializer.validated_data, unchanged_since=since)

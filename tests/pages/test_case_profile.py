@@ -186,10 +186,14 @@ def test_a_form_opened_before_someone_elses_change_is_refused_409_with_what_diff
     assert (case.ecog, case.histology) == (1, "Invasive ductal carcinoma")
 
 
-def test_a_form_without_its_version_is_refused(client, world):
+@pytest.mark.parametrize("version", [None, "yesterday", "2026-13-45T10:00:00"])
+def test_a_form_without_its_version_is_refused(client, world, version):
     client.force_login(world.member)
     data = form_of(client, world.case)
-    del data["version"]
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
     response = client.post(url(world.case), data)
     assert response.status_code == 400
     assert "open it again from the case page" in response.content.decode()
