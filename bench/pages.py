@@ -44,6 +44,7 @@ def pages():
         ("coordinator", "/analytics/"),
         ("medonc", "/inbox/"),
         ("medonc", f"/cases/{discussed.public_id}/"),
+        ("coordinator", f"/cases/{discussed.public_id}/profile/"),
         ("community", "/second-opinions/"),
         ("community", f"/second-opinions/{answered.public_id}/"),
     ]

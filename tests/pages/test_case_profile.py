@@ -186,6 +186,41 @@ def test_a_form_opened_before_someone_elses_change_is_refused_409_with_what_diff
     assert (case.ecog, case.histology) == (1, "Invasive ductal carcinoma")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_the_same_version_at_once_one_is_refused_and_nothing_is_lost(world):
+    """Each request on its own connection: the case's row lock orders them, the second finds a newer version."""
+    import threading
+
+    from django.db import close_old_connections
+    from django.test import Client
+
+    forms = []
+    for user, ecog in ((world.member, "1"), (world.coordinator, "3")):
+        client = Client()
+        client.force_login(user)
+        forms.append((client, form_of(client, world.case) | {"ecog": ecog}))
+    barrier = threading.Barrier(len(forms))
+    statuses: dict[str, int] = {}
+
+    def save(client, data):
+        try:
+            barrier.wait(timeout=30)
+            statuses[data["ecog"]] = client.post(url(world.case), data).status_code
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=pair) for pair in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses.values()) == [302, 409], statuses
+    winner = next(ecog for ecog, status in statuses.items() if status == 302)
+    world.case.refresh_from_db()
+    assert world.case.ecog == int(winner)
+
+
 @pytest.mark.parametrize("version", [None, "yesterday", "2026-13-45T10:00:00"])
 def test_a_form_without_its_version_is_refused(client, world, version):
     client.force_login(world.member)
