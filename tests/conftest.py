@@ -102,6 +102,38 @@ def api(world):
     return world.client
 
 
+def at_once(calls, *, timeout: float = 60.0) -> list:
+    """Run ``calls`` in threads that a barrier releases together, so their transactions overlap, each on its own
+    database connection (a transactional test's); their results in order. A call's exception is raised here."""
+    import threading
+
+    from django.db import close_old_connections
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except BaseException as exc:  # noqa: BLE001 - raised below, in the test's thread
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    if errors:
+        raise errors[0]
+    assert not any(thread.is_alive() for thread in threads), "a call did not finish"
+    return results
+
+
 def wait_for(predicate, *, timeout: float = 90.0, interval: float = 0.1, message: str = "condition"):
     """Poll ``predicate`` until it returns a truthy value or the deadline passes (no blind sleeps)."""
     deadline = time.monotonic() + timeout

@@ -10,6 +10,7 @@ from cases.models import Case, CaseTransition, Plan
 from scheduling.models import AgendaItem, Attendance, Meeting
 from specialists.models import BoardRole, Specialty
 from tests.cases.plan_helpers import BOARD, PROPOSED, discussed, in_meeting, on_agenda
+from tests.conftest import at_once
 from tests.factories import MeetingFactory, MembershipFactory, UserFactory
 from tumorboard.models import AuditEvent
 
@@ -287,31 +288,13 @@ def test_the_packet_shows_the_plans(world):
 def test_concurrent_recorders_get_consecutive_versions_and_lose_nothing(world):
     """Six proposals and two board plans posted at once, each request on its own connection: the case's row
     lock orders them, so every one is stored with its own version and none fails."""
-    import threading
-
-    from django.db import close_old_connections
-
     assert connection.vendor == "postgresql"
     discussed(world)
     posts = [(world.member, {**PROPOSED, "rationale": f"p{i}"}) for i in range(6)]
     posts += [(world.chair, {**BOARD, "rationale": "b0"}), (world.coordinator, {**BOARD, "rationale": "b1"})]
     clients = [(world.client(user), payload) for user, payload in posts]
-    barrier = threading.Barrier(len(clients))
-    statuses: list[int] = []
-
-    def send(client, payload):
-        try:
-            barrier.wait(timeout=30)
-            statuses.append(client.post(plans_url(world.case), payload, format="json").status_code)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=pair) for pair in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    calls = [lambda c=client, p=payload: c.post(plans_url(world.case), p, format="json") for client, payload in clients]
+    statuses = [response.status_code for response in at_once(calls)]
     assert sorted(statuses) == [201] * 8
     stored = Plan.objects.filter(case=world.case)
     assert sorted(stored.filter(kind="proposed").values_list("version", flat=True)) == [1, 2, 3, 4, 5, 6]

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases import services
 from cases.codes import CaseStatus
+from tests.conftest import at_once
 from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent
 
@@ -189,32 +191,13 @@ def test_a_form_opened_before_someone_elses_change_is_refused_409_with_what_diff
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_of_the_same_version_at_once_one_is_refused_and_nothing_is_lost(world):
     """Each request on its own connection: the case's row lock orders them, the second finds a newer version."""
-    import threading
-
-    from django.db import close_old_connections
-    from django.test import Client
-
     forms = []
     for user, ecog in ((world.member, "1"), (world.coordinator, "3")):
         client = Client()
         client.force_login(user)
         forms.append((client, form_of(client, world.case) | {"ecog": ecog}))
-    barrier = threading.Barrier(len(forms))
-    statuses: dict[str, int] = {}
-
-    def save(client, data):
-        try:
-            barrier.wait(timeout=30)
-            statuses[data["ecog"]] = client.post(url(world.case), data).status_code
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=save, args=pair) for pair in forms]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    responses = at_once([lambda c=client, d=data: c.post(url(world.case), d) for client, data in forms])
+    statuses = {data["ecog"]: response.status_code for (_, data), response in zip(forms, responses, strict=True)}
     assert sorted(statuses.values()) == [302, 409], statuses
     winner = next(ecog for ecog, status in statuses.items() if status == 302)
     world.case.refresh_from_db()

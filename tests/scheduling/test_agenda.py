@@ -1,15 +1,15 @@
 """Agenda allocation: earliest meeting with time left, cut-off, urgency order, roll-over, capacity races."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from cases.models import Case, CaseTransition
 from scheduling.models import AgendaItem, Meeting
 from scheduling.services import agenda_allocate, meeting_transition
+from tests.conftest import at_once
 from tests.factories import BoardFactory, CaseFactory, MeetingFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,25 +109,7 @@ def test_concurrent_allocations_never_overbook_a_meeting():
     board = BoardFactory(duration_minutes=30, minutes_per_case=10, submission_cutoff_hours=48)
     first, second = _meeting(board, 5), _meeting(board, 12, capacity_minutes=90)
     cases = [_submitted(board) for _ in range(12)]
-    barrier = threading.Barrier(len(cases))
-    errors: list[BaseException] = []
-
-    def allocate(case_id):
-        try:
-            barrier.wait(timeout=30)
-            agenda_allocate(case_id=case_id)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=allocate, args=(c.pk,)) for c in cases]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
+    at_once([lambda case_id=c.pk: agenda_allocate(case_id=case_id) for c in cases])
     first.refresh_from_db()
     second.refresh_from_db()
     assert AgendaItem.objects.filter(meeting=first).count() == 3
