@@ -90,15 +90,24 @@ def case_create(*, user, data: dict[str, Any]) -> Case:
     return case
 
 
+def case_edit_check(user, case: Case) -> None:
+    """Who may change a case's profile, and when: its care team, while the case is open."""
+    if not is_care_team(user, case):
+        raise PermissionDenied("Only the case's care team or its board's coordinators edit it.")
+    if case.status in CLOSED_STATUSES:
+        raise Conflict(f"A {case.get_status_display().lower()} case can no longer be edited.", code="case_closed")
+
+
+def case_editable(user, case: Case) -> bool:
+    return is_care_team(user, case) and case.status not in CLOSED_STATUSES
+
+
 @transaction.atomic
 def case_update(*, user, case: Case, data: dict[str, Any], unchanged_since: datetime.datetime | None = None) -> Case:
     """Change the profile. Only the care team; never the status; the board only while a draft. With
     ``unchanged_since`` (the version a form was filled in on), a case changed since is refused, not overwritten."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not is_care_team(user, case):
-        raise PermissionDenied("Only the case's care team or its board's coordinators edit it.")
-    if case.status in CLOSED_STATUSES:
-        raise Conflict(f"A {case.get_status_display().lower()} case can no longer be edited.", code="case_closed")
+    case_edit_check(user, case)
     if unchanged_since is not None and case.updated_at != unchanged_since:
         raise Conflict("Someone else changed this case after you opened the form: nothing was saved.", code="stale")
     if "board" in data and data["board"] != case.board:

@@ -38,7 +38,7 @@ from cases.services import CASE_ACTIONS, CLOSED_STATUSES
 from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
 from specialists.models import Specialty
-from tumorboard.access import can_comment, can_record_board_plan, can_review, is_care_team
+from tumorboard.access import can_comment, can_record_board_plan, can_review
 from tumorboard.audit import audit_read
 from tumorboard.web import attempt, uuid_or_none, validated
 
@@ -314,7 +314,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         "follow_ups": follow_ups,
         "side_by_side": _side_by_side(plan_list, changes),
         "actions": _case_actions(user, case),
-        "can_edit_profile": open_case and is_care_team(user, case),
+        "can_edit_profile": services.case_editable(user, case),
         "can_comment": open_case and can_comment(user, case),
         "review_kinds": _review_kinds(user, case) if open_case else [],
         "revisable_fields": RevisedField.choices,

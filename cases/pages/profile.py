@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.dateparse import parse_datetime
@@ -37,10 +36,9 @@ from cases.codes import (
 )
 from cases.models import Case
 from cases.pages.portal_forms import shown_errors
-from cases.services import CLOSED_STATUSES
 from specialists.models import User
-from tumorboard.access import is_care_team
 from tumorboard.audit import audit_read
+from tumorboard.errors import Conflict
 from tumorboard.web import attempt
 
 # Plain fields, as the form names them (the API's nested ``stage`` and ``organ_function`` as ``stage.<f>``, ...).
@@ -211,10 +209,10 @@ def _save(*, request, case: Case, values: dict[str, Any]) -> Case:
 def case_profile_page(request, case_id):
     """The clinical profile form: the case's care team (its submitter, treating physician, board coordinators)."""
     case = selectors.case_get(request.user, case_id)
-    if not is_care_team(request.user, case):
-        raise PermissionDenied("Only the case's care team or its board's coordinators edit its profile.")
-    if case.status in CLOSED_STATUSES:
-        messages.error(request, f"A {case.get_status_display().lower()} case can no longer be edited.")
+    try:
+        services.case_edit_check(request.user, case)  # 403 outside the care team
+    except Conflict as closed:
+        messages.error(request, closed.message)
         return redirect(f"/cases/{case.public_id}/")
     if request.method == "GET":
         audit_read(user=request.user, objects=[case], detail={"view": "case profile form"})
@@ -225,10 +223,9 @@ def case_profile_page(request, case_id):
         messages.success(request, "The clinical profile was saved.")
         return redirect(f"/cases/{case.public_id}/#summary")
     context = {"errors": outcome.by_field(), "version": request.POST.get("version", "")}
-    if any(e["code"] == "stale" for e in outcome.errors):
+    if any(e["code"] == "stale" for e in outcome.errors):  # the saved values that differ, and the version they are
         current = selectors.case_get(request.user, case_id)
-        context = {"version": current.updated_at.isoformat(), "differences": _differences(_values_of(current), values)}
-        context["errors"] = {"": [outcome.errors[0]["message"]]}
+        context |= {"version": current.updated_at.isoformat(), "differences": _differences(_values_of(current), values)}
     return render(request, "cases/pages/case_profile.html", _context(case, values, **context), status=outcome.status)
 
 
