@@ -24,22 +24,24 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/.installed
 
-run: venv ## create the venv, migrate, load the demo and serve http://$(HOST):$(PORT)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+run: venv ## create the venv, migrate, load the demo into an empty database and serve http://$(HOST):$(PORT)
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py load_demo --if-empty -v 0
+	@$(PY) manage.py runserver $(HOST):$(PORT)
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
-demo: venv ## load (or refresh) the demo data
-	$(PY) manage.py load_demo
+demo: venv ## delete everything in the database and load the demo again
+	@$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_demo --reset
 
+# The Celery processes point links at the server make run serves, unless SITE_URL says otherwise.
 worker: venv ## a Celery worker on CELERY_BROKER_URL
-	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
 
 beat: venv ## the Celery beat scheduler on CELERY_BROKER_URL
-	$(BIN)/celery -A config beat --loglevel=INFO
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/celery -A config beat --loglevel=INFO
 
 lint: venv
 	$(BIN)/ruff check .

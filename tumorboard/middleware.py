@@ -1,12 +1,15 @@
 """Request ids (taken from X-Request-ID when the proxy sends a sane one, else generated; echoed back and logged),
-and redirects answered to htmx requests."""
+redirects answered to htmx requests, and a database too busy to take a write."""
 
 import contextvars
 import logging
 import re
 import uuid
 
+from django.db import OperationalError
 from django_htmx.http import HttpResponseClientRedirect
+
+from tumorboard.views import busy
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
@@ -61,3 +64,25 @@ class HtmxRedirectMiddleware:
         if getattr(request, "htmx", False) and response.status_code in (301, 302, 303, 307, 308):
             return HttpResponseClientRedirect(response["Location"])
         return response
+
+
+class DatabaseBusyMiddleware:
+    """The embedded SQLite database gives one writer at a time the lock; a request that waited SQLITE_BUSY_SECONDS
+    without getting it answers 503 with Retry-After and says nothing was saved (its transaction was rolled back),
+    instead of a server error. PostgreSQL never raises this."""
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError) and "database is locked" in str(exception):
+            logging.getLogger(__name__).warning("database busy: %s %s answered 503", request.method, request.path)
+            response = busy(request)
+            response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+            return response
+        return None

@@ -16,6 +16,8 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS", as_list, default=["127.0.0.1", "localhost",
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", as_list, default=[])
 
 INSTALLED_APPS = [
+    # first: its runserver (make run) replaces Django's, so static files come through WhiteNoise as in production
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -23,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular_sidecar",  # Swagger UI's files for /api/docs/, served by the app
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
@@ -38,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tumorboard.middleware.RequestIdMiddleware",
+    "tumorboard.middleware.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,6 +77,16 @@ TEMPLATES = [
 
 # Database: DATABASE_URL (postgres://... or sqlite:///...), else an embedded SQLite file.
 DATABASES = {"default": env("DATABASE_URL", as_database, default=as_database(f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database holds a small team: readers never wait for the writer (WAL), every transaction takes
+    # the write lock when it begins (IMMEDIATE: two requests never deadlock upgrading a read to a write, which
+    # SQLite answers at once with "database is locked", whatever the timeout), and a writer waits its turn for up to
+    # SQLITE_BUSY_SECONDS; after that the request answers 503 with Retry-After (tumorboard.middleware).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env("SQLITE_BUSY_SECONDS", as_int, default=20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 # Every request runs in one transaction, so a read and its audit row commit together or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env("CONN_MAX_AGE", as_int, default=0)
@@ -111,7 +125,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves the static files in every configuration, DEBUG or not (the demo's runserver leaves them to it).
+# Production serves the hashed files collectstatic wrote to STATIC_ROOT (config.settings.production); here WhiteNoise
+# finds them in the apps, so a fresh clone is styled without a collectstatic step.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = env("MEDIA_ROOT", Path, default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 STORAGES = {
@@ -129,14 +148,18 @@ DOCUMENT_CONTENT_TYPES = env(
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail. Messages carry links and ids only, never patient data.
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Without a configured backend each message is one line on the console: its subject and number of recipients.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="tumorboard.mail.ConsoleSummaryBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env("EMAIL_PORT", as_int, default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env("EMAIL_USE_TLS", as_bool, default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tumorboard@localhost")
+# Without SITE_URL, `make run` (demo's runserver) points links at the address it serves.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# manage.py load_demo writes the demo world (demo/); never in production.
+DEMO_LOAD_ALLOWED = True
 
 # Celery: JSON only, late acknowledgement, tasks re-queued when a worker dies mid-task.
 # Without CELERY_BROKER_URL tasks run eagerly in-process (the embedded configuration).
@@ -144,7 +167,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"  # a host named, or kombu warns at every eager task
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -221,6 +244,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Multidisciplinary tumor boards: cases, scheduling, recommendations, second opinions.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the app (drf-spectacular-sidecar), not a CDN: the docs work without internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The API speaks JSON; DRF's default form parsers would document (and accept) form encodings, in which an
@@ -244,5 +271,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint and fontTools narrate every layout step at INFO
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")}
+    # tasks run eagerly in the server's process (no broker) would narrate every run on its console
+    | ({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
 }

@@ -9,9 +9,10 @@ if not os.environ.get("SECRET_KEY"):
 
 from config.env import as_bool, as_int, env
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, REST_FRAMEWORK
+from config.settings.base import BASE_DIR, DATABASES, REST_FRAMEWORK
 
 DEBUG = False
+DEMO_LOAD_ALLOWED = False
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL).")
 if not os.environ.get("CELERY_BROKER_URL"):
@@ -30,6 +31,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# The hashed, compressed files collectstatic wrote (the Dockerfile runs it), read once at start-up.
+STATIC_ROOT = BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

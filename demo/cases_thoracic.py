@@ -1,6 +1,6 @@
 """Demo cases of the Thoracic board (Riverside University Cancer Center). Fictional patients."""
 
-from cases.demo import DemoCase
+from demo.world import DemoCase
 
 _common = {"board": "thoracic", "site": "lung"}
 

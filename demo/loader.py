@@ -1,4 +1,4 @@
-"""Loading the demo world (cases/demo.py, cases/demo_cases_*.py) into the database, idempotently.
+"""Loading the demo world (demo/world.py, demo/cases_*.py) into the database, idempotently.
 
 ``demo_load()`` is a privileged seed, not a user action: it writes the models directly (no audit events)
 and is idempotent. Every row is found again by a natural key (username, institution name, board name,
@@ -7,11 +7,11 @@ the data instead of duplicating it. Case history (transitions, agenda items) is 
 first created; a rerun that has to move a case back to its demo state records one ``demo_reload``
 transition instead of rewriting history.
 
-The cases the boards have discussed also get their plan history (``cases/demo_plans.py``), once, through the
+The cases the boards have discussed also get their plan history (``demo/plans.py``), once, through the
 real services: the case is loaded in status discussed and the services record the plans, reviews, change
 records and follow-through that make it recommended or closed. A case that has plans keeps them on a rerun.
 
-The community hospitals' second opinions (``cases/demo_second_opinions.py``) are made once, through the services,
+The community hospitals' second opinions (``demo/second_opinions.py``) are made once, through the services,
 on draft cases loaded here. From then on the services own the case's workflow: a rerun refreshes only its profile.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -28,7 +28,11 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from cases.codes import CaseStatus, Urgency
-from cases.demo import (
+from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
+from demo.documents import documents_attach
+from demo.plans import plan_history_write
+from demo.second_opinions import second_opinions_load
+from demo.world import (
     BOARD_MEMBERS,
     BOARDS,
     COORDINATOR,
@@ -39,15 +43,11 @@ from cases.demo import (
     UPCOMING_MEETINGS,
     USERS,
     DemoCase,
-    DemoUser,
     demo_cases,
 )
-from cases.demo_plans import plan_history_write
-from cases.demo_second_opinions import second_opinions_load
-from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
 from scheduling.recurrence import parse_rrule
-from specialists.models import BoardMembership, BoardRole, Institution, Specialty, User
+from specialists.models import BoardMembership, BoardRole, Institution, User
 
 S = CaseStatus
 
@@ -60,9 +60,9 @@ class DemoSummary:
     meetings: int = 0
     cases_created: int = 0
     cases_updated: int = 0
+    documents: int = 0
     second_opinions_created: int = 0
     second_opinions_kept: int = 0
-    logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, institution
 
 
 @transaction.atomic
@@ -74,7 +74,10 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoSummary:
     boards = _boards_load(institutions, users)
     meetings = {key: _meetings_load(board, now) for key, board in boards.items()}
     for demo in demo_cases():
-        created = _case_load(demo, institutions=institutions, users=users, boards=boards, meetings=meetings, now=now)
+        created, documents = _case_load(
+            demo, institutions=institutions, users=users, boards=boards, meetings=meetings, now=now
+        )
+        summary.documents += documents
         if created:
             summary.cases_created += 1
         else:
@@ -87,7 +90,6 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoSummary:
     summary.users = len(users)
     summary.boards = len(boards)
     summary.meetings = sum(len(by_index) for by_index in meetings.values())
-    summary.logins = [(u.username, _role_label(u), institutions[u.institution].name) for u in USERS]
     return summary
 
 
@@ -254,7 +256,7 @@ def _profile(demo: DemoCase, today: datetime.date, *, revised: bool) -> dict:
 
 
 # The way each demo status was reached: (action, from, to, who acted). Recommended and closed are reached through
-# the plan services (cases/demo_plans.py).
+# the plan services (demo/plans.py).
 _PATH = [
     ("submit", S.DRAFT, S.SUBMITTED, "created_by"),
     ("schedule", S.SUBMITTED, S.SCHEDULED, "coordinator"),
@@ -275,8 +277,8 @@ def _timeline(demo: DemoCase, meeting: Meeting | None, now: datetime.datetime) -
     return {action: min(when, now - datetime.timedelta(minutes=5)) for action, when in times.items()}
 
 
-def _case_load(demo: DemoCase, *, institutions, users, boards, meetings, now: datetime.datetime) -> bool:
-    """Create or refresh one demo case; returns True when it was new."""
+def _case_load(demo: DemoCase, *, institutions, users, boards, meetings, now: datetime.datetime) -> tuple[bool, int]:
+    """Create or refresh one demo case; returns whether it was new and how many documents it was given."""
     today = timezone.localdate(now)
     institution = institutions[demo.institution]
     mrn, name, sex, age = demo.patient
@@ -290,7 +292,7 @@ def _case_load(demo: DemoCase, *, institutions, users, boards, meetings, now: da
     created = case is None
     if not created and case.second_opinions.exists():
         _second_opinion_case_refresh(demo, case, patient, users, today)
-        return False
+        return False, 0
     plans_written = not created and case.plans.exists()
     reload = None
     # A case whose plan history is still to be written waits for it in status discussed.
@@ -329,17 +331,19 @@ def _case_load(demo: DemoCase, *, institutions, users, boards, meetings, now: da
             )
         _agenda_item_ensure(demo, case, meeting)
     _children_replace(case, demo, today)
+    discussed_on = meeting.starts_at.date() if meeting is not None and meeting.starts_at < now else today
+    documents = documents_attach(case, demo, uploaded_by=users[demo.created_by], reference=discussed_on, today=today)
     if demo.proposed is not None and not plans_written:
         decided_at = plan_history_write(demo, case, meeting=meeting, users=users, submitted=times["submit"], now=now)
         if reload is not None and decided_at is not None:
             # A decided case loaded before the demo had plans went back to discussed for its plan history, which
             # lies in the past: the reload goes just before the board's decision, so the history ends in its status.
             CaseTransition.objects.filter(pk=reload.pk).update(at=decided_at - datetime.timedelta(minutes=1))
-    return created
+    return created, documents
 
 
 def _second_opinion_case_refresh(demo: DemoCase, case: Case, patient: Patient, users, today: datetime.date) -> None:
-    """A case with a second-opinion request belongs to the services (cases/demo_second_opinions.py): its status,
+    """A case with a second-opinion request belongs to the services (demo/second_opinions.py): its status,
     board, meeting and history stay as they are; only its profile is refreshed."""
     fields = {
         "patient": patient,
@@ -445,15 +449,3 @@ def _children_replace(case: Case, demo: DemoCase, today: datetime.date) -> None:
         else Medication(case=case, name=item[0], status=item[1])
         for item in demo.medications
     )
-
-
-def _role_label(demo: DemoUser) -> str:
-    if demo.superuser:
-        return "Administrator (superuser)"
-    if demo.username == COORDINATOR:
-        return f"Coordinator of {', '.join(b.name for b in BOARDS)} boards"
-    label = Specialty(demo.specialty).label
-    if demo.institution != "academic":
-        return f"{label}, referring physician"
-    chaired = [b.name for b in BOARDS if b.chair == demo.username]
-    return f"{label}, chair of {chaired[0]}" if chaired else f"{label}, board member"

@@ -18,9 +18,9 @@ import itertools
 from django.db.models import Max, QuerySet
 
 from cases.codes import PlanKind
-from cases.demo import COORDINATOR, DemoCase, DemoPlan
 from cases.models import Case, CaseTransition, ChangeRecord, FollowUp, Plan, ProfileRevision, Review
 from cases.plans import REVIEW_SPECIALTY, follow_up_record, plan_changes_detect, plan_record, review_record
+from demo.world import COORDINATOR, DemoCase, DemoPlan
 from scheduling.models import Meeting
 from scheduling.quorum import specialties_required_for_case
 from specialists.models import BoardRole, Specialty, User

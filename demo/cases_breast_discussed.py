@@ -5,7 +5,7 @@ The board changed 2 of its 8 recommendations (25%): a pathology re-read upgraded
 for a genomic assay; a HER2-low metastatic case was moved from capecitabine to trastuzumab deruxtecan.
 """
 
-from cases.demo import DemoCase, DemoFollowUp, DemoPlan, DemoReview, adopted
+from demo.world import DemoCase, DemoFollowUp, DemoPlan, DemoReview, adopted
 
 _common = {"board": "breast", "site": "breast"}
 

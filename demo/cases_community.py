@@ -1,8 +1,8 @@
 """Demo cases of the two community hospitals: drafts with no board yet, waiting to be sent for a second
-opinion (SPEC §5.5). Two of them have been sent (``cases/demo_cases_second_opinions.py``: the melanoma was
+opinion (SPEC §5.5). Two of them have been sent (``demo/cases_second_opinions.py``: the melanoma was
 declined, the older patient's breast cancer waits for the coordinator). Fictional patients."""
 
-from cases.demo import DemoCase
+from demo.world import DemoCase
 
 _millbrook = {"institution": "community", "created_by": "community", "treating": "community", "status": "draft"}
 _cedar_hills = {"institution": "community2", "created_by": "community2", "treating": "community2", "status": "draft"}

@@ -1,5 +1,5 @@
 """Second opinions the two community hospitals asked Riverside's boards for (SPEC §5.5): their cases (fictional
-patients) and the requests, which ``cases/demo_second_opinions.py`` makes through the real services.
+patients) and the requests, which ``demo/second_opinions.py`` makes through the real services.
 
 Eleven requests over four months. Six have their report: routine ones within the 10 business days but one
 (the rectal cancer, late because its MRI report took the hospital eight days to send), urgent ones within 3;
@@ -9,7 +9,7 @@ board; ``demo_cases_community.py``), one waits for information from the hospital
 join remotely.
 """
 
-from cases.demo import DemoCase, DemoFollowUp, DemoPlan, DemoSecondOpinion, adopted
+from demo.world import DemoCase, DemoFollowUp, DemoPlan, DemoSecondOpinion, adopted
 
 _millbrook = {"institution": "community", "created_by": "community", "treating": "community", "status": "draft"}
 _cedar_hills = {"institution": "community2", "created_by": "community2", "treating": "community2", "status": "draft"}

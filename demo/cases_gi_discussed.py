@@ -6,7 +6,7 @@ from curative-intent FLOT and gastrectomy to disease control with FOLFOX-nivolum
 dMMR colon cancer was given neoadjuvant immunotherapy instead of FOLFOX, with a Lynch syndrome work-up.
 """
 
-from cases.demo import DemoCase, DemoFollowUp, DemoPlan, DemoReview, adopted
+from demo.world import DemoCase, DemoFollowUp, DemoPlan, DemoReview, adopted
 
 _gi = {"board": "gi"}
 _dpyd_normal = ("DPYD", "normal", "*1/*1 (no variant detected)")

@@ -5,7 +5,7 @@ The board changed 2 of its 5 recommendations (40%): an imaging re-read found con
 (surgery replaced by chemoradiation), and a KRAS G12C case was referred to a trial instead of docetaxel.
 """
 
-from cases.demo import DemoCase, DemoFollowUp, DemoPlan, DemoReview, adopted
+from demo.world import DemoCase, DemoFollowUp, DemoPlan, DemoReview, adopted
 
 _common = {"board": "thoracic", "site": "lung"}
 

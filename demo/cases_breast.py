@@ -1,6 +1,6 @@
 """Demo cases of the Breast board (Riverside University Cancer Center). Fictional patients."""
 
-from cases.demo import DemoCase
+from demo.world import DemoCase
 
 _common = {"board": "breast", "site": "breast"}
 
@@ -257,6 +257,7 @@ CASES = [
         **_common,
         slug="breast-her2-residual-disease",
         patient=("RUCC-1058830", "Tamara Brooks", "female", 49),
+        imaging_days_ago=75,  # the breast MRI before surgery; nothing since
         created_by="surgonc",
         treating="medonc",
         status="submitted",

@@ -1,6 +1,6 @@
 """The demo world of SPEC §8: institutions, people, boards, ~60 cases and the community hospitals' second
-opinions (their clinical content lives in ``cases/demo_cases_*.py``; the cases the boards have discussed carry
-their plans, specialty reviews and follow-through). ``cases/demo_loader.py`` loads it; ``manage.py load_demo``
+opinions (their clinical content lives in ``demo/cases_*.py``; the cases the boards have discussed carry
+their plans, specialty reviews and follow-through). ``demo/loader.py`` loads it; ``manage.py load_demo``
 runs the loader."""
 
 from __future__ import annotations
@@ -190,6 +190,10 @@ class DemoCase:
     pgx: tuple[tuple[str, str, str], ...] = ()
     medications: tuple = ()
     reason: str = ""  # why information was requested (status info_requested)
+    # The reports attached (demo/documents.py): pathology and imaging for every case, a genomic report where it has
+    # molecular results, except the kinds named here; the latest imaging this many days old (None: a recent study).
+    documents_missing: tuple[str, ...] = ()
+    imaging_days_ago: int | None = None
     scenario: str = ""  # the checklist scenario this case exercises, if any
     proposed: DemoPlan | None = None
     reviews: tuple[DemoReview, ...] = ()
@@ -227,7 +231,7 @@ _REQUEST_STEPS = {
 @dataclass(frozen=True, kw_only=True)
 class DemoSecondOpinion:
     """A community hospital's second-opinion request on one of its demo cases (SPEC §5.5), made through the
-    real services by ``cases/demo_second_opinions.py``.
+    real services by ``demo/second_opinions.py``.
 
     ``status`` is where the request ends. A ``report_sent`` request was discussed at the past meeting
     ``meeting`` (-1 = the board's last one), its requester joining remotely unless ``joined`` is False; it was
@@ -282,14 +286,14 @@ def demo_case_id(slug: str) -> uuid.UUID:
 
 
 def demo_cases() -> list[DemoCase]:
-    from cases.demo_cases_breast import CASES as breast
-    from cases.demo_cases_breast_discussed import CASES as breast_discussed
-    from cases.demo_cases_community import CASES as community
-    from cases.demo_cases_gi import CASES as gi
-    from cases.demo_cases_gi_discussed import CASES as gi_discussed
-    from cases.demo_cases_second_opinions import CASES as second_opinions
-    from cases.demo_cases_thoracic import CASES as thoracic
-    from cases.demo_cases_thoracic_discussed import CASES as thoracic_discussed
+    from demo.cases_breast import CASES as breast
+    from demo.cases_breast_discussed import CASES as breast_discussed
+    from demo.cases_community import CASES as community
+    from demo.cases_gi import CASES as gi
+    from demo.cases_gi_discussed import CASES as gi_discussed
+    from demo.cases_second_opinions import CASES as second_opinions
+    from demo.cases_thoracic import CASES as thoracic
+    from demo.cases_thoracic_discussed import CASES as thoracic_discussed
 
     return [
         *breast,
@@ -304,6 +308,27 @@ def demo_cases() -> list[DemoCase]:
 
 
 def demo_requests() -> list[DemoSecondOpinion]:
-    from cases.demo_cases_second_opinions import REQUESTS
+    from demo.cases_second_opinions import REQUESTS
 
     return list(REQUESTS)
+
+
+def role_label(demo: DemoUser) -> str:
+    if demo.superuser:
+        return "Administrator (superuser)"
+    if demo.username == COORDINATOR:
+        return f"Coordinator of {', '.join(b.name for b in BOARDS)} boards"
+    label = Specialty(demo.specialty).label
+    if demo.institution != "academic":
+        return f"{label}, referring physician"
+    chaired = [b.name for b in BOARDS if b.chair == demo.username]
+    return f"{label}, chair of {chaired[0]}" if chaired else f"{label}, board member"
+
+
+def login_lines() -> list[str]:
+    """The demo logins, as ``load_demo`` and ``make run`` print them."""
+    rows = [(u.username, role_label(u), INSTITUTIONS[u.institution][0]) for u in USERS]
+    width_user = max(len(username) for username, _, _ in rows)
+    width_role = max(len(role) for _, role, _ in rows)
+    lines = [f"Demo logins (password: {DEMO_PASSWORD}):"]
+    return lines + [f"  {username:<{width_user}}  {role:<{width_role}}  {where}" for username, role, where in rows]

@@ -27,7 +27,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.codes import SECOND_OPINION_OPEN, CaseStatus, ChangeBasis, ChangeCategory, PacketStatus, PlanKind
-from cases.demo import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id, demo_cases, demo_requests
 from cases.models import (
     Biomarker,
     Case,
@@ -49,6 +48,7 @@ from cases.models import (
 from cases.plans import follow_up_due_plans
 from cases.second_opinions import add_business_days, due_business_days
 from cases.services import case_transition
+from demo.world import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id, demo_cases, demo_requests
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus
 from specialists.models import BoardMembership, BoardRole, Institution, InstitutionKind, Specialty, User
 from tumorboard.models import AuditEvent, Notification, NotificationStatus

@@ -1,6 +1,6 @@
 """Demo cases of the GI board (Riverside University Cancer Center). Fictional patients."""
 
-from cases.demo import DemoCase
+from demo.world import DemoCase
 
 _gi = {"board": "gi"}
 _dpyd_normal = ("DPYD", "normal", "*1/*1 (no variant detected)")
@@ -212,6 +212,8 @@ CASES = [
         status="info_requested",
         reason="Please attach the multiphase contrast MRI report and current Child-Pugh/MELD labs; the outside CT is "
         "9 weeks old.",
+        documents_missing=("pathology",),  # a LI-RADS 5 lesion is diagnosed on imaging, without a biopsy
+        imaging_days_ago=63,
         site="hepatobiliary",
         histology="Hepatocellular carcinoma (LI-RADS 5, not biopsied)",
         stage="cT2 cN0 cM0 / II",

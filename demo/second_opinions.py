@@ -1,6 +1,6 @@
 """The demo's second opinions (SPEC §5.5), written by the demo loader through the real services.
 
-Each request of ``cases/demo_cases_second_opinions.py`` is made once, on a community hospital's draft case, the
+Each request of ``demo/cases_second_opinions.py`` is made once, on a community hospital's draft case, the
 way a user makes it: the requester's own plan, the request, routing, the coordinator's answers (and the
 requester's), and for a request with a report the meeting it was discussed at: the requester joins remotely,
 the chair records the board plan (the case is presented, the request reviewed), the change detection runs and the
@@ -8,7 +8,7 @@ report is built (the request becomes report_sent). Every step is then moved back
 timeline (``_dated``): its rows and transitions, the request's ``created_at`` before routing (so the due date
 follows from it), ``routed_at``, ``submitted_at``, ``report_sent_at``. The notifications the steps write are
 marked sent at that time: the demo's history is not news to e-mail. Audit events keep the time they were
-written, as in ``cases/demo_plans.py``.
+written, as in ``demo/plans.py``.
 
 The board's past meeting is a completed meeting; the services place and present cases only on a scheduled or
 running one, so the loader opens it (status scheduled, then in progress) for the accept and the board plan, and
@@ -16,7 +16,7 @@ completes it again. Routing, run today, can only propose an upcoming meeting; fo
 routing note names the meeting routing would have proposed then.
 
 Once a case has a request, the services own its workflow: a rerun keeps the request and its case as they are
-(``cases/demo_loader.py`` refreshes only the profile). A rerun on a later day moves a request still scheduled
+(``demo/loader.py`` refreshes only the profile). A rerun on a later day moves a request still scheduled
 on a meeting that has since begun to the board's next meeting with room, as a coordinator would.
 """
 
@@ -33,8 +33,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.codes import CaseStatus, DiseaseSite, PlanKind, SecondOpinionStatus
-from cases.demo import BOARDS, COORDINATOR, DemoSecondOpinion, demo_case_id, demo_requests
-from cases.demo_plans import board_plan_data, plan_data
 from cases.models import (
     Case,
     CaseTransition,
@@ -55,6 +53,8 @@ from cases.second_opinions import (
     second_opinion_route,
     second_opinion_transition,
 )
+from demo.plans import board_plan_data, plan_data
+from demo.world import BOARDS, COORDINATOR, DemoSecondOpinion, demo_case_id, demo_requests
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
 from scheduling.services import agenda_place, agenda_release_for_case
 from specialists.models import BoardRole, Institution, User
