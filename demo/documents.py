@@ -82,10 +82,11 @@ def _header(demo: DemoCase, title: str, date: datetime.date) -> list[str]:
 
 def reports(demo: DemoCase, *, diagnosed: datetime.date, reference: datetime.date, today: datetime.date):
     """``(kind, title, date, lines)`` of each report the case carries. ``reference``: the day the board discussed
-    it, or today for a case still to be discussed; the imaging is from the weeks before it."""
+    it or a second opinion was asked, or today for a case still to be discussed; every report is from before it,
+    the imaging from the weeks before it."""
 
-    def before_today(day: datetime.date) -> datetime.date:
-        return min(day, today - datetime.timedelta(days=1))
+    def before_today(day: datetime.date) -> datetime.date:  # and before the discussion
+        return min(day, reference - datetime.timedelta(days=1), today - datetime.timedelta(days=1))
 
     out = []
     stage_tokens = demo.stage.split("/")[0].split()

@@ -44,6 +44,7 @@ from demo.world import (
     USERS,
     DemoCase,
     demo_cases,
+    demo_requests,
 )
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
 from scheduling.recurrence import parse_rrule
@@ -86,6 +87,7 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoSummary:
     requests = second_opinions_load(institutions=institutions, users=users, meetings=meetings, now=now)
     _allocated_minutes_refresh(boards.values())
     summary.second_opinions_created, summary.second_opinions_kept = requests.created, requests.kept
+    summary.documents += requests.documents
     summary.institutions = len(institutions)
     summary.users = len(users)
     summary.boards = len(boards)
@@ -331,8 +333,12 @@ def _case_load(demo: DemoCase, *, institutions, users, boards, meetings, now: da
             )
         _agenda_item_ensure(demo, case, meeting)
     _children_replace(case, demo, today)
-    discussed_on = meeting.starts_at.date() if meeting is not None and meeting.starts_at < now else today
-    documents = documents_attach(case, demo, uploaded_by=users[demo.created_by], reference=discussed_on, today=today)
+    documents = 0
+    if demo.slug not in {request.case for request in demo_requests()}:  # those come with the request
+        discussed_on = meeting.starts_at.date() if meeting is not None and meeting.starts_at < now else today
+        documents = documents_attach(
+            case, demo, uploaded_by=users[demo.created_by], reference=discussed_on, today=today
+        )
     if demo.proposed is not None and not plans_written:
         decided_at = plan_history_write(demo, case, meeting=meeting, users=users, submitted=times["submit"], now=now)
         if reload is not None and decided_at is not None:

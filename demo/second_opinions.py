@@ -53,8 +53,9 @@ from cases.second_opinions import (
     second_opinion_route,
     second_opinion_transition,
 )
+from demo.documents import documents_attach
 from demo.plans import board_plan_data, plan_data
-from demo.world import BOARDS, COORDINATOR, DemoSecondOpinion, demo_case_id, demo_requests
+from demo.world import BOARDS, COORDINATOR, DemoCase, DemoSecondOpinion, demo_case_id, demo_cases, demo_requests
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
 from scheduling.services import agenda_place, agenda_release_for_case
 from specialists.models import BoardRole, Institution, User
@@ -91,6 +92,7 @@ class _World:
 class DemoRequestsSummary:
     created: int = 0
     kept: int = 0
+    documents: int = 0
 
 
 def second_opinions_load(*, institutions, users, meetings, now: datetime.datetime) -> DemoRequestsSummary:
@@ -98,11 +100,12 @@ def second_opinions_load(*, institutions, users, meetings, now: datetime.datetim
     ``meetings``: each demo board's meetings by index (1 = its next, -1 = its last), as the loader made them."""
     world = _World(users=users, academic=institutions["academic"], meetings=meetings, now=now)
     summary = DemoRequestsSummary()
+    cases = {demo.slug: demo for demo in demo_cases()}
     for demo in demo_requests():
         case = Case.objects.get(public_id=demo_case_id(demo.case))
         request = SecondOpinion.objects.filter(case=case).order_by("-created_at", "-id").first()
         if request is None:
-            _request_write(demo, case, world)
+            summary.documents += _request_write(demo, cases[demo.case], case, world)
             summary.created += 1
         else:
             _slot_keep(request, case, world)
@@ -204,12 +207,17 @@ def _meeting_open(meeting: Meeting, status: str) -> None:
 # --- One request -------------------------------------------------------------------------------------------
 
 
-def _request_write(demo: DemoSecondOpinion, case: Case, world: _World) -> None:
+def _request_write(demo: DemoSecondOpinion, demo_case: DemoCase, case: Case, world: _World) -> int:
+    """Make the request and take it through its steps; returns how many documents the case was given (its reports
+    come with the request, dated before it)."""
     requester, coordinator = world.users[demo.by], world.users[COORDINATOR]
     past = demo.status == SO.REPORT_SENT
     meeting = world.meetings[_board_key(case)][demo.meeting] if past else None
     requested_at, steps = _timeline(demo, case, meeting, world)
     _case_backdate(case, requested_at - datetime.timedelta(days=2))
+    documents = documents_attach(
+        case, demo_case, uploaded_by=requester, reference=requested_at.date(), today=timezone.localdate(world.now)
+    )
     if demo.proposed is not None:
         with _dated(case, requested_at - 3 * HOUR):
             plan_record(user=requester, case=case, data=plan_data(demo.proposed, PlanKind.PROPOSED))
@@ -238,6 +246,7 @@ def _request_write(demo: DemoSecondOpinion, case: Case, world: _World) -> None:
             _last_on_agenda(case, meeting)
     if past:
         _discussion_write(demo, case, request, meeting, world)
+    return documents
 
 
 def _proposal_as_of_routing(request: SecondOpinion) -> None:

@@ -9,6 +9,7 @@ the next test sees. The module's load is the first load of an empty database: th
 its output and the on-commit callbacks it left."""
 
 import datetime
+import hashlib
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.test import TestCase
@@ -26,6 +28,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from cases.checklist import evaluate
 from cases.codes import SECOND_OPINION_OPEN, CaseStatus, ChangeBasis, ChangeCategory, PacketStatus, PlanKind
 from cases.models import (
     Biomarker,
@@ -48,6 +51,7 @@ from cases.models import (
 from cases.plans import follow_up_due_plans
 from cases.second_opinions import add_business_days, due_business_days
 from cases.services import case_transition
+from demo.loader import DemoSummary, demo_load
 from demo.world import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id, demo_cases, demo_requests
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus
 from specialists.models import BoardMembership, BoardRole, Institution, InstitutionKind, Specialty, User
@@ -105,9 +109,16 @@ def _counts() -> dict[str, int]:
 
 
 def _load() -> str:
+    """The first load, as ``make run`` does it: the command, into the empty database."""
     out = StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()
+
+
+def _reload() -> DemoSummary:
+    """The loader run again over the loaded demo: it refreshes, never duplicates (the command itself refuses a
+    database that holds data)."""
+    return demo_load()
 
 
 @dataclass(frozen=True)
@@ -137,13 +148,14 @@ def _age(case: Case) -> int:
 
 def test_a_second_run_changes_no_counts_and_fails_nothing(demo):
     after_first = _counts()
-    second_output = _load()
+    second = _reload()
     assert _counts() == after_first
     assert after_first["Case"] >= 38 and after_first["SecondOpinion"] == len(demo_requests())
-    assert f"{len(demo_cases())} new" in demo  # the module's load was the first
-    assert f"{len(demo_cases())} refreshed" in second_output
-    assert f"({len(demo_requests())} new, 0 kept)" in demo
-    assert f"(0 new, {len(demo_requests())} kept)" in second_output
+    assert f"{len(demo_cases())} cases" in demo  # the module's load was the first
+    assert f"{len(demo_requests())} second-opinion requests" in demo
+    assert (second.cases_created, second.cases_updated) == (0, len(demo_cases()))
+    assert (second.second_opinions_created, second.second_opinions_kept) == (0, len(demo_requests()))
+    assert second.documents == 0  # a case keeps the documents it has
 
 
 def test_a_rerun_keeps_valid_password_hashes_and_resets_changed_passwords(demo):
@@ -153,7 +165,7 @@ def test_a_rerun_keeps_valid_password_hashes_and_resets_changed_passwords(demo):
     changed.save()
     before = dict(User.objects.values_list("username", "password"))
 
-    _load()
+    _reload()
 
     after = dict(User.objects.values_list("username", "password"))
     assert {u: h for u, h in after.items() if u != "medonc"} == {u: h for u, h in before.items() if u != "medonc"}
@@ -326,7 +338,7 @@ def test_checklist_scenarios_are_in_the_data(demo):
 def test_demo_cases_keep_their_public_ids_across_runs(demo):
     slug = demo_cases()[0].slug
     before = Case.objects.get(public_id=demo_case_id(slug))
-    _load()
+    _reload()
     assert Case.objects.get(public_id=demo_case_id(slug)).pk == before.pk
 
 
@@ -337,7 +349,7 @@ def test_a_rerun_puts_a_case_a_demo_user_moved_back_and_records_why(demo):
     assert Case.objects.get(pk=case.pk).status == CaseStatus.WITHDRAWN
     counts = _counts()
 
-    _load()
+    _reload()
 
     case.refresh_from_db()
     assert (case.status, case.meeting) == (CaseStatus.SCHEDULED, meeting)
@@ -522,7 +534,7 @@ def test_a_rerun_keeps_the_revised_profile_and_writes_a_missing_plan_history(dem
     Plan.objects.filter(case=case).delete()
     counts = _counts()
 
-    _load()
+    _reload()
 
     assert getattr(Case.objects.get(pk=revised.case_id), revised.field) == revised.revised
     case.refresh_from_db()
@@ -718,7 +730,7 @@ def test_a_rerun_keeps_the_requests_and_their_history(demo):
         }
 
     before = snapshot()
-    _load()
+    _reload()
     assert snapshot() == before
 
 
@@ -730,7 +742,7 @@ def test_a_rerun_after_the_scheduled_requests_meeting_began_moves_it_to_the_next
         starts_at=timezone.now() - datetime.timedelta(hours=1), ends_at=timezone.now()
     )
 
-    _load()
+    _reload()
 
     request.refresh_from_db()
     case = Case.objects.get(pk=request.case_id)
@@ -742,3 +754,48 @@ def test_a_rerun_after_the_scheduled_requests_meeting_began_moves_it_to_the_next
     assert guest.meeting == request.meeting and guest.user == request.requested_by
     assert [t.action for t in request.transitions.all()][-2:] == ["unschedule", "schedule"]
     assert not Notification.objects.exclude(status=NotificationStatus.SENT).exists()
+
+
+def test_the_command_loads_only_into_an_empty_database(demo):
+    before = _counts()
+    with pytest.raises(CommandError, match="already holds data, so the demo was not loaded"):
+        call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+    assert "`make demo` (manage.py load_demo --reset) deletes everything" in out.getvalue()
+    assert _counts() == before
+
+
+def test_the_cases_carry_dated_reports_so_the_checklist_reads_as_a_real_boards(demo):
+    """A pathology and an imaging report for every case, a genomic report where it has molecular results, each a
+    small PDF saying it is synthetic, dated before today; the readiness rules about reports fire only where the
+    demo leaves a report out (a liver lesion diagnosed on imaging) or its imaging old, among the cases still to be
+    discussed; a discussed case's imaging was current at its meeting."""
+    today = timezone.localdate()
+    molecular = {"EGFR", "ALK", "ROS1", "KRAS", "BRAF", "BRCA1", "BRCA2", "MSI", "TMB", "ONCOTYPE_RS", "MAMMAPRINT"}
+    report_rules = {"readiness.pathology.missing", "readiness.imaging.missing", "readiness.imaging.stale"}
+    flagged = {}
+    for demo_case in demo_cases():
+        case = Case.objects.get(public_id=demo_case_id(demo_case.slug))
+        documents = list(case.documents.all())
+        expected = {"pathology", "imaging"} - set(demo_case.documents_missing)
+        if {b[0] for b in demo_case.biomarkers} & molecular or demo_case.pgx:
+            expected.add("genomic")
+        assert sorted(d.kind for d in documents) == sorted(expected), demo_case.slug
+        for document in documents:
+            assert document.date < today
+            with document.file.open("rb") as file:
+                content = file.read()
+            assert content.startswith(b"%PDF-1.4") and content.rstrip().endswith(b"%%EOF")
+            assert b"SYNTHETIC DEMO DOCUMENT" in content and demo_case.patient[0].encode() in content
+            assert (document.size, document.sha256) == (len(content), hashlib.sha256(content).hexdigest())
+            assert document.content_type == "application/pdf"
+        if case.status in DISCUSSED:  # its imaging was current when the board discussed it
+            imaging = max(d.date for d in documents if d.kind == "imaging")
+            assert datetime.timedelta(0) <= case.meeting.starts_at.date() - imaging <= datetime.timedelta(days=56)
+        elif rules := {f.rule for f in evaluate(case)} & report_rules:
+            flagged[demo_case.slug] = rules
+    assert flagged == {
+        "hcc-information-requested": {"readiness.pathology.missing", "readiness.imaging.stale"},
+        "breast-her2-residual-disease": {"readiness.imaging.stale"},
+    }

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.test import Client
 
 from specialists.models import User
+from tests.demo.test_loader import _load
 from tests.e2e.helpers import AXE, AXE_RULES
 from tests.pages.markup import internal_link
-from tests.test_demo import _load
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 # a coordinator (who reaches the most pages), a specialist, a community-hospital physician

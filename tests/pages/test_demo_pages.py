@@ -12,8 +12,8 @@ from collections import deque
 import pytest
 
 from specialists.models import User
+from tests.demo.test_loader import loaded  # noqa: F401  (the demo, loaded once for this module)
 from tests.pages.markup import Page, internal_link
-from tests.test_demo import loaded  # noqa: F401  (the demo, loaded once for this module)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded")]
 USERS = ["coordinator", "medonc", "pathologist", "navigator", "community", "community2"]
