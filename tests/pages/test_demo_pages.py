@@ -17,7 +17,7 @@ from tests.pages.markup import Page, internal_link
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded")]
 USERS = ["coordinator", "medonc", "pathologist", "navigator", "community", "community2"]
-MAX_PAGES = 250  # per user: more than the demo gives any of them (the coordinator reaches the most)
+MAX_PAGES = 500  # per user: more than the demo gives any of them (the coordinator reaches the most, documents included)
 
 
 @pytest.mark.parametrize("username", USERS)
