@@ -1,6 +1,6 @@
 """No CDN (SPEC §5.6, §8): every page the demo crawl reaches as a coordinator, a specialist and a community physician,
 the sign-in page and the API docs, and every stylesheet, script and image they reference, come from the service
-itself and answer; nothing names a third-party host to load."""
+itself and answer; nothing names a third-party host to load, and no page shows template text."""
 
 from __future__ import annotations
 
@@ -43,6 +43,8 @@ def test_every_page_and_what_it_loads_comes_from_the_service(shipped):
                 continue
             if not headers.get("Content-Type", "").startswith("text/html"):
                 continue
+            if leaked := re.findall(rb"\{[#%].{0,60}", body):  # template syntax a person would read on the page
+                problems.append(f"{username} {path}: shows template text {leaked[:2]}")
             for ref in LOADED.findall(body) + CSS_URL.findall(body):
                 assets.setdefault(urljoin(shipped.url + path, ref.decode()), path)
             links = re.findall(rb'<a[^>]*?\shref="([^"]+)"', body)
