@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import sign_in
 from tests.shipped.conftest import DEMO_PASSWORD, ShippedServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.shipped]
@@ -33,17 +34,9 @@ def person(browser, server):
     context.close()
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
 def test_pages_are_styled_and_htmx_works_and_a_refused_form_stays_in_place(person, server):
     page = person
-    sign_in(page, "coordinator")
+    sign_in(page, "coordinator", DEMO_PASSWORD)
     header = page.locator(".site-header")
     # site.css paints the header navy: the user agent's default would leave it transparent
     assert header.evaluate("element => getComputedStyle(element).backgroundColor") == "rgb(19, 41, 75)"

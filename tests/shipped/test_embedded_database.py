@@ -7,32 +7,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 
 import pytest
 
+from tests.conftest import at_once
 from tests.shipped.conftest import ShippedServer, api_token
 
 pytestmark = pytest.mark.shipped
 MEMBERS = ["medonc", "surgonc", "radonc", "pathologist", "radiologist", "genetics", "palliative", "navigator"]
-
-
-def at_once(calls: list) -> list:
-    """Run the calls in threads released together by a barrier; their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait(timeout=30)
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    assert not any(thread.is_alive() for thread in threads), "a request did not finish"
-    return results
 
 
 def test_sixteen_writers_at_once_get_no_server_error_and_lose_no_write(shipped):
