@@ -11,7 +11,14 @@ from cases.api.second_opinions import SecondOpinionViewSet
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
 from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
 from scheduling.api.views import BoardViewSet, CalendarFeedView, ICalendarRenderer, MeetingViewSet
-from specialists.api.views import InstitutionViewSet, MeView, SpecialistViewSet, TokenView
+from specialists.api.views import (
+    InstitutionViewSet,
+    MeView,
+    SpecialistViewSet,
+    TokenDetailView,
+    TokensView,
+    TokenView,
+)
 from tumorboard.api.views import UUID_PATTERN, AuditEventViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -38,6 +45,8 @@ meeting_router.register("attendance", AttendanceViewSet, basename="meeting-atten
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", TokensView.as_view(), name="auth-tokens"),
+    re_path(r"^auth/tokens/(?P<token_id>[A-Za-z0-9]{1,25})/$", TokenDetailView.as_view(), name="auth-token-detail"),
     path("me/", MeView.as_view(), name="me"),
     path("me/calendar/", CalendarFeedView.as_view(), name="me-calendar"),
     path("analytics/plan-changes/", PlanChangeAnalyticsView.as_view(), name="analytics-plan-changes"),

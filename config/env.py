@@ -63,6 +63,18 @@ def as_database(raw: str) -> dict[str, Any]:
     raise ValueError("scheme must be postgres:// or sqlite://")
 
 
+def as_cache(raw: str) -> dict[str, Any]:
+    """``redis://host:port/db``, ``file:///path`` or ``locmem://`` into CACHES['default']."""
+    url = urlparse(raw)
+    if url.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if url.scheme == "file" and url.path:
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": unquote(url.path)}
+    if url.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ValueError("scheme must be redis://, file:///path or locmem://")
+
+
 def env(name: str, cast: Callable[[str], Any] = str, default: Any = _MISSING) -> Any:
     """Read ``name`` from the environment and convert it with ``cast``.
 

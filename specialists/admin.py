@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from specialists.models import BoardMembership, Institution, User
+from tumorboard.sign_in import sign_in_unlock
 
 
 @admin.register(Institution)
@@ -24,6 +25,13 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, ("Tumor board", {"fields": ("institution", "specialty")}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Tumor board", {"fields": ("institution", "specialty")}))
     inlines = [MembershipInline]
+    actions = ["unlock_sign_in"]
+
+    @admin.action(description="Unlock sign-in (after too many failed attempts)")
+    def unlock_sign_in(self, request, queryset):
+        for user in queryset:
+            sign_in_unlock(user.username)
+        self.message_user(request, f"Sign-in unlocked for {queryset.count()} user(s).")
 
 
 @admin.register(BoardMembership)

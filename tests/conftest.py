@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from cases.models import Case
@@ -51,9 +52,19 @@ class World:
     def client(self, user: User | None) -> APIClient:
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
         return client
+
+
+def token_for(user: User) -> str:
+    """A new API token of ``user``, as a sign-in would give it."""
+    return AuthToken.objects.create(user=user)[1]
+
+
+@pytest.fixture(autouse=True)
+def _cache_cleared():
+    """Each test starts with an empty cache: no sign-in failures or used codes of another test."""
+    cache.clear()
 
 
 @pytest.fixture

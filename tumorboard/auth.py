@@ -1,21 +1,44 @@
-"""Web sign-in rules on top of django-allauth: no self sign-up; MFA for staff (tumorboard.middleware)."""
+"""Web sign-in rules on top of django-allauth: no self sign-up; the one rule against guessing passwords
+(tumorboard.sign_in); MFA for staff."""
 
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django import forms
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
+
+from tumorboard.sign_in import SignInRefused, sign_in_check, sign_in_failed, sign_in_succeeded
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def authenticate(self, request, **credentials):
+        """The sign-in page's (and re-authentication's) password check, under the rule the token endpoint shares."""
+        username = credentials.get("username") or ""
+        try:
+            sign_in_check(request, username)
+        except SignInRefused as refused:
+            raise forms.ValidationError(refused.message, code=refused.code) from None
+        user = super().authenticate(request, **credentials)
+        (sign_in_succeeded if user is not None else sign_in_failed)(request, username)
+        return user
+
 
 def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def totp_valid(user, code: str) -> bool:
+    """The code is the current one of the user's authenticator app (allauth's check: the window's tolerance, a code
+    used once is not accepted again)."""
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return authenticator is not None and TOTP(authenticator).validate_code(code)
 
 
 class StaffMfaMiddleware:

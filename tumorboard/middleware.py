@@ -2,10 +2,12 @@
 redirects answered to htmx requests, and a database too busy to take a write."""
 
 import contextvars
+import ipaddress
 import logging
 import re
 import uuid
 
+from django.conf import settings
 from django.db import OperationalError
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -26,6 +28,21 @@ def current_client_ip() -> str | None:
     return _client_ip.get()
 
 
+def client_address(request) -> str:
+    """The client's address: the connection's (REMOTE_ADDR), or, behind TRUSTED_PROXIES proxies that each append to
+    X-Forwarded-For, the address the outermost of them saw. A header the client sends is never believed by default."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXIES
+    if proxies > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            try:
+                return str(ipaddress.ip_address(hops[-proxies]))
+            except ValueError:
+                logging.getLogger(__name__).warning("X-Forwarded-For holds no address where the proxy writes it")
+    return remote
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,7 +52,7 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = _request_id.set(request_id)
-        ip_token = _client_ip.set(request.META.get("REMOTE_ADDR") or None)
+        ip_token = _client_ip.set(client_address(request) or None)
         try:
             response = self.get_response(request)
         finally:

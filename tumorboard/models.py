@@ -25,6 +25,9 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", "Delete"
     TRANSITION = "transition", "Transition"
     DOWNLOAD = "download", "Download"
+    SIGN_IN = "sign_in", "Sign-in"
+    LOCKOUT = "lockout", "Sign-in locked"
+    TOKEN_REVOKE = "token_revoke", "Token revoked"
 
 
 class AuditEvent(models.Model):

@@ -4,9 +4,10 @@ With nothing set this is the embedded configuration of ``make run``: SQLite and 
 ``config.settings.production`` builds on it and refuses to start without a SECRET_KEY.
 """
 
+import datetime
 from pathlib import Path
 
-from config.env import as_bool, as_database, as_int, as_list, env
+from config.env import as_bool, as_cache, as_database, as_int, as_list, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -26,7 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular_sidecar",  # Swagger UI's files for /api/docs/, served by the app
-    "rest_framework.authtoken",
+    "knox",  # API tokens: one per sign-in, stored hashed, expiring, revocable
     "django_filters",
     "drf_spectacular",
     "tumorboard",  # before allauth: its templates/allauth/layouts/ put allauth's pages in the site layout
@@ -114,6 +115,20 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Tumor board")
 MFA_TOTP_TOLERANCE = 1  # the code of the previous or next 30 s window is accepted too (phone clocks drift)
 MFA_REQUIRED_FOR_STAFF = env("MFA_REQUIRED_FOR_STAFF", as_bool, default=True)
+# Passwords are not guessed (tumorboard/sign_in.py, for the sign-in page and the token endpoint): failures are counted
+# per account and per client address in the shared cache; too many lock the account for a while.
+SIGN_IN_FAILURES_PER_ACCOUNT = env("SIGN_IN_FAILURES_PER_ACCOUNT", as_int, default=10)
+SIGN_IN_FAILURES_PER_ADDRESS = env("SIGN_IN_FAILURES_PER_ADDRESS", as_int, default=50)
+SIGN_IN_FAILURE_WINDOW_MINUTES = env("SIGN_IN_FAILURE_WINDOW_MINUTES", as_int, default=15)
+SIGN_IN_LOCKOUT_MINUTES = env("SIGN_IN_LOCKOUT_MINUTES", as_int, default=15)
+ACCOUNT_RATE_LIMITS = {"login_failed": False}  # the rule above replaces allauth's own count of failed sign-ins
+# The proxies in front of the app that append the client's address to X-Forwarded-For (a TLS proxy: 1). With 0 the
+# client address is the connection's: a header the client sends is never believed.
+TRUSTED_PROXIES = env("TRUSTED_PROXIES", as_int, default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
+# API tokens (django-rest-knox): one per sign-in, stored as a SHA-512 digest, expiring after API_TOKEN_HOURS.
+API_TOKEN_HOURS = env("API_TOKEN_HOURS", as_int, default=12)
+REST_KNOX = {"TOKEN_TTL": datetime.timedelta(hours=API_TOKEN_HOURS), "AUTH_HEADER_PREFIX": "Token"}
 # A web session ends after this many idle minutes (every request renews it); API tokens are not sessions.
 SESSION_COOKIE_AGE = env("SESSION_IDLE_MINUTES", as_int, default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -203,6 +218,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     "second-opinions-sweep": {"task": "cases.tasks.second_opinions_sweep", "schedule": 120.0},
     "second-opinions-escalate": {"task": "cases.tasks.second_opinions_escalate", "schedule": 3600.0},
 }
+# The shared cache (sign-in failure counts, used second-factor codes, rate limits): CACHE_URL, else the broker's Redis,
+# else (the embedded run, no broker) a file cache that every server process of the machine shares.
+CACHES = {
+    "default": env(
+        "CACHE_URL",
+        as_cache,
+        default=as_cache(
+            CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else f"file://{BASE_DIR / 'var' / 'cache'}"
+        ),
+    )
+}
 # Packets: built automatically this long before a meeting; stuck ones re-enqueued after these delays.
 PACKET_LEAD_HOURS = env("PACKET_LEAD_HOURS", as_int, default=48)
 PACKET_STALE_PENDING_SECONDS = env("PACKET_STALE_PENDING_SECONDS", as_int, default=300)
@@ -220,7 +246,7 @@ SECOND_OPINION_STALE_SECONDS = env("SECOND_OPINION_STALE_SECONDS", as_int, defau
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -234,6 +260,8 @@ REST_FRAMEWORK = {
     # field as "not given" and slip past validation.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # DRF's throttles take the client address as tumorboard.middleware.client_address does
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 if DEBUG:

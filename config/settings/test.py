@@ -4,7 +4,7 @@ import os
 import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
-from config.env import as_bool, env
+from config.env import as_bool, as_cache, env
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,3 +20,6 @@ if _XDIST_WORKER.startswith("gw") and CELERY_BROKER_URL.startswith("redis://"): 
     _db = int(_broker.path.strip("/") or 0) + int(_XDIST_WORKER[2:])
     CELERY_BROKER_URL = urlunsplit(_broker._replace(path=f"/{_db}"))
     os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL  # Celery reads the variable before the setting
+# Each test process its own cache (sign-in failure counts, used codes): tests/conftest.py clears it for every test; a
+# test that needs processes to share one starts them with a CACHE_URL of its own.
+CACHES = {"default": env("TEST_CACHE_URL", as_cache, default=as_cache("locmem://"))}

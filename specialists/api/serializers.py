@@ -1,4 +1,3 @@
-from django.contrib.auth import authenticate
 from rest_framework import serializers
 
 from specialists.models import BoardMembership, Institution, User
@@ -46,16 +45,26 @@ class MeSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
-
-    def validate(self, attrs):
-        user = authenticate(self.context["request"], username=attrs["username"], password=attrs["password"])
-        if user is None or not user.is_active:
-            raise serializers.ValidationError(
-                {"password": ["Unable to log in with these credentials."]}, code="invalid_credentials"
-            )
-        attrs["user"] = user
-        return attrs
+    otp = serializers.RegexField(
+        r"^\d{6}$",
+        required=False,
+        help_text="The 6-digit code of your authenticator app: required when you have two-factor authentication "
+        "(every staff user has).",
+        error_messages={"invalid": "Enter the 6-digit code of your authenticator app."},
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`; shown once, stored hashed.")
+    id = serializers.CharField(help_text="The token's public prefix, to tell it apart in the list and revoke it.")
+    expiry = serializers.DateTimeField()
+
+
+class TokenListSerializer(serializers.Serializer):
+    id = serializers.CharField(source="token_key")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+    current = serializers.SerializerMethodField(help_text="The token this request was made with.")
+
+    def get_current(self, token) -> bool:
+        return token.digest == getattr(self.context["request"].auth, "digest", None)

@@ -26,10 +26,9 @@ Left out, and why:
   here. Ids in a body (``board``, ``treating_physician``) are random UUIDs of nothing, credentials are random,
   transitions depend on the case's status; the API rightly answers 400/404/409, in the error shape checked above.
 - the stateful phase (chaining responses through OpenAPI links): the document declares no links.
-- the token endpoint's throttle (30/min per client address) is switched off for the run: every in-process request
-  comes from the same address, so after 30 examples it would answer nothing but 429 (documented, but then the
-  endpoint's validation goes untested), and its counters live in the process-wide cache, where they would
-  throttle the other tests that log in.
+- the sign-in rule's limits (tumorboard/sign_in.py) are lifted for the run: every in-process request comes from the
+  same address, so after its limit of failures the token endpoint would answer nothing but 429 (documented, but then
+  the endpoint's validation goes untested).
 - /healthz and /readyz: plain Django views outside /api/, not in the document.
 """
 
@@ -49,7 +48,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
-from rest_framework.authtoken.models import Token
 from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.core.mutations import OperatorKind
 from schemathesis.core.parameters import ParameterLocation
@@ -58,7 +56,7 @@ from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario, Te
 from cases import packets, reports, second_opinions
 from cases import services as case_services
 from cases.models import ChangeRecord, FollowUp, Plan, PlanComponent, Review, SecondOpinion
-from specialists.api.views import TokenThrottle
+from tests.conftest import token_for
 from tests.factories import CaseFactory, CommentFactory
 
 # Fuzzing examples per operation (valid and invalid together); the coverage phase adds its boundary cases.
@@ -232,14 +230,14 @@ def _second_opinion(world) -> SecondOpinion:
 
 
 @pytest.fixture
-def in_process(visible, monkeypatch):
+def in_process(visible, settings):
     """Django's WSGI handler, serving requests on the test's connection and inside the test's transaction.
 
     Django closes "old" connections when a request starts and finishes; here that connection is the one holding the
     test transaction, so the signal is disconnected for the run, as Django's own test client does for each of its
     requests (which is why this fixture comes after ``visible``, whose test-client requests reconnect it).
     """
-    monkeypatch.setattr(TokenThrottle, "rate", None)  # see the module docstring
+    settings.SIGN_IN_FAILURES_PER_ADDRESS = settings.SIGN_IN_FAILURES_PER_ACCOUNT = 10**9  # see the module docstring
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
@@ -261,13 +259,13 @@ def api_schema(request, world, actor, visible, in_process, examples):
     # pytest 9 replaced by ``item._id``; a plain attribute on this item keeps it working (reports keep the
     # item's own name, and each operation is still reported as its own subtest).
     request.node._nodeid = request.node.nodeid
-    token, _ = Token.objects.get_or_create(user=getattr(world, actor))
+    token = token_for(getattr(world, actor))
     config = schemathesis.Config.from_dict(
         {
             "seed": SEED,
             # Hypothesis' timing health check would make the run's outcome depend on the machine's speed.
             "suppress-health-check": ["too_slow"],
-            "headers": {"Authorization": f"Token {token.key}"},
+            "headers": {"Authorization": f"Token {token}"},
             "generation": {
                 "mode": "all",  # valid and invalid input
                 "max-examples": MAX_EXAMPLES,

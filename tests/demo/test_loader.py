@@ -25,7 +25,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.test import TestCase
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.checklist import evaluate
@@ -55,6 +54,7 @@ from demo.loader import DemoSummary, demo_load
 from demo.world import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id, demo_cases, demo_requests
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus
 from specialists.models import BoardMembership, BoardRole, Institution, InstitutionKind, Specialty, User
+from tests.conftest import token_for
 from tumorboard.models import AuditEvent, Notification, NotificationStatus
 
 pytestmark = pytest.mark.django_db
@@ -364,8 +364,7 @@ def test_a_rerun_puts_a_case_a_demo_user_moved_back_and_records_why(demo):
 
 def _client(username: str) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=User.objects.get(username=username))
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(User.objects.get(username=username))}")
     return client
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import pytest
 from django.db.models import Count
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases import packets
 from cases.codes import PacketStatus
 from cases.models import Packet, PacketVersion
 from cases.tasks import packets_sweep
-from tests.conftest import WorkerProcess, wait_for
+from tests.conftest import WorkerProcess, token_for, wait_for
 from tests.factories import BoardFactory, CaseFactory, CommentFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -134,7 +133,7 @@ def test_redis_restart_during_a_backlog_loses_nothing(celery_on, private_redis, 
         private_redis.stop()  # the queued messages are gone with it
         # while the broker is down, users still ask for packets: the rows are written, the requests succeed
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=member).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(member)}")
         for case in cases[-4:]:
             response = client.post(f"/api/v1/cases/{case.public_id}/packet/")
             assert response.status_code == 202

@@ -9,31 +9,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_token_for_good_credentials_and_400_for_bad(world, api):
-    client = api(None)
-    response = client.post("/api/v1/auth/token/", {"username": "member", "password": "pw-for-tests"}, format="json")
-    assert response.status_code == 200
-    token = response.json()["token"]
-    assert (
-        client.post("/api/v1/auth/token/", {"username": "member", "password": "pw-for-tests"}).json()["token"] == token
-    )
-    me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
-    assert me.status_code == 200 and me.json()["username"] == "member"
-
-    bad = client.post("/api/v1/auth/token/", {"username": "member", "password": "wrong"}, format="json")
-    assert bad.status_code == 400
-    assert bad.json() == {
-        "errors": [
-            {"field": "password", "code": "invalid_credentials", "message": "Unable to log in with these credentials."}
-        ]
-    }
-    missing = client.post("/api/v1/auth/token/", {}, format="json")
-    assert {e["field"] for e in missing.json()["errors"]} == {"username", "password"}
-    world.member.is_active = False
-    world.member.save()
-    assert client.post("/api/v1/auth/token/", {"username": "member", "password": "pw-for-tests"}).status_code == 400
-
-
 def test_me_lists_boards_with_roles(world, api):
     body = api(world.coordinator).get("/api/v1/me/").json()
     assert body["id"] == str(world.coordinator.public_id)

@@ -1,10 +1,9 @@
 """Tasks through a real Celery worker on Redis: enqueued after commit, executed once, state in PostgreSQL."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.conftest import wait_for
+from tests.conftest import token_for, wait_for
 from tests.factories import BoardFactory, CaseFactory, MembershipFactory, UserFactory
 from tumorboard.models import Notification, NotificationStatus
 
@@ -19,7 +18,7 @@ def test_case_submission_notifies_coordinators_through_the_worker(celery_worker)
     submitter = UserFactory(institution=board.institution)
     case = CaseFactory(institution=board.institution, board=board, created_by=submitter)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=submitter).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(submitter)}")
 
     response = client.post(f"/api/v1/cases/{case.public_id}/submit/")
     assert response.status_code == 200
