@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+from tumorboard.database import grants_after_migrate
 
 
 class TumorboardConfig(AppConfig):
     name = "tumorboard"
     verbose_name = "Tumor board (kernel)"
+
+    def ready(self):
+        post_migrate.connect(grants_after_migrate, sender=self)

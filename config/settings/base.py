@@ -88,6 +88,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env("SQLITE_BUSY_SECONDS", as_int, default=20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
+# PostgreSQL: the role the application runs as, when it is not the owner that migrates (tumorboard/database.py):
+# migrate grants it every table but only SELECT and INSERT on the audit log, creating it with this password if missing.
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
+DATABASE_APP_PASSWORD = env("DATABASE_APP_PASSWORD", default="")
+# The audit table refuses TRUNCATE (off only in the test settings: the test runner empties tables with it).
+AUDIT_TRUNCATE_GUARD = True
 # Every request runs in one transaction, so a read and its audit row commit together or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env("CONN_MAX_AGE", as_int, default=0)

@@ -1,8 +1,12 @@
 """The audit log: a row for every read of patient data and every write, append-only at the database."""
 
+import os
+from contextlib import contextmanager
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from tumorboard.database import TRUNCATE_GUARD, app_role_grant
 from tumorboard.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +83,60 @@ def test_audit_events_endpoint_is_for_admins_only(world, api):
     assert rows and {r["patient"] for r in rows} == {str(world.case.patient.public_id)}
     assert set(rows[0]) >= {"at", "user", "action", "object_type", "object_id", "patient", "ip", "request_id"}
     assert api(world.admin).get("/api/v1/audit-events/", {"action": "read", "user": "coord"}).json()["count"] == 1
+
+
+@pytest.fixture
+def app_role(world, settings):
+    """The application's role as migrate grants it (tumorboard/database.py), in this test's transaction only."""
+    role = f"tumorboard_app_{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}"
+    app_role_grant(connection, role, password="test-only")
+    with connection.cursor() as cursor:
+        cursor.execute(TRUNCATE_GUARD)  # the guard the migration installs outside the test settings
+    return role
+
+
+@contextmanager
+def as_role(role):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {role}")
+        yield cursor
+
+
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        ("UPDATE tumorboard_auditevent SET action = 'read'", "permission denied"),
+        ("DELETE FROM tumorboard_auditevent", "permission denied"),
+        ("TRUNCATE tumorboard_auditevent", "permission denied"),
+        ("ALTER TABLE tumorboard_auditevent DISABLE TRIGGER ALL", "must be owner"),
+        ("DROP TRIGGER tumorboard_auditevent_append_only ON tumorboard_auditevent", "must be owner"),
+        ("ALTER TABLE tumorboard_auditevent OWNER TO CURRENT_USER", "must be owner"),
+    ],
+)
+def test_the_application_role_cannot_change_empty_or_unguard_the_audit_log(world, api, app_role, statement, refusal):
+    api(world.coordinator).get(f"/api/v1/cases/{world.case.public_id}/")
+    count = AuditEvent.objects.count()
+    with pytest.raises(DatabaseError, match=refusal), as_role(app_role) as cursor:
+        cursor.execute(statement)
+    assert AuditEvent.objects.count() == count
+
+
+def test_the_application_role_reads_writes_and_appends_to_the_audit_log(world, app_role):
+    with as_role(app_role) as cursor:
+        cursor.execute("SELECT count(*) FROM tumorboard_auditevent")
+        cursor.execute(
+            "INSERT INTO tumorboard_auditevent (at, action, object_type, object_id, detail, request_id) "
+            "VALUES (now(), 'read', 'cases.case', 'x', '{}', '')"
+        )
+        cursor.execute("UPDATE cases_case SET question = question")
+        cursor.execute("DELETE FROM cases_comment")
+
+
+def test_truncate_is_refused_even_to_the_owner(world, api, app_role):
+    api(world.coordinator).get(f"/api/v1/cases/{world.case.public_id}/")
+    count = AuditEvent.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's own inserts leave deferred checks pending
+    with pytest.raises(DatabaseError, match="append-only: TRUNCATE"), transaction.atomic(), connection.cursor() as c:
+        c.execute("TRUNCATE tumorboard_auditevent CASCADE")
+    assert AuditEvent.objects.count() == count

@@ -7,8 +7,9 @@ files too, and loads the demo again. Refused in production (``DEMO_LOAD_ALLOWED`
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
+from cases.models import Document
 from demo.loader import demo_load
 from demo.world import login_lines
 from specialists.models import Institution, User
@@ -55,8 +56,11 @@ class Command(BaseCommand):
             self.stdout.write("\n" + "\n".join(login_lines()))
 
     def _reset(self) -> None:
-        from cases.models import Document
-
+        if connection.vendor == "postgresql":
+            raise CommandError(
+                "On PostgreSQL the audit log refuses to be emptied, so the database cannot be reset in place: drop it "
+                "and create it again (dropdb, createdb), then `make run`."
+            )
         with transaction.atomic():
             files = [document.file for document in Document.objects.only("file")]
         call_command("flush", interactive=False, verbosity=0)
