@@ -6,6 +6,7 @@ meets at 07:00 stays at 07:00 local time across daylight-saving changes.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import itertools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -20,8 +21,12 @@ class RecurrenceError(ValueError):
     pass
 
 
+# What the system's zone database lists besides the IANA zones: the machine's own setting and legacy aliases.
+_NOT_IANA = {"localtime", "posixrules", "Factory"}
+
+
 def parse_timezone(name: str) -> ZoneInfo:
-    if not name or name not in available_timezones():
+    if not name or name in _NOT_IANA or name.startswith(("posix/", "right/")) or name not in available_timezones():
         raise RecurrenceError(f"{name!r} is not an IANA time zone (e.g. Europe/Paris, America/New_York).")
     try:
         return ZoneInfo(name)
@@ -36,6 +41,9 @@ def parse_rrule(text: str, *, dtstart: datetime.datetime) -> rrule:
         value = value[len("RRULE:") :]
     if not value or "\n" in value or "DTSTART" in value.upper():
         raise RecurrenceError("Give one RRULE line, e.g. FREQ=WEEKLY;BYDAY=TU (no DTSTART).")
+    parts = {part.split("=", 1)[0].strip().upper() for part in value.split(";")}
+    if {"UNTIL", "COUNT"} <= parts:
+        raise RecurrenceError("An RRULE ends with UNTIL or with COUNT, not both (RFC 5545).")
     try:
         rule = rrulestr(value, dtstart=dtstart)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
@@ -82,3 +90,16 @@ def shortest_interval(board) -> datetime.timedelta | None:
             break
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     return min(gaps) if gaps else None
+
+
+def first_occurrence(text: str, *, after: datetime.datetime) -> datetime.datetime | None:
+    """The rule's first occurrence (naive local) from ``after`` within MAX_HORIZON, or None: a rule such as
+    BYMONTH=2;BYMONTHDAY=30 never occurs. The search stops at the horizon (dateutil alone would walk to year 9999)."""
+    rule = parse_rrule(text, dtstart=after)
+    if rule._bymonthday and not rule._bynmonthday:  # e.g. 30 February: answered at once, not by a walk to 9999
+        months = rule._bymonth or range(1, 13)
+        if all(day > calendar.monthrange(2028, month)[1] for month in months for day in rule._bymonthday):
+            return None
+    horizon = after + MAX_HORIZON
+    until = min(rule._until, horizon) if rule._until else horizon  # a rule's own UNTIL may end it sooner
+    return next(iter(rule.replace(until=until, count=None)), None)

@@ -20,8 +20,8 @@ from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, Meet
 from scheduling.recurrence import (
     MAX_HORIZON,
     RecurrenceError,
+    first_occurrence,
     occurrences,
-    parse_rrule,
     parse_timezone,
     shortest_interval,
 )
@@ -50,8 +50,10 @@ def _board_validate(board: Board) -> None:
     except RecurrenceError as exc:
         errors["timezone"] = [str(exc)]
     if board.recurrence and "timezone" not in errors:
+        today = timezone.now().astimezone(parse_timezone(board.timezone)).replace(tzinfo=None)
         try:
-            parse_rrule(board.recurrence, dtstart=datetime.datetime(2000, 1, 1))
+            if first_occurrence(board.recurrence, after=today) is None:
+                errors["recurrence"] = ["This rule gives no meeting in the next two years."]
         except RecurrenceError as exc:
             errors["recurrence"] = [str(exc)]
     if board.minutes_per_case > board.duration_minutes:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from cases import turnaround
 from cases.analytics import CATEGORIES, REASONS, plan_change_stats
 from cases.codes import ChangeCategory, DiseaseSite, NotImplementedReason, SecondOpinionStatus, Urgency
+from tumorboard.api.fields import StrictCharField
 
 # --- Query parameters -------------------------------------------------------------------------------------
 
@@ -83,7 +84,7 @@ RATE_FIELDS = ("cases", "changed", "change_rate")
 
 class BoardChangeRateSerializer(GroupChangeRateSerializer):
     board = serializers.UUIDField(help_text="The deciding board's id.")
-    name = serializers.CharField(help_text="The board's name.")
+    name = StrictCharField(help_text="The board's name.")
 
 
 class SiteChangeRateSerializer(GroupChangeRateSerializer):

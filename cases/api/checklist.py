@@ -9,14 +9,15 @@ from rest_framework.views import APIView
 
 from cases import selectors
 from cases.checklist import Severity, evaluate
+from tumorboard.api.fields import StrictCharField
 from tumorboard.audit import audit_read
 
 
 class ChecklistFindingSerializer(serializers.Serializer):
-    rule = serializers.CharField(help_text='The rule\'s id, e.g. "pgx.dpyd.missing".')
+    rule = StrictCharField(help_text='The rule\'s id, e.g. "pgx.dpyd.missing".')
     severity = serializers.ChoiceField(choices=[(s, s) for s in Severity.CHOICES])
-    message = serializers.CharField(help_text="A prompt for the board; it never orders treatment.")
-    source = serializers.CharField(help_text="The guideline, label or trial the rule rests on.")
+    message = StrictCharField(help_text="A prompt for the board; it never orders treatment.")
+    source = StrictCharField(help_text="The guideline, label or trial the rule rests on.")
 
 
 class CaseChecklistView(APIView):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from cases import packets, selectors
 from cases.models import Packet, PacketVersion
+from tumorboard.api.fields import StrictCharField
 from tumorboard.audit import audit_read
 from tumorboard.models import AuditAction
 
@@ -21,12 +22,12 @@ VERSION = OpenApiParameter("version", OpenApiTypes.INT, OpenApiParameter.QUERY, 
 class PacketSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["pending", "building", "ready", "failed"])
     version = serializers.IntegerField(allow_null=True, help_text="The latest built version (null before the first).")
-    sha256 = serializers.CharField(allow_null=True, help_text="SHA-256 of the canonical JSON.")
+    sha256 = StrictCharField(allow_null=True, help_text="SHA-256 of the canonical JSON.")
     built_at = serializers.DateTimeField(allow_null=True)
     requested_at = serializers.DateTimeField()
-    error = serializers.CharField(allow_blank=True, help_text="Why the last build failed.")
+    error = StrictCharField(allow_blank=True, help_text="Why the last build failed.")
     json = serializers.JSONField(allow_null=True)
-    pdf_url = serializers.CharField(allow_null=True)
+    pdf_url = StrictCharField(allow_null=True)
 
 
 def version_requested(versions, request):

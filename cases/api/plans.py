@@ -27,14 +27,15 @@ from cases.codes import (
 from cases.models import ChangeRecord, FollowUp, Plan, PlanComponent, ProfileRevision, Review, RevisedField
 from scheduling.models import Meeting
 from specialists.models import Specialty
+from tumorboard.api.fields import ModelSerializer, StrictCharField
 
 # --- Serializers ------------------------------------------------------------------------------------------
 
 
-class ProfileRevisionSerializer(serializers.ModelSerializer):
+class ProfileRevisionSerializer(ModelSerializer):
     field = serializers.ChoiceField(choices=RevisedField.choices)
-    revised = serializers.CharField(max_length=200)
-    reason = serializers.CharField(max_length=4000)
+    revised = StrictCharField(max_length=200)
+    reason = StrictCharField(max_length=4000)
 
     class Meta:
         model = ProfileRevision
@@ -42,13 +43,13 @@ class ProfileRevisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["original", "at"]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     kind = serializers.ChoiceField(choices=ReviewKind.choices)
     author = UserRefSerializer(read_only=True)
     specialty = serializers.ChoiceField(choices=Specialty.choices, read_only=True)
-    findings = serializers.CharField(max_length=20000)
-    recommendation = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    findings = StrictCharField(max_length=20000)
+    recommendation = StrictCharField(max_length=20000, required=False, allow_blank=True, default="")
     revisions = ProfileRevisionSerializer(
         many=True,
         required=False,
@@ -63,12 +64,10 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class PlanComponentSerializer(serializers.ModelSerializer):
+class PlanComponentSerializer(ModelSerializer):
     modality = serializers.ChoiceField(choices=Modality.choices)
-    detail = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    drugs = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, default=list, max_length=20
-    )
+    detail = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+    drugs = serializers.ListField(child=StrictCharField(max_length=100), required=False, default=list, max_length=20)
     target_auc = serializers.FloatField(required=False, allow_null=True, min_value=1, max_value=10)
 
     class Meta:
@@ -86,14 +85,14 @@ class MeetingOfCaseField(serializers.SlugRelatedField):
         return Meeting.objects.filter(board_id=self.context["case"].board_id)
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     kind = serializers.ChoiceField(choices=PlanKind.choices)
     intent = serializers.ChoiceField(choices=TreatmentIntent.choices)
     components = PlanComponentSerializer(many=True, allow_empty=False, max_length=20)
-    rationale = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    rationale = StrictCharField(max_length=20000, required=False, allow_blank=True, default="")
     consensus = serializers.ChoiceField(choices=Consensus.choices, required=False, allow_blank=True, default="")
-    dissent = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    dissent = StrictCharField(max_length=20000, required=False, allow_blank=True, default="")
     specialties_present = serializers.ListField(
         child=serializers.ChoiceField(choices=Specialty.choices),
         required=False,
@@ -121,7 +120,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = ["version", "created_at"]
 
 
-class ChangeRecordSerializer(serializers.ModelSerializer):
+class ChangeRecordSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     basis = serializers.ChoiceField(choices=ChangeBasis.choices)
     from_plan = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
@@ -147,7 +146,7 @@ class BoardPlanOfCaseField(serializers.SlugRelatedField):
         return Plan.objects.filter(case=self.context["case"], kind=PlanKind.BOARD)
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     plan = BoardPlanOfCaseField(
         required=False, allow_null=True, default=None, help_text="The board plan followed up; by default the latest."
@@ -161,7 +160,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         default="",
         help_text="Required when the recommendation was not (fully) implemented.",
     )
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=4000, required=False, allow_blank=True, default="")
     recorded_by = UserRefSerializer(read_only=True)
     recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
 

@@ -22,6 +22,7 @@ from cases.codes import PacketStatus, SecondOpinionStatus, Urgency
 from cases.models import SecondOpinion, SecondOpinionTransition
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.models import Institution
+from tumorboard.api.fields import ModelSerializer, StrictCharField
 from tumorboard.api.views import PublicIdMixin
 from tumorboard.audit import audit_read
 from tumorboard.models import AuditAction
@@ -31,15 +32,15 @@ def _api_path(request: SecondOpinion) -> str:
     return f"/api/v1/second-opinions/{request.public_id}/"
 
 
-class SecondOpinionTransitionSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.username", default=None, read_only=True, allow_null=True)
+class SecondOpinionTransitionSerializer(ModelSerializer):
+    by = StrictCharField(source="by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = SecondOpinionTransition
         fields = ["from_status", "to_status", "action", "by", "at", "message"]
 
 
-class SecondOpinionSerializer(serializers.ModelSerializer):
+class SecondOpinionSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True)
     requesting_institution = serializers.UUIDField(source="requesting_institution.public_id", read_only=True)
@@ -52,7 +53,7 @@ class SecondOpinionSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The meeting proposed by routing; once scheduled, the one holding the case's slot.",
     )
-    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    requested_by = StrictCharField(source="requested_by.username", read_only=True)
     requested_at = serializers.DateTimeField(source="created_at", read_only=True)
     overdue = serializers.BooleanField(
         source="is_overdue", read_only=True, help_text="Still open and past its due date."
@@ -74,7 +75,7 @@ class SecondOpinionSerializer(serializers.ModelSerializer):
         """The requester's link to join the meeting for their case's slot, once scheduled."""
         return services.remote_url(request) if request.status == SecondOpinionStatus.SCHEDULED else None
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(StrictCharField(allow_null=True))
     def get_report_url(self, request: SecondOpinion) -> str | None:
         return f"{_api_path(request)}report/" if getattr(request, "report_ready", False) else None
 
@@ -84,12 +85,12 @@ class SecondOpinionAskSerializer(serializers.Serializer):
 
     target_institution = serializers.UUIDField()
     questions = serializers.ListField(
-        child=serializers.CharField(max_length=2000),
+        child=StrictCharField(max_length=2000),
         min_length=1,
         max_length=20,
         help_text="What the board should answer.",
     )
-    reason = serializers.CharField(max_length=4000, help_text="Why a second opinion is sought.")
+    reason = StrictCharField(max_length=4000, help_text="Why a second opinion is sought.")
     urgency = serializers.ChoiceField(choices=Urgency.choices)
 
     def validate_target_institution(self, value):
@@ -114,11 +115,11 @@ class AcceptSerializer(serializers.Serializer):
 
 
 class SecondOpinionReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
 class MessageSerializer(serializers.Serializer):
-    message = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    message = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
 class JoinSerializer(serializers.Serializer):
@@ -126,18 +127,18 @@ class JoinSerializer(serializers.Serializer):
     meeting_starts_at = serializers.DateTimeField()
     slot_starts_at = serializers.DateTimeField(help_text="When the case's discussion should start.")
     minutes = serializers.IntegerField()
-    video_url = serializers.CharField(allow_blank=True)
+    video_url = StrictCharField(allow_blank=True)
     checked_in_at = serializers.DateTimeField()
 
 
 class ReportSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     status = serializers.ChoiceField(choices=PacketStatus.choices)
-    sha256 = serializers.CharField(allow_blank=True, help_text="SHA-256 of the canonical JSON.")
+    sha256 = StrictCharField(allow_blank=True, help_text="SHA-256 of the canonical JSON.")
     built_at = serializers.DateTimeField(allow_null=True)
-    error = serializers.CharField(allow_blank=True)
+    error = StrictCharField(allow_blank=True)
     json = serializers.JSONField(allow_null=True)
-    pdf_url = serializers.CharField(allow_null=True)
+    pdf_url = StrictCharField(allow_null=True)
 
 
 class SecondOpinionFilter(django_filters.FilterSet):

@@ -14,6 +14,7 @@ from cases.codes import CommentKind, DocumentKind
 from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
 from scheduling.selectors import boards_targetable_by
 from specialists.models import Specialty, User
+from tumorboard.api.fields import ModelSerializer, StrictCharField
 
 # Workflow fields that only actions and services change.
 READ_ONLY_WORKFLOW = {
@@ -23,7 +24,7 @@ READ_ONLY_WORKFLOW = {
 }
 
 
-class PatientSerializer(serializers.ModelSerializer):
+class PatientSerializer(ModelSerializer):
     class Meta:
         model = Patient
         fields = ["mrn", "name", "birth_date", "sex"]
@@ -44,14 +45,14 @@ class PatientSerializer(serializers.ModelSerializer):
 
 
 class StageSerializer(serializers.Serializer):
-    system = serializers.CharField(source="stage_system", max_length=16, required=False, default="AJCC8")
-    clinical_t = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    clinical_n = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    clinical_m = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    pathological_t = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    pathological_n = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    pathological_m = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    group = serializers.CharField(source="stage_group", max_length=8, required=False, allow_blank=True)
+    system = StrictCharField(source="stage_system", max_length=16, required=False, default="AJCC8")
+    clinical_t = StrictCharField(max_length=8, required=False, allow_blank=True)
+    clinical_n = StrictCharField(max_length=8, required=False, allow_blank=True)
+    clinical_m = StrictCharField(max_length=8, required=False, allow_blank=True)
+    pathological_t = StrictCharField(max_length=8, required=False, allow_blank=True)
+    pathological_n = StrictCharField(max_length=8, required=False, allow_blank=True)
+    pathological_m = StrictCharField(max_length=8, required=False, allow_blank=True)
+    group = StrictCharField(source="stage_group", max_length=8, required=False, allow_blank=True)
 
 
 class OrganFunctionSerializer(serializers.Serializer):
@@ -60,7 +61,7 @@ class OrganFunctionSerializer(serializers.Serializer):
     bilirubin_mg_dl = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=50)
 
 
-class WholeItemSerializer(serializers.ModelSerializer):
+class WholeItemSerializer(ModelSerializer):
     """An item of a case's list (biomarkers, pharmacogenomics, medications). A list is always replaced whole, so
     its items are complete even in a PATCH of the case, where DRF would skip their missing required fields."""
 
@@ -96,9 +97,9 @@ class MedicationSerializer(WholeItemSerializer):
         fields = ["name", "status"]
 
 
-class UserRefSerializer(serializers.ModelSerializer):
+class UserRefSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    name = serializers.CharField(read_only=True)
+    name = StrictCharField(read_only=True)
 
     class Meta:
         model = User
@@ -141,19 +142,19 @@ class BoardField(serializers.SlugRelatedField):
         return boards_targetable_by(self.context["request"].user)
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     patient = PatientSerializer()
     institution = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     board = BoardField(required=False, allow_null=True)
-    board_name = serializers.CharField(source="board.name", read_only=True, default=None, allow_null=True)
+    board_name = StrictCharField(source="board.name", read_only=True, default=None, allow_null=True)
     meeting = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
     stage = StageSerializer(source="*", required=False)
     organ_function = OrganFunctionSerializer(source="*", required=False)
     ecog = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=4)
-    metastatic_sites = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=50)
+    metastatic_sites = serializers.ListField(child=StrictCharField(max_length=64), required=False, max_length=50)
     metastasis_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1000)
-    comorbidities = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=50)
+    comorbidities = serializers.ListField(child=StrictCharField(max_length=200), required=False, max_length=50)
     prior_anthracycline_mg_m2 = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=2000)
     treating_physician = TreatingPhysicianField(required=False, allow_null=True)
     created_by = UserRefSerializer(read_only=True)
@@ -197,18 +198,18 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseActionSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
-class CaseTransitionSerializer(serializers.ModelSerializer):
-    by = serializers.CharField(source="by.username", default=None, read_only=True, allow_null=True)
+class CaseTransitionSerializer(ModelSerializer):
+    by = StrictCharField(source="by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = CaseTransition
         fields = ["from_status", "to_status", "action", "by", "at", "reason"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     file = serializers.FileField(write_only=True)
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
@@ -241,12 +242,12 @@ class DocumentSerializer(serializers.ModelSerializer):
         return value
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     author = UserRefSerializer(read_only=True)
     specialty = serializers.ChoiceField(choices=Specialty.choices, allow_blank=True, read_only=True)
     kind = serializers.ChoiceField(choices=CommentKind.choices, default=CommentKind.GENERAL)
-    body = serializers.CharField(max_length=20000)
+    body = StrictCharField(max_length=20000)
 
     class Meta:
         model = Comment

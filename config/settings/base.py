@@ -214,6 +214,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {"task": "tumorboard.tasks.notifications_sweep", "schedule": 300.0},
+    "tokens-expired-sweep": {"task": "specialists.tasks.tokens_expired_sweep", "schedule": 3600.0},
     "meetings-generate": {"task": "scheduling.tasks.meetings_generate_all", "schedule": 6 * 3600.0},
     "agenda-sweep": {"task": "scheduling.tasks.agenda_sweep", "schedule": 600.0},
     "quorum-alerts": {"task": "scheduling.tasks.quorum_alerts", "schedule": 3600.0},
@@ -252,7 +253,7 @@ SECOND_OPINION_STALE_SECONDS = env("SECOND_OPINION_STALE_SECONDS", as_int, defau
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "specialists.authentication.TokenAuthentication",  # knox's, one query per request
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -264,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON bodies only (document upload declares multipart itself): a form body would read an empty
     # field as "not given" and slip past validation.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["tumorboard.api.parsers.JSONParser"],  # DRF's, with a nesting limit
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # DRF's throttles take the client address as tumorboard.middleware.client_address does
     "NUM_PROXIES": TRUSTED_PROXIES,
@@ -286,7 +287,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The API speaks JSON; DRF's default form parsers would document (and accept) form encodings, in which an
     # empty field reads as omitted. Uploads declare their multipart body explicitly (cases.api.views).
-    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "PARSER_WHITELIST": ["tumorboard.api.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.codes.CaseStatus",
         "MeetingStatusEnum": "scheduling.models.MeetingStatus",

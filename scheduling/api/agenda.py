@@ -22,6 +22,7 @@ from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting,
 from scheduling.quorum import case_quorum
 from scheduling.selectors import meetings_visible_to
 from specialists.models import User
+from tumorboard.api.fields import ModelSerializer, StrictCharField
 from tumorboard.api.views import PublicIdMixin
 from tumorboard.audit import audit_read
 from tumorboard.models import AuditAction
@@ -31,15 +32,15 @@ MEETING_ID = OpenApiParameter("meeting_id", OpenApiTypes.UUID, OpenApiParameter.
 
 class QuorumSerializer(serializers.Serializer):
     met = serializers.BooleanField()
-    missing = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(child=StrictCharField())
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    urgency = serializers.CharField(source="case.urgency", read_only=True)
-    primary_site = serializers.CharField(source="case.primary_site", read_only=True)
-    case_status = serializers.CharField(source="case.status", read_only=True)
+    urgency = StrictCharField(source="case.urgency", read_only=True)
+    primary_site = StrictCharField(source="case.primary_site", read_only=True)
+    case_status = StrictCharField(source="case.status", read_only=True)
     present = serializers.SlugRelatedField(slug_field="public_id", many=True, read_only=True)
     quorum = serializers.SerializerMethodField()
 
@@ -72,7 +73,7 @@ class AgendaChangeSerializer(serializers.Serializer):
 
 
 class AgendaRemoveSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
 class AgendaReorderSerializer(serializers.Serializer):
@@ -95,10 +96,10 @@ def presence_users(meeting, data) -> list:
     return users
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     specialist = serializers.UUIDField(source="user.public_id", read_only=True)
-    name = serializers.CharField(source="user.name", read_only=True)
-    specialty = serializers.CharField(source="user.specialty", read_only=True)
+    name = StrictCharField(source="user.name", read_only=True)
+    specialty = StrictCharField(source="user.specialty", read_only=True)
     guest = serializers.SerializerMethodField()
 
     class Meta:

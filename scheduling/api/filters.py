@@ -1,6 +1,7 @@
 import django_filters
 
 from scheduling.models import Board, Meeting, MeetingStatus
+from tumorboard.api.filters import DateTimeFilter
 
 
 class BoardFilter(django_filters.FilterSet):
@@ -14,8 +15,8 @@ class BoardFilter(django_filters.FilterSet):
 class MeetingFilter(django_filters.FilterSet):
     board = django_filters.UUIDFilter(field_name="board__public_id")
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices)
-    from_ = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte", label="from")
-    to = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    from_ = DateTimeFilter(field_name="starts_at", lookup_expr="gte", label="from")
+    to = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Meeting

@@ -7,6 +7,7 @@ from scheduling.api.agenda import QuorumSerializer
 from scheduling.models import Board, Meeting
 from scheduling.quorum import meeting_quorum
 from specialists.models import Specialty
+from tumorboard.api.fields import ModelSerializer, StrictCharField
 
 
 @extend_schema_field({"type": "string", "example": "07:00:00"})
@@ -14,7 +15,7 @@ class LocalTimeField(serializers.TimeField):
     """A wall-clock time in the board's timezone, without a UTC offset: not an RFC 3339 ``time``."""
 
 
-class BoardSerializer(serializers.ModelSerializer):
+class BoardSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     institution = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     disease_sites = serializers.ListField(
@@ -26,8 +27,8 @@ class BoardSerializer(serializers.ModelSerializer):
     duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
     minutes_per_case = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
     submission_cutoff_hours = serializers.IntegerField(min_value=0, max_value=24 * 60, required=False)
-    recurrence = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    timezone = serializers.CharField(max_length=64, required=False)
+    recurrence = StrictCharField(max_length=500, required=False, allow_blank=True)
+    timezone = StrictCharField(max_length=64, required=False)
     start_time = LocalTimeField(required=False, help_text="Local time in the board's timezone, HH:MM[:SS].")
 
     class Meta:
@@ -46,10 +47,10 @@ class BoardSerializer(serializers.ModelSerializer):
         return sorted(set(value), key=Specialty.values.index)
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     board = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    board_name = serializers.CharField(source="board.name", read_only=True)
+    board_name = StrictCharField(source="board.name", read_only=True)
     video_url = serializers.URLField(source="effective_video_url", read_only=True, allow_blank=True)
     quorum = serializers.SerializerMethodField()
 
@@ -79,6 +80,11 @@ class MeetingCreateSerializer(serializers.Serializer):
 class GenerateMeetingsSerializer(serializers.Serializer):
     until = serializers.DateField(help_text="Generate meetings up to this date (inclusive), at most two years ahead.")
 
+    def validate_until(self, value):
+        if value < timezone.localdate():
+            raise serializers.ValidationError("This date has passed: meetings are generated from today on.")
+        return value
+
 
 class GenerateMeetingsResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
@@ -86,4 +92,4 @@ class GenerateMeetingsResultSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from specialists.models import BoardMembership, Institution, User
+from tumorboard.api.fields import ModelSerializer, StrictCharField
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
 
     class Meta:
@@ -11,9 +12,9 @@ class InstitutionSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind"]
 
 
-class SpecialistSerializer(serializers.ModelSerializer):
+class SpecialistSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    name = serializers.CharField(read_only=True)
+    name = StrictCharField(read_only=True)
     institution = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
 
     class Meta:
@@ -21,18 +22,18 @@ class SpecialistSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "specialty", "institution"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     board = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    board_name = serializers.CharField(source="board.name", read_only=True)
+    board_name = StrictCharField(source="board.name", read_only=True)
 
     class Meta:
         model = BoardMembership
         fields = ["board", "board_name", "role"]
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    name = serializers.CharField(read_only=True)
+    name = StrictCharField(read_only=True)
     institution = InstitutionSerializer(read_only=True, allow_null=True)
     boards = MembershipSerializer(source="memberships", many=True, read_only=True)
     is_admin = serializers.BooleanField(source="is_superuser", read_only=True)
@@ -43,8 +44,8 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
     otp = serializers.RegexField(
         r"^\d{6}$",
         required=False,
@@ -55,13 +56,13 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`; shown once, stored hashed.")
-    id = serializers.CharField(help_text="The token's public prefix, to tell it apart in the list and revoke it.")
+    token = StrictCharField(help_text="Send it as `Authorization: Token <token>`; shown once, stored hashed.")
+    id = StrictCharField(help_text="The token's public prefix, to tell it apart in the list and revoke it.")
     expiry = serializers.DateTimeField()
 
 
 class TokenListSerializer(serializers.Serializer):
-    id = serializers.CharField(source="token_key")
+    id = StrictCharField(source="token_key")
     created = serializers.DateTimeField()
     expiry = serializers.DateTimeField()
     current = serializers.SerializerMethodField(help_text="The token this request was made with.")

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from knox.models import AuthToken
 
+from specialists.tasks import tokens_expired_sweep
 from tests.factories import UserFactory
 from tumorboard.models import AuditEvent
 
@@ -144,3 +145,13 @@ def test_a_deactivated_user_s_tokens_and_sessions_stop_at_once(world, api):
 def test_a_user_of_the_factory_gets_a_token_too(world, api):
     user = UserFactory(username="newcomer", institution=world.academic)
     assert api(None).post(TOKEN, {"username": user.username, "password": PASSWORD}).status_code == 200
+
+
+def test_the_hourly_sweep_deletes_expired_tokens_only(world, api):
+    client = api(None)
+    for _ in range(3):
+        client.post(TOKEN, {"username": "member", "password": PASSWORD})
+    live = AuthToken.objects.filter(user=world.member).order_by("created").last()
+    AuthToken.objects.exclude(pk=live.pk).update(expiry=timezone.now() - datetime.timedelta(minutes=1))
+    assert tokens_expired_sweep() == 2
+    assert list(AuthToken.objects.values_list("pk", flat=True)) == [live.pk]

@@ -17,6 +17,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from tumorboard.api.fields import StrictCharField
 from tumorboard.errors import Conflict
 
 NON_FIELD = {"non_field_errors", "__all__"}
@@ -109,9 +110,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 
 class ErrorItemSerializer(serializers.Serializer):
-    field = serializers.CharField(allow_null=True, help_text="Path of the offending field, e.g. patient.mrn")
-    code = serializers.CharField()
-    message = serializers.CharField()
+    field = StrictCharField(allow_null=True, help_text="Path of the offending field, e.g. patient.mrn")
+    code = StrictCharField()
+    message = StrictCharField()
 
 
 class ErrorSerializer(serializers.Serializer):

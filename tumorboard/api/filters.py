@@ -1,6 +1,29 @@
+import datetime
+
 import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
 
 from tumorboard.models import AuditAction, AuditEvent
+
+# The UTC offsets in use on Earth; a larger one is a typo (and PostgreSQL refuses offsets past ±15:59).
+MIN_OFFSET, MAX_OFFSET = datetime.timedelta(hours=-12), datetime.timedelta(hours=14)
+
+
+class UtcOffsetDateTimeField(IsoDateTimeField):
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        if moment.utcoffset() is not None and not MIN_OFFSET <= moment.utcoffset() <= MAX_OFFSET:
+            raise forms.ValidationError("The UTC offset must lie between -12:00 and +14:00.", code="invalid")
+        return moment.astimezone(datetime.UTC)
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time parameter with a real UTC offset, compared in UTC."""
+
+    field_class = UtcOffsetDateTimeField
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -9,8 +32,8 @@ class AuditEventFilter(django_filters.FilterSet):
     patient = django_filters.UUIDFilter(field_name="patient__public_id")
     object_type = django_filters.CharFilter()
     object_id = django_filters.CharFilter()
-    from_ = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte", label="from")
-    to = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    from_ = DateTimeFilter(field_name="at", lookup_expr="gte", label="from")
+    to = DateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent

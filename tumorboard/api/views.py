@@ -11,6 +11,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 
 from tumorboard.access import is_admin
+from tumorboard.api.fields import ModelSerializer, StrictCharField
 from tumorboard.api.filters import AuditEventFilter
 from tumorboard.models import AuditEvent
 
@@ -47,8 +48,8 @@ class IsSuperuser(BasePermission):
         return is_admin(request.user)
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.username", default=None, read_only=True, allow_null=True)
+class AuditEventSerializer(ModelSerializer):
+    user = StrictCharField(source="user.username", default=None, read_only=True, allow_null=True)
     patient = serializers.UUIDField(source="patient.public_id", default=None, read_only=True, allow_null=True)
 
     class Meta:
