@@ -128,12 +128,16 @@ def render_report_pdf(content: dict) -> bytes:
 
 
 def report_build(*, report_id: int) -> str:
-    """Build one report. Returns ready, failed or skipped (for logs and tests). Rendering runs outside
-    any transaction; the result is written under the row's lock, and the request becomes report_sent."""
+    """Build one report. Returns ready, failed, skipped or superseded (for logs and tests). Rendering runs outside
+    any transaction; the build claims the row by its start time and writes its result under the row's lock only if
+    still its claimant; the request becomes report_sent."""
     with transaction.atomic():
         report = SecondOpinionReport.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.status == PacketStatus.READY:
             return "skipped"
+        stale = datetime.timedelta(seconds=settings.REPORT_STALE_BUILDING_SECONDS)
+        if report.status == PacketStatus.BUILDING and report.started_at > timezone.now() - stale:
+            return "skipped"  # another worker is building it (a redelivered or re-enqueued message)
         started = timezone.now()
         report.status = PacketStatus.BUILDING
         report.started_at = started
@@ -154,8 +158,8 @@ def report_build(*, report_id: int) -> str:
         return "failed"
     with transaction.atomic():
         report = SecondOpinionReport.objects.select_for_update().get(pk=report_id)
-        if report.status == PacketStatus.READY:
-            return "skipped"  # a redelivered message finished first
+        if report.started_at != started:
+            return "superseded"  # taken for dead and claimed again meanwhile: that build's result is the one kept
         report.content = json.loads(data)
         report.sha256 = hashlib.sha256(data).hexdigest()
         report.pdf.save("report.pdf", ContentFile(pdf), save=False)

@@ -101,7 +101,8 @@ def second_opinions_sweep() -> int:
     unrouted = second_opinions_unrouted(older_than=stale)
     for request_id in unrouted:
         second_opinion_route.delay(request_id)
-    reports = reports_stale(pending_after=stale, building_after=datetime.timedelta(seconds=600))
+    building = datetime.timedelta(seconds=settings.REPORT_STALE_BUILDING_SECONDS)
+    reports = reports_stale(pending_after=stale, building_after=building)
     for report_id in reports:
         second_opinion_report_build.delay(report_id)
     if unrouted or reports:

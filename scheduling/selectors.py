@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from scheduling.models import Board, Meeting
-from tumorboard.access import is_admin, member_board_ids
+from tumorboard.access import coordinated_institution_ids, is_admin, member_board_ids
 
 
 def boards_visible_to(user) -> QuerySet[Board]:
@@ -27,7 +27,15 @@ def boards_targetable_by(user) -> QuerySet[Board]:
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(board__in=boards_visible_to(user))
+    """The meetings of the boards the user belongs to; a coordinator sees every meeting of the institutions whose
+    boards they coordinate (to move cases between boards), an admin every meeting."""
+    if not user.is_authenticated:
+        return Meeting.objects.none()
+    if is_admin(user):
+        return Meeting.objects.all()
+    return Meeting.objects.filter(
+        Q(board_id__in=member_board_ids(user)) | Q(board__institution_id__in=coordinated_institution_ids(user))
+    )
 
 
 def cases_waiting(cases=None):

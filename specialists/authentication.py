@@ -7,6 +7,7 @@ on every call; here a request looks only at its own token (an expired one is ref
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.models import AuthToken
 
@@ -23,3 +24,18 @@ def tokens_expired_delete() -> int:
     """Delete every expired token; how many."""
     deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
     return deleted
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    """How /api/schema/ documents the token: the ``Authorization: Token <token>`` header."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'A token from POST /api/v1/auth/token/, sent as "Token <token>".',
+        }

@@ -52,7 +52,7 @@ def notification_deliver(*, notification_id: int) -> None:
         row.save(update_fields=["status", "sent_at", "updated_at"])
 
 
-def notifications_pending_stale(age: datetime.timedelta = datetime.timedelta(minutes=10)) -> Iterable[int]:
+def notifications_pending_stale(age: datetime.timedelta) -> Iterable[int]:
     cutoff = timezone.now() - age
     return Notification.objects.filter(status=NotificationStatus.PENDING, created_at__lt=cutoff).values_list(
         "pk", flat=True

@@ -14,6 +14,7 @@ API's token endpoint alike.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -39,7 +40,8 @@ class SignInRefused(Exception):
 
 def _keys(request, username: str) -> tuple[str, str, str]:
     """The cache keys of the account's failures, the address's failures and the account's lock."""
-    account = username.strip().lower()[:150]
+    # hashed: a username is whatever a client typed (a cache key must stay short and plain)
+    account = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
     address = client_address(request) if request is not None else ""
     return f"sign-in:fail:account:{account}", f"sign-in:fail:address:{address}", f"sign-in:lock:{account}"
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ def notifications_sweep() -> int:
     """Re-enqueue notifications a lost message left pending."""
     from tumorboard.notifications import notifications_pending_stale
 
-    ids = list(notifications_pending_stale())
+    ids = list(notifications_pending_stale(datetime.timedelta(seconds=settings.NOTIFICATION_STALE_SECONDS)))
     for notification_id in ids:
         notification_send.delay(notification_id)
     if ids:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "tumorboard.middleware.RequestIdMiddleware",
     "tumorboard.middleware.DatabaseBusyMiddleware",
+    "tumorboard.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,6 +122,12 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Tumor board")
 MFA_TOTP_TOLERANCE = 1  # the code of the previous or next 30 s window is accepted too (phone clocks drift)
 MFA_REQUIRED_FOR_STAFF = env("MFA_REQUIRED_FOR_STAFF", as_bool, default=True)
+# What pages may load and run (tumorboard.middleware.ContentSecurityPolicyMiddleware): no inline or evaluated script.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 # Passwords are not guessed (tumorboard/sign_in.py, for the sign-in page and the token endpoint): failures are counted
 # per account and per client address in the shared cache; too many lock the account for a while.
 SIGN_IN_FAILURES_PER_ACCOUNT = env("SIGN_IN_FAILURES_PER_ACCOUNT", as_int, default=10)
@@ -236,6 +243,8 @@ CACHES = {
         ),
     )
 }
+# A notification still unsent this long after it was written (a lost message) is re-enqueued by the sweep.
+NOTIFICATION_STALE_SECONDS = env("NOTIFICATION_STALE_SECONDS", as_int, default=600)
 # Packets: built automatically this long before a meeting; stuck ones re-enqueued after these delays.
 PACKET_LEAD_HOURS = env("PACKET_LEAD_HOURS", as_int, default=48)
 PACKET_STALE_PENDING_SECONDS = env("PACKET_STALE_PENDING_SECONDS", as_int, default=300)
@@ -250,6 +259,8 @@ SECOND_OPINION_DUE_BUSINESS_DAYS_ROUTINE = env("SECOND_OPINION_DUE_BUSINESS_DAYS
 SECOND_OPINION_DUE_BUSINESS_DAYS_URGENT = env("SECOND_OPINION_DUE_BUSINESS_DAYS_URGENT", as_int, default=3)
 SECOND_OPINION_ESCALATE_HOURS = env("SECOND_OPINION_ESCALATE_HOURS", as_int, default=24)
 SECOND_OPINION_STALE_SECONDS = env("SECOND_OPINION_STALE_SECONDS", as_int, default=300)
+# A report building longer than this is taken for dead (its worker killed): claimed again and re-enqueued by the sweep.
+REPORT_STALE_BUILDING_SECONDS = env("REPORT_STALE_BUILDING_SECONDS", as_int, default=600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -69,7 +69,9 @@ class TokensView(APIView):
         tokens = AuthToken.objects.filter(user=request.user).order_by("-created")
         return Response(TokenListSerializer(tokens, many=True, context={"request": request}).data)
 
-    @extend_schema(request=None, responses={204: None}, summary="Revoke all your API tokens")
+    @extend_schema(
+        request=None, responses={204: None}, summary="Revoke all your API tokens", operation_id="auth_tokens_revoke_all"
+    )
     def delete(self, request):
         api_tokens_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -78,7 +80,12 @@ class TokensView(APIView):
 class TokenDetailView(APIView):
     """One of your API tokens, by its id (its public prefix)."""
 
-    @extend_schema(request=None, responses={204: None, 404: ErrorSerializer}, summary="Revoke one of your API tokens")
+    @extend_schema(
+        request=None,
+        responses={204: None, 404: ErrorSerializer},
+        summary="Revoke one of your API tokens",
+        operation_id="auth_tokens_revoke",
+    )
     def delete(self, request, token_id: str):
         if not api_tokens_revoke(user=request.user, token_id=token_id):
             raise NotFound()

@@ -2,12 +2,13 @@
 
 Same rows and rules as test_authorization_matrix.py (shared pieces in matrix_helpers.py). Who is who here:
 
-- every academic user sees both boards and their meetings (boards of their institution); the referrers see none
-  of them, so every board, meeting, agenda and attendance URL answers them 404;
+- every academic user sees both boards (boards of their institution); a board's meetings are seen by its members,
+  and by the coordinators of any board of the institution (the coordinator sees the Thoracic meeting too); the
+  others, and the referrers, get 404 for every meeting, agenda and attendance URL;
 - only a board's coordinators (and admins) change the board, its meetings and its agendas: the other academic
   users see the object and get 403, checked before the state (403 stays 403 where a coordinator gets 409);
-- an agenda shows only the cases the user may see: ``other_member`` sees the Breast meeting but none of its items,
-  so an item of it answers them 404;
+- an agenda shows only the cases the user may see: the coordinator sees the Thoracic meeting but none of its
+  items, so an item of it answers them 404;
 - an RSVP needs an invitation: no invitation answers 404 even when the meeting is visible (the invitation is the
   object); check-in is for the board's members and invitees.
 
@@ -59,9 +60,13 @@ pytestmark = pytest.mark.django_db
 
 COORD = "coordinator admin"  # coordinators of the Breast board (an admin coordinates every board)
 BOARD = "coordinator chair member"  # the Breast board's members
-SEES = "chair member other_member"  # see the Breast board and its meetings, do not coordinate it
+SEES = "chair member"  # see the Breast meeting, do not coordinate it
+BOARD_SEES = "chair member other_member"  # see the Breast board (of their institution), do not coordinate it
 NON_ADMIN = minus(ACADEMIC, "admin")  # see every academic board; coordinate none of the Thoracic board
-NOT_ON_BOARD = "other_member admin"  # see the Breast meeting, are neither on its board nor invited
+SEES_THORACIC = "coordinator other_member"  # see the Thoracic meeting (its member; a coordinator of the institution)
+BREAST_MEETING = "coordinator chair member admin"  # who sees the Breast meeting
+THORACIC_MEETING = "coordinator other_member admin"  # who sees the Thoracic meeting
+NOT_ON_BOARD = "admin"  # sees the Breast meeting, is neither on its board nor invited
 CONFLICT = "coordinator=409 admin=409"
 BOARD_CONFLICT = "coordinator=409 chair=409 member=409"
 FOREIGN_BOARD = "referrer=400 referrer2=400"  # the academic board in a payload reads as no board at all
@@ -143,19 +148,19 @@ ENDPOINTS = [
     board("GET", "", ok=ACADEMIC),
     board("GET", "", on="other_board", ok=ACADEMIC),
     Endpoint("POST", "/api/v1/boards/", ok=COORD, code=201, deny=minus(EVERYONE, COORD), payload=NEW_BOARD),
-    board("PATCH", "", BOARD_EDIT, ok=COORD, deny=SEES),
+    board("PATCH", "", BOARD_EDIT, ok=COORD, deny=BOARD_SEES),
     board("PATCH", "", BOARD_EDIT, on="other_board", ok="admin", deny=NON_ADMIN),
     board("PUT", "", BOARD_EDIT, others=405),
     board("DELETE", "", others=405),
-    board("POST", "generate-meetings/", until, ok=COORD, deny=SEES),
+    board("POST", "generate-meetings/", until, ok=COORD, deny=BOARD_SEES),
     board("POST", "generate-meetings/", until, on="other_board", ok="admin", deny=NON_ADMIN),
     # more than two years ahead: 400, but only to those who may generate (403 stays 403)
-    board("POST", "generate-meetings/", too_far, also="coordinator=400 admin=400", deny=SEES, note="too far"),
+    board("POST", "generate-meetings/", too_far, also="coordinator=400 admin=400", deny=BOARD_SEES, note="too far"),
     # --- meetings: one-off ones on a board of the writer's institution (the academic one is foreign to referrers)
     Endpoint("GET", MEETINGS, ok=EVERYONE),
-    meeting("GET", "", ok=ACADEMIC),
-    meeting("GET", "", on="other_meeting", ok=ACADEMIC),
-    Endpoint("POST", MEETINGS, ok=COORD, code=201, deny=SEES, also=FOREIGN_BOARD, payload=one_off("board")),
+    meeting("GET", "", ok=BREAST_MEETING),
+    meeting("GET", "", on="other_meeting", ok=THORACIC_MEETING),
+    Endpoint("POST", MEETINGS, ok=COORD, code=201, deny=BOARD_SEES, also=FOREIGN_BOARD, payload=one_off("board")),
     Endpoint(
         "POST", MEETINGS, ok="admin", code=201, deny=NON_ADMIN, also=FOREIGN_BOARD, payload=THORACIC, note="Thoracic"
     ),
@@ -165,7 +170,7 @@ ENDPOINTS = [
     meeting("POST", "start/", at="scheduled", ok=COORD, deny=SEES),
     meeting("POST", "start/", at="in_progress", ok=COORD, deny=SEES),  # a repeat is a no-op
     meeting("POST", "start/", at="cancelled", also=CONFLICT, deny=SEES),
-    meeting("POST", "start/", at="scheduled", on="other_meeting", ok="admin", deny=NON_ADMIN),
+    meeting("POST", "start/", at="scheduled", on="other_meeting", ok="admin", deny=SEES_THORACIC),
     meeting("POST", "complete/", at="in_progress", ok=COORD, deny=SEES),
     meeting("POST", "complete/", at="scheduled", also=CONFLICT, deny=SEES),
     meeting("POST", "cancel/", WHY, at="scheduled", ok=COORD, deny=SEES),
@@ -173,16 +178,16 @@ ENDPOINTS = [
     meeting("POST", "cancel/", WHY, at="completed", also=CONFLICT, deny=SEES),
     meeting("POST", "invite/", at="scheduled", ok=COORD, deny=SEES),
     meeting("POST", "invite/", at="cancelled", also=CONFLICT, deny=SEES),
-    meeting("POST", "invite/", at="scheduled", on="other_meeting", ok="admin", deny=NON_ADMIN),
-    meeting("GET", "invite.ics", ok=ACADEMIC),
-    meeting("GET", "invite.ics", on="other_meeting", ok=ACADEMIC),
-    # --- agendas: other_member sees the Breast meeting but not its cases: a Breast item is 404 to them, and the case
-    # in a payload reads as no case (400); referrers cannot see the meeting: 404 whatever the payload (known gap 1)
-    meeting("GET", "agenda/", ok=ACADEMIC),  # what each role gets back: AGENDA_ROWS
-    agenda_add("submitted", ok=COORD, code=201, deny="chair member", also="other_member=400"),
-    agenda_add("draft", also=CONFLICT + " other_member=400", deny="chair member"),
+    meeting("POST", "invite/", at="scheduled", on="other_meeting", ok="admin", deny=SEES_THORACIC),
+    meeting("GET", "invite.ics", ok=BREAST_MEETING),
+    meeting("GET", "invite.ics", on="other_meeting", ok=THORACIC_MEETING),
+    # --- agendas: the coordinator sees the Thoracic meeting but not its cases: a Thoracic item is 404 to them, and
+    # other_member reads the Breast case in a payload as no case (400); those who cannot see the meeting: 404
+    meeting("GET", "agenda/", ok=BREAST_MEETING),  # what each role gets back: AGENDA_ROWS
+    agenda_add("submitted", ok=COORD, code=201, deny="chair member"),
+    agenda_add("draft", also=CONFLICT, deny="chair member"),
     # the Breast case on the Thoracic meeting: not that meeting's board (admin: 400), not the coordinator's (403)
-    agenda_add("submitted", on="other_meeting", deny="coordinator chair member", also="admin=400 other_member=400"),
+    agenda_add("submitted", on="other_meeting", deny="coordinator", also="admin=400 other_member=400"),
     meeting("POST", "agenda/reorder/", {"items": ["{item}"]}, ok=COORD, deny=SEES),
     meeting("POST", "agenda/reorder/", {"items": ["{item}"]}, at="in_progress", also=CONFLICT, deny=SEES),
     meeting("GET", "agenda/{item}/", others=405),
@@ -196,7 +201,7 @@ ENDPOINTS = [
     meeting("PUT", "agenda/{item}/presence/", {"users": ["{chair}"]}, ok=COORD, deny="chair member", given=checked_in),
     meeting("PATCH", "agenda/{other_item}/", {"minutes": 15}, on="other_meeting", ok="admin", deny="other_member"),
     # --- attendance: an RSVP needs an invitation (none: 404, even to those who see the meeting)
-    meeting("GET", "attendance/", ok=ACADEMIC),
+    meeting("GET", "attendance/", ok=BREAST_MEETING),
     meeting("POST", "attendance/rsvp/", ACCEPT),
     meeting("POST", "attendance/rsvp/", ACCEPT, ok=BOARD, given=invited),
     meeting("POST", "attendance/rsvp/", ACCEPT, at="cancelled", also=BOARD_CONFLICT, given=invited),
@@ -210,7 +215,7 @@ ENDPOINTS = [
         "attendance/check-in/",
         CHAIR,
         ok=COORD + " chair",
-        deny="member other_member",
+        deny="member",
         given=today,
         note="chair",
     ),
@@ -231,9 +236,14 @@ def test_matrix(world, endpoint: Endpoint, role: str, expected: int):
 
 LISTS = {
     "/api/v1/boards/": {ACADEMIC: "board other_board", "referrer referrer2": ""},
-    "/api/v1/meetings/": {ACADEMIC: "meeting other_meeting", "referrer referrer2": ""},
-    # a filter on a board the user may not see filters out everything; it does not widen the scope
-    "/api/v1/meetings/?board={other_board}": {ACADEMIC: "other_meeting", "referrer referrer2": ""},
+    "/api/v1/meetings/": {
+        "coordinator admin": "meeting other_meeting",
+        "chair member": "meeting",
+        "other_member": "other_meeting",
+        "referrer referrer2": "",
+    },
+    # a filter on a board whose meetings the user may not see filters out everything; it does not widen the scope
+    "/api/v1/meetings/?board={other_board}": {THORACIC_MEETING: "other_meeting", "chair member referrer referrer2": ""},
 }
 LIST_ROWS = list_rows(LISTS)
 
@@ -245,8 +255,8 @@ def test_list_returns_exactly_what_the_role_may_see(world, path: str, role: str,
 
 # the Breast agenda holds the Breast case and a community case routed to the board; the Thoracic one its case
 AGENDAS = {
-    "/api/v1/meetings/{meeting}/agenda/": {"coordinator chair member admin": "item routed_item", "other_member": ""},
-    "/api/v1/meetings/{other_meeting}/agenda/": {"other_member admin": "other_item", "coordinator chair member": ""},
+    "/api/v1/meetings/{meeting}/agenda/": {"coordinator chair member admin": "item routed_item"},
+    "/api/v1/meetings/{other_meeting}/agenda/": {"other_member admin": "other_item", "coordinator": ""},
 }
 AGENDA_ROWS = list_rows(AGENDAS)
 
@@ -300,7 +310,7 @@ FOREIGN_IN_PAYLOAD = [  # (role, path, field, an object the role may not use the
     ("referrer", "/api/v1/meetings/", "board", "board", one_off("board")),
     ("referrer2", "/api/v1/meetings/", "board", "other_board", one_off("board")),
     ("coordinator", AGENDA, "case", "other_case", {}),
-    ("other_member", AGENDA, "case", "case", {}),
+    ("other_member", "/api/v1/meetings/{other_meeting}/agenda/", "case", "case", {}),
     ("chair", ATTENDANCE + "check-in/", "user", "referrer", {}),
 ]
 

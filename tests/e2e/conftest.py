@@ -38,9 +38,27 @@ def browser():
         browser.close()
 
 
+# Every page a browser test opens reports what its Content-Security-Policy blocked, as it happens; the tests assert
+# that nothing was.
+CSP_RECORDER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(`${location.pathname}: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+});
+"""
+
+
+def watched_context(browser, base_url: str):
+    """A browser context whose pages report Content-Security-Policy violations into ``context.csp_violations``."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
+    context.csp_violations = []
+    context.expose_binding("reportCspViolation", lambda source, text: context.csp_violations.append(text))
+    context.add_init_script(CSP_RECORDER)
+    return context
+
+
 @pytest.fixture
 def page(browser, live_server, request):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    context = watched_context(browser, live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -48,4 +66,6 @@ def page(browser, live_server, request):
     if failed is not None and failed.failed:
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    violations = context.csp_violations
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import watched_context
 from tests.e2e.helpers import sign_in
 from tests.shipped.conftest import DEMO_PASSWORD, ShippedServer
 
@@ -24,14 +25,17 @@ def server(request, tmp_path_factory):
 
 @pytest.fixture
 def person(browser, server):
-    """A browser page on the shipped server that records every host it sends a request to."""
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 800})
+    """A browser page on the shipped server that records every host it sends a request to, and fails the test on
+    any Content-Security-Policy violation."""
+    context = watched_context(browser, server.url)
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.hosts = set()
     page.on("request", lambda req: page.hosts.add(urlsplit(req.url).netloc))
     yield page
+    violations = context.csp_violations
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 def test_pages_are_styled_and_htmx_works_and_a_refused_form_stays_in_place(person, server):
