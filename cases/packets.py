@@ -226,28 +226,20 @@ def packet_request_if_built(*, case: Case, reason: str) -> None:
         packet_request(case=case, reason=reason)
 
 
-def build_covered(row, *, stale_after: datetime.timedelta) -> bool:
-    """Whether a build of ``row`` (a packet or a report: requested_at, started_at, status) already answers its latest
-    request: one started after it, finished or still running (a build running longer than ``stale_after`` is
-    taken for dead: its worker was killed)."""
-    if row.started_at is None or row.requested_at > row.started_at:
-        return False
-    if row.status == PacketStatus.BUILDING:
-        return row.started_at > timezone.now() - stale_after
-    return row.status in {PacketStatus.READY, PacketStatus.FAILED}
-
-
 def packet_build(*, case_id: int) -> str:
     """Build the packet of one case. Returns what happened (for logs and tests): ready, unchanged, failed, skipped
-    (a build already answers the latest request) or superseded. Rendering happens outside any transaction; a build
-    claims the packet by its start time, and writes its result under the lock only if no later build has claimed
-    it since (a data change and a request at once start two builds: the later one, with the newer data, wins)."""
+    (a finished build already answers the latest request) or superseded. Rendering happens outside any transaction; a
+    build claims the packet by its start time (a message redelivered after a worker was killed claims it again), and
+    writes its result under the lock only if no later build has claimed it since: a data change and a request at
+    once start two builds, and the later one, with the newer data, wins."""
     with transaction.atomic():
         packet = Packet.objects.select_for_update().filter(case_id=case_id).first()
         if packet is None:
             return "skipped"
-        if build_covered(packet, stale_after=datetime.timedelta(seconds=settings.PACKET_STALE_BUILDING_SECONDS)):
-            return "skipped"
+        if packet.status in {PacketStatus.READY, PacketStatus.FAILED} and (
+            packet.started_at and packet.requested_at <= packet.started_at
+        ):
+            return "skipped"  # a redelivered message for work already finished
         started = timezone.now()
         packet.status = PacketStatus.BUILDING
         packet.started_at = started

@@ -129,15 +129,12 @@ def render_report_pdf(content: dict) -> bytes:
 
 def report_build(*, report_id: int) -> str:
     """Build one report. Returns ready, failed, skipped or superseded (for logs and tests). Rendering runs outside
-    any transaction; the build claims the row by its start time and writes its result under the row's lock only if
-    still its claimant; the request becomes report_sent."""
+    any transaction; the build claims the row by its start time (a redelivered message claims it again) and writes
+    its result under the row's lock only if still its claimant; the request becomes report_sent."""
     with transaction.atomic():
         report = SecondOpinionReport.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.status == PacketStatus.READY:
             return "skipped"
-        stale = datetime.timedelta(seconds=settings.REPORT_STALE_BUILDING_SECONDS)
-        if report.status == PacketStatus.BUILDING and report.started_at > timezone.now() - stale:
-            return "skipped"  # another worker is building it (a redelivered or re-enqueued message)
         started = timezone.now()
         report.status = PacketStatus.BUILDING
         report.started_at = started
@@ -159,7 +156,7 @@ def report_build(*, report_id: int) -> str:
     with transaction.atomic():
         report = SecondOpinionReport.objects.select_for_update().get(pk=report_id)
         if report.started_at != started:
-            return "superseded"  # taken for dead and claimed again meanwhile: that build's result is the one kept
+            return "superseded"  # claimed again meanwhile (a redelivered message): that build's result is kept
         report.content = json.loads(data)
         report.sha256 = hashlib.sha256(data).hexdigest()
         report.pdf.save("report.pdf", ContentFile(pdf), save=False)

@@ -296,6 +296,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # OpenAPI links from where ids are given out to where they are used (tumorboard.api.schema.add_links)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tumorboard.api.schema.add_links",
+    ],
     # The API speaks JSON; DRF's default form parsers would document (and accept) form encodings, in which an
     # empty field reads as omitted. Uploads declare their multipart body explicitly (cases.api.views).
     "PARSER_WHITELIST": ["tumorboard.api.parsers.JSONParser"],

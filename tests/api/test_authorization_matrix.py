@@ -199,6 +199,10 @@ def on_case(method: str, path: str, state: str, payload, **rules) -> Endpoint:
 ENDPOINTS = [
     Endpoint("POST", "/api/v1/auth/token/", ok=EVERYONE, anon=200, payload=login),
     Endpoint("POST", "/api/v1/auth/token/", also=" ".join(f"{r}=400" for r in ROLES[1:]), anon=400, payload=bad_login),
+    # one's own tokens: listed and revoked by their owner only (another's, or none, is 404)
+    Endpoint("GET", "/api/v1/auth/tokens/", ok=EVERYONE),
+    Endpoint("DELETE", "/api/v1/auth/tokens/", ok=EVERYONE, code=204),
+    Endpoint("DELETE", "/api/v1/auth/tokens/nosuchtoken/"),
     Endpoint("GET", "/api/v1/me/", ok=EVERYONE),
     Endpoint("GET", "/api/v1/institutions/", ok=EVERYONE),
     Endpoint("GET", "/api/v1/institutions/{community2}/", ok=EVERYONE),

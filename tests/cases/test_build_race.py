@@ -66,7 +66,7 @@ def test_an_earlier_build_finishing_last_does_not_undo_the_later_one(world, monk
     assert packet.version.version == 2  # the superseded build added no version
 
 
-def test_a_report_claimed_again_keeps_the_later_build(world, monkeypatch, settings):
+def test_a_report_claimed_again_keeps_the_later_build(world, monkeypatch):
     for module in (reports, second_opinions):
         monkeypatch.setattr(module, "enqueue", lambda *args: None)
     request = second_opinions.second_opinion_request(
@@ -86,7 +86,6 @@ def test_a_report_claimed_again_keeps_the_later_build(world, monkeypatch, settin
         )
         PlanComponent.objects.create(plan=plan, position=1, modality="surgery", detail="Mastectomy")
         report = reports.second_opinion_reviewed(case=request.case, plan=plan, by=world.chair)
-    settings.REPORT_STALE_BUILDING_SECONDS = 0  # the first build is taken for dead as soon as it started
     inside, release = hold_first_render(monkeypatch, reports, "render_report_pdf")
     results = {}
 

@@ -149,12 +149,15 @@ def test_the_calendar_lists_the_months_meetings_of_my_boards(client, world, who)
     assert f"?month={previous}" in body
 
 
-def test_the_board_filter_shows_another_visible_board(client, world):
+def test_the_board_filter_shows_another_board_to_a_coordinator_and_nothing_to_a_member_of_another(client, world):
     other = Meeting.objects.get(board=world.other_board)
-    client.force_login(world.member)
-    response = client.get(f"/calendar/?month={other.starts_at:%Y-%m}&board={world.other_board.public_id}")
+    client.force_login(world.coordinator)  # coordinates the Breast board: sees the institution's meetings
+    path = f"/calendar/?month={other.starts_at:%Y-%m}&board={world.other_board.public_id}"
+    response = client.get(path)
     assert response.status_code == 200 and response.context["meetings"] == [other]
     assert f"board={world.other_board.public_id}" in response.context["next_url"]
+    client.force_login(world.member)  # on the Breast board only
+    assert client.get(path).context["meetings"] == []
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from cases.codes import CaseStatus
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus, Rsvp
-from tests.factories import CaseFactory, MeetingFactory, UserFactory
+from specialists.models import BoardRole
+from tests.factories import CaseFactory, MeetingFactory, MembershipFactory, UserFactory
 from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent
 
@@ -51,13 +52,22 @@ def place(meeting, case, position, minutes=10):
 # --- access ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["coordinator", "chair", "member", "other_member"])
-def test_members_of_the_institution_see_the_meeting(client, world, who):
+@pytest.mark.parametrize("who", ["coordinator", "chair", "member"])
+def test_the_board_s_members_see_the_meeting(client, world, who):
     meeting = meeting_of(world)
     client.force_login(getattr(world, who))
     response = client.get(url(meeting))
     assert response.status_code == 200
     assert "Breast tumor board" in response.content.decode()
+
+
+def test_a_member_of_another_board_does_not_but_a_coordinator_of_the_institution_does(client, world):
+    thoracic = world.other_board.meetings.first()
+    client.force_login(world.other_member)  # on the Thoracic board only
+    assert client.get(url(meeting_of(world))).status_code == 404
+    assert client.get(url(thoracic)).status_code == 200
+    client.force_login(world.coordinator)  # coordinates the Breast board: sees the institution's meetings
+    assert client.get(url(thoracic)).status_code == 200
 
 
 @pytest.mark.parametrize("who", ["referrer", "referrer2"])
@@ -81,8 +91,10 @@ def test_agenda_shows_patients_to_board_members_only_and_audits_the_read(client,
     assert AuditEvent.objects.filter(
         user=world.member, patient_id=case.patient_id, detail__view="meeting page"
     ).exists()
-    # a member of another board sees the meeting but none of this board's cases
-    client.force_login(world.other_member)
+    # a coordinator of another board of the institution sees the meeting but none of this board's cases
+    other_coordinator = UserFactory(username="thoraciccoord", institution=world.academic)
+    MembershipFactory(user=other_coordinator, board=world.other_board, role=BoardRole.COORDINATOR)
+    client.force_login(other_coordinator)
     body = client.get(url(meeting)).content.decode()
     assert case.patient.name not in body
     assert "No case on the agenda yet." in body

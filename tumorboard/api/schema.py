@@ -37,3 +37,41 @@ class AutoSchema(SpectacularAutoSchema):
                 response["description"] = _ERRORS[code]
                 responses[code] = response
         return responses
+
+
+def add_links(result, generator, request, public):
+    """drf-spectacular post-processing: OpenAPI links from where an object's id is given out to where it is used.
+
+    A collection's ``POST`` (201), its ``GET`` (200, the first result) and its item's ``GET`` give ids: every
+    operation under ``<collection>{id}/`` takes that id as ``{id}``, and every operation under
+    ``<collection>{<name>_id}/`` (a case's documents, a meeting's agenda) as ``{<name>_id}``. Clients and
+    schemathesis' stateful phase follow them."""
+    paths = result.get("paths", {})
+    for collection, operations in paths.items():
+        if "{" in collection or not collection.endswith("/"):
+            continue
+        sources = [
+            (operations[method]["responses"].get(code), pointer)
+            for method, code, pointer in (("post", "201", "/id"), ("get", "200", "/results/0/id"))
+            if method in operations
+        ]
+        item = paths.get(collection + "{id}/", {})  # an object read by its id gives it out again
+        if "get" in item:
+            sources.append((item["get"]["responses"].get("200"), "/id"))
+        links = {}
+        for path, targets in paths.items():
+            rest = path[len(collection) :] if path.startswith(collection) else ""
+            if not rest.startswith("{") or "}" not in rest:
+                continue
+            parameter = rest[1 : rest.index("}")]
+            for operation in targets.values():
+                if isinstance(operation, dict) and "operationId" in operation:
+                    links[operation["operationId"]] = parameter
+        for response, pointer in sources:
+            if response is None or not links:
+                continue
+            response["links"] = {
+                target: {"operationId": target, "parameters": {parameter: f"$response.body#{pointer}"}}
+                for target, parameter in sorted(links.items())
+            }
+    return result
