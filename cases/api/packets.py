@@ -16,7 +16,9 @@ from tumorboard.audit import audit_read
 from tumorboard.models import AuditAction
 
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's id")
-VERSION = OpenApiParameter("version", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Default: the latest")
+VERSION = OpenApiParameter(
+    "version", {"type": "integer", "minimum": 1}, OpenApiParameter.QUERY, description="Default: the latest"
+)
 
 
 class PacketSerializer(serializers.Serializer):

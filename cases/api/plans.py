@@ -81,8 +81,15 @@ class MeetingOfCaseField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         super().__init__(slug_field="public_id", **kwargs)
 
+    default_error_messages = {"blank": "Give the meeting's id, or leave the field out."}
+
     def get_queryset(self):
         return Meeting.objects.filter(board_id=self.context["case"].board_id)
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":  # DRF's related fields read "" as null (for HTML forms); the document says an id
+            self.fail("blank")
+        return super().run_validation(data)
 
 
 class PlanSerializer(ModelSerializer):

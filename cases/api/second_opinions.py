@@ -22,7 +22,7 @@ from cases.codes import PacketStatus, SecondOpinionStatus, Urgency
 from cases.models import SecondOpinion, SecondOpinionTransition
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.models import Institution
-from tumorboard.api.fields import ModelSerializer, StrictCharField
+from tumorboard.api.fields import ModelSerializer, StrictCharField, required_text_serializer
 from tumorboard.api.views import PublicIdMixin
 from tumorboard.audit import audit_read
 from tumorboard.models import AuditAction
@@ -170,6 +170,17 @@ ACTION_PARAMS = {
 }
 
 
+# What the document says the actions that need text take (the view reads ACTION_PARAMS: see required_text_serializer).
+ACTION_BODIES = ACTION_PARAMS | {
+    "decline": required_text_serializer(
+        "SecondOpinionDecline", "reason", "Why the board declines the request (the requester reads it)."
+    ),
+    "request-info": required_text_serializer(
+        "SecondOpinionRequestInfo", "message", "What the board needs from the requester."
+    ),
+}
+
+
 def action_arguments(user, name: str, data) -> dict:
     """The keyword arguments of ``second_opinion_transition`` for action ``name`` from posted ``data``
     (validated; a board or meeting the user cannot see reads as nonexistent). The API and the pages use it."""
@@ -197,7 +208,7 @@ def _request_action(name: str):
 
     view.__name__ = name.replace("-", "_")
     view = action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
-    return extend_schema(request=ACTION_PARAMS[name], responses=SecondOpinionSerializer, summary=f"{name} the request")(
+    return extend_schema(request=ACTION_BODIES[name], responses=SecondOpinionSerializer, summary=f"{name} the request")(
         view
     )
 

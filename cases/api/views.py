@@ -21,6 +21,7 @@ from cases.api.serializers import (
     DocumentSerializer,
 )
 from cases.models import Comment, Document
+from tumorboard.api.fields import required_text_serializer
 from tumorboard.api.views import PublicIdMixin
 from tumorboard.audit import audit_read
 from tumorboard.models import AuditAction
@@ -43,6 +44,11 @@ class AuditedReadMixin:
         return Response(self.get_serializer(instance).data)
 
 
+REQUEST_INFO_BODY = required_text_serializer(
+    "CaseRequestInfo", "reason", "What the board needs before it can discuss the case."
+)
+
+
 def _case_action(name: str):
     """The POST endpoint of one case action (SPEC §4): 409 when not allowed from the current status."""
 
@@ -55,7 +61,8 @@ def _case_action(name: str):
 
     view.__name__ = name.replace("-", "_")  # before @action: the router maps the method to this name
     view = action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
-    return extend_schema(request=CaseActionSerializer, responses=CaseSerializer, summary=f"{name} the case")(view)
+    body = REQUEST_INFO_BODY if name == "request-info" else CaseActionSerializer
+    return extend_schema(request=body, responses=CaseSerializer, summary=f"{name} the case")(view)
 
 
 @extend_schema_view(partial_update=extend_schema(request=CaseSerializer))

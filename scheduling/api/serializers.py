@@ -10,7 +10,9 @@ from specialists.models import Specialty
 from tumorboard.api.fields import ModelSerializer, StrictCharField
 
 
-@extend_schema_field({"type": "string", "example": "07:00:00"})
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$", "example": "07:30"}
+)
 class LocalTimeField(serializers.TimeField):
     """A wall-clock time in the board's timezone, without a UTC offset: not an RFC 3339 ``time``."""
 

@@ -23,6 +23,7 @@ from scheduling.api.serializers import (
 from scheduling.attendance import calendar_feed_for, calendar_feed_url, meeting_invite
 from scheduling.models import Attendance, Meeting, MeetingStatus
 from scheduling.selectors import boards_targetable_by, boards_visible_to, meetings_visible_to
+from tumorboard.api.fields import required_text_serializer
 from tumorboard.api.views import JSONErrorsMixin, PublicIdMixin
 
 
@@ -74,6 +75,11 @@ class BoardViewSet(PublicIdMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
         return Response({"created": created, "meetings": meetings})
 
 
+CANCEL_BODY = required_text_serializer(
+    "MeetingCancel", "reason", "Why the meeting is cancelled (told to the invitees)."
+)
+
+
 def _meeting_action(name: str):
     def view(self, request, id=None):
         meeting = self.get_object()
@@ -86,7 +92,8 @@ def _meeting_action(name: str):
 
     view.__name__ = name
     view = action(detail=True, methods=["post"])(view)
-    return extend_schema(request=ReasonSerializer, responses=MeetingSerializer, summary=f"{name} the meeting")(view)
+    body = CANCEL_BODY if name == "cancel" else ReasonSerializer
+    return extend_schema(request=body, responses=MeetingSerializer, summary=f"{name} the meeting")(view)
 
 
 class MeetingViewSet(JSONErrorsMixin, PublicIdMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

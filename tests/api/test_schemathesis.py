@@ -25,10 +25,12 @@ IntegerField, "true" or 1 as true by a BooleanField) and a string is stripped of
 length is checked. A number or boolean where the schema says text is refused (StrictCharField), and so is a wrong
 type that is not a scalar (an object, a list, null where not nullable).
 
+Schema-valid input must be accepted (``positive_data_acceptance``): a 2xx, or 401/403/404 (not allowed, not
+visible) or 409 (a transition from the wrong state). A 400 for schema-valid input is a failure unless every error
+is one the document cannot state (``semantic_refusal``): an id naming nothing the user may use, wrong credentials,
+or a listed rule between fields or against the clock (``RULE_FIELDS``).
+
 Left out, and why:
-- ``positive_data_acceptance`` (schema-valid input must get a 2xx): schema-valid is not the same as acceptable
-  here. Ids in a body (``board``, ``treating_physician``) are random UUIDs of nothing, credentials are random,
-  transitions depend on the case's status; the API rightly answers 400/404/409, in the error shape checked above.
 - the sign-in rule's limits (tumorboard/sign_in.py) are lifted for the run: every in-process request comes from the
   same address, so after its limit of failures the token endpoint would answer nothing but 429 (documented, but then
   the endpoint's validation goes untested).
@@ -56,6 +58,7 @@ from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.core.mutations import OperatorKind
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario, TestPhase
+from schemathesis.openapi.checks import RejectedPositiveData
 
 from cases import packets, reports, second_opinions
 from cases import services as case_services
@@ -287,17 +290,71 @@ def _config(actor: str, token: str, *, stateful: bool = False) -> schemathesis.C
             # A partial update validates with its create's serializer: its boundary cases would repeat the
             # create's at the cost of a third of the run, so it gets fuzzing only.
             "operations": [] if stateful else [{"include-method": "PATCH", "phases": {"coverage": {"enabled": False}}}],
-            "checks": {"positive_data_acceptance": {"enabled": False}},
+            # 409 is valid input in the wrong state (a transition); other refusals of valid input: semantic_refusal
+            "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409"]}},
         }
     )
 
 
+# Schema-valid input refused for a reason the document cannot state (positive_data_acceptance): an id that names
+# nothing the user may use, wrong credentials, or a rule between fields (an error on no field: an agenda change gives
+# minutes or a meeting) or against the clock.
+SEMANTIC_CODES = {
+    "does_not_exist",
+    "invalid_credentials",
+    "otp_required",
+    "otp_invalid",
+    "null_characters_not_allowed",  # PostgreSQL stores no NUL character
+    "blank",  # text of spaces only (the document can say minLength, not "not only spaces")
+}
+RULE_FIELDS = {
+    "to": "on or after from",
+    "from": "a UTC offset between -12:00 and +14:00",
+    "timezone": "an IANA zone name",
+    "recurrence": "an RFC 5545 rule ending once and giving a meeting within two years",
+    "minutes_per_case": "no longer than the meeting",
+    "duration_minutes": "shorter than the interval between meetings",
+    "submission_cutoff_hours": "shorter than the interval between meetings",
+    "until": "today or later",
+    "starts_at": "in the future",
+    "date": "a report's date, not in the future",
+    "patient.birth_date": "in the past",
+    "users": "people invited to the meeting",
+    "items": "every scheduled item of the agenda once",
+    "board": "a case is submitted to a board",
+    "reason": "why, when a recommendation was not (fully) implemented",
+    "file": "a PDF, PNG, JPEG, text or DICOM file within DOCUMENT_MAX_BYTES",
+    "video_url": "an http(s) URL Django's URLValidator accepts (stricter than JSON Schema's uri)",
+    "components[].drugs": "drugs belong to a systemic therapy component",
+    "consensus": "a board plan records its consensus",
+}
+
+
+def semantic_refusal(response) -> bool:
+    """A 400 whose every error is one of the refusals above."""
+    if response.status_code != 400:
+        return False
+    try:
+        errors = json.loads(response.content)["errors"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return all(
+        error["code"] in SEMANTIC_CODES
+        or re.sub(r"\[\d+\]", "[]", error["field"] or "") in RULE_FIELDS
+        or error["field"] is None
+        for error in errors
+    )
+
+
 def _allow_normalized(schema) -> None:
-    """What DRF normalizes by design is not counted as accepting invalid input (see the module docstring)."""
+    """What DRF normalizes by design is not counted as accepting invalid input, and schema-valid input refused for a
+    reason the document cannot state is not counted as rejecting valid input (see the module docstring)."""
 
     @schema.hook
     def filter_failure(context, failure, case, response):
-        return not (isinstance(failure, AcceptedNegativeData) and drf_normalizes(case))
+        if isinstance(failure, AcceptedNegativeData) and drf_normalizes(case):
+            return False
+        return not (isinstance(failure, RejectedPositiveData) and semantic_refusal(response))
 
 
 @pytest.fixture

@@ -27,3 +27,11 @@ class ModelSerializer(serializers.ModelSerializer):
         models.CharField: StrictCharField,
         models.TextField: StrictCharField,
     }
+
+
+def required_text_serializer(component: str, name: str, help_text: str) -> type[serializers.Serializer]:
+    """A request body with one required, non-blank text field, for the document: the actions that need it (asking for
+    information, declining, cancelling) are documented with it, while the view reads the body with its optional twin
+    so that the permission is checked first (a 403 stays a 403) and a repeated action stays a no-op."""
+    field = StrictCharField(max_length=4000, help_text=help_text)
+    return type(f"{component}Serializer", (serializers.Serializer,), {name: field})

@@ -1,6 +1,7 @@
 """OpenAPI generation: every operation documents the error responses it can give, in the one error shape."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
 
 from tumorboard.api.errors import ErrorSerializer
 
@@ -14,6 +15,18 @@ _ERRORS = {
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """A nested list (``many=True``) documents its bounds (DRF checks them; drf-spectacular leaves them out)."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+            if field.min_length is not None:
+                schema["minItems"] = field.min_length
+            elif not field.allow_empty:
+                schema["minItems"] = 1
+        return schema
+
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
         for parameter in parameters:
