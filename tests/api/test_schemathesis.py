@@ -321,12 +321,20 @@ RULE_FIELDS = {
     "patient.birth_date": "in the past",
     "users": "people invited to the meeting",
     "items": "every scheduled item of the agenda once",
-    "board": "a case is submitted to a board",
+    "board": "a board of the target institution, chosen while the case is a draft",
     "reason": "why, when a recommendation was not (fully) implemented",
     "file": "a PDF, PNG, JPEG, text or DICOM file within DOCUMENT_MAX_BYTES",
     "video_url": "an http(s) URL Django's URLValidator accepts (stricter than JSON Schema's uri)",
     "components[].drugs": "drugs belong to a systemic therapy component",
     "consensus": "a board plan records its consensus",
+    "dissent": "a unanimous recommendation has no dissent",
+    "components[].target_auc": "a target AUC for carboplatin only",
+    "meeting": "a (scheduled) meeting of the case's board, where it was presented",
+    "case": "a case of the meeting's board, not on an agenda already",
+    "name": "a board name unique in the institution",
+    "note": "a note for the reason 'other'",
+    "patient.mrn": "a case's patient keeps their MRN",
+    "questions": "at least one question, none empty",
 }
 
 
