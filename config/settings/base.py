@@ -134,7 +134,9 @@ SIGN_IN_FAILURES_PER_ACCOUNT = env("SIGN_IN_FAILURES_PER_ACCOUNT", as_int, defau
 SIGN_IN_FAILURES_PER_ADDRESS = env("SIGN_IN_FAILURES_PER_ADDRESS", as_int, default=50)
 SIGN_IN_FAILURE_WINDOW_MINUTES = env("SIGN_IN_FAILURE_WINDOW_MINUTES", as_int, default=15)
 SIGN_IN_LOCKOUT_MINUTES = env("SIGN_IN_LOCKOUT_MINUTES", as_int, default=15)
-ACCOUNT_RATE_LIMITS = {"login_failed": False}  # the rule above replaces allauth's own count of failed sign-ins
+# allauth's own count of failures stays, no stricter than the rule above: it is what guards the second-factor step of
+# the sign-in page (codes tried per user).
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/15m/key"}
 # The proxies in front of the app that append the client's address to X-Forwarded-For (a TLS proxy: 1). With 0 the
 # client address is the connection's: a header the client sends is never believed.
 TRUSTED_PROXIES = env("TRUSTED_PROXIES", as_int, default=0)

@@ -53,6 +53,18 @@ def test_a_user_with_totp_needs_the_code_to_sign_in(world, client):
     assert client.get("/api/v1/me/").json()["username"] == "member"
 
 
+def test_guessing_the_second_factor_code_is_stopped_even_with_the_right_code(world, client):
+    secret = generate_totp_secret()
+    TOTP.activate(world.member, secret)
+    client.post("/accounts/login/", {"login": "member", "password": PASSWORD})
+    wrong = "000000" if code(secret) != "000000" else "111111"
+    for _ in range(10):
+        assert "Incorrect code" in client.post("/accounts/2fa/authenticate/", {"code": wrong}).content.decode()
+    refused = client.post("/accounts/2fa/authenticate/", {"code": code(secret)})
+    assert "Too many failed login attempts" in refused.content.decode()
+    assert client.get("/api/v1/me/").status_code in {401, 403}
+
+
 def test_staff_without_totp_are_sent_to_set_it_up_first(world, client, settings):
     settings.MFA_REQUIRED_FOR_STAFF = True
     assert client.post("/accounts/login/", {"login": "admin", "password": PASSWORD}).status_code == 302
