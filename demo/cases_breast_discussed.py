@@ -503,7 +503,7 @@ CASES = [
                 (
                     "systemic_therapy",
                     "Docetaxel 75 mg/m² and cyclophosphamide 600 mg/m² every 3 weeks x4, with pegfilgrastim",
-                    ("TC",),
+                    ("docetaxel", "cyclophosphamide"),
                 ),
                 ("radiation_therapy", "Whole-breast radiation, 40 Gy in 15 fractions, after chemotherapy"),
                 ("systemic_therapy", "Then letrozole 2.5 mg daily for 5 years", ("letrozole",)),

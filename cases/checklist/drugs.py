@@ -2,11 +2,16 @@
 
 ``expand(text)`` turns what a plan or a medication list says ("FOLFOX", "5-FU bolus", "Xeloda",
 "carboplatin AUC 5 + paclitaxel", "T-DXd") into the set of canonical generic names (lower case). Matching
-ignores case, whitespace, hyphens and punctuation; the longest known phrase wins ("AC-T" is a regimen,
-not "AC" then "T"). Unknown words are ignored: a name the vocabulary does not know triggers no rule.
+ignores case, whitespace, hyphens and punctuation, word by word; the longest known phrase wins ("AC-T" is a
+regimen, not "AC" then "T"; "13-cis-retinoic acid" is isotretinoin). ``scan(text)`` also says which ambiguous
+abbreviations the text uses.
 
-Ambiguity, decided once: "TC" is docetaxel + cyclophosphamide (breast usage); write "carboplatin-paclitaxel"
-or "carbo/taxol" for the gynecologic/thoracic doublet.
+The checklist fails closed (cases/checklist/rules_treatment.py, ``safety.drugs.unrecognised``): a systemic
+therapy whose drugs it cannot all read gets a warning that its safety checks could not run. Abbreviations that
+name different regimens in different fields (AMBIGUOUS: "TC" is docetaxel + cyclophosphamide in breast
+cancer and carboplatin + paclitaxel in gynaecologic and lung cancer) are not guessed: the board is asked for the
+drugs. "cis" alone is no alias of cisplatin (CIS is carcinoma in situ; "gem/cis" is still gemcitabine +
+cisplatin).
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ from functools import lru_cache
 SYNONYMS: dict[str, tuple[str, ...]] = {
     # fluoropyrimidines
     "fluorouracil": ("5-FU", "5FU", "5-fluorouracil", "Adrucil", "Efudex"),
+    "floxuridine": ("FUDR", "5-fluoro-2'-deoxyuridine"),
     "capecitabine": ("Xeloda", "cape"),
     "tegafur": ("S-1", "Teysuno", "tegafur-gimeracil-oteracil", "UFT"),
     "leucovorin": ("folinic acid", "levoleucovorin", "calcium folinate", "LV"),
     # platinum
     "oxaliplatin": ("Eloxatin", "oxali"),
-    "cisplatin": ("Platinol", "cis", "CDDP"),
+    "cisplatin": ("Platinol", "CDDP"),
     "carboplatin": ("Paraplatin", "carbo"),
     # topoisomerase inhibitors
     "irinotecan": ("Camptosar", "CPT-11", "liposomal irinotecan", "nal-IRI", "Onivyde"),
@@ -35,6 +41,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "epirubicin": ("Ellence", "Pharmorubicin"),
     "daunorubicin": ("Cerubidine", "daunomycin"),
     "idarubicin": ("Idamycin", "Zavedos"),
+    "mitoxantrone": ("Novantrone",),
     # alkylating agents
     "cyclophosphamide": ("Cytoxan", "Endoxan", "Endoxana"),
     "ifosfamide": ("Ifex", "Holoxan"),
@@ -72,6 +79,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "pertuzumab": ("Perjeta",),
     "trastuzumab deruxtecan": ("T-DXd", "Enhertu", "fam-trastuzumab deruxtecan-nxki", "DS-8201"),
     "trastuzumab emtansine": ("T-DM1", "Kadcyla", "ado-trastuzumab emtansine"),
+    "sacituzumab govitecan": ("Trodelvy", "sacituzumab govitecan-hziy"),
     "margetuximab": ("Margenza",),
     "lapatinib": ("Tykerb", "Tyverb"),
     "neratinib": ("Nerlynx",),
@@ -121,6 +129,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # other targeted and supportive
     "bevacizumab": ("Avastin", "bev"),
     "rituximab": ("Rituxan", "MabThera"),
+    "isotretinoin": ("13-cis-retinoic acid", "13-cis retinoic acid", "Accutane"),
+    "bcg": ("bacillus Calmette-Guerin", "TICE BCG"),
     "prednisone": ("prednisolone",),
     # endocrine therapy
     "tamoxifen": ("Nolvadex", "Soltamox"),
@@ -173,7 +183,7 @@ _regimen(
 _regimen(("FEC", "CEF"), ("fluorouracil", "epirubicin", "cyclophosphamide"))
 _regimen(("FEC-D", "FEC-T"), ("fluorouracil", "epirubicin", "cyclophosphamide", "docetaxel"))
 _regimen(("TAC",), ("docetaxel", "doxorubicin", "cyclophosphamide"))
-_regimen(("TC",), ("docetaxel", "cyclophosphamide"))
+_regimen(("TCyclo", "docetaxel-cyclophosphamide"), ("docetaxel", "cyclophosphamide"))
 _regimen(("TCH",), ("docetaxel", "carboplatin", "trastuzumab"))
 _regimen(("TCHP",), ("docetaxel", "carboplatin", "trastuzumab", "pertuzumab"))
 _regimen(("THP",), ("docetaxel", "trastuzumab", "pertuzumab"))
@@ -181,7 +191,7 @@ _regimen(("TH", "APT"), ("paclitaxel", "trastuzumab"))
 _regimen(("Phesgo",), ("trastuzumab", "pertuzumab"))
 _regimen(("CMF",), ("cyclophosphamide", "methotrexate", "fluorouracil"))
 _regimen(("carbotaxol", "carbotax", "CarboPac"), ("carboplatin", "paclitaxel"))
-_regimen(("GemCis", "CisGem"), ("gemcitabine", "cisplatin"))
+_regimen(("GemCis", "CisGem", "gem cis", "cis gem"), ("gemcitabine", "cisplatin"))
 _regimen(("GemCarbo",), ("gemcitabine", "carboplatin"))
 _regimen(("EP",), ("etoposide", "cisplatin"))
 _regimen(("BEP",), ("bleomycin", "etoposide", "cisplatin"))
@@ -189,10 +199,16 @@ _regimen(("ABVD",), ("doxorubicin", "bleomycin", "vinblastine", "dacarbazine"))
 _regimen(("CHOP",), ("cyclophosphamide", "doxorubicin", "vincristine", "prednisone"))
 _regimen(("R-CHOP",), ("rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"))
 _regimen(("MVAC", "ddMVAC"), ("methotrexate", "vinblastine", "doxorubicin", "cisplatin"))
-_regimen(("VAC",), ("vincristine", "dactinomycin", "cyclophosphamide"))
+
+# Abbreviations that mean different things in different places: never expanded; a systemic therapy naming one is
+# asked for its drugs.
+AMBIGUOUS: dict[str, str] = {
+    "TC": "docetaxel + cyclophosphamide (breast) or carboplatin + paclitaxel (gynaecologic and lung cancer)",
+    "VAC": "vincristine + dactinomycin + cyclophosphamide, or a vacuum wound dressing",
+}
 
 # Drug classes the rules use (canonical names).
-FLUOROPYRIMIDINES = frozenset({"fluorouracil", "capecitabine", "tegafur"})
+FLUOROPYRIMIDINES = frozenset({"fluorouracil", "capecitabine", "tegafur", "floxuridine"})
 IRINOTECAN = frozenset({"irinotecan"})
 THIOPURINES = frozenset({"mercaptopurine", "thioguanine", "azathioprine"})
 ANTHRACYCLINES = frozenset({"doxorubicin", "liposomal doxorubicin", "epirubicin", "daunorubicin", "idarubicin"})
@@ -271,33 +287,46 @@ def _key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _lookup() -> dict[str, frozenset[str]]:
-    table: dict[str, frozenset[str]] = {}
+def _lookup() -> dict[str, frozenset[str] | str]:
+    """Key → the drugs it names, or (an ambiguous abbreviation) the abbreviation itself."""
+    table: dict[str, frozenset[str] | str] = {}
     for generic, aliases in SYNONYMS.items():
         for alias in (generic, *aliases):
             table[_key(alias)] = frozenset({generic})
     for name, drugs in REGIMENS.items():
         table[_key(name)] = frozenset(drugs)
+    for name in AMBIGUOUS:
+        table[_key(name)] = name
     return table
 
 
 @lru_cache(maxsize=4096)
-def expand(text: str) -> frozenset[str]:
-    """The canonical drugs named in ``text``: a drug, a brand, a regimen, or several of them in a phrase."""
+def scan(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """``(drugs, ambiguous)``: the canonical drugs ``text`` names (a drug, a brand, a regimen, or several in a phrase)
+    and the ambiguous abbreviations it uses."""
     table = _lookup()
     words = re.findall(r"[a-z0-9]+", (text or "").lower())
     found: set[str] = set()
+    ambiguous: list[str] = []
     i = 0
     while i < len(words):
         for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
-            drugs = table.get("".join(words[i : i + n]))
-            if drugs is not None:
-                found |= drugs
+            match = table.get("".join(words[i : i + n]))
+            if match is not None:
+                if isinstance(match, str):
+                    ambiguous.append(match)
+                else:
+                    found |= match
                 i += n
                 break
         else:
             i += 1
-    return frozenset(found)
+    return frozenset(found), tuple(dict.fromkeys(ambiguous))
+
+
+def expand(text: str) -> frozenset[str]:
+    """The canonical drugs named in ``text`` (ambiguous abbreviations name none)."""
+    return scan(text)[0]
 
 
 def expand_all(names) -> frozenset[str]:

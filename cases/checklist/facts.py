@@ -81,6 +81,33 @@ TREATMENT_MODALITIES = frozenset({Modality.SURGERY, Modality.SYSTEMIC_THERAPY, M
 
 
 @dataclass(frozen=True)
+class ComponentReading:
+    """What the checklist reads in one plan component: the drugs its ``drugs`` list and its ``detail`` name, the
+    names in ``drugs`` it does not know, and the ambiguous abbreviations it uses (cases/checklist/drugs.py)."""
+
+    component: PlanComponent
+    drugs: frozenset[str]
+    unknown: tuple[str, ...]
+    ambiguous: tuple[str, ...]
+
+
+def read_component(component: PlanComponent) -> ComponentReading:
+    found: set[str] = set()
+    unknown: list[str] = []
+    ambiguous: list[str] = []
+    for name in component.drugs or []:
+        named, unclear = drugs.scan(name) if isinstance(name, str) else (frozenset(), ())
+        found |= named
+        ambiguous += unclear
+        if not named and not unclear:
+            unknown.append(str(name))
+    named, unclear = drugs.scan(component.detail or "")
+    return ComponentReading(
+        component, frozenset(found | named), tuple(unknown), tuple(dict.fromkeys([*ambiguous, *unclear]))
+    )
+
+
+@dataclass(frozen=True)
 class Facts:
     case: Case
     today: datetime.date
@@ -93,6 +120,8 @@ class Facts:
     proposed_plan: Plan | None
     board_plan: Plan | None
     components: tuple[PlanComponent, ...] = field(default=())
+    # what each component names, in its drugs and in its detail (parallel to components)
+    readings: tuple[ComponentReading, ...] = field(default=())
     planned_drugs: frozenset[str] = field(default=frozenset())
 
     @property
@@ -112,7 +141,7 @@ class Facts:
         return self.planned_drugs & drug_class
 
     def components_with(self, drug_class) -> list[PlanComponent]:
-        return [c for c in self.components if drugs.expand_all(c.drugs) & drug_class]
+        return [r.component for r in self.readings if r.drugs & drug_class]
 
     def latest_biomarker(self, name: str) -> Biomarker | None:
         """The most recent result of a biomarker (by date, then entry order); None if never tested."""
@@ -157,9 +186,10 @@ def build_facts(case: Case, today: datetime.date | None = None) -> Facts:
     board = _latest(plans, PlanKind.BOARD)
     plan = board or proposed
     components = tuple(plan.components.all()) if plan else ()
-    # Drugs are listed for systemic therapy; a drug named under any component counts, so a safety check is
-    # never skipped because a regimen was filed under "clinical_trial" or "other".
-    planned = drugs.expand_all(name for c in components for name in (c.drugs or []))
+    # A drug named under any component, in its drug list or its detail, counts: a safety check is never skipped
+    # because a regimen was filed under "clinical_trial" or written out in the detail ("CAPOX x 8").
+    readings = tuple(read_component(c) for c in components)
+    planned = frozenset().union(*(r.drugs for r in readings))
     medications = drugs.expand_all(m.name for m in case.medications.all() if m.status == MedicationStatus.ACTIVE)
     pre_reviews = getattr(case, PRE_REVIEWS_ATTR, None)
     if pre_reviews is None:  # not prefetched: one query
@@ -178,5 +208,6 @@ def build_facts(case: Case, today: datetime.date | None = None) -> Facts:
         proposed_plan=proposed,
         board_plan=board,
         components=components,
+        readings=readings,
         planned_drugs=planned,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from cases.checklist import drugs
 from cases.checklist.drugs import ANTHRACYCLINES, GONADOTOXIC, HER2_ANTIBODIES, named
 from cases.checklist.facts import TREATMENT_MODALITIES, Facts, Finding, Severity
 from cases.codes import Modality, TreatmentIntent
@@ -19,6 +20,10 @@ ANTHRACYCLINE_SOURCE = "FDA doxorubicin labeling (cumulative 450-550 mg/m²); AS
 LVEF_SOURCE = "FDA doxorubicin and trastuzumab labeling; ASCO cardiac dysfunction guideline 2017"
 FERTILITY_SOURCE = "ASCO fertility preservation guideline 2018"
 ECOG_SOURCE = "ECOG performance status (Oken 1982); NCCN older adult and treatment-intensity guidance"
+DRUG_NAMES_SOURCE = (
+    "ASHP guidelines on preventing medication errors with chemotherapy and biotherapy (Goldspiel 2015); "
+    "Kohler 1998, standardizing the nomenclature of cancer treatment regimens"
+)
 
 
 def _num(value: float) -> str:
@@ -210,7 +215,35 @@ def performance_status(facts: Facts) -> Finding | None:
     )
 
 
+def drugs_unrecognised(facts: Facts) -> list[Finding]:
+    """Fail closed: a systemic therapy whose drugs the checklist cannot all read would silently skip the drug
+    safety checks (pharmacogenomics, doses, cardiac and fertility rules); the board is told which, and asked for
+    the drugs by their generic names."""
+    findings = []
+    for reading in facts.readings:
+        component = reading.component
+        if component.modality != Modality.SYSTEMIC_THERAPY:
+            continue
+        what = component.detail or ", ".join(component.drugs or []) or "systemic therapy"
+        problems = [f"{name} may mean {drugs.AMBIGUOUS[name]}" for name in reading.ambiguous]
+        problems += [f'"{name}" is not a drug name the checklist knows' for name in reading.unknown]
+        if not reading.drugs and not problems:
+            problems.append("no drug is named")
+        if problems:
+            findings.append(
+                Finding(
+                    "safety.drugs.unrecognised",
+                    Severity.WARNING,
+                    f"Safety checks could not run for {what}: {'; '.join(problems)}. List each drug by its generic "
+                    "name so that the pharmacogenomic, dose and toxicity checks can run.",
+                    DRUG_NAMES_SOURCE,
+                )
+            )
+    return findings
+
+
 RULES = [
+    drugs_unrecognised,
     carboplatin_dose,
     carboplatin_auc_missing,
     carboplatin_gfr_missing,

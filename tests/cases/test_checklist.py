@@ -50,7 +50,14 @@ pytestmark = pytest.mark.django_db
         ("AC-T", {"doxorubicin", "cyclophosphamide", "paclitaxel"}),
         ("dd AC - T", {"doxorubicin", "cyclophosphamide", "paclitaxel"}),
         ("ddAC-T", {"doxorubicin", "cyclophosphamide", "paclitaxel"}),
-        ("TC", {"docetaxel", "cyclophosphamide"}),
+        ("TC", set()),  # ambiguous: docetaxel + cyclophosphamide, or carboplatin + paclitaxel (drugs.AMBIGUOUS)
+        ("docetaxel-cyclophosphamide", {"docetaxel", "cyclophosphamide"}),
+        ("gem/cis", {"gemcitabine", "cisplatin"}),
+        ("13-cis-retinoic acid", {"isotretinoin"}),
+        ("BCG for CIS", {"bcg"}),  # carcinoma in situ, not cisplatin
+        ("FUDR", {"floxuridine"}),
+        ("Trodelvy", {"sacituzumab govitecan"}),
+        ("mitoxantrone", {"mitoxantrone"}),
         ("TCHP", {"docetaxel", "carboplatin", "trastuzumab", "pertuzumab"}),
         ("carboplatin-paclitaxel", {"carboplatin", "paclitaxel"}),
         ("Carboplatin AUC 5 + Taxol", {"carboplatin", "paclitaxel"}),
@@ -245,7 +252,12 @@ PHARMACOGENOMICS = [
     ("capox-dpyd-intermediate", _with(_plan("CAPOX"), _pgx("DPYD", "intermediate")), "pgx.dpyd.reduced", "critical"),
     ("folfirinox-dpyd-poor", _with(_plan("mFOLFIRINOX"), _pgx("DPYD", "poor")), "pgx.dpyd.reduced", "critical"),
     ("fluorouracil-dpyd-normal", _with(_plan("fluorouracil"), _pgx("DPYD", "normal")), "pgx.dpyd.reduced", None),
-    ("dpyd-poor-no-fluoropyrimidine", _with(_plan("TC"), _pgx("DPYD", "poor")), "pgx.dpyd.reduced", None),
+    (
+        "dpyd-poor-no-fluoropyrimidine",
+        _with(_plan("docetaxel", "cyclophosphamide"), _pgx("DPYD", "poor")),
+        "pgx.dpyd.reduced",
+        None,
+    ),
     # UGT1A1
     ("irinotecan-ugt1a1-poor", _with(_plan("FOLFIRI"), _pgx("UGT1A1", "poor")), "pgx.ugt1a1.poor", "critical"),
     (

@@ -78,7 +78,7 @@ BREAST_ASSAY = [
     # TAILORx
     (
         "rs18-age60-chemo",
-        _with(LUMINAL, _bm("ONCOTYPE_RS", "low", 18), _drugs("TC")),
+        _with(LUMINAL, _bm("ONCOTYPE_RS", "low", 18), _drugs("docetaxel", "cyclophosphamide")),
         "breast.oncotype.low_rs_chemo",
         "warning",
     ),
@@ -96,14 +96,14 @@ BREAST_ASSAY = [
     ),
     (
         "rs26-age60-chemo",
-        _with(LUMINAL, _bm("ONCOTYPE_RS", "high", 26), _drugs("TC")),
+        _with(LUMINAL, _bm("ONCOTYPE_RS", "high", 26), _drugs("docetaxel", "cyclophosphamide")),
         "breast.oncotype.low_rs_chemo",
         None,
     ),
     ("rs26", _with(LUMINAL, _bm("ONCOTYPE_RS", "high", 26)), "breast.oncotype.high_rs", "info"),
     (
         "rs31-with-chemo",
-        _with(LUMINAL, _bm("ONCOTYPE_RS", "high", 31), _drugs("TC")),
+        _with(LUMINAL, _bm("ONCOTYPE_RS", "high", 31), _drugs("docetaxel", "cyclophosphamide")),
         "breast.oncotype.high_rs",
         "info",
     ),
@@ -129,7 +129,7 @@ def test_tailorx_warning_is_for_patients_over_50(age, severity):
     case = make_case(patient__birth_date=born_years_ago(age))
     LUMINAL(case)
     biomarker(case, "ONCOTYPE_RS", "low", 20)
-    add_plan(case, systemic("TC"))
+    add_plan(case, systemic("docetaxel", "cyclophosphamide"))
     check(case, "breast.oncotype.low_rs_chemo", severity)
 
 
@@ -137,7 +137,7 @@ def test_tailorx_message_names_the_score_and_the_chemotherapy():
     case = make_case()
     LUMINAL(case)
     biomarker(case, "ONCOTYPE_RS", "low", 18)
-    add_plan(case, systemic("TC"), component("surgery"))
+    add_plan(case, systemic("docetaxel", "cyclophosphamide"), component("surgery"))
     finding = check(case, "breast.oncotype.low_rs_chemo", "warning")
     assert "18" in finding.message and "cyclophosphamide, docetaxel" in finding.message
     assert finding.source == "TAILORx (Sparano 2018)"
