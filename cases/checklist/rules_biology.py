@@ -238,6 +238,22 @@ def matched_options(facts: Facts) -> list[Finding]:
     return [finding for match in MATCHES if (finding := _matched(facts, match))]
 
 
+def lynch_genetics_referral(facts: Facts) -> Finding | None:
+    """A mismatch-repair-deficient tumour may be the first sign of Lynch syndrome, whatever the stage."""
+    biomarker = _msi_high(facts)
+    if biomarker is None or Modality.GENETIC_COUNSELING in facts.modalities:
+        return None
+    return Finding(
+        "match.msi_high.genetics",
+        Severity.INFO,
+        f"{biomarker} tumour and no genetic counseling in the plan: consider a genetics referral for Lynch syndrome "
+        "germline testing, unless MLH1 promoter hypermethylation (or BRAF V600E in a colorectal tumour) already "
+        "points to a sporadic cancer.",
+        "NSGC/CGA-ICC Lynch syndrome practice guideline (Weissman 2012); "
+        "NCCN genetic/familial high-risk assessment: colorectal, endometrial and gastric",
+    )
+
+
 def brca_genetics_referral(facts: Facts) -> Finding | None:
     biomarker = _brca(facts)
     if biomarker is None or Modality.GENETIC_COUNSELING in facts.modalities:
@@ -339,6 +355,7 @@ RULES = [
     breast_oncotype,
     matched_options,
     brca_genetics_referral,
+    lynch_genetics_referral,
     workup_nsclc,
     workup_breast,
     her2_equivocal,

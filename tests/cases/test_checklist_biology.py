@@ -194,6 +194,25 @@ MATCHED = [
     ("dmmr", _with(COLORECTAL, _bm("MSI", "positive", detail="dMMR (MLH1/PMS2 loss)")), "match.msi_high", "info"),
     ("msi-high-keytruda", _with(COLORECTAL, _bm("MSI", "high"), _drugs("Keytruda")), "match.msi_high", None),
     ("msi-low", _with(COLORECTAL, _bm("MSI", "low")), "match.msi_high", None),
+    ("msi-high-no-genetics", _with(COLORECTAL, _bm("MSI", "high")), "match.msi_high.genetics", "info"),
+    (
+        "dmmr-endometrial-no-genetics",
+        _bm("MSI", "positive", detail="dMMR (MSH2/MSH6 loss)"),
+        "match.msi_high.genetics",
+        "info",
+    ),
+    (
+        "msi-high-genetics-in-plan",
+        _with(COLORECTAL, _bm("MSI", "high"), _plan(component("genetic_counseling"))),
+        "match.msi_high.genetics",
+        None,
+    ),
+    (
+        "msi-stable-no-genetics",
+        _with(COLORECTAL, _bm("MSI", "not_detected", detail="pMMR")),
+        "match.msi_high.genetics",
+        None,
+    ),
     ("alk-positive", _with(LUNG, _bm("ALK", "positive")), "match.alk", "info"),
     ("alk-alectinib", _with(LUNG, _bm("ALK", "positive"), _drugs("Alecensa")), "match.alk", None),
     ("alk-negative", _with(LUNG, _bm("ALK", "negative")), "match.alk", None),
@@ -227,7 +246,8 @@ def test_biomarker_matched_options(setup, rule, severity):
 def test_matched_option_messages_prompt_the_matched_agent(site, name, result, detail, expected):
     case = make_case(primary_site=site)
     biomarker(case, name, result, detail=detail)
-    matches = [f for f in findings(case) if f.rule.startswith("match.") and f.rule != "match.brca.genetics"]
+    genetics = {"match.brca.genetics", "match.msi_high.genetics"}
+    matches = [f for f in findings(case) if f.rule.startswith("match.") and f.rule not in genetics]
     assert len(matches) == 1
     assert expected in matches[0].message
     assert "no plan recorded yet" in matches[0].message
