@@ -135,9 +135,16 @@ def _her2(facts: Facts) -> str | None:
 
 
 def _braf_v600e(facts: Facts) -> str | None:
+    """BRAF V600E; in melanoma also V600K, which the dabrafenib + trametinib labeling covers there (not in lung or
+    colorectal cancer)."""
     row = facts.latest_biomarker(BiomarkerName.BRAF)
-    if row and row.result in POSITIVE and "V600E" in re.sub(r"\s+", "", row.detail.upper()):
+    if row is None or row.result not in POSITIVE:
+        return None
+    detail = re.sub(r"\s+", "", row.detail.upper())
+    if "V600E" in detail:
         return "BRAF V600E mutation"
+    if "V600K" in detail and facts.case.primary_site == DiseaseSite.MELANOMA:
+        return "BRAF V600K mutation"
     return None
 
 
@@ -189,7 +196,8 @@ MATCHES = (
         _braf_v600e,
         BRAF_MEK_INHIBITORS,
         _braf_option,
-        "NCCN NSCLC and melanoma; BEACON CRC (Kopetz 2019)",
+        "NCCN NSCLC and melanoma; FDA dabrafenib and trametinib labeling (melanoma: V600E or V600K); "
+        "BEACON CRC (Kopetz 2019)",
     ),
     Match(
         "match.brca.parp",

@@ -178,6 +178,13 @@ MATCHED = [
         None,
     ),
     ("braf-v600e-not-detected", _with(LUNG, _bm("BRAF", "not_detected", detail="V600E")), "match.braf_v600e", None),
+    (
+        "braf-v600k-melanoma",
+        _with(_set(primary_site="melanoma"), _bm("BRAF", "detected", detail="V600K")),
+        "match.braf_v600e",
+        "info",
+    ),
+    ("braf-v600k-lung", _with(LUNG, _bm("BRAF", "detected", detail="V600K")), "match.braf_v600e", None),
     ("brca1-no-parp", _bm("BRCA1", "detected"), "match.brca.parp", "info"),
     ("brca2-no-parp", _with(_bm("BRCA2", "positive"), _drugs("AC-T")), "match.brca.parp", "info"),
     ("brca2-olaparib", _with(_bm("BRCA2", "detected"), _drugs("Lynparza")), "match.brca.parp", None),
