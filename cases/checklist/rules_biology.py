@@ -101,6 +101,8 @@ class Match:
     option: Callable[[Facts], str]  # what to consider
     source: str
     sites: frozenset[str] = frozenset()  # empty: any primary site
+    # the setting the option is for at this case's stage, as words, or None when it is not for this stage
+    setting: Callable[[Facts], str | None] = lambda facts: ""
 
 
 def _positive(facts: Facts, name: str) -> bool:
@@ -114,6 +116,56 @@ def _detail(facts: Facts, name: str) -> str:
 
 def _egfr(facts: Facts) -> str | None:
     return f"EGFR mutation{_detail(facts, 'EGFR')}" if _positive(facts, BiomarkerName.EGFR) else None
+
+
+def _group(facts: Facts) -> str:
+    return facts.case.stage_group.strip().upper()
+
+
+_STAGE_I = re.compile(r"^I[ABC]?\d?$")
+_UNRESECTED_III = re.compile(r"^III[BC]$")
+
+
+def _egfr_setting(facts: Facts) -> str | None:
+    if facts.advanced:
+        return "advanced NSCLC (FLAURA)"
+    group = _group(facts)
+    if not group:
+        return "the setting depends on the stage, which is not recorded"
+    if _egfr_option(facts).startswith("amivantamab"):
+        return None  # for advanced disease only
+    if group.startswith("IA"):
+        return None  # ADAURA enrolled resected stage IB-IIIA
+    if _UNRESECTED_III.match(group):
+        return "unresectable stage III after chemoradiation (LAURA)"
+    return "after complete resection of stage IB-IIIA (ADAURA)"
+
+
+def _braf_setting(facts: Facts) -> str | None:
+    site = facts.case.primary_site
+    if site == DiseaseSite.MELANOMA:
+        if facts.advanced:
+            return "unresectable or metastatic melanoma"
+        return "resected stage III melanoma (COMBI-AD)" if _group(facts).startswith("III") else None
+    if site == DiseaseSite.COLORECTAL:
+        return "metastatic colorectal cancer (BEACON CRC)" if facts.advanced else None
+    if site == DiseaseSite.LUNG:
+        return "metastatic NSCLC" if facts.advanced else None
+    return ""
+
+
+def _parp_setting(facts: Facts) -> str | None:
+    if facts.case.primary_site != DiseaseSite.BREAST:
+        return ""
+    if facts.advanced:
+        return "metastatic HER2-negative breast cancer (OlympiAD)"
+    if _STAGE_I.match(_group(facts)):
+        return None  # OlympiA: high-risk early breast cancer only
+    return "high-risk HER2-negative early breast cancer after (neo)adjuvant chemotherapy, as defined in OlympiA"
+
+
+def _msi_setting(facts: Facts) -> str | None:
+    return "unresectable or metastatic disease (KEYNOTE-177; tissue-agnostic approval)" if facts.advanced else None
 
 
 def _egfr_option(facts: Facts) -> str:
@@ -183,7 +235,15 @@ def _ros1(facts: Facts) -> str | None:
 LUNG = frozenset({DiseaseSite.LUNG})
 
 MATCHES = (
-    Match("match.egfr", _egfr, EGFR_TKIS, _egfr_option, "FLAURA (Soria 2018); NCCN NSCLC", LUNG),
+    Match(
+        "match.egfr",
+        _egfr,
+        EGFR_TKIS,
+        _egfr_option,
+        "FLAURA (Soria 2018); ADAURA (Wu 2020); LAURA (Lu 2024); NCCN NSCLC",
+        LUNG,
+        _egfr_setting,
+    ),
     Match(
         "match.her2",
         _her2,
@@ -197,7 +257,8 @@ MATCHES = (
         BRAF_MEK_INHIBITORS,
         _braf_option,
         "NCCN NSCLC and melanoma; FDA dabrafenib and trametinib labeling (melanoma: V600E or V600K); "
-        "BEACON CRC (Kopetz 2019)",
+        "COMBI-AD (Long 2017); BEACON CRC (Kopetz 2019)",
+        setting=_braf_setting,
     ),
     Match(
         "match.brca.parp",
@@ -205,6 +266,7 @@ MATCHES = (
         PARP_INHIBITORS,
         lambda f: "olaparib (PARP inhibitor)",
         "OlympiA (Tutt 2021); OlympiAD (Robson 2017); SOLO-1 (Moore 2018)",
+        setting=_parp_setting,
     ),
     Match(
         "match.msi_high",
@@ -212,6 +274,7 @@ MATCHES = (
         CHECKPOINT_INHIBITORS,
         lambda f: "pembrolizumab",
         "KEYNOTE-177 (André 2020); FDA tissue-agnostic pembrolizumab approval (2017)",
+        setting=_msi_setting,
     ),
     Match(
         "match.alk",
@@ -238,8 +301,12 @@ def _matched(facts: Facts, match: Match) -> Finding | None:
     biomarker = match.finding(facts)
     if biomarker is None or facts.planned(match.agents):
         return None
+    setting = match.setting(facts)
+    if setting is None:  # not an option at this stage
+        return None
     where = "no matched agent in the current plan" if facts.plan else "no plan recorded yet"
-    return Finding(match.rule, Severity.INFO, f"{biomarker}, {where}: consider {match.option(facts)}.", match.source)
+    option = f"{match.option(facts)}{f' ({setting})' if setting else ''}"
+    return Finding(match.rule, Severity.INFO, f"{biomarker}, {where}: consider {option}.", match.source)
 
 
 def matched_options(facts: Facts) -> list[Finding]:

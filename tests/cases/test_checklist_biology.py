@@ -144,6 +144,7 @@ def test_tailorx_message_names_the_score_and_the_chemotherapy():
 
 
 LUNG = _set(primary_site="lung", histology="Adenocarcinoma")
+ADVANCED = _set(stage_group="IV", clinical_m="M1", metastatic=True)
 COLORECTAL = _set(primary_site="colorectal", histology="Adenocarcinoma")
 
 MATCHED = [
@@ -168,8 +169,21 @@ MATCHED = [
     ("her2-thp", _with(_bm("HER2", "positive"), _drugs("THP")), "match.her2", None),
     ("her2-negative", _bm("HER2", "negative"), "match.her2", None),
     ("her2-equivocal", _bm("HER2", "equivocal"), "match.her2", None),
-    ("braf-v600e-lung", _with(LUNG, _bm("BRAF", "detected", detail="V600E")), "match.braf_v600e", "info"),
-    ("braf-v600e-crc", _with(COLORECTAL, _bm("BRAF", "positive", detail="p.V600E")), "match.braf_v600e", "info"),
+    ("braf-v600e-lung", _with(LUNG, ADVANCED, _bm("BRAF", "detected", detail="V600E")), "match.braf_v600e", "info"),
+    (
+        "braf-v600e-crc",
+        _with(COLORECTAL, ADVANCED, _bm("BRAF", "positive", detail="p.V600E")),
+        "match.braf_v600e",
+        "info",
+    ),
+    # stage III colon: encorafenib + cetuximab is for metastatic disease (BEACON)
+    (
+        "braf-v600e-crc-stage3",
+        _with(COLORECTAL, _set(stage_group="IIIB"), _bm("BRAF", "positive", detail="V600E")),
+        "match.braf_v600e",
+        None,
+    ),
+    ("braf-v600e-lung-stage2", _with(LUNG, _bm("BRAF", "detected", detail="V600E")), "match.braf_v600e", None),
     ("braf-v600k", _with(LUNG, _bm("BRAF", "detected", detail="V600K")), "match.braf_v600e", None),
     (
         "braf-dabrafenib-trametinib",
@@ -180,9 +194,24 @@ MATCHED = [
     ("braf-v600e-not-detected", _with(LUNG, _bm("BRAF", "not_detected", detail="V600E")), "match.braf_v600e", None),
     (
         "braf-v600k-melanoma",
-        _with(_set(primary_site="melanoma"), _bm("BRAF", "detected", detail="V600K")),
+        _with(_set(primary_site="melanoma", stage_group="IIIB"), _bm("BRAF", "detected", detail="V600K")),
         "match.braf_v600e",
         "info",
+    ),
+    (
+        "braf-v600k-melanoma-stage2",
+        _with(_set(primary_site="melanoma", stage_group="IIA"), _bm("BRAF", "detected", detail="V600K")),
+        "match.braf_v600e",
+        None,
+    ),
+    # stage IA HR+ breast: olaparib is for high-risk early (OlympiA) or metastatic (OlympiAD) disease
+    ("brca2-stage1-breast", _with(_set(stage_group="IA"), _bm("BRCA2", "detected")), "match.brca.parp", None),
+    # stage IA1 NSCLC: adjuvant osimertinib is for resected stage IB-IIIA (ADAURA)
+    (
+        "egfr-stage-ia1",
+        _with(LUNG, _set(stage_group="IA1"), _bm("EGFR", "detected", detail="L858R")),
+        "match.egfr",
+        None,
     ),
     ("braf-v600k-lung", _with(LUNG, _bm("BRAF", "detected", detail="V600K")), "match.braf_v600e", None),
     ("brca1-no-parp", _bm("BRCA1", "detected"), "match.brca.parp", "info"),
@@ -197,8 +226,15 @@ MATCHED = [
         None,
     ),
     ("brca-negative-genetics", _bm("BRCA2", "not_detected"), "match.brca.genetics", None),
-    ("msi-high", _with(COLORECTAL, _bm("MSI", "high"), _drugs("FOLFOX")), "match.msi_high", "info"),
-    ("dmmr", _with(COLORECTAL, _bm("MSI", "positive", detail="dMMR (MLH1/PMS2 loss)")), "match.msi_high", "info"),
+    ("msi-high", _with(COLORECTAL, ADVANCED, _bm("MSI", "high"), _drugs("FOLFOX")), "match.msi_high", "info"),
+    (
+        "dmmr",
+        _with(COLORECTAL, ADVANCED, _bm("MSI", "positive", detail="dMMR (MLH1/PMS2 loss)")),
+        "match.msi_high",
+        "info",
+    ),
+    # resected stage IIA: no pembrolizumab (KEYNOTE-177 is metastatic), the Lynch referral still applies
+    ("msi-high-stage2", _with(COLORECTAL, _bm("MSI", "high")), "match.msi_high", None),
     ("msi-high-keytruda", _with(COLORECTAL, _bm("MSI", "high"), _drugs("Keytruda")), "match.msi_high", None),
     ("msi-low", _with(COLORECTAL, _bm("MSI", "low")), "match.msi_high", None),
     ("msi-high-no-genetics", _with(COLORECTAL, _bm("MSI", "high")), "match.msi_high.genetics", "info"),
@@ -251,7 +287,7 @@ def test_biomarker_matched_options(setup, rule, severity):
     ],
 )
 def test_matched_option_messages_prompt_the_matched_agent(site, name, result, detail, expected):
-    case = make_case(primary_site=site)
+    case = make_case(primary_site=site, stage_group="IV", clinical_m="M1", metastatic=True)
     biomarker(case, name, result, detail=detail)
     genetics = {"match.brca.genetics", "match.msi_high.genetics"}
     matches = [f for f in findings(case) if f.rule.startswith("match.") and f.rule not in genetics]
@@ -359,3 +395,20 @@ def test_oligometastatic_disease_prompts_sabr(setup, severity):
     finding = check(case, "metastatic.oligometastatic", severity)
     if finding:
         assert "SABR" in finding.message and finding.source == "SABR-COMET (Palma 2019)"
+
+
+@pytest.mark.parametrize(
+    ("stage", "setting"),
+    [
+        ({"stage_group": "IIA"}, "after complete resection of stage IB-IIIA (ADAURA)"),
+        ({"stage_group": "IIIB"}, "unresectable stage III after chemoradiation (LAURA)"),
+        ({"stage_group": "IVA", "clinical_m": "M1a", "metastatic": True}, "advanced NSCLC (FLAURA)"),
+        ({"stage_group": "IA1"}, None),
+    ],
+)
+def test_an_egfr_match_says_the_setting_it_applies_to(stage, setting):
+    case = make_case(primary_site="lung", histology="Adenocarcinoma", **stage)
+    biomarker(case, "EGFR", "detected", detail="exon 19 deletion")
+    finding = check(case, "match.egfr", "info" if setting else None)
+    if setting:
+        assert f"consider osimertinib ({setting})." in finding.message
