@@ -8,7 +8,7 @@ import re
 from cases.checklist import drugs
 from cases.checklist.drugs import ANTHRACYCLINES, GONADOTOXIC, HER2_ANTIBODIES, named
 from cases.checklist.facts import TREATMENT_MODALITIES, Facts, Finding, Severity
-from cases.codes import Modality, TreatmentIntent
+from cases.codes import DiseaseSite, Modality, TreatmentIntent
 
 CARBOPLATIN = frozenset({"carboplatin"})
 CISPLATIN = frozenset({"cisplatin"})
@@ -20,6 +20,11 @@ ANTHRACYCLINE_SOURCE = "FDA doxorubicin labeling (cumulative 450-550 mg/m²); AS
 LVEF_SOURCE = "FDA doxorubicin and trastuzumab labeling; ASCO cardiac dysfunction guideline 2017"
 FERTILITY_SOURCE = "ASCO fertility preservation guideline 2018"
 ECOG_SOURCE = "ECOG performance status (Oken 1982); NCCN older adult and treatment-intensity guidance"
+POOR_PS_THERAPY_SOURCE = (
+    "ASCO top five list for oncology, Choosing Wisely (Schnipper 2012): no cancer-directed therapy for solid tumours "
+    "at performance status 3-4 without strong evidence of benefit"
+)
+HEMATOLOGIC = frozenset({DiseaseSite.LYMPHOMA, DiseaseSite.LEUKEMIA, DiseaseSite.MYELOMA})
 DRUG_NAMES_SOURCE = (
     "ASHP guidelines on preventing medication errors with chemotherapy and biotherapy (Goldspiel 2015); "
     "Kohler 1998, standardizing the nomenclature of cancer treatment regimens"
@@ -215,6 +220,38 @@ def performance_status(facts: Facts) -> Finding | None:
     )
 
 
+def performance_status_poor(facts: Facts) -> Finding | None:
+    """ECOG 3-4 with palliative systemic therapy for a solid tumour, or with a curative operation as the only
+    treatment: prompts the board to weigh benefit against the patient's condition (multimodal curative plans:
+    ps.ecog_curative_multimodal)."""
+    ecog = facts.case.ecog
+    if ecog is None or ecog < 3:
+        return None
+    treatments = facts.modalities & TREATMENT_MODALITIES
+    if (
+        facts.intent in {TreatmentIntent.PALLIATIVE, TreatmentIntent.DISEASE_CONTROL}
+        and Modality.SYSTEMIC_THERAPY in treatments
+        and facts.case.primary_site not in HEMATOLOGIC
+    ):
+        return Finding(
+            "ps.ecog_palliative_systemic",
+            Severity.WARNING,
+            f"ECOG {ecog} with systemic therapy for a solid tumour without curative intent: consider whether it is "
+            "likely to help (strong evidence, such as a targeted agent for a driver mutation) or whether best "
+            "supportive and palliative care serves the patient better.",
+            POOR_PS_THERAPY_SOURCE,
+        )
+    if facts.intent == TreatmentIntent.CURATIVE and treatments == {Modality.SURGERY}:
+        return Finding(
+            "ps.ecog_curative_surgery",
+            Severity.WARNING,
+            f"ECOG {ecog} with a curative operation: consider the operative risk at this performance status "
+            "(anaesthetic and geriatric assessment) and whether a less invasive or non-operative approach fits.",
+            ECOG_SOURCE,
+        )
+    return None
+
+
 def drugs_unrecognised(facts: Facts) -> list[Finding]:
     """Fail closed: a systemic therapy whose drugs the checklist cannot all read would silently skip the drug
     safety checks (pharmacogenomics, doses, cardiac and fertility rules); the board is told which, and asked for
@@ -253,4 +290,5 @@ RULES = [
     lvef_low,
     fertility,
     performance_status,
+    performance_status_poor,
 ]
