@@ -24,6 +24,8 @@ POOR_PS_THERAPY_SOURCE = (
     "ASCO top five list for oncology, Choosing Wisely (Schnipper 2012): no cancer-directed therapy for solid tumours "
     "at performance status 3-4 without strong evidence of benefit"
 )
+DOCETAXEL_HEPATIC_SOURCE = "FDA docetaxel prescribing information, boxed warning on hepatic impairment (2026 labeling)"
+BILIRUBIN_ULN_MG_DL = 1.2  # a common laboratory upper limit of normal for total bilirubin; each lab has its own
 HEMATOLOGIC = frozenset({DiseaseSite.LYMPHOMA, DiseaseSite.LEUKEMIA, DiseaseSite.MYELOMA})
 DRUG_NAMES_SOURCE = (
     "ASHP guidelines on preventing medication errors with chemotherapy and biotherapy (Goldspiel 2015); "
@@ -252,6 +254,21 @@ def performance_status_poor(facts: Facts) -> Finding | None:
     return None
 
 
+def docetaxel_bilirubin(facts: Facts) -> Finding | None:
+    """Docetaxel's boxed warning: avoid it when bilirubin is above the upper limit of normal."""
+    bilirubin = facts.case.bilirubin_mg_dl
+    if bilirubin is None or bilirubin <= BILIRUBIN_ULN_MG_DL or not facts.planned(frozenset({"docetaxel"})):
+        return None
+    return Finding(
+        "hepatic.docetaxel.bilirubin",
+        Severity.CRITICAL,
+        f"Bilirubin {_num(bilirubin)} mg/dL, above the usual upper limit of normal ({_num(BILIRUBIN_ULN_MG_DL)}), with "
+        "docetaxel planned: its labeling advises avoiding docetaxel when bilirubin exceeds the laboratory's upper "
+        "limit of normal (treatment-related deaths are more frequent); check the laboratory's range and the plan.",
+        DOCETAXEL_HEPATIC_SOURCE,
+    )
+
+
 def drugs_unrecognised(facts: Facts) -> list[Finding]:
     """Fail closed: a systemic therapy whose drugs the checklist cannot all read would silently skip the drug
     safety checks (pharmacogenomics, doses, cardiac and fertility rules); the board is told which, and asked for
@@ -291,4 +308,5 @@ RULES = [
     fertility,
     performance_status,
     performance_status_poor,
+    docetaxel_bilirubin,
 ]

@@ -215,6 +215,24 @@ TREATMENT = [
         None,
     ),
     (
+        "docetaxel-bilirubin-high",
+        _with(_set(bilirubin_mg_dl=1.8), _plan(systemic("docetaxel", "cyclophosphamide"))),
+        "hepatic.docetaxel.bilirubin",
+        "critical",
+    ),
+    (
+        "docetaxel-bilirubin-normal",
+        _with(_set(bilirubin_mg_dl=0.8), _plan(systemic("docetaxel", "cyclophosphamide"))),
+        "hepatic.docetaxel.bilirubin",
+        None,
+    ),
+    (
+        "paclitaxel-bilirubin-high",
+        _with(_set(bilirubin_mg_dl=1.8), _plan(systemic("paclitaxel"))),
+        "hepatic.docetaxel.bilirubin",
+        None,
+    ),
+    (
         "ecog3-curative-surgery",
         _with(_set(ecog=3), _plan(component("surgery"), component("supportive_care"))),
         "ps.ecog_curative_surgery",
