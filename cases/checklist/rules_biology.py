@@ -78,6 +78,24 @@ def breast_oncotype(facts: Facts) -> Finding | None:
             "group; verify the indication for chemotherapy.",
             TAILORX_SOURCE,
         )
+    if score <= 15 and facts.age is not None and facts.age <= 50 and chemo:
+        return Finding(
+            "breast.oncotype.low_rs_chemo",
+            Severity.WARNING,
+            f"Oncotype DX recurrence score {score:g} (≤ 15), age 50 or under, with chemotherapy planned "
+            f"({named(chemo)}): TAILORx found no benefit from adding chemotherapy at this score, whatever the "
+            "age; verify the indication for chemotherapy.",
+            TAILORX_SOURCE,
+        )
+    if 16 <= score <= 25 and facts.age is not None and facts.age <= 50:
+        return Finding(
+            "breast.oncotype.young_intermediate_rs",
+            Severity.INFO,
+            f"Oncotype DX recurrence score {score:g} (16-25), age 50 or under: TAILORx found some benefit from "
+            "chemotherapy in this group, possibly from its suppression of ovarian function; discuss chemotherapy "
+            "against endocrine therapy with ovarian function suppression.",
+            TAILORX_SOURCE,
+        )
     if score >= 26:
         return Finding(
             "breast.oncotype.high_rs",

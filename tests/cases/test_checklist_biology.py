@@ -133,6 +133,27 @@ def test_tailorx_warning_is_for_patients_over_50(age, severity):
     check(case, "breast.oncotype.low_rs_chemo", severity)
 
 
+@pytest.mark.parametrize(
+    ("age", "score", "chemo", "rule", "severity"),
+    [
+        (45, 12, True, "breast.oncotype.low_rs_chemo", "warning"),  # ≤ 15: no benefit at any age
+        (45, 12, False, "breast.oncotype.low_rs_chemo", None),
+        (45, 15, True, "breast.oncotype.young_intermediate_rs", None),
+        (45, 20, True, "breast.oncotype.young_intermediate_rs", "info"),  # 16-25 at 50 or under: some benefit
+        (50, 25, False, "breast.oncotype.young_intermediate_rs", "info"),
+        (45, 20, True, "breast.oncotype.low_rs_chemo", None),
+        (51, 20, True, "breast.oncotype.young_intermediate_rs", None),  # over 50: the low-RS warning instead
+        (45, 26, True, "breast.oncotype.young_intermediate_rs", None),
+    ],
+)
+def test_tailorx_for_patients_of_50_or_under(age, score, chemo, rule, severity):
+    case = make_case(patient__birth_date=born_years_ago(age))
+    LUMINAL(case)
+    biomarker(case, "ONCOTYPE_RS", "low" if score <= 25 else "high", score)
+    add_plan(case, systemic("docetaxel", "cyclophosphamide") if chemo else systemic("tamoxifen"))
+    check(case, rule, severity)
+
+
 def test_tailorx_message_names_the_score_and_the_chemotherapy():
     case = make_case()
     LUMINAL(case)
