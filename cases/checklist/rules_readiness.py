@@ -8,7 +8,7 @@ pre-reviews — is info (quorum at the meeting covers the specialties themselves
 from __future__ import annotations
 
 from cases.checklist.facts import Facts, Finding, Severity
-from cases.codes import DiseaseSite, DocumentKind
+from cases.codes import DiseaseSite, DocumentKind, TreatmentIntent
 from scheduling.quorum import specialties_required_for_case
 from specialists.models import Specialty
 
@@ -120,15 +120,19 @@ def pre_reviews(facts: Facts) -> Finding | None:
 
 
 def goals_of_care(facts: Facts) -> Finding | None:
+    """Advanced disease (metastatic or stage IV), or any cancer treated without curative intent (unresectable
+    disease, a hematologic malignancy under disease control), without a goals-of-care discussion."""
     case = facts.case
-    if not facts.advanced or case.goals_of_care_discussed:
+    not_curable = facts.intent in {TreatmentIntent.PALLIATIVE, TreatmentIntent.DISEASE_CONTROL}
+    if not (facts.advanced or not_curable) or case.goals_of_care_discussed:
         return None
     if case.diagnosis_date is None:
         return Finding(
             "goals_of_care.not_discussed",
             Severity.INFO,
-            "Advanced disease, no goals-of-care discussion recorded and no diagnosis date to time it: ASCO "
-            f"recommends one within {GOALS_OF_CARE_WEEKS} weeks of diagnosis; consider palliative care involvement.",
+            "Advanced or incurable disease, no goals-of-care discussion recorded and no diagnosis date to time it: "
+            f"ASCO recommends one within {GOALS_OF_CARE_WEEKS} weeks of diagnosis; consider palliative care "
+            "involvement.",
             GOALS_OF_CARE_SOURCE,
         )
     weeks = (facts.today - case.diagnosis_date).days // 7
@@ -142,7 +146,8 @@ def goals_of_care(facts: Facts) -> Finding | None:
     return Finding(
         "goals_of_care.not_discussed",
         Severity.WARNING,
-        f"Advanced disease, {weeks} weeks since diagnosis ({timing}) and no goals-of-care discussion recorded: "
+        f"Advanced or incurable disease, {weeks} weeks since diagnosis ({timing}) and no goals-of-care discussion "
+        "recorded: "
         f"ASCO recommends one within {GOALS_OF_CARE_WEEKS} weeks; consider palliative care involvement.",
         GOALS_OF_CARE_SOURCE,
     )

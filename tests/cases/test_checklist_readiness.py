@@ -139,6 +139,28 @@ ADVANCED = {"metastatic": True, "metastasis_count": 8, "goals_of_care_discussed"
         pytest.param({**ADVANCED, "goals_of_care_discussed": True}, 20, None, "", id="discussed"),
         pytest.param({"metastatic": False, "stage_group": "IVB"}, 13, "warning", "13 weeks", id="stage-iv"),
         pytest.param({"metastatic": False, "stage_group": "IIIA"}, 20, None, "", id="not-advanced"),
+        # unresectable stage IIIC treated without curative intent: incurable, so counted
+        pytest.param(
+            {"metastatic": False, "stage_group": "IIIC", "treatment_intent": "palliative"},
+            14,
+            "warning",
+            "Advanced or incurable disease, 14 weeks",
+            id="stage-iiic-palliative",
+        ),
+        pytest.param(
+            {"metastatic": False, "stage_group": "IIIC", "treatment_intent": "curative"},
+            14,
+            None,
+            "",
+            id="iiic-curative",
+        ),
+        pytest.param(
+            {"metastatic": False, "primary_site": "lymphoma", "stage_group": "", "treatment_intent": "disease_control"},
+            16,
+            "warning",
+            "16 weeks",
+            id="lymphoma-disease-control",
+        ),
         pytest.param({**ADVANCED, "diagnosis_date": None}, None, "info", "no diagnosis date", id="no-date"),
     ],
 )
