@@ -432,13 +432,16 @@ def oligometastatic(facts: Facts) -> Finding | None:
     count = facts.case.metastasis_count
     if not facts.metastatic or count is None or not 1 <= count <= 5:
         return None
+    if facts.case.ecog is not None and facts.case.ecog >= 2:
+        return None  # SABR-COMET enrolled ECOG 0-1 only
     if any(c.modality == Modality.RADIATION_THERAPY and _STEREOTACTIC.search(c.detail or "") for c in facts.components):
         return None
     return Finding(
         "metastatic.oligometastatic",
         Severity.INFO,
         f"Oligometastatic disease ({count} metastas{'is' if count == 1 else 'es'}): consider stereotactic ablative "
-        "radiotherapy (SABR) to all sites or a clinical trial; SABR-COMET showed longer overall survival.",
+        "radiotherapy (SABR) to all sites or a clinical trial if the primary tumour is controlled; SABR-COMET "
+        "(ECOG 0-1, controlled primary) showed longer overall survival.",
         "SABR-COMET (Palma 2019)",
     )
 

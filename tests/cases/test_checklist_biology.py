@@ -392,6 +392,8 @@ OLIGOMETASTATIC = [
     ("one-metastasis", _set(metastatic=True, metastasis_count=1), "info"),
     ("five-by-m1", _set(clinical_m="M1b", metastasis_count=5), "info"),
     ("six-metastases", _set(metastatic=True, metastasis_count=6), None),
+    ("ecog1", _set(metastatic=True, metastasis_count=2, ecog=1), "info"),
+    ("ecog2-outside-sabr-comet", _set(metastatic=True, metastasis_count=2, ecog=2), None),
     ("count-unknown", _set(metastatic=True, metastasis_count=None), None),
     ("not-metastatic", _set(metastatic=False, metastasis_count=2), None),
     (
