@@ -168,7 +168,13 @@ def lvef_low(facts: Facts) -> Finding | None:
 
 
 REPRODUCTIVE_AGE = (18, 45)
-_GONADOTOXIC_RADIATION = re.compile(r"pelvi|testi|ovar|total[\s-]*body|\btbi\b|craniospinal", re.IGNORECASE)
+# radiation fields that reach the ovaries, uterus or testes (directly or by scatter)
+_GONADOTOXIC_RADIATION = re.compile(
+    r"pelvi|\btest(is|es|icul)|\bovar|total[\s-]*body|\btbi\b|craniospinal|\b(meso)?rect(um|al)|\banal\b|\banus\b"
+    r"|\bcervi[cx]|\buter|\bvagin|\bvulv|\bprostat|\bbladder|\binguin",
+    re.IGNORECASE,
+)
+_GONADAL_SURGERY = re.compile(r"oophorectom|ovariectom|\bbso\b|hysterectom|orchi(d)?ectom", re.IGNORECASE)
 
 
 def fertility(facts: Facts) -> Finding | None:
@@ -186,12 +192,16 @@ def fertility(facts: Facts) -> Finding | None:
         for c in facts.components
     ):
         reasons.append("pelvic/gonadal radiation")
+    if any(c.modality == Modality.SURGERY and _GONADAL_SURGERY.search(c.detail or "") for c in facts.components):
+        reasons.append("surgery removing or affecting the gonads or uterus")
+    if facts.planned(frozenset({"tamoxifen"})):
+        reasons.append("years of endocrine therapy (tamoxifen), during which pregnancy is deferred")
     if not reasons:
         return None
     return Finding(
         "fertility.preservation",
         Severity.WARNING,
-        f"Patient of reproductive age ({facts.age}) with potentially gonadotoxic therapy planned "
+        f"Patient of reproductive age ({facts.age}) with treatment planned that may affect fertility "
         f"({'; '.join(reasons)}) and no fertility-preservation discussion recorded: consider a fertility "
         "consultation before treatment starts.",
         FERTILITY_SOURCE,

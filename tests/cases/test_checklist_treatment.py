@@ -281,6 +281,14 @@ def test_anthracycline_message_shows_the_prior_dose():
         pytest.param(18, False, [systemic("cyclophosphamide")], "warning", id="18-alkylator"),
         pytest.param(45, False, [systemic("carboplatin", target_auc=5)], "warning", id="45-platinum"),
         pytest.param(30, False, [component("radiation_therapy", "Pelvic IMRT 50.4 Gy")], "warning", id="30-pelvic-rt"),
+        pytest.param(
+            30, False, [component("radiation_therapy", "50.4 Gy to rectum and mesorectum")], "warning", id="rectal-rt"
+        ),
+        pytest.param(
+            35, False, [component("surgery", "Bilateral salpingo-oophorectomy")], "warning", id="oophorectomy"
+        ),
+        pytest.param(32, False, [systemic("tamoxifen", detail="for 5-10 years")], "warning", id="tamoxifen-years"),
+        pytest.param(30, False, [component("surgery", "Right hemicolectomy")], None, id="colectomy"),
         pytest.param(30, True, [systemic("AC")], None, id="discussed"),
         pytest.param(17, False, [systemic("AC")], None, id="17"),
         pytest.param(46, False, [systemic("AC")], None, id="46"),
