@@ -10,11 +10,9 @@ from django.db import transaction
 from knox.models import AuthToken
 
 from tumorboard.audit import audit_write
-from tumorboard.auth import has_totp, totp_valid
+from tumorboard.auth import MFA_SETUP_PATH, has_totp, totp_valid
 from tumorboard.models import AuditAction
 from tumorboard.sign_in import SignInRefused, sign_in_check, sign_in_failed, sign_in_succeeded
-
-MFA_SETUP_PATH = "/accounts/2fa/totp/activate/"
 
 
 @dataclass

@@ -41,13 +41,16 @@ def totp_valid(user, code: str) -> bool:
     return authenticator is not None and TOTP(authenticator).validate_code(code)
 
 
+MFA_SETUP_PATH = "/accounts/2fa/totp/activate/"  # where a user sets up TOTP (allauth.mfa)
+
+
 class StaffMfaMiddleware:
     """With MFA_REQUIRED_FOR_STAFF, a staff or superuser signed in to a web session without TOTP set up is
     sent to set it up (pages) or refused (session calls to the API) until they have. The sign-in and MFA
     pages themselves, static files and health checks stay reachable; token API clients are not sessions."""
 
     OPEN = ("/accounts/", "/static/", "/healthz", "/readyz")
-    SETUP = "/accounts/2fa/totp/activate/"
+    SETUP = MFA_SETUP_PATH
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -331,31 +331,33 @@ def matched_options(facts: Facts) -> list[Finding]:
     return [finding for match in MATCHES if (finding := _matched(facts, match))]
 
 
-def lynch_genetics_referral(facts: Facts) -> Finding | None:
-    """A mismatch-repair-deficient tumour may be the first sign of Lynch syndrome, whatever the stage."""
-    biomarker = _msi_high(facts)
+def _genetics_referral(facts: Facts, rule: str, biomarker: str | None, why: str, source: str) -> Finding | None:
+    """A finding that points to a germline syndrome, with no genetic counseling in the plan: a referral prompt."""
     if biomarker is None or Modality.GENETIC_COUNSELING in facts.modalities:
         return None
-    return Finding(
+    message = f"{biomarker} and no genetic counseling in the plan: consider a genetics referral ({why})."
+    return Finding(rule, Severity.INFO, message, source)
+
+
+def lynch_genetics_referral(facts: Facts) -> Finding | None:
+    """A mismatch-repair-deficient tumour may be the first sign of Lynch syndrome, whatever the stage."""
+    return _genetics_referral(
+        facts,
         "match.msi_high.genetics",
-        Severity.INFO,
-        f"{biomarker} tumour and no genetic counseling in the plan: consider a genetics referral for Lynch syndrome "
-        "germline testing, unless MLH1 promoter hypermethylation (or BRAF V600E in a colorectal tumour) already "
-        "points to a sporadic cancer.",
+        f"{biomarker} tumour" if (biomarker := _msi_high(facts)) else None,
+        "Lynch syndrome germline testing, unless MLH1 promoter hypermethylation or BRAF V600E in a colorectal tumour "
+        "already points to a sporadic cancer",
         "NSGC/CGA-ICC Lynch syndrome practice guideline (Weissman 2012); "
         "NCCN genetic/familial high-risk assessment: colorectal, endometrial and gastric",
     )
 
 
 def brca_genetics_referral(facts: Facts) -> Finding | None:
-    biomarker = _brca(facts)
-    if biomarker is None or Modality.GENETIC_COUNSELING in facts.modalities:
-        return None
-    return Finding(
+    return _genetics_referral(
+        facts,
         "match.brca.genetics",
-        Severity.INFO,
-        f"{biomarker} and no genetic counseling in the plan: consider a genetics referral (germline confirmation "
-        "and cascade testing of relatives).",
+        _brca(facts),
+        "germline confirmation and cascade testing of relatives",
         "NCCN genetic/familial high-risk assessment: breast, ovarian and pancreatic",
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from cases import second_opinions
 from cases.models import SecondOpinion
+from tests.factories import CaseFactory
 
 URL = "/api/v1/second-opinions/"
 
@@ -39,3 +41,17 @@ def fetch(so_id) -> SecondOpinion:
 
 def errors(response) -> dict[str, str]:
     return {e["field"]: e["message"] for e in response.json()["errors"]}
+
+
+def routed_request(world) -> SecondOpinion:
+    """The referrer's request about a new case of theirs, routed to the Breast board (as the task would)."""
+    request = second_opinions.second_opinion_request(
+        user=world.referrer,
+        case=CaseFactory(institution=world.community, created_by=world.referrer),
+        target_institution=world.academic,
+        questions=["Is adjuvant chemotherapy indicated?"],
+        reason="Borderline indication.",
+        urgency="routine",
+    )
+    assert second_opinions.second_opinion_route(request_id=request.pk) == "routed"
+    return SecondOpinion.objects.get(pk=request.pk)

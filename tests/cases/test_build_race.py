@@ -14,8 +14,8 @@ from django.db import transaction
 from cases import packets, reports, second_opinions
 from cases.codes import PacketStatus
 from cases.models import Packet, Plan, PlanComponent, SecondOpinionReport
+from tests.cases.so_helpers import routed_request
 from tests.conftest import at_once
-from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,16 +69,7 @@ def test_an_earlier_build_finishing_last_does_not_undo_the_later_one(world, monk
 def test_a_report_claimed_again_keeps_the_later_build(world, monkeypatch):
     for module in (reports, second_opinions):
         monkeypatch.setattr(module, "enqueue", lambda *args: None)
-    request = second_opinions.second_opinion_request(
-        user=world.referrer,
-        case=CaseFactory(institution=world.community, created_by=world.referrer),
-        target_institution=world.academic,
-        questions=["Is adjuvant chemotherapy indicated?"],
-        reason="Borderline indication.",
-        urgency="routine",
-    )
-    assert second_opinions.second_opinion_route(request_id=request.pk) == "routed"
-    request.refresh_from_db()
+    request = routed_request(world)
     with transaction.atomic():  # as the API's request would run them
         second_opinions.second_opinion_transition(user=world.coordinator, request=request, action_name="accept")
         plan = Plan.objects.create(
