@@ -408,7 +408,11 @@ def second_opinion_report_status(request, request_id):
     so = _get(request, request_id)
     if not request.htmx:
         return redirect(_page_path(so))
-    context = _report_context(so) | {"so": so, "board_tz": _board_tz(so), "oob": True}
+    context = _report_context(so)
+    # the report and the request's status commit together: read the status after the report, so a ready
+    # report never shows beside the status from before it (a poll reading between the two would stop there)
+    so.refresh_from_db(fields=["status", "report_sent_at"])
+    context |= {"so": so, "board_tz": _board_tz(so), "oob": True}
     return render(request, "cases/pages/second_opinion_report_status.html", context)
 
 

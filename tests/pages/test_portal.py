@@ -450,3 +450,29 @@ def test_the_report_fragment_polls_while_pending_and_then_links_the_pdf(
     assert so.status == "report_sent"
     client.force_login(world.referrer2)
     assert client.get(f"{page_of(so)}report/", HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_a_report_finished_while_the_fragment_is_read_shows_with_its_status(
+    client, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The worker commits the report (and the request's report_sent) after the poll has read the request but
+    before it reads the report: the fragment, which stops polling once the report is there, still shows the
+    request's new status (it used to show "Reviewed" for good)."""
+    from cases.pages import portal
+    from cases.reports import report_build
+
+    so = routed_request(world)
+    _reviewed(world, so, django_capture_on_commit_callbacks, build=False)
+    report = SecondOpinionReport.objects.get(request=so)
+    real = portal._latest_report
+
+    def built_meanwhile(request):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert report_build(report_id=report.pk) == "ready"
+        return real(request)
+
+    monkeypatch.setattr(portal, "_latest_report", built_meanwhile)
+    client.force_login(world.referrer)
+    fragment = client.get(f"{page_of(so)}report/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Download report (PDF)" in fragment and "hx-trigger" not in fragment
+    assert 'id="so-status" hx-swap-oob="true" class="badge report_sent big">Report sent<' in fragment
