@@ -40,6 +40,25 @@ class TreatmentIntent(TextChoices):
     PALLIATIVE = "palliative", "Palliative"
 
 
+class FinancialNavigation(TextChoices):
+    """Whether the patient was connected with a financial navigator or social worker (financial toxicity)."""
+
+    NOT_RECORDED = "not_recorded", "Not recorded"
+    REFERRED = "referred", "Referred"
+    DECLINED = "declined", "Declined"
+    NOT_NEEDED = "not_needed", "Not needed"
+
+
+class PriorAnthracycline(TextChoices):
+    """The anthracyclines (and the anthracenedione mitoxantrone) whose prior cumulative dose a case records."""
+
+    DOXORUBICIN = "doxorubicin", "Doxorubicin"
+    DAUNORUBICIN = "daunorubicin", "Daunorubicin"
+    EPIRUBICIN = "epirubicin", "Epirubicin"
+    IDARUBICIN = "idarubicin", "Idarubicin"
+    MITOXANTRONE = "mitoxantrone", "Mitoxantrone"
+
+
 class Urgency(TextChoices):
     ROUTINE = "routine", "Routine"
     URGENT = "urgent", "Urgent"
@@ -76,6 +95,8 @@ class BiomarkerName(TextChoices):
     TMB = "TMB", "Tumor mutational burden"
     ONCOTYPE_RS = "ONCOTYPE_RS", "Oncotype DX recurrence score"
     MAMMAPRINT = "MAMMAPRINT", "MammaPrint"
+    ONCOTYPE_COLON = "ONCOTYPE_COLON", "Oncotype DX Colon recurrence score"
+    DECIPHER = "DECIPHER", "Decipher genomic classifier"
 
 
 class BiomarkerResult(TextChoices):

@@ -72,7 +72,15 @@ def _plan(plan) -> dict:
         "quorum_met": plan.quorum_met,
         "created_at": _iso(plan.created_at),
         "components": [
-            {"modality": c.modality, "detail": c.detail, "drugs": c.drugs, "target_auc": c.target_auc}
+            {
+                "modality": c.modality,
+                "detail": c.detail,
+                "drugs": c.drugs,
+                "target_auc": c.target_auc,
+                "dose_mg_m2": c.dose_mg_m2,
+                "cycles": c.cycles,
+                "dosing": c.dosing,
+            }
             for c in sorted(plan.components.all(), key=lambda c: c.position)
         ],
     }
@@ -138,8 +146,11 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
             "ecog": case.ecog,
             "organ_function": {
                 "gfr_ml_min": case.gfr_ml_min,
+                "gfr_date": _iso(case.gfr_date),
                 "lvef_percent": case.lvef_percent,
+                "lvef_date": _iso(case.lvef_date),
                 "bilirubin_mg_dl": case.bilirubin_mg_dl,
+                "bilirubin_date": _iso(case.bilirubin_date),
             },
             "comorbidities": case.comorbidities,
             "pharmacogenomics": [
@@ -152,6 +163,13 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
             "fertility_preservation_discussed": case.fertility_preservation_discussed,
             "goals_of_care_discussed": case.goals_of_care_discussed,
             "prior_anthracycline_mg_m2": case.prior_anthracycline_mg_m2,
+            "prior_anthracyclines": case.prior_anthracyclines,
+            "financial_navigation": case.financial_navigation,
+            "advance_care_planning": {
+                "healthcare_proxy": case.acp_healthcare_proxy,
+                "advance_directive": case.acp_advance_directive,
+                "polst": case.acp_polst,
+            },
             "preferences": case.preferences,
             "psychosocial_notes": case.psychosocial_notes,
         },

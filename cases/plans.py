@@ -163,6 +163,11 @@ def _components_check(components: list[dict[str, Any]]) -> None:
             ]
         if component.get("target_auc") is not None and "carboplatin" not in expand_all(drugs):
             errors[f"components[{i}].target_auc"] = ["A target AUC is given for carboplatin only."]
+        for field in ("dose_mg_m2", "cycles"):
+            if component.get(field) is not None and not systemic:
+                errors[f"components[{i}].{field}"] = [
+                    f"A dose and cycles belong to a systemic_therapy component, not to {component['modality']}."
+                ]
     if errors:
         raise ValidationError(errors)
 
@@ -242,6 +247,8 @@ def plan_record(*, user, case: Case, data: dict[str, Any]) -> Plan:
             detail=c.get("detail", ""),
             drugs=c.get("drugs") or [],
             target_auc=c.get("target_auc"),
+            dose_mg_m2=c.get("dose_mg_m2"),
+            cycles=c.get("cycles"),
         )
         for i, c in enumerate(data["components"], start=1)
     )

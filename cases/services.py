@@ -36,6 +36,8 @@ CASE_PROFILE_FIELDS = (
     "metastasis_count", "diagnosis_date", "ecog", "gfr_ml_min", "lvef_percent", "bilirubin_mg_dl",
     "comorbidities", "menopausal_status", "fertility_goals", "fertility_preservation_discussed",
     "goals_of_care_discussed", "prior_anthracycline_mg_m2", "preferences", "psychosocial_notes",
+    "gfr_date", "lvef_date", "bilirubin_date", "prior_anthracyclines", "financial_navigation",
+    "acp_healthcare_proxy", "acp_advance_directive", "acp_polst",
     "treatment_intent", "question", "urgency", "treating_physician", "board",
 )  # fmt: skip
 CHILD_LISTS = {"biomarkers": Biomarker, "pharmacogenomics": Pharmacogenomic, "medications": Medication}

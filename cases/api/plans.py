@@ -69,10 +69,12 @@ class PlanComponentSerializer(ModelSerializer):
     detail = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
     drugs = serializers.ListField(child=StrictCharField(max_length=100), required=False, default=list, max_length=20)
     target_auc = serializers.FloatField(required=False, allow_null=True, min_value=1, max_value=10)
+    dose_mg_m2 = serializers.FloatField(required=False, allow_null=True, min_value=0.01, max_value=10000)
+    cycles = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=100)
 
     class Meta:
         model = PlanComponent
-        fields = ["modality", "detail", "drugs", "target_auc"]
+        fields = ["modality", "detail", "drugs", "target_auc", "dose_mg_m2", "cycles"]
 
 
 class MeetingOfCaseField(serializers.SlugRelatedField):

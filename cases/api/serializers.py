@@ -10,7 +10,7 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
-from cases.codes import CommentKind, DocumentKind
+from cases.codes import CommentKind, DocumentKind, FinancialNavigation, PriorAnthracycline
 from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
 from scheduling.selectors import boards_targetable_by
 from specialists.models import Specialty, User
@@ -55,10 +55,84 @@ class StageSerializer(serializers.Serializer):
     group = StrictCharField(source="stage_group", max_length=8, required=False, allow_blank=True)
 
 
+def _not_future(value: datetime.date | None, what: str) -> datetime.date | None:
+    if value and value > timezone.localdate():
+        raise serializers.ValidationError(f"The {what} is in the future.")
+    return value
+
+
 class OrganFunctionSerializer(serializers.Serializer):
+    """Each value with the date it was measured (the checklist flags values too old to plan from)."""
+
     gfr_ml_min = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=300)
+    gfr_date = serializers.DateField(required=False, allow_null=True, help_text="When the GFR was measured.")
     lvef_percent = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=100)
+    lvef_date = serializers.DateField(required=False, allow_null=True, help_text="When the LVEF was measured.")
     bilirubin_mg_dl = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=50)
+    bilirubin_date = serializers.DateField(
+        required=False, allow_null=True, help_text="When the bilirubin was measured."
+    )
+
+    DATED = {"gfr_date": ("gfr_ml_min", "GFR"), "lvef_date": ("lvef_percent", "LVEF"),
+             "bilirubin_date": ("bilirubin_mg_dl", "bilirubin")}  # fmt: skip
+
+    def validate_gfr_date(self, value):
+        return _not_future(value, "GFR's date")
+
+    def validate_lvef_date(self, value):
+        return _not_future(value, "LVEF's date")
+
+    def validate_bilirubin_date(self, value):
+        return _not_future(value, "bilirubin's date")
+
+
+def organ_function_check(attrs: dict, instance) -> None:
+    """A measurement date needs its value (clearing the value clears its date)."""
+    errors = {}
+    for date_field, (value_field, label) in OrganFunctionSerializer.DATED.items():
+        value = attrs[value_field] if value_field in attrs else getattr(instance, value_field, None)
+        if value is None and attrs.get(date_field) is not None:
+            errors[f"organ_function.{date_field}"] = [f"A date is given for the {label} but no {label} value."]
+        elif value is None and value_field in attrs:
+            attrs[date_field] = None
+    if errors:
+        raise serializers.ValidationError(errors, code="inconsistent")
+
+
+class PriorAnthracyclineSerializer(serializers.Serializer):
+    drug = serializers.ChoiceField(choices=PriorAnthracycline.choices)
+    cumulative_mg_m2 = serializers.FloatField(
+        min_value=0.1, max_value=5000, help_text="Cumulative dose already received, in mg/m² of this drug."
+    )
+
+
+class PriorAnthracyclinesField(serializers.ListField):
+    """Prior anthracycline exposure per drug, one entry per drug."""
+
+    child = PriorAnthracyclineSerializer()
+
+    def to_internal_value(self, data):
+        items = super().to_internal_value(data)
+        seen = set()
+        for item in items:
+            if item["drug"] in seen:
+                raise serializers.ValidationError(
+                    f"{item['drug'].capitalize()} is listed twice: give one cumulative dose per drug."
+                )
+            seen.add(item["drug"])
+        return [{"drug": i["drug"], "cumulative_mg_m2": i["cumulative_mg_m2"]} for i in items]
+
+
+class AdvanceCarePlanningSerializer(serializers.Serializer):
+    healthcare_proxy = serializers.BooleanField(
+        source="acp_healthcare_proxy", required=False, help_text="A health-care proxy is named."
+    )
+    advance_directive = serializers.BooleanField(
+        source="acp_advance_directive", required=False, help_text="An advance directive is completed."
+    )
+    polst = serializers.BooleanField(
+        source="acp_polst", required=False, help_text="A POLST/MOLST (portable medical orders) is completed."
+    )
 
 
 class WholeItemSerializer(ModelSerializer):
@@ -155,7 +229,17 @@ class CaseSerializer(ModelSerializer):
     metastatic_sites = serializers.ListField(child=StrictCharField(max_length=64), required=False, max_length=50)
     metastasis_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1000)
     comorbidities = serializers.ListField(child=StrictCharField(max_length=200), required=False, max_length=50)
-    prior_anthracycline_mg_m2 = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=2000)
+    prior_anthracycline_mg_m2 = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=2000,
+        help_text="Prior cumulative anthracycline exposure already in doxorubicin-equivalents (mg/m²), added to "
+        "prior_anthracyclines.",
+    )
+    prior_anthracyclines = PriorAnthracyclinesField(required=False, max_length=len(PriorAnthracycline.values))
+    financial_navigation = serializers.ChoiceField(choices=FinancialNavigation.choices, required=False)
+    advance_care_planning = AdvanceCarePlanningSerializer(source="*", required=False)
     treating_physician = TreatingPhysicianField(required=False, allow_null=True)
     created_by = UserRefSerializer(read_only=True)
     biomarkers = BiomarkerSerializer(many=True, required=False, max_length=50)
@@ -170,8 +254,8 @@ class CaseSerializer(ModelSerializer):
             "organ_function", "treatment_intent", "preferences", "question", "urgency", "diagnosis_date",
             "treating_physician", "biomarkers", "pharmacogenomics", "medications", "comorbidities",
             "menopausal_status", "fertility_goals", "fertility_preservation_discussed", "goals_of_care_discussed",
-            "prior_anthracycline_mg_m2", "psychosocial_notes", "created_by", "created_at", "updated_at",
-            "submitted_at",
+            "prior_anthracycline_mg_m2", "prior_anthracyclines", "financial_navigation", "advance_care_planning",
+            "psychosocial_notes", "created_by", "created_at", "updated_at", "submitted_at",
         ]  # fmt: skip
         read_only_fields = ["status", "created_at", "updated_at", "submitted_at"]
 
@@ -183,9 +267,7 @@ class CaseSerializer(ModelSerializer):
         return super().to_internal_value(data)
 
     def validate_diagnosis_date(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError("The diagnosis date is in the future.")
-        return value
+        return _not_future(value, "diagnosis date")
 
     def validate(self, attrs):
         metastatic = attrs.get("metastatic", getattr(self.instance, "metastatic", False))
@@ -194,6 +276,7 @@ class CaseSerializer(ModelSerializer):
             raise serializers.ValidationError(
                 {"metastasis_count": ["A case with metastases must be marked metastatic."]}, code="inconsistent"
             )
+        organ_function_check(attrs, self.instance)
         return attrs
 
 

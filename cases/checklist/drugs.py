@@ -210,8 +210,11 @@ AMBIGUOUS: dict[str, str] = {
 # Drug classes the rules use (canonical names).
 FLUOROPYRIMIDINES = frozenset({"fluorouracil", "capecitabine", "tegafur", "floxuridine"})
 IRINOTECAN = frozenset({"irinotecan"})
+SACITUZUMAB = frozenset({"sacituzumab govitecan"})  # an SN-38 conjugate: UGT1A1
 THIOPURINES = frozenset({"mercaptopurine", "thioguanine", "azathioprine"})
 ANTHRACYCLINES = frozenset({"doxorubicin", "liposomal doxorubicin", "epirubicin", "daunorubicin", "idarubicin"})
+# cumulative cardiotoxicity: the anthracyclines and the anthracenedione mitoxantrone
+CUMULATIVE_CARDIOTOXIC = ANTHRACYCLINES | {"mitoxantrone"}
 # HER2-directed antibodies and conjugates with cardiac (LVEF) monitoring in their labeling
 HER2_ANTIBODIES = frozenset(
     {"trastuzumab", "pertuzumab", "trastuzumab deruxtecan", "trastuzumab emtansine", "margetuximab"}
@@ -249,7 +252,7 @@ GONADOTOXIC = ALKYLATORS | ANTHRACYCLINES | {"cisplatin", "carboplatin"}
 # Cytotoxic chemotherapy ("chemotherapy planned" for TAILORx); antibody-drug conjugates are not counted.
 CYTOTOXIC = (
     FLUOROPYRIMIDINES
-    | ANTHRACYCLINES
+    | CUMULATIVE_CARDIOTOXIC
     | ALKYLATORS
     | {
         "oxaliplatin",

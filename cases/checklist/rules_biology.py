@@ -1,5 +1,6 @@
-"""Tumor-biology rules: genomic assays in early breast cancer (TAILORx), biomarker-matched options, missing
-biomarker work-up, oligometastatic disease (SPEC §5.3)."""
+"""Tumor-biology rules: genomic assays (Oncotype DX and MammaPrint in early breast cancer, Oncotype DX Colon,
+Decipher), axillary surgery after a positive sentinel node (Z0011), biomarker-matched options, missing biomarker
+work-up, oligometastatic disease (SPEC §5.3)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,21 @@ from cases.codes import BiomarkerName, BiomarkerResult, DiseaseSite, Modality
 # ---------------------------------------------------------------------------------------------------------
 # Early breast cancer, ER+/HER2-/node-negative: Oncotype DX and MammaPrint
 
-ASSAY_SOURCE = "TAILORx (Sparano 2018); MINDACT (Cardoso 2016); NCCN breast cancer"
+ASSAY_SOURCE = (
+    "TAILORx (Sparano 2018); MINDACT (Cardoso 2016); ASCO biomarkers for adjuvant therapy in early breast cancer "
+    "guideline (Andre 2022)"
+)
 TAILORX_SOURCE = "TAILORx (Sparano 2018)"
+MINDACT_SOURCE = (
+    "MINDACT (Cardoso 2016; Piccart 2021, by age); ASCO biomarkers for adjuvant therapy in early breast cancer "
+    "guideline (Andre 2022)"
+)
+COLON_ASSAY_SOURCE = (
+    "Oncotype DX Colon: QUASAR validation (Gray 2011), CALGB 9581 (Venook 2013); ASCO adjuvant therapy for stage II "
+    "colon cancer guideline (Baxter 2022)"
+)
+DECIPHER_SOURCE = "ASCO molecular biomarkers in localized prostate cancer guideline (Eggener 2020)"
+Z0011_SOURCE = "ACOSOG Z0011 (Giuliano 2011); ASCO sentinel node biopsy in early breast cancer guideline (Lyman 2017)"
 HER2_NEGATIVE = frozenset({BiomarkerResult.NEGATIVE, BiomarkerResult.LOW, BiomarkerResult.NOT_DETECTED})
 _EARLY_GROUP = re.compile(r"^(I|II)([ABC]\d?)?$")
 
@@ -105,6 +119,152 @@ def breast_oncotype(facts: Facts) -> Finding | None:
             TAILORX_SOURCE,
         )
     return None
+
+
+def breast_mammaprint(facts: Facts) -> Finding | None:
+    """MINDACT: a genomically low-risk result (MammaPrint) in early breast cancer with chemotherapy planned."""
+    case = facts.case
+    chemo = facts.planned(CYTOTOXIC)
+    if (
+        case.primary_site != DiseaseSite.BREAST
+        or facts.metastatic
+        or facts.biomarker_result(BiomarkerName.MAMMAPRINT) != BiomarkerResult.LOW
+        or not chemo
+        or facts.age is None
+    ):
+        return None
+    if facts.age > 50:
+        return Finding(
+            "breast.mammaprint.low_risk_chemo",
+            Severity.WARNING,
+            f"MammaPrint genomic low risk, age over 50, with chemotherapy planned ({named(chemo)}): in MINDACT, "
+            "clinically high-risk, genomically low-risk patients had 94.7% 5-year distant-metastasis-free survival "
+            "without chemotherapy, and over 50 chemotherapy added about 0.2 points; verify the indication for "
+            "chemotherapy.",
+            MINDACT_SOURCE,
+        )
+    return Finding(
+        "breast.mammaprint.low_risk_chemo",
+        Severity.INFO,
+        f"MammaPrint genomic low risk, age 50 or under, with chemotherapy planned ({named(chemo)}): in MINDACT "
+        "chemotherapy added about 5 points of 8-year distant-metastasis-free survival at this age (possibly from "
+        "ovarian suppression), and ASCO advises against using MammaPrint to decide chemotherapy at 50 or under; "
+        "discuss chemotherapy against endocrine therapy with ovarian function suppression.",
+        MINDACT_SOURCE,
+    )
+
+
+_STAGE_II = re.compile(r"^II[ABC]?$")
+
+
+def colon_oncotype(facts: Facts) -> Finding | None:
+    """Oncotype DX Colon in stage II colon cancer: a low score with adjuvant chemotherapy planned, or a high score
+    with none, is put to the board (the assay was validated in stage II, mismatch-repair-proficient disease)."""
+    case = facts.case
+    result = facts.biomarker_result(BiomarkerName.ONCOTYPE_COLON)
+    if (
+        case.primary_site != DiseaseSite.COLORECTAL
+        or facts.metastatic
+        or not _STAGE_II.match(case.stage_group.strip().upper())
+        or result not in {BiomarkerResult.LOW, BiomarkerResult.HIGH}
+    ):
+        return None
+    score = facts.biomarker_value(BiomarkerName.ONCOTYPE_COLON)
+    what = f"Oncotype DX Colon recurrence score {score:g}" if score is not None else "Oncotype DX Colon"
+    chemo = facts.planned(CYTOTOXIC)
+    if result == BiomarkerResult.LOW and chemo:
+        return Finding(
+            "colon.oncotype_colon.low_chemo",
+            Severity.INFO,
+            f"{what}, low recurrence risk, stage II colon cancer with adjuvant chemotherapy planned "
+            f"({named(chemo)}): the low-score group had the lowest recurrence in QUASAR, and ASCO does not "
+            "routinely recommend adjuvant chemotherapy in stage II without high-risk features; verify the "
+            "high-risk features behind the plan (T4, fewer than 12 nodes, perforation, obstruction).",
+            COLON_ASSAY_SOURCE,
+        )
+    if result == BiomarkerResult.HIGH and not chemo:
+        return Finding(
+            "colon.oncotype_colon.high_no_chemo",
+            Severity.INFO,
+            f"{what}, high recurrence risk, stage II colon cancer without adjuvant chemotherapy in the plan: "
+            "consider discussing adjuvant chemotherapy with the patient, weighing the high-risk features and the "
+            "mismatch-repair status.",
+            COLON_ASSAY_SOURCE,
+        )
+    return None
+
+
+def prostate_decipher(facts: Facts) -> Finding | None:
+    """Decipher after radical prostatectomy (a pathological T stage recorded): a high-risk result without
+    radiotherapy in the plan, or a low-risk one with adjuvant radiotherapy planned."""
+    case = facts.case
+    result = facts.biomarker_result(BiomarkerName.DECIPHER)
+    if case.primary_site != DiseaseSite.PROSTATE or facts.metastatic or not case.pathological_t.strip():
+        return None
+    radiotherapy = Modality.RADIATION_THERAPY in facts.modalities
+    if result == BiomarkerResult.HIGH and not radiotherapy:
+        return Finding(
+            "prostate.decipher.high_no_radiotherapy",
+            Severity.INFO,
+            "Decipher high genomic risk after radical prostatectomy and no radiotherapy in the plan: consider "
+            "discussing adjuvant or early salvage radiotherapy; use the result where it changes management.",
+            DECIPHER_SOURCE,
+        )
+    if result == BiomarkerResult.LOW and radiotherapy:
+        return Finding(
+            "prostate.decipher.low_radiotherapy",
+            Severity.INFO,
+            "Decipher low genomic risk after radical prostatectomy with radiotherapy planned: consider discussing "
+            "observation with early salvage radiotherapy instead of adjuvant radiotherapy.",
+            DECIPHER_SOURCE,
+        )
+    return None
+
+
+_BREAST_CONSERVING = re.compile(
+    r"lumpectom|breast[\s-]*conserv|\bbcs\b|partial mastectom|wide local excision|quadrantectom|segmentectom",
+    re.IGNORECASE,
+)
+_AXILLARY_DISSECTION = re.compile(
+    r"axillary\s+(lymph\s+node\s+)?(dissection|clearance)|\balnd\b|completion\s+(axillary\s+)?dissection",
+    re.IGNORECASE,
+)
+_NEOADJUVANT = re.compile(r"neo[\s-]*adjuvant|pre[\s-]*operative", re.IGNORECASE)
+
+
+def _category(value: str) -> str:
+    return value.strip().upper().lstrip("CPY")
+
+
+def breast_z0011(facts: Facts) -> Finding | None:
+    """ACOSOG Z0011: T1-2, clinically node-negative, sentinel-node metastases (pN1), breast-conserving surgery with
+    whole-breast radiotherapy and no neoadjuvant therapy, with an axillary dissection planned."""
+    case = facts.case
+    t = _category(case.pathological_t or case.clinical_t)
+    if (
+        case.primary_site != DiseaseSite.BREAST
+        or facts.metastatic
+        or not t.startswith(("T1", "T2"))
+        or _category(case.clinical_n).startswith(("N1", "N2", "N3"))
+        or not _category(case.pathological_n).startswith("N1")
+    ):
+        return None
+    surgery = " ".join(c.detail or "" for c in facts.components if c.modality == Modality.SURGERY)
+    if not (_BREAST_CONSERVING.search(surgery) and _AXILLARY_DISSECTION.search(surgery)):
+        return None
+    if Modality.RADIATION_THERAPY not in facts.modalities or any(
+        _NEOADJUVANT.search(c.detail or "") for c in facts.components
+    ):
+        return None
+    return Finding(
+        "breast.z0011.axillary_dissection",
+        Severity.WARNING,
+        "T1-2 breast cancer with sentinel-node metastases (pN1), breast-conserving surgery and whole-breast "
+        "radiotherapy, with an axillary dissection planned: with one or two positive sentinel nodes, Z0011 found no "
+        "survival benefit from axillary dissection and ASCO recommends against it; verify the number of positive "
+        "nodes and the indication.",
+        Z0011_SOURCE,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -258,7 +418,7 @@ MATCHES = (
         _egfr,
         EGFR_TKIS,
         _egfr_option,
-        "FLAURA (Soria 2018); ADAURA (Wu 2020); LAURA (Lu 2024); NCCN NSCLC",
+        "FLAURA (Soria 2018); ADAURA (Wu 2020); LAURA (Lu 2024)",
         LUNG,
         _egfr_setting,
     ),
@@ -267,15 +427,15 @@ MATCHES = (
         _her2,
         HER2_DIRECTED,
         lambda f: "trastuzumab (and trastuzumab deruxtecan where indicated)",
-        "NCCN breast and gastric cancer; DESTINY-Breast03 (Cortés 2022)",
+        "HERA (Piccart-Gebhart 2005); ToGA (Bang 2010); DESTINY-Breast03 (Cortés 2022)",
     ),
     Match(
         "match.braf_v600e",
         _braf_v600e,
         BRAF_MEK_INHIBITORS,
         _braf_option,
-        "NCCN NSCLC and melanoma; FDA dabrafenib and trametinib labeling (melanoma: V600E or V600K); "
-        "COMBI-AD (Long 2017); BEACON CRC (Kopetz 2019)",
+        "FDA dabrafenib and trametinib labeling (melanoma: V600E or V600K); COMBI-AD (Long 2017); dabrafenib plus "
+        "trametinib in BRAF V600E NSCLC (Planchard 2016); BEACON CRC (Kopetz 2019)",
         setting=_braf_setting,
     ),
     Match(
@@ -299,7 +459,7 @@ MATCHES = (
         _alk,
         ALK_INHIBITORS,
         lambda f: "alectinib or lorlatinib",
-        "ALEX (Peters 2017); CROWN (Shaw 2020); NCCN NSCLC",
+        "ALEX (Peters 2017); CROWN (Shaw 2020)",
         LUNG,
     ),
     Match(
@@ -307,7 +467,7 @@ MATCHES = (
         _ros1,
         ROS1_INHIBITORS,
         lambda f: "crizotinib, entrectinib or repotrectinib",
-        "NCCN NSCLC",
+        "Crizotinib in ROS1 NSCLC (Shaw 2014); entrectinib (Drilon 2020); TRIDENT-1 repotrectinib (Drilon 2024)",
         LUNG,
     ),
 )
@@ -347,8 +507,7 @@ def lynch_genetics_referral(facts: Facts) -> Finding | None:
         f"{biomarker} tumour" if (biomarker := _msi_high(facts)) else None,
         "Lynch syndrome germline testing, unless MLH1 promoter hypermethylation or BRAF V600E in a colorectal tumour "
         "already points to a sporadic cancer",
-        "NSGC/CGA-ICC Lynch syndrome practice guideline (Weissman 2012); "
-        "NCCN genetic/familial high-risk assessment: colorectal, endometrial and gastric",
+        "NSGC/CGA-ICC Lynch syndrome practice guideline (Weissman 2012)",
     )
 
 
@@ -358,7 +517,8 @@ def brca_genetics_referral(facts: Facts) -> Finding | None:
         "match.brca.genetics",
         _brca(facts),
         "germline confirmation and cascade testing of relatives",
-        "NCCN genetic/familial high-risk assessment: breast, ovarian and pancreatic",
+        "ASCO-SSO germline testing in breast cancer guideline (Bedrosian 2024); ASCO germline and somatic testing in "
+        "epithelial ovarian cancer guideline (Konstantinopoulos 2020)",
     )
 
 
@@ -390,7 +550,7 @@ def workup_nsclc(facts: Facts) -> Finding | None:
         Severity.WARNING,
         f"Non-small cell lung cancer without {', '.join(missing)} on record: verify biomarker testing before "
         "choosing systemic therapy.",
-        "NCCN NSCLC biomarker testing",
+        "CAP/IASLC/AMP molecular testing guideline for lung cancer (Lindeman 2018)",
     )
 
 
@@ -451,6 +611,10 @@ def oligometastatic(facts: Facts) -> Finding | None:
 RULES = [
     breast_genomic_assay_missing,
     breast_oncotype,
+    breast_mammaprint,
+    colon_oncotype,
+    prostate_decipher,
+    breast_z0011,
     matched_options,
     brca_genetics_referral,
     lynch_genetics_referral,

@@ -8,6 +8,7 @@ from cases.checklist.drugs import (
     FLUOROPYRIMIDINES,
     IRINOTECAN,
     MODERATE_CYP2D6_INHIBITORS,
+    SACITUZUMAB,
     STRONG_CYP2D6_INHIBITORS,
     TAMOXIFEN,
     THIOPURINES,
@@ -19,10 +20,20 @@ from cases.codes import PgxGene, PgxPhenotype
 REDUCED = frozenset({PgxPhenotype.INTERMEDIATE, PgxPhenotype.POOR})
 UNKNOWN = frozenset({PgxPhenotype.INDETERMINATE})
 
-DPYD_SOURCE = "FDA fluorouracil/capecitabine labeling (2022); CPIC DPYD guideline"
-UGT1A1_SOURCE = "FDA irinotecan labeling; DPWG UGT1A1-irinotecan guideline"
-CYP2D6_SOURCE = "CPIC CYP2D6-tamoxifen guideline (2018); FDA table of CYP2D6 inhibitors"
-THIOPURINE_SOURCE = "CPIC TPMT/NUDT15-thiopurine guideline (2018)"
+DPYD_SOURCE = (
+    "FDA fluorouracil and capecitabine labeling, boxed warning: test for DPYD variants before starting "
+    "(FDA safety labeling update, February 2026); CPIC DPYD-fluoropyrimidine guideline (Amstutz 2018)"
+)
+UGT1A1_SOURCE = (
+    "FDA irinotecan (Camptosar) labeling, reduced UGT1A1 activity sections (revised January 2022); DPWG "
+    "UGT1A1-irinotecan guideline (Hulshof 2022)"
+)
+SACITUZUMAB_SOURCE = (
+    "FDA sacituzumab govitecan (Trodelvy) labeling, March 2025: reduced UGT1A1 activity (grade 3-4 neutropenia "
+    "67% in UGT1A1*28 homozygotes vs 46%)"
+)
+CYP2D6_SOURCE = "CPIC CYP2D6-tamoxifen guideline (Goetz 2018); FDA table of clinical CYP2D6 inhibitors"
+THIOPURINE_SOURCE = "CPIC TPMT/NUDT15-thiopurine guideline, 2018 update (Relling 2019)"
 
 
 def _genotype(facts: Facts, gene: str):
@@ -84,6 +95,22 @@ def ugt1a1_poor(facts: Facts) -> Finding | None:
         f"UGT1A1 poor metabolizer{_diplotype(row)} (e.g. *28/*28) with irinotecan planned: higher risk of severe "
         "neutropenia and diarrhea; verify a reduced starting dose.",
         UGT1A1_SOURCE,
+    )
+
+
+def ugt1a1_sacituzumab(facts: Facts) -> Finding | None:
+    """Sacituzumab govitecan releases SN-38, the irinotecan metabolite UGT1A1 clears: its labeling warns of more
+    neutropenia with reduced UGT1A1 activity (it gives no genotype-based starting dose)."""
+    row = facts.pharmacogenomics.get(PgxGene.UGT1A1)
+    if not facts.planned(SACITUZUMAB) or row is None or not _ugt1a1_poor(row):
+        return None
+    return Finding(
+        "pgx.ugt1a1.sacituzumab",
+        Severity.WARNING,
+        f"UGT1A1 poor metabolizer{_diplotype(row)} with sacituzumab govitecan planned: higher risk of severe "
+        "neutropenia, febrile neutropenia and anemia (SN-38); verify close blood-count monitoring and the plan for "
+        "withholding or reducing doses.",
+        SACITUZUMAB_SOURCE,
     )
 
 
@@ -194,6 +221,7 @@ RULES = [
     dpyd_reduced,
     dpyd_missing,
     ugt1a1_poor,
+    ugt1a1_sacituzumab,
     ugt1a1_missing,
     cyp2d6_inhibitor,
     cyp2d6_metabolizer,

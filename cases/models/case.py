@@ -14,6 +14,7 @@ from cases.codes import (
     CommentKind,
     DiseaseSite,
     DocumentKind,
+    FinancialNavigation,
     Grade,
     MedicationStatus,
     MenopausalStatus,
@@ -86,6 +87,10 @@ class Case(BaseModel):
     gfr_ml_min = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(300)])
     lvef_percent = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)])
     bilirubin_mg_dl = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(50)])
+    # when each organ-function value was measured (the checklist flags stale ones)
+    gfr_date = models.DateField(null=True, blank=True)
+    lvef_date = models.DateField(null=True, blank=True)
+    bilirubin_date = models.DateField(null=True, blank=True)
     comorbidities = models.JSONField(default=list, blank=True)
     menopausal_status = models.CharField(max_length=8, choices=MenopausalStatus.choices, blank=True)
     fertility_goals = models.TextField(blank=True)
@@ -94,6 +99,16 @@ class Case(BaseModel):
     prior_anthracycline_mg_m2 = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(2000)]
     )
+    # prior exposure per drug: [{"drug": "epirubicin", "cumulative_mg_m2": 360}] (cases.codes.PriorAnthracycline);
+    # prior_anthracycline_mg_m2 above is prior exposure already in doxorubicin-equivalents (added to these)
+    prior_anthracyclines = models.JSONField(default=list, blank=True)
+    financial_navigation = models.CharField(
+        max_length=16, choices=FinancialNavigation.choices, default=FinancialNavigation.NOT_RECORDED
+    )
+    # advance care planning: which documents are recorded
+    acp_healthcare_proxy = models.BooleanField("health-care proxy named", default=False)
+    acp_advance_directive = models.BooleanField("advance directive completed", default=False)
+    acp_polst = models.BooleanField("POLST/MOLST completed", default=False)
     preferences = models.TextField(blank=True)
     psychosocial_notes = models.TextField(blank=True)
 
@@ -121,6 +136,16 @@ class Case(BaseModel):
     @property
     def audit_patient_id(self) -> int:
         return self.patient_id
+
+    @property
+    def advance_care_planning_recorded(self) -> list[str]:
+        """The advance-care-planning documents recorded, as the pages list them."""
+        documents = [
+            (self.acp_healthcare_proxy, "health-care proxy named"),
+            (self.acp_advance_directive, "advance directive"),
+            (self.acp_polst, "POLST/MOLST"),
+        ]
+        return [label for recorded, label in documents if recorded]
 
     @property
     def label(self) -> str:

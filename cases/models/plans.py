@@ -123,6 +123,13 @@ class PlanComponent(models.Model):
     detail = models.CharField(max_length=500, blank=True)
     drugs = models.JSONField(default=list, blank=True, help_text="Drug or regimen names, for systemic therapy.")
     target_auc = models.FloatField(null=True, blank=True, help_text="Carboplatin target AUC (mg/mL·min).")
+    dose_mg_m2 = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Dose per cycle (mg/m²) of the component's drug; in a regimen with an anthracycline or "
+        "mitoxantrone, that drug's dose (the cumulative-dose check reads it).",
+    )
+    cycles = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Number of cycles planned.")
 
     class Meta:
         ordering = ["plan_id", "position"]
@@ -134,11 +141,19 @@ class PlanComponent(models.Model):
     @property
     def text(self) -> str:
         """The component as the pages write it: "Systemic therapy: adjuvant (carboplatin, paclitaxel; AUC 5)"."""
-        extras = ", ".join(self.drugs or [])
-        if self.target_auc:
-            extras = f"{extras}; AUC {self.target_auc:g}" if extras else f"AUC {self.target_auc:g}"
+        extras = [", ".join(self.drugs or []), self.dosing]
+        extras_text = "; ".join(e for e in extras if e)
         text = self.get_modality_display() + (f": {self.detail}" if self.detail else "")
-        return f"{text} ({extras})" if extras else text
+        return f"{text} ({extras_text})" if extras_text else text
+
+    @property
+    def dosing(self) -> str:
+        """ "AUC 5", "60 mg/m² x 4 cycles", "90 mg/m²", "6 cycles": what is recorded, as people write it."""
+        dose = f"{self.dose_mg_m2:g} mg/m²" if self.dose_mg_m2 is not None else ""
+        cycles = f"{self.cycles} cycle{'s' if self.cycles != 1 else ''}" if self.cycles else ""
+        course = " x ".join(part for part in (dose, cycles) if part)
+        auc = f"AUC {self.target_auc:g}" if self.target_auc else ""
+        return ", ".join(part for part in (auc, course) if part)
 
 
 class ChangeRecord(BaseModel):

@@ -59,14 +59,17 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
+PLAN_ROW_NUMBERS = ("target_auc", "dose_mg_m2", "cycles")  # a component's optional numbers, given when filled
+PLAN_ROW_FIELDS = ("modality", "detail", "drugs", *PLAN_ROW_NUMBERS)
+
+
 def _plan_rows(post) -> list[dict]:
     """The numbered component rows as posted (``modality_1``, ``detail_1``, ``drugs_1``, ``target_auc_1`` ...)."""
-    numbers = sorted(
-        {int(m.group(1)) for key in post for m in [re.match(r"^(?:modality|detail|drugs|target_auc)_(\d+)$", key)] if m}
-    )
+    pattern = re.compile(rf"^(?:{'|'.join(PLAN_ROW_FIELDS)})_(\d+)$")
+    numbers = sorted({int(m.group(1)) for key in post for m in [pattern.match(key)] if m})
     rows = []
     for n in numbers[:MAX_ROWS]:  # more rows than the API's 20 components are refused by its serializer anyway
-        row = {f: (post.get(f"{f}_{n}") or "").strip() for f in ("modality", "detail", "drugs", "target_auc")}
+        row = {f: (post.get(f"{f}_{n}") or "").strip() for f in PLAN_ROW_FIELDS}
         row["n"] = n
         row["errors"] = {}
         rows.append(row)
@@ -83,8 +86,7 @@ def _plan_data(post, kind: str, rows: list[dict]) -> tuple[dict, list[dict]]:
             "detail": row["detail"],
             "drugs": [d.strip() for d in row["drugs"].split(",") if d.strip()],
         }
-        if row["target_auc"]:
-            component["target_auc"] = row["target_auc"]
+        component |= {f: row[f] for f in PLAN_ROW_NUMBERS if row[f]}
         components.append(component)
     data = {
         "kind": kind,
@@ -123,7 +125,7 @@ def _plan_errors(errors: dict[str, list[str]], used: list[dict], kind: str) -> d
 
 
 def _filled(row: dict) -> bool:
-    return bool(row["modality"] or row["detail"] or row["drugs"] or row["target_auc"])
+    return any(row[f] for f in PLAN_ROW_FIELDS)
 
 
 def _plan_form_rows(rows: list[dict]) -> list[dict]:
@@ -131,7 +133,7 @@ def _plan_form_rows(rows: list[dict]) -> list[dict]:
     rows = list(rows)
     while len(rows) < PLAN_ROWS or (rows and _filled(rows[-1])):
         n = rows[-1]["n"] + 1 if rows else 1
-        rows.append({"n": n, "modality": "", "detail": "", "drugs": "", "target_auc": "", "errors": {}})
+        rows.append({"n": n, **dict.fromkeys(PLAN_ROW_FIELDS, ""), "errors": {}})
     return rows
 
 

@@ -26,11 +26,13 @@ from cases.codes import (
     BiomarkerName,
     BiomarkerResult,
     DiseaseSite,
+    FinancialNavigation,
     Grade,
     MedicationStatus,
     MenopausalStatus,
     PgxGene,
     PgxPhenotype,
+    PriorAnthracycline,
     TreatmentIntent,
     Urgency,
 )
@@ -44,19 +46,23 @@ from tumorboard.web import attempt
 # Plain fields, as the form names them (the API's nested ``stage`` and ``organ_function`` as ``stage.<f>``, ...).
 TEXT_FIELDS = [
     "primary_site", "histology", "grade", "menopausal_status", "fertility_goals", "preferences",
-    "psychosocial_notes", "treatment_intent", "question", "urgency",
+    "psychosocial_notes", "treatment_intent", "question", "urgency", "financial_navigation",
 ]  # fmt: skip
 NULLABLE_FIELDS = ["diagnosis_date", "ecog", "metastasis_count", "prior_anthracycline_mg_m2", "treating_physician"]
 STAGE_FIELDS = ["system", "clinical_t", "clinical_n", "clinical_m", "pathological_t", "pathological_n"]
 STAGE_FIELDS += ["pathological_m", "group"]
-ORGAN_FIELDS = ["gfr_ml_min", "lvef_percent", "bilirubin_mg_dl"]
+ORGAN_FIELDS = ["gfr_ml_min", "gfr_date", "lvef_percent", "lvef_date", "bilirubin_mg_dl", "bilirubin_date"]
 FLAGS = ["metastatic", "fertility_preservation_discussed", "goals_of_care_discussed"]
+# the API's advance_care_planning.<flag> → the case's field
+ACP_FLAGS = {"healthcare_proxy": "acp_healthcare_proxy", "advance_directive": "acp_advance_directive",
+             "polst": "acp_polst"}  # fmt: skip
 LINE_LISTS = ["metastatic_sites", "comorbidities"]  # one item per line
 # Repeated rows: the API list, the form's prefix for ``<prefix>_<field>_<n>``, the row's fields.
 ROW_LISTS = {
     "biomarkers": ("bm", ["name", "result", "value", "detail", "date"]),
     "pharmacogenomics": ("pgx", ["gene", "phenotype", "diplotype"]),
     "medications": ("med", ["name", "status"]),
+    "prior_anthracyclines": ("anth", ["drug", "cumulative_mg_m2"]),
 }
 PRESET_FIELDS = {"status"}  # a select with no empty choice (a medication's status): alone it does not make a row
 SPARE_ROWS = 2  # empty rows offered after the recorded ones
@@ -66,6 +72,7 @@ _ROW_ERROR = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 FORM_FIELDS = {
     *TEXT_FIELDS, *NULLABLE_FIELDS, *FLAGS, *LINE_LISTS, *ROW_LISTS,
     *(f"stage.{f}" for f in STAGE_FIELDS), *(f"organ_function.{f}" for f in ORGAN_FIELDS),
+    *(f"advance_care_planning.{f}" for f in ACP_FLAGS),
 }  # fmt: skip
 LABELS = {
     "primary_site": "Primary site", "histology": "Histology", "grade": "Grade", "diagnosis_date": "Diagnosis date",
@@ -74,12 +81,18 @@ LABELS = {
     "stage.pathological_n": "Pathological N", "stage.pathological_m": "Pathological M",
     "stage.group": "Stage group", "metastatic": "Metastatic", "metastatic_sites": "Metastatic sites",
     "metastasis_count": "Number of metastases", "biomarkers": "Biomarkers", "ecog": "ECOG performance status",
-    "organ_function.gfr_ml_min": "GFR", "organ_function.lvef_percent": "LVEF",
-    "organ_function.bilirubin_mg_dl": "Bilirubin", "comorbidities": "Comorbidities",
+    "organ_function.gfr_ml_min": "GFR", "organ_function.gfr_date": "GFR measured on",
+    "organ_function.lvef_percent": "LVEF", "organ_function.lvef_date": "LVEF measured on",
+    "organ_function.bilirubin_mg_dl": "Bilirubin", "organ_function.bilirubin_date": "Bilirubin measured on",
+    "comorbidities": "Comorbidities",
     "pharmacogenomics": "Pharmacogenomics", "medications": "Medications", "menopausal_status": "Menopausal status",
     "fertility_goals": "Fertility goals", "fertility_preservation_discussed": "Fertility preservation discussed",
     "goals_of_care_discussed": "Goals of care discussed",
-    "prior_anthracycline_mg_m2": "Prior anthracycline", "preferences": "Preferences and values",
+    "prior_anthracycline_mg_m2": "Prior anthracycline (doxorubicin-equivalent)",
+    "prior_anthracyclines": "Prior anthracyclines by drug", "financial_navigation": "Financial navigation",
+    "advance_care_planning.healthcare_proxy": "Health-care proxy named",
+    "advance_care_planning.advance_directive": "Advance directive completed",
+    "advance_care_planning.polst": "POLST/MOLST completed", "preferences": "Preferences and values",
     "psychosocial_notes": "Psychosocial notes", "treatment_intent": "Treatment intent",
     "question": "Question for the board", "urgency": "Urgency", "treating_physician": "Treating physician",
 }  # fmt: skip
@@ -97,9 +110,14 @@ def _values_of(case: Case) -> dict[str, Any]:
     values |= {f"stage.{f}": getattr(case, stage.get(f, f)) for f in STAGE_FIELDS}
     values |= {f"organ_function.{f}": _text(getattr(case, f)) for f in ORGAN_FIELDS}
     values |= {f: getattr(case, f) for f in FLAGS}
+    values |= {f"advance_care_planning.{f}": getattr(case, field) for f, field in ACP_FLAGS.items()}
     values |= {f: "\n".join(getattr(case, f) or []) for f in LINE_LISTS}
-    for name, (_, fields) in ROW_LISTS.items():  # the lists ``case_get`` prefetched
-        values[name] = [{f: _text(getattr(item, f)) for f in fields} for item in getattr(case, name).all()]
+    for name, (_, fields) in ROW_LISTS.items():  # the lists ``case_get`` prefetched, or a JSON list of objects
+        items = getattr(case, name)
+        items = items.all() if hasattr(items, "all") else items
+        values[name] = [
+            {f: _text(item[f] if isinstance(item, dict) else getattr(item, f)) for f in fields} for item in items
+        ]
     return values
 
 
@@ -109,6 +127,7 @@ def _values_posted(post) -> dict[str, Any]:
     values |= {f"stage.{f}": post.get(f"stage.{f}", "").strip() for f in STAGE_FIELDS}
     values |= {f"organ_function.{f}": post.get(f"organ_function.{f}", "").strip() for f in ORGAN_FIELDS}
     values |= {f: post.get(f) == "true" for f in FLAGS}
+    values |= {f"advance_care_planning.{f}": post.get(f"advance_care_planning.{f}") == "true" for f in ACP_FLAGS}
     values |= {f: "\n".join(line.strip() for line in post.get(f, "").splitlines() if line.strip()) for f in LINE_LISTS}
     for name, (prefix, fields) in ROW_LISTS.items():
         pattern = re.compile(rf"^{prefix}_(?:{'|'.join(fields)})_(\d+)$")
@@ -125,6 +144,7 @@ def _api_data(values: dict[str, Any]) -> dict[str, Any]:
     data["stage"] = {f: values[f"stage.{f}"] for f in STAGE_FIELDS}
     data["organ_function"] = {f: values[f"organ_function.{f}"] or None for f in ORGAN_FIELDS}
     data |= {f: values[f] for f in FLAGS}
+    data["advance_care_planning"] = {f: values[f"advance_care_planning.{f}"] for f in ACP_FLAGS}
     data |= {f: values[f].splitlines() for f in LINE_LISTS}
     for name, (_, fields) in ROW_LISTS.items():
         data[name] = [{f: row[f] for f in fields if row[f]} for row in values[name]]
@@ -153,7 +173,7 @@ def _differences(saved: dict[str, Any], posted: dict[str, Any]) -> list[dict[str
     """The fields whose saved value now differs from what the user entered, with the saved value to show."""
 
     def shown(field, value) -> str:
-        if field in FLAGS:
+        if field in FLAGS or field.startswith("advance_care_planning."):
             return "yes" if value else "no"
         if field in ROW_LISTS:
             return "; ".join(" ".join(v for v in row.values() if v) for row in value) or "none"
@@ -182,6 +202,8 @@ def _context(case: Case, values, *, errors=None, version: str = "", differences=
         "genes": PgxGene.choices,
         "phenotypes": PgxPhenotype.choices,
         "medication_statuses": MedicationStatus.choices,
+        "anthracyclines": PriorAnthracycline.choices,
+        "financial_navigations": FinancialNavigation.choices,
         "ecogs": [(str(n), str(n)) for n in range(5)],
         "physicians": [
             (str(user.public_id), user.name)

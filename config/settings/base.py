@@ -134,6 +134,11 @@ SIGN_IN_FAILURES_PER_ACCOUNT = env("SIGN_IN_FAILURES_PER_ACCOUNT", as_int, defau
 SIGN_IN_FAILURES_PER_ADDRESS = env("SIGN_IN_FAILURES_PER_ADDRESS", as_int, default=50)
 SIGN_IN_FAILURE_WINDOW_MINUTES = env("SIGN_IN_FAILURE_WINDOW_MINUTES", as_int, default=15)
 SIGN_IN_LOCKOUT_MINUTES = env("SIGN_IN_LOCKOUT_MINUTES", as_int, default=15)
+# The checklist's readiness limits are the board's policy, not a guideline's (cases/checklist): the age past which the
+# latest imaging report, a GFR or bilirubin, and an LVEF are flagged as too old to plan from.
+CHECKLIST_IMAGING_MAX_AGE_DAYS = env("CHECKLIST_IMAGING_MAX_AGE_DAYS", as_int, default=56)
+CHECKLIST_LAB_MAX_AGE_DAYS = env("CHECKLIST_LAB_MAX_AGE_DAYS", as_int, default=30)
+CHECKLIST_LVEF_MAX_AGE_DAYS = env("CHECKLIST_LVEF_MAX_AGE_DAYS", as_int, default=90)
 # allauth's own count of failures stays, no stricter than the rule above: it is what guards the second-factor step of
 # the sign-in page (codes tried per user).
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/15m/key"}

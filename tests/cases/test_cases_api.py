@@ -18,7 +18,14 @@ PROFILE = {
     "stage": {"clinical_t": "T2", "clinical_n": "N0", "clinical_m": "M0", "group": "IIA"},
     "metastatic": False,
     "ecog": 1,
-    "organ_function": {"gfr_ml_min": 92, "lvef_percent": 61, "bilirubin_mg_dl": 0.6},
+    "organ_function": {
+        "gfr_ml_min": 92,
+        "gfr_date": "2026-10-20",
+        "lvef_percent": 61,
+        "lvef_date": "2026-10-02",
+        "bilirubin_mg_dl": 0.6,
+        "bilirubin_date": "2026-10-20",
+    },
     "treatment_intent": "curative",
     "preferences": "Wants to keep working; worried about hair loss.",
     "question": "Is chemotherapy needed given the recurrence score?",
@@ -28,6 +35,9 @@ PROFILE = {
     "fertility_preservation_discussed": False,
     "goals_of_care_discussed": False,
     "prior_anthracycline_mg_m2": 0,
+    "prior_anthracyclines": [{"drug": "epirubicin", "cumulative_mg_m2": 300}],
+    "financial_navigation": "referred",
+    "advance_care_planning": {"healthcare_proxy": True, "advance_directive": False, "polst": False},
     "biomarkers": [
         {"name": "ER", "result": "positive", "value": 95},
         {"name": "HER2", "result": "negative"},
@@ -55,7 +65,17 @@ def test_create_case_with_full_profile_round_trips(world, api):
         "pathological_m": "",
         "group": "IIA",
     }
-    assert body["organ_function"] == {"gfr_ml_min": 92.0, "lvef_percent": 61.0, "bilirubin_mg_dl": 0.6}
+    assert body["organ_function"] == {
+        "gfr_ml_min": 92.0,
+        "gfr_date": "2026-10-20",
+        "lvef_percent": 61.0,
+        "lvef_date": "2026-10-02",
+        "bilirubin_mg_dl": 0.6,
+        "bilirubin_date": "2026-10-20",
+    }
+    assert body["prior_anthracyclines"] == [{"drug": "epirubicin", "cumulative_mg_m2": 300.0}]
+    assert body["financial_navigation"] == "referred"
+    assert body["advance_care_planning"] == {"healthcare_proxy": True, "advance_directive": False, "polst": False}
     assert [b["name"] for b in body["biomarkers"]] == ["ER", "HER2", "ONCOTYPE_RS"]
     assert body["pharmacogenomics"] == [{"gene": "CYP2D6", "phenotype": "poor", "diplotype": "*4/*4"}]
     assert body["medications"] == [{"name": "Paroxetine", "status": "active"}]

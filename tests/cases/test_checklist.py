@@ -118,7 +118,15 @@ def test_findings_are_sorted_critical_warning_info_then_by_rule():
 
 def test_a_ready_uneventful_case_has_no_findings():
     board = BoardFactory()
-    case = make_case(board=board, preferences="Wants to keep working.", gfr_ml_min=90, lvef_percent=62)
+    case = make_case(
+        board=board,
+        preferences="Wants to keep working.",
+        gfr_ml_min=90,
+        gfr_date=TODAY - datetime.timedelta(days=5),
+        lvef_percent=62,
+        lvef_date=TODAY - datetime.timedelta(days=40),
+        financial_navigation="not_needed",
+    )
     biomarker(case, "ER", "positive", 95)
     biomarker(case, "PR", "positive", 60)
     biomarker(case, "HER2", "negative")

@@ -307,4 +307,4 @@ def test_fertility_preservation(age, discussed, components, severity):
     finding = check(case, "fertility.preservation", severity)
     if finding:
         assert f"({age})" in finding.message
-        assert finding.source == "ASCO fertility preservation guideline 2018"
+        assert finding.source == "ASCO fertility preservation guideline (Oktay 2018)"
