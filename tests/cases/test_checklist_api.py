@@ -44,7 +44,10 @@ def test_a_member_reads_the_checklist_and_the_read_is_audited(world, api):
         "rule": "pgx.dpyd.missing",
         "severity": "warning",
         "message": body[0]["message"],
-        "source": "FDA fluorouracil/capecitabine labeling (2022); CPIC DPYD guideline",
+        "source": (
+            "FDA fluorouracil and capecitabine labeling, boxed warning: test for DPYD variants before starting "
+            "(FDA safety labeling update, February 2026); CPIC DPYD-fluoropyrimidine guideline (Amstutz 2018)"
+        ),
     }
     assert [item["severity"] for item in body] == sorted(
         (item["severity"] for item in body), key=["critical", "warning", "info"].index
