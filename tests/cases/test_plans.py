@@ -87,6 +87,21 @@ BAD_COMPONENTS = [
         "components[0].target_auc",
         "Ensure this value is less than or equal to 10.",
     ),
+    (
+        [{"modality": "surgery", "detail": "lumpectomy", "dose_mg_m2": 60}],
+        "components[0].dose_mg_m2",
+        "A dose and cycles belong to a systemic_therapy component, not to surgery.",
+    ),
+    (
+        [{"modality": "systemic_therapy", "drugs": ["AC"], "dose_mg_m2": 60, "cycles": 0}],
+        "components[0].cycles",
+        "Ensure this value is greater than or equal to 1.",
+    ),
+    (
+        [{"modality": "systemic_therapy", "drugs": ["AC"], "dose_mg_m2": -60, "cycles": 4}],
+        "components[0].dose_mg_m2",
+        "Ensure this value is greater than or equal to 0.01.",
+    ),
     ([], "components", "This list may not be empty."),
 ]
 
@@ -97,6 +112,23 @@ def test_bad_components_are_a_400_naming_the_field(world, components, field, mes
     assert response.status_code == 400
     assert errors(response) == {field: message}
     assert not Plan.objects.exists()
+
+
+def test_dose_per_cycle_and_cycles_are_recorded_and_shown(world):
+    ac = {"modality": "systemic_therapy", "detail": "adjuvant", "drugs": ["AC"], "dose_mg_m2": 60, "cycles": 4}
+    components = [ac]
+    response = post(world, world.member, {**PROPOSED, "components": components})
+    assert response.status_code == 201, response.content
+    assert response.json()["components"][0] | {"target_auc": None} == {
+        "modality": "systemic_therapy",
+        "detail": "adjuvant",
+        "drugs": ["AC"],
+        "target_auc": None,
+        "dose_mg_m2": 60.0,
+        "cycles": 4,
+    }
+    component = Plan.objects.get().components.get()
+    assert component.text == "Systemic therapy: adjuvant (AC; 60 mg/m² x 4 cycles)"
 
 
 def test_a_target_auc_is_accepted_for_a_regimen_containing_carboplatin(world):

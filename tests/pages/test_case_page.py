@@ -404,6 +404,8 @@ def test_a_member_records_a_proposed_plan_empty_rows_ignored(client, world):
             "modality_2": "",
             "modality_3": "systemic_therapy",
             "drugs_3": "docetaxel, cyclophosphamide ,",
+            "dose_mg_m2_3": "75",
+            "cycles_3": "4",
             "modality_4": "",
             "next": url(world.case) + "#plans",
         },
@@ -412,8 +414,12 @@ def test_a_member_records_a_proposed_plan_empty_rows_ignored(client, world):
     assert response["Location"] == url(world.case) + "#plans"
     plan = Plan.objects.get(case=world.case)
     assert (plan.kind, plan.version, plan.intent) == ("proposed", 1, "curative")
-    components = [(c.modality, c.detail, c.drugs) for c in plan.components.order_by("position")]
-    assert components == [("surgery", "lumpectomy", []), ("systemic_therapy", "", ["docetaxel", "cyclophosphamide"])]
+    components = [(c.modality, c.detail, c.drugs, c.dose_mg_m2, c.cycles) for c in plan.components.order_by("position")]
+    assert components == [
+        ("surgery", "lumpectomy", [], None, None),
+        ("systemic_therapy", "", ["docetaxel", "cyclophosphamide"], 75, 4),
+    ]
+    assert "docetaxel, cyclophosphamide; 75 mg/m² x 4 cycles" in client.get(url(world.case)).content.decode()
 
 
 def test_the_plan_form_over_htmx_redirects_the_client_and_ignores_an_offsite_next(client, world):
@@ -440,6 +446,11 @@ def test_the_plan_form_over_htmx_redirects_the_client_and_ignores_an_offsite_nex
         (
             {"kind": "proposed", "intent": "curative", "modality_1": "systemic_therapy", "target_auc_1": "x"},
             "target_auc_1",
+        ),
+        ({"kind": "proposed", "intent": "curative", "modality_1": "surgery", "cycles_1": "4"}, "cycles_1"),
+        (
+            {"kind": "proposed", "intent": "curative", "modality_1": "systemic_therapy", "dose_mg_m2_1": "lots"},
+            "dose_mg_m2_1",
         ),
         ({"kind": "sideways", "intent": "curative", "modality_1": "surgery"}, "kind"),
         ({"kind": "proposed", "intent": "curative", "modality_1": "surgery", "consensus": "unanimous"}, ""),

@@ -30,7 +30,12 @@ def form_of(client, case) -> dict:
     context = response.context
     data = _flat(context["v"])
     data["version"] = context["version"]
-    for name, prefix in (("biomarkers", "bm"), ("pharmacogenomics", "pgx"), ("medications", "med")):
+    for name, prefix in (
+        ("biomarkers", "bm"),
+        ("pharmacogenomics", "pgx"),
+        ("medications", "med"),
+        ("prior_anthracyclines", "anth"),
+    ):
         for row in context["rows"][name]:
             for field, value in row["values"].items():
                 data[f"{prefix}_{field}_{row['n']}"] = value
@@ -41,7 +46,7 @@ def _flat(v: dict) -> dict:
     """The template's ``v`` (dots as underscores) back to the form's names."""
     out = {}
     for key, value in v.items():
-        for prefix in ("stage_", "organ_function_"):
+        for prefix in ("stage_", "organ_function_", "advance_care_planning_"):
             if key.startswith(prefix):
                 key = prefix[:-1] + "." + key[len(prefix) :]
         if isinstance(value, bool):
@@ -96,7 +101,13 @@ def test_the_coordinator_saves_the_whole_profile_and_its_lists_are_replaced(clie
     data |= {
         "ecog": "2",
         "organ_function.gfr_ml_min": "42.5",
+        "organ_function.gfr_date": "2026-11-30",
         "organ_function.lvef_percent": "",
+        "anth_drug_1": "epirubicin",
+        "anth_cumulative_mg_m2_1": "360",
+        "financial_navigation": "referred",
+        "advance_care_planning.healthcare_proxy": "true",
+        "advance_care_planning.polst": "true",
         "stage.clinical_t": "T2",
         "stage.clinical_n": "N1",
         "metastatic": "true",
@@ -118,6 +129,10 @@ def test_the_coordinator_saves_the_whole_profile_and_its_lists_are_replaced(clie
     assert response["Location"] == f"/cases/{case.public_id}/#summary"
     case.refresh_from_db()
     assert (case.ecog, case.gfr_ml_min, case.lvef_percent) == (2, 42.5, None)
+    assert case.gfr_date.isoformat() == "2026-11-30"
+    assert case.prior_anthracyclines == [{"drug": "epirubicin", "cumulative_mg_m2": 360.0}]
+    assert case.financial_navigation == "referred"
+    assert (case.acp_healthcare_proxy, case.acp_advance_directive, case.acp_polst) == (True, False, True)
     assert (case.clinical_t, case.clinical_n, case.metastasis_count) == ("T2", "N1", 2)
     assert case.metastatic_sites == ["liver", "bone"]
     assert case.comorbidities == ["type 2 diabetes", "heart failure"]
@@ -131,6 +146,8 @@ def test_the_coordinator_saves_the_whole_profile_and_its_lists_are_replaced(clie
     assert "ecog" in event.detail["fields"] and "biomarkers" in event.detail["fields"]
     page = client.get(response["Location"]).content.decode()
     assert "The clinical profile was saved." in page
+    assert "epirubicin 360.0 mg/m²" in page and "health-care proxy named; POLST/MOLST" in page
+    assert "42.5 mL/min" in page and "30 Nov 2026" in page and "Referred" in page
 
 
 @pytest.mark.parametrize(
@@ -141,6 +158,13 @@ def test_the_coordinator_saves_the_whole_profile_and_its_lists_are_replaced(clie
         ({"primary_site": ""}, "primary_site", ""),
         ({"metastatic": "", "metastasis_count": "3"}, "metastasis_count", ""),
         ({"diagnosis_date": "2999-01-01"}, "diagnosis_date", ""),
+        ({"organ_function.gfr_ml_min": "", "organ_function.gfr_date": "2026-11-01"}, "organ_function.gfr_date", ""),
+        ({"organ_function.lvef_percent": "55", "organ_function.lvef_date": "2999-01-01"},
+         "organ_function.lvef_date", ""),
+        ({"anth_drug_1": "epirubicin", "anth_cumulative_mg_m2_1": "100", "anth_drug_2": "epirubicin",
+          "anth_cumulative_mg_m2_2": "200"}, "prior_anthracyclines", ""),
+        ({"anth_drug_1": "bleomycin", "anth_cumulative_mg_m2_1": "100"}, "anth_drug", "1"),
+        ({"financial_navigation": "maybe"}, "financial_navigation", ""),
         ({"bm_name_1": "ER"}, "bm_result", "1"),  # a row without its result
         ({"bm_name_1": "ER", "bm_result_1": "positive", "bm_value_1": "lots"}, "bm_value", "1"),
         ({"pgx_gene_1": "DPYD", "pgx_phenotype_1": "poor", "pgx_gene_2": "DPYD", "pgx_phenotype_2": "normal"},
