@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from cases.checklist import catalog
 from cases.checklist.facts import (
     Facts,
     Finding,
@@ -40,7 +41,7 @@ def run_rules(facts: Facts, rules=None) -> list[Finding]:
         result = rule(facts)
         if result is None:
             continue
-        findings.extend([result] if isinstance(result, Finding) else result)
+        findings.extend(catalog.check(f) for f in ([result] if isinstance(result, Finding) else result))
     return sorted(findings, key=lambda f: f.sort_key)
 
 

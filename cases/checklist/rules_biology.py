@@ -40,6 +40,15 @@ COLON_ASSAY_SOURCE = (
 )
 DECIPHER_SOURCE = "ASCO molecular biomarkers in localized prostate cancer guideline (Eggener 2020)"
 Z0011_SOURCE = "ACOSOG Z0011 (Giuliano 2011); ASCO sentinel node biopsy in early breast cancer guideline (Lyman 2017)"
+LYNCH_SOURCE = "NSGC/CGA-ICC Lynch syndrome practice guideline (Weissman 2012)"
+BRCA_GENETICS_SOURCE = (
+    "ASCO-SSO germline testing in breast cancer guideline (Bedrosian 2024); ASCO germline and somatic testing in "
+    "epithelial ovarian cancer guideline (Konstantinopoulos 2020)"
+)
+NSCLC_WORKUP_SOURCE = "CAP/IASLC/AMP molecular testing guideline for lung cancer (Lindeman 2018)"
+BREAST_WORKUP_SOURCE = "ASCO/CAP ER/PR (2020) and HER2 (2018) testing guidelines"
+HER2_TESTING_SOURCE = "ASCO/CAP HER2 testing guideline 2018"
+SABR_SOURCE = "SABR-COMET (Palma 2019)"
 HER2_NEGATIVE = frozenset({BiomarkerResult.NEGATIVE, BiomarkerResult.LOW, BiomarkerResult.NOT_DETECTED})
 _EARLY_GROUP = re.compile(r"^(I|II)([ABC]\d?)?$")
 
@@ -507,7 +516,7 @@ def lynch_genetics_referral(facts: Facts) -> Finding | None:
         f"{biomarker} tumour" if (biomarker := _msi_high(facts)) else None,
         "Lynch syndrome germline testing, unless MLH1 promoter hypermethylation or BRAF V600E in a colorectal tumour "
         "already points to a sporadic cancer",
-        "NSGC/CGA-ICC Lynch syndrome practice guideline (Weissman 2012)",
+        LYNCH_SOURCE,
     )
 
 
@@ -517,8 +526,7 @@ def brca_genetics_referral(facts: Facts) -> Finding | None:
         "match.brca.genetics",
         _brca(facts),
         "germline confirmation and cascade testing of relatives",
-        "ASCO-SSO germline testing in breast cancer guideline (Bedrosian 2024); ASCO germline and somatic testing in "
-        "epithelial ovarian cancer guideline (Konstantinopoulos 2020)",
+        BRCA_GENETICS_SOURCE,
     )
 
 
@@ -550,7 +558,7 @@ def workup_nsclc(facts: Facts) -> Finding | None:
         Severity.WARNING,
         f"Non-small cell lung cancer without {', '.join(missing)} on record: verify biomarker testing before "
         "choosing systemic therapy.",
-        "CAP/IASLC/AMP molecular testing guideline for lung cancer (Lindeman 2018)",
+        NSCLC_WORKUP_SOURCE,
     )
 
 
@@ -569,7 +577,7 @@ def workup_breast(facts: Facts) -> Finding | None:
         Severity.WARNING,
         f"Breast cancer without {', '.join(missing)} on record: verify receptor testing before choosing systemic "
         "therapy.",
-        "ASCO/CAP ER/PR (2020) and HER2 (2018) testing guidelines",
+        BREAST_WORKUP_SOURCE,
     )
 
 
@@ -580,7 +588,7 @@ def her2_equivocal(facts: Facts) -> Finding | None:
         "workup.her2.equivocal",
         Severity.INFO,
         "HER2 result equivocal: verify reflex testing (ISH, or IHC on another specimen) to settle HER2 status.",
-        "ASCO/CAP HER2 testing guideline 2018",
+        HER2_TESTING_SOURCE,
     )
 
 
@@ -604,7 +612,7 @@ def oligometastatic(facts: Facts) -> Finding | None:
         f"Oligometastatic disease ({count} metastas{'is' if count == 1 else 'es'}): consider stereotactic ablative "
         "radiotherapy (SABR) to all sites or a clinical trial if the primary tumour is controlled; SABR-COMET "
         "(ECOG 0-1, controlled primary) showed longer overall survival.",
-        "SABR-COMET (Palma 2019)",
+        SABR_SOURCE,
     )
 
 
