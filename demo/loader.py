@@ -238,6 +238,12 @@ def _profile(demo: DemoCase, today: datetime.date, *, revised: bool) -> dict:
         "gfr_ml_min": demo.gfr,
         "lvef_percent": demo.lvef,
         "bilirubin_mg_dl": demo.bilirubin,
+        # measured at the work-up, within the last two weeks (or at diagnosis, if that was more recent)
+        **{
+            f"{name}_date": today - datetime.timedelta(days=min(demo.diagnosed_days_ago, 14))
+            for name, value in (("gfr", demo.gfr), ("lvef", demo.lvef), ("bilirubin", demo.bilirubin))
+            if value is not None
+        },
         "comorbidities": list(demo.comorbidities),
         "menopausal_status": demo.menopausal,
         "fertility_goals": demo.fertility_goals,
