@@ -320,6 +320,8 @@ RULE_FIELDS = {
     "components[].cycles": "cycles for a systemic therapy component only",
     "prior_anthracyclines": "one entry per drug",
     "pharmacogenomics": "one result per gene",
+    "metastasis_count": "only on a case marked metastatic",
+    "diagnosis_date": "not in the future",
     "organ_function.gfr_date": "not in the future, and given with its value",
     "organ_function.lvef_date": "not in the future, and given with its value",
     "organ_function.bilirubin_date": "not in the future, and given with its value",
