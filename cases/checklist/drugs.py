@@ -132,8 +132,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "isotretinoin": ("13-cis-retinoic acid", "13-cis retinoic acid", "Accutane"),
     "bcg": ("bacillus Calmette-Guerin", "TICE BCG"),
     "prednisone": ("prednisolone",),
+    # KRAS G12C, CDK4/6, PI3K/AKT
+    "sotorasib": ("Lumakras", "Lumykras"),
+    "adagrasib": ("Krazati",),
+    "palbociclib": ("Ibrance",),
+    "ribociclib": ("Kisqali",),
+    "abemaciclib": ("Verzenio", "Verzenios"),
+    "capivasertib": ("Truqap",),
+    "alpelisib": ("Piqray",),
     # endocrine therapy
     "tamoxifen": ("Nolvadex", "Soltamox"),
+    "fulvestrant": ("Faslodex",),
     "letrozole": ("Femara",),
     "anastrozole": ("Arimidex",),
     "exemestane": ("Aromasin",),
@@ -150,55 +159,118 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "desvenlafaxine": ("Pristiq",),
 }
 
-# regimen acronym → its drugs
+# Where the names come from: a generic name and its brand names from the drug's labeling (FDA, or the EMA's
+# product information for a European brand); a regimen's drugs from the trial or report that defined it.
+NAMES_SOURCE = (
+    "Generic and brand names: FDA labeling (Drugs@FDA) and EMA product information, 2026; short forms (carbo, gem, "
+    "pembro) are clinical shorthand, read as that drug only"
+)
+AMBIGUOUS_SOURCE = "Kohler 1998, standardizing the nomenclature of cancer treatment regimens"
+
+# regimen acronym → its drugs, and the source of each
 REGIMENS: dict[str, tuple[str, ...]] = {}
+REGIMEN_SOURCES: dict[str, str] = {}
 
 
-def _regimen(names: tuple[str, ...], drugs: tuple[str, ...]) -> None:
+def _regimen(names: tuple[str, ...], drugs: tuple[str, ...], source: str) -> None:
     for name in names:
         REGIMENS[name] = drugs
+        REGIMEN_SOURCES[name] = source
 
 
 _regimen(
     ("FOLFOX", "FOLFOX4", "FOLFOX6", "FOLFOX7", "mFOLFOX", "mFOLFOX6", "mFOLFOX7"),
     ("fluorouracil", "leucovorin", "oxaliplatin"),
+    "MOSAIC (André 2004, N Engl J Med): FOLFOX4",
 )
-_regimen(("FOLFIRI", "mFOLFIRI"), ("fluorouracil", "leucovorin", "irinotecan"))
+_regimen(("FOLFIRI", "mFOLFIRI"), ("fluorouracil", "leucovorin", "irinotecan"), "Douillard 2000, Lancet")
 _regimen(
-    ("FOLFIRINOX", "mFOLFIRINOX", "FOLFOXIRI", "NALIRIFOX"),
+    ("FOLFIRINOX", "mFOLFIRINOX"),
     ("fluorouracil", "leucovorin", "irinotecan", "oxaliplatin"),
+    "ACCORD 11/PRODIGE 4 (Conroy 2011, N Engl J Med)",
 )
-_regimen(("CAPOX", "XELOX", "CAPEOX"), ("capecitabine", "oxaliplatin"))
-_regimen(("CAPIRI", "XELIRI"), ("capecitabine", "irinotecan"))
-_regimen(("FLOT",), ("fluorouracil", "leucovorin", "oxaliplatin", "docetaxel"))
-_regimen(("de Gramont", "LV5FU2", "5-FU/LV"), ("fluorouracil", "leucovorin"))
-_regimen(("AC", "ddAC"), ("doxorubicin", "cyclophosphamide"))
-_regimen(("EC",), ("epirubicin", "cyclophosphamide"))
-_regimen(("AC-T", "ddAC-T", "AC-P", "ddAC-P", "ACT"), ("doxorubicin", "cyclophosphamide", "paclitaxel"))
-_regimen(("AC-TH", "ddAC-TH"), ("doxorubicin", "cyclophosphamide", "paclitaxel", "trastuzumab"))
+_regimen(
+    ("FOLFOXIRI",), ("fluorouracil", "leucovorin", "irinotecan", "oxaliplatin"), "GONO (Falcone 2007, J Clin Oncol)"
+)
+_regimen(
+    ("NALIRIFOX",),
+    ("fluorouracil", "leucovorin", "irinotecan", "oxaliplatin"),
+    "NAPOLI 3 (Wainberg 2023, Lancet): liposomal irinotecan",
+)
+_regimen(("CAPOX", "XELOX", "CAPEOX"), ("capecitabine", "oxaliplatin"), "NO16968/XELOXA (Haller 2011, J Clin Oncol)")
+_regimen(("CAPIRI", "XELIRI"), ("capecitabine", "irinotecan"), "BICC-C (Fuchs 2007, J Clin Oncol)")
+_regimen(("FLOT",), ("fluorouracil", "leucovorin", "oxaliplatin", "docetaxel"), "FLOT4-AIO (Al-Batran 2019, Lancet)")
+_regimen(("de Gramont", "LV5FU2", "5-FU/LV"), ("fluorouracil", "leucovorin"), "de Gramont 1997, J Clin Oncol")
+_regimen(("AC",), ("doxorubicin", "cyclophosphamide"), "NSABP B-15 (Fisher 1990, J Clin Oncol)")
+_regimen(("ddAC",), ("doxorubicin", "cyclophosphamide"), "CALGB 9741 (Citron 2003, J Clin Oncol): dose-dense")
+_regimen(("EC",), ("epirubicin", "cyclophosphamide"), "Piccart 2001, J Clin Oncol (15-year update 2009)")
+_regimen(
+    ("AC-T", "AC-P", "ACT"),
+    ("doxorubicin", "cyclophosphamide", "paclitaxel"),
+    "CALGB 9344 (Henderson 2003, J Clin Oncol)",
+)
+_regimen(
+    ("ddAC-T", "ddAC-P"), ("doxorubicin", "cyclophosphamide", "paclitaxel"), "CALGB 9741 (Citron 2003, J Clin Oncol)"
+)
+_regimen(
+    ("AC-TH", "ddAC-TH"),
+    ("doxorubicin", "cyclophosphamide", "paclitaxel", "trastuzumab"),
+    "NSABP B-31/NCCTG N9831 (Romond 2005, N Engl J Med)",
+)
 _regimen(
     ("AC-THP", "ddAC-THP"),
     ("doxorubicin", "cyclophosphamide", "paclitaxel", "trastuzumab", "pertuzumab"),
+    "APHINITY (von Minckwitz 2017, N Engl J Med): one of its chemotherapy backbones",
 )
-_regimen(("FEC", "CEF"), ("fluorouracil", "epirubicin", "cyclophosphamide"))
-_regimen(("FEC-D", "FEC-T"), ("fluorouracil", "epirubicin", "cyclophosphamide", "docetaxel"))
-_regimen(("TAC",), ("docetaxel", "doxorubicin", "cyclophosphamide"))
-_regimen(("TCyclo", "docetaxel-cyclophosphamide"), ("docetaxel", "cyclophosphamide"))
-_regimen(("TCH",), ("docetaxel", "carboplatin", "trastuzumab"))
-_regimen(("TCHP",), ("docetaxel", "carboplatin", "trastuzumab", "pertuzumab"))
-_regimen(("THP",), ("docetaxel", "trastuzumab", "pertuzumab"))
-_regimen(("TH", "APT"), ("paclitaxel", "trastuzumab"))
-_regimen(("Phesgo",), ("trastuzumab", "pertuzumab"))
-_regimen(("CMF",), ("cyclophosphamide", "methotrexate", "fluorouracil"))
-_regimen(("carbotaxol", "carbotax", "CarboPac"), ("carboplatin", "paclitaxel"))
-_regimen(("GemCis", "CisGem", "gem cis", "cis gem"), ("gemcitabine", "cisplatin"))
-_regimen(("GemCarbo",), ("gemcitabine", "carboplatin"))
-_regimen(("EP",), ("etoposide", "cisplatin"))
-_regimen(("BEP",), ("bleomycin", "etoposide", "cisplatin"))
-_regimen(("ABVD",), ("doxorubicin", "bleomycin", "vinblastine", "dacarbazine"))
-_regimen(("CHOP",), ("cyclophosphamide", "doxorubicin", "vincristine", "prednisone"))
-_regimen(("R-CHOP",), ("rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"))
-_regimen(("MVAC", "ddMVAC"), ("methotrexate", "vinblastine", "doxorubicin", "cisplatin"))
+_regimen(
+    ("FEC", "CEF"),
+    ("fluorouracil", "epirubicin", "cyclophosphamide"),
+    "NCIC CTG MA.5 (Levine 1998); French Adjuvant Study Group FEC 100 (2001, J Clin Oncol)",
+)
+_regimen(
+    ("FEC-D", "FEC-T"),
+    ("fluorouracil", "epirubicin", "cyclophosphamide", "docetaxel"),
+    "PACS 01 (Roché 2006, J Clin Oncol)",
+)
+_regimen(("TAC",), ("docetaxel", "doxorubicin", "cyclophosphamide"), "BCIRG 001 (Martin 2005, N Engl J Med)")
+_regimen(
+    ("TCyclo", "docetaxel-cyclophosphamide"),
+    ("docetaxel", "cyclophosphamide"),
+    "US Oncology 9735 (Jones 2006, J Clin Oncol)",
+)
+_regimen(("TCH",), ("docetaxel", "carboplatin", "trastuzumab"), "BCIRG 006 (Slamon 2011, N Engl J Med)")
+_regimen(
+    ("TCHP",), ("docetaxel", "carboplatin", "trastuzumab", "pertuzumab"), "TRYPHAENA (Schneeweiss 2013, Ann Oncol)"
+)
+_regimen(("THP",), ("docetaxel", "trastuzumab", "pertuzumab"), "CLEOPATRA (Baselga 2012, N Engl J Med)")
+_regimen(("TH", "APT"), ("paclitaxel", "trastuzumab"), "APT (Tolaney 2015, N Engl J Med)")
+_regimen(("Phesgo",), ("trastuzumab", "pertuzumab"), "FDA approval of Phesgo (June 2020), from FeDeriCa")
+_regimen(("CMF",), ("cyclophosphamide", "methotrexate", "fluorouracil"), "Bonadonna 1976, N Engl J Med")
+_regimen(("carbotaxol", "carbotax", "CarboPac"), ("carboplatin", "paclitaxel"), "GOG 158 (Ozols 2003, J Clin Oncol)")
+_regimen(
+    ("GemCis", "CisGem", "gem cis", "cis gem"),
+    ("gemcitabine", "cisplatin"),
+    "von der Maase 2000 (J Clin Oncol, bladder); ABC-02 (Valle 2010, N Engl J Med, biliary)",
+)
+_regimen(("GemCarbo",), ("gemcitabine", "carboplatin"), "AGO-OVAR (Pfisterer 2006, J Clin Oncol)")
+_regimen(("EP",), ("etoposide", "cisplatin"), "Sundstrøm 2002, J Clin Oncol (small-cell lung cancer)")
+_regimen(("BEP",), ("bleomycin", "etoposide", "cisplatin"), "Williams 1987, N Engl J Med (germ-cell tumours)")
+_regimen(
+    ("ABVD",), ("doxorubicin", "bleomycin", "vinblastine", "dacarbazine"), "Bonadonna 1975, Cancer (Hodgkin lymphoma)"
+)
+_regimen(
+    ("CHOP",), ("cyclophosphamide", "doxorubicin", "vincristine", "prednisone"), "SWOG/ECOG (Fisher 1993, N Engl J Med)"
+)
+_regimen(
+    ("R-CHOP",),
+    ("rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"),
+    "GELA LNH-98.5 (Coiffier 2002, N Engl J Med; 10-year update 2010)",
+)
+_regimen(
+    ("MVAC", "ddMVAC"),
+    ("methotrexate", "vinblastine", "doxorubicin", "cisplatin"),
+    "Sternberg 1989 (Cancer); EORTC 30924 (Sternberg 2001, J Clin Oncol): dose-dense",
+)
 
 # Abbreviations that mean different things in different places: never expanded; a systemic therapy naming one is
 # asked for its drugs.
@@ -338,6 +410,23 @@ def expand_all(names) -> frozenset[str]:
         if isinstance(name, str):
             result |= expand(name)
     return frozenset(result)
+
+
+def vocabulary_markdown() -> str:
+    """The vocabulary as a table, each entry with its source: the drugs (with their brand names and synonyms), the
+    regimens (with their drugs) and the abbreviations never expanded (``manage.py checklist_rules --vocabulary``)."""
+    lines = ["| Name | What the checklist reads | Source |", "|---|---|---|"]
+    for generic, aliases in SYNONYMS.items():
+        also = f" (also: {', '.join(aliases)})" if aliases else ""
+        lines.append(f"| {generic} | the drug{also} | {NAMES_SOURCE} |")
+    regimens: dict[tuple, list[str]] = {}
+    for name, members in REGIMENS.items():
+        regimens.setdefault((members, REGIMEN_SOURCES[name]), []).append(name)
+    for (members, source), names in regimens.items():
+        lines.append(f"| {', '.join(names)} | {' + '.join(members)} | {source} |")
+    for name, meaning in AMBIGUOUS.items():
+        lines.append(f"| {name} | nothing: ambiguous ({meaning}); the drugs are asked for | {AMBIGUOUS_SOURCE} |")
+    return "\n".join(lines) + "\n"
 
 
 def named(drugs) -> str:

@@ -49,3 +49,38 @@ def test_the_readme_table_is_the_generated_one(capsys):
 def test_a_finding_the_catalog_does_not_list_is_refused(finding):
     with pytest.raises(ValueError, match="catalog does not list"):
         run_rules(facts=None, rules=[lambda facts: finding])
+
+
+def test_every_regimen_has_a_dated_source_and_the_vocabulary_document_is_generated(capsys):
+    from cases.checklist import drugs
+
+    assert set(drugs.REGIMEN_SOURCES) == set(drugs.REGIMENS)
+    for name, source in drugs.REGIMEN_SOURCES.items():
+        assert re.search(r"\b(19|20)\d\d\b", source), f"{name}: no year in its source"
+    call_command("checklist_rules", vocabulary=True)
+    table = capsys.readouterr().out
+    document = (ROOT / "docs" / "checklist-vocabulary.md").read_text()
+    section = document.split("<!-- checklist-vocabulary -->\n", 1)[1].split("<!-- /checklist-vocabulary -->", 1)[0]
+    assert section == table
+    assert "| sacituzumab govitecan |" in table and "| floxuridine |" in table and "| mitoxantrone |" in table
+
+
+def test_every_drug_the_demo_plans_name_is_read():
+    """The demo's systemic therapies name only drugs and regimens the vocabulary knows: none of its plans gets
+    "safety checks could not run"."""
+    import importlib
+
+    from cases.checklist.facts import read_component
+    from cases.models import PlanComponent
+
+    unread = []
+    for path in sorted((ROOT / "demo").glob("cases_*.py")):
+        module = importlib.import_module(f"demo.{path.stem}")
+        for demo_case in module.CASES:
+            for plan in (getattr(demo_case, "proposed", None), getattr(demo_case, "board_plan", None)):
+                for modality, detail, *rest in plan.components if plan else ():
+                    component = PlanComponent(modality=modality, detail=detail, drugs=list(rest[0]) if rest else [])
+                    reading = read_component(component)
+                    if modality == "systemic_therapy" and (reading.unknown or reading.ambiguous or not reading.drugs):
+                        unread.append((detail, reading.unknown, reading.ambiguous))
+    assert unread == []
