@@ -76,14 +76,16 @@ class OrganFunctionSerializer(serializers.Serializer):
     DATED = {"gfr_date": ("gfr_ml_min", "GFR"), "lvef_date": ("lvef_percent", "LVEF"),
              "bilirubin_date": ("bilirubin_mg_dl", "bilirubin")}  # fmt: skip
 
-    def validate_gfr_date(self, value):
-        return _not_future(value, "GFR's date")
-
-    def validate_lvef_date(self, value):
-        return _not_future(value, "LVEF's date")
-
-    def validate_bilirubin_date(self, value):
-        return _not_future(value, "bilirubin's date")
+    def validate(self, attrs):
+        today = timezone.localdate()
+        future = {
+            field: [f"The {label}'s date is in the future."]
+            for field, (_, label) in self.DATED.items()
+            if attrs.get(field) and attrs[field] > today
+        }
+        if future:
+            raise serializers.ValidationError(future)
+        return attrs
 
 
 def organ_function_check(attrs: dict, instance) -> None:

@@ -148,7 +148,7 @@ class PlanComponent(models.Model):
 
     @property
     def dosing(self) -> str:
-        """ "AUC 5", "60 mg/m² x 4 cycles", "90 mg/m²", "6 cycles": what is recorded, as people write it."""
+        """What is recorded of the dose, as people write it: "AUC 5", "60 mg/m² x 4 cycles", "6 cycles"."""
         dose = f"{self.dose_mg_m2:g} mg/m²" if self.dose_mg_m2 is not None else ""
         cycles = f"{self.cycles} cycle{'s' if self.cycles != 1 else ''}" if self.cycles else ""
         course = " x ".join(part for part in (dose, cycles) if part)
