@@ -16,13 +16,15 @@ CARBOPLATIN = frozenset({"carboplatin"})
 CISPLATIN = frozenset({"cisplatin"})
 GFR_CAP = 125.0
 
-CALVERT_SOURCE = "Calvert formula (Calvert 1989); FDA carboplatin dosing communication (2010): GFR capped at 125 mL/min"
+CALVERT_SOURCE = (
+    "Calvert formula (Calvert 1989); FDA carboplatin dosing communication (October 2010): GFR capped at 125 mL/min"
+)
 CISPLATIN_SOURCE = "Galsky 2011 (cisplatin eligibility); FDA cisplatin labeling"
 ANTHRACYCLINE_SOURCE = (
     "FDA doxorubicin labeling (openFDA label records, 2026), boxed warning: cardiomyopathy in 1-20% at cumulative "
     "300-500 mg/m² (5-8% at 450), prior anthracyclines and anthracenediones counted; doxorubicin-equivalence: "
-    "Feijen 2019 (JAMA Oncol), 2022 ESC "
-    "cardio-oncology guideline (Lyon 2022); ASCO cardiac dysfunction guideline (Armenian 2017)"
+    "Feijen 2019 (JAMA Oncol), 2022 ESC cardio-oncology guideline (Lyon 2022); ASCO cardiac dysfunction guideline "
+    "(Armenian 2017)"
 )
 LVEF_SOURCE = "FDA doxorubicin and trastuzumab labeling; ASCO cardiac dysfunction guideline (Armenian 2017)"
 FERTILITY_SOURCE = "ASCO fertility preservation guideline (Oktay 2018)"
