@@ -28,10 +28,15 @@ OWN_CATEGORY = {Modality.CLINICAL_TRIAL: C.TRIAL_REFERRAL, Modality.FURTHER_DIAG
 class Diff:
     categories: set[str] = field(default_factory=set)
     lines: list[str] = field(default_factory=list)
+    # the modalities whose components differ (added, removed, or systemic therapy with another regimen or AUC):
+    # what the case page marks in its side-by-side view, so the page and the change record agree
+    modalities: set[str] = field(default_factory=set)
 
-    def add(self, category: str, line: str) -> None:
+    def add(self, category: str, line: str, modality: str | None = None) -> None:
         self.categories.add(category)
         self.lines.append(line)
+        if modality is not None:
+            self.modalities.add(modality)
 
     @property
     def ordered(self) -> list[str]:
@@ -64,18 +69,26 @@ def plans_compare(before: Plan, after: Plan, revisions: list[ProfileRevision]) -
     old = {c.modality for c in before.components.all()}
     new = {c.modality for c in after.components.all()}
     for modality in sorted(new - old):
-        diff.add(OWN_CATEGORY.get(modality, C.MODALITY_ADDED), f"Added {_label(modality)}.")
+        diff.add(OWN_CATEGORY.get(modality, C.MODALITY_ADDED), f"Added {_label(modality)}.", modality)
     for modality in sorted(old - new):
-        diff.add(C.MODALITY_REMOVED, f"Removed {_label(modality)}.")
+        diff.add(C.MODALITY_REMOVED, f"Removed {_label(modality)}.", modality)
     if {Modality.SYSTEMIC_THERAPY} <= old & new:
         old_names, old_drugs, old_auc = _systemic(before)
         new_names, new_drugs, new_auc = _systemic(after)
         if old_drugs != new_drugs:
-            diff.add(C.REGIMEN_CHANGED, f"Regimen changed from {', '.join(old_names)} to {', '.join(new_names)}.")
+            diff.add(
+                C.REGIMEN_CHANGED,
+                f"Regimen changed from {', '.join(old_names)} to {', '.join(new_names)}.",
+                Modality.SYSTEMIC_THERAPY,
+            )
         elif old_auc != new_auc:
             before_auc = ", ".join(f"{a:g}" for a in sorted(old_auc)) or "none"
             after_auc = ", ".join(f"{a:g}" for a in sorted(new_auc)) or "none"
-            diff.add(C.REGIMEN_CHANGED, f"Carboplatin target AUC changed from {before_auc} to {after_auc}.")
+            diff.add(
+                C.REGIMEN_CHANGED,
+                f"Carboplatin target AUC changed from {before_auc} to {after_auc}.",
+                Modality.SYSTEMIC_THERAPY,
+            )
     for revision in revisions:
         category = C.PATHOLOGY_REVISED if revision.field in PATHOLOGY_FIELDS else C.STAGING_REVISED
         shown = revision.get_field_display()

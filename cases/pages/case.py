@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from cases import packets, plans, selectors, services
 from cases.api.plans import PlanSerializer, ReviewSerializer
 from cases.api.serializers import CaseActionSerializer, CommentSerializer, DocumentSerializer
+from cases.changes import plans_compare
 from cases.checklist import Severity, evaluate
 from cases.codes import (
     ChangeBasis,
@@ -215,10 +216,6 @@ def _packet_context(case, packet) -> dict:
     }
 
 
-def _component_key(component) -> tuple:
-    return (component.modality, tuple(sorted(d.strip().lower() for d in component.drugs or [])))
-
-
 def _side_by_side(plan_list: list[Plan], changes: list[ChangeRecord]) -> dict | None:
     """The current board plan next to the proposed plan it was compared with, differences marked."""
     boards = [p for p in plan_list if p.kind == PlanKind.BOARD]
@@ -233,14 +230,13 @@ def _side_by_side(plan_list: list[Plan], changes: list[ChangeRecord]) -> dict | 
         proposed = earlier[-1] if earlier else None
     if proposed is None:
         return None
-    proposed_keys = {_component_key(c) for c in proposed.components.all()}
-    board_keys = {_component_key(c) for c in board.components.all()}
+    diff = plans_compare(proposed, board, [])  # the change record's own comparison, so both say the same
     return {
         "proposed": proposed,
         "board": board,
-        "intent_changed": proposed.intent != board.intent,
-        "proposed_components": [(c, _component_key(c) not in board_keys) for c in proposed.components.all()],
-        "board_components": [(c, _component_key(c) not in proposed_keys) for c in board.components.all()],
+        "intent_changed": ChangeCategory.INTENT_CHANGED in diff.categories,
+        "proposed_components": [(c, c.modality in diff.modalities) for c in proposed.components.all()],
+        "board_components": [(c, c.modality in diff.modalities) for c in board.components.all()],
         "record": record,
         "records": [
             {"record": c, "categories": [ChangeCategory(k).label for k in c.categories]}

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.codes import CaseStatus, Consensus, Modality, PacketStatus, PlanKind, TreatmentIntent
-from cases.models import Comment, Document, Packet, Plan, Review
+from cases.models import ChangeRecord, Comment, Document, Packet, Plan, Review
 from cases.plans import plan_record
 from scheduling.models import Meeting, MeetingStatus
 from scheduling.services import agenda_add, meeting_transition
@@ -542,6 +542,55 @@ def test_the_chair_records_the_board_plan_and_sees_proposed_and_board_side_by_si
     assert "Referred to a clinical trial" in body  # the change record's category, by its label
     assert body.count('class="changed"') >= 3
     assert "Radiation oncology preferred no chemotherapy." in body
+
+
+@pytest.mark.parametrize(
+    ("proposed_systemic", "board_systemic", "changed"),
+    [
+        # a regimen against its own drugs: the same on the page and in the change record
+        ({"drugs": ["FOLFOX"]}, {"drugs": ["oxaliplatin", "fluorouracil", "leucovorin"]}, False),
+        # the same drugs with another carboplatin AUC: a change on both
+        (
+            {"drugs": ["carboplatin", "paclitaxel"], "target_auc": 5},
+            {"drugs": ["Carbo", "Taxol"], "target_auc": 6},
+            True,
+        ),
+    ],
+    ids=["regimen-as-its-drugs", "auc-changed"],
+)
+def test_the_page_marks_what_the_change_record_calls_a_change(
+    client, world, django_capture_on_commit_callbacks, proposed_systemic, board_systemic, changed
+):
+    case, meeting = scheduled(world)
+    surgery = {"modality": Modality.SURGERY, "detail": "lumpectomy"}
+    plan_record(
+        user=world.member,
+        case=case,
+        data={
+            "kind": PlanKind.PROPOSED,
+            "intent": TreatmentIntent.CURATIVE,
+            "components": [surgery, {"modality": Modality.SYSTEMIC_THERAPY, **proposed_systemic}],
+        },
+    )
+    meeting_transition(user=world.coordinator, meeting=meeting, action_name="start")
+    with django_capture_on_commit_callbacks(execute=True):  # the change detection runs on commit
+        plan_record(
+            user=world.chair,
+            case=case,
+            data={
+                "kind": PlanKind.BOARD,
+                "intent": TreatmentIntent.CURATIVE,
+                "consensus": "unanimous",
+                "meeting": meeting,
+                "components": [surgery, {"modality": Modality.SYSTEMIC_THERAPY, **board_systemic}],
+            },
+        )
+    record = ChangeRecord.objects.get(to_plan__case=case, basis="proposed")
+    assert record.changed is changed
+    client.force_login(world.chair)
+    sbs = client.get(url(case)).context["side_by_side"]
+    assert [marked for _, marked in sbs["proposed_components"]] == [False, changed]
+    assert [marked for _, marked in sbs["board_components"]] == [False, changed]
 
 
 def test_a_board_plan_with_a_meeting_of_another_board_is_refused(client, world):
