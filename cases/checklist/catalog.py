@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cases.checklist import rules_assays as assays
 from cases.checklist import rules_biology as bio
+from cases.checklist import rules_doses as doses
 from cases.checklist import rules_pharmacogenomics as pgx
 from cases.checklist import rules_readiness as ready
 from cases.checklist import rules_treatment as treat
@@ -61,70 +63,70 @@ CATALOG: tuple[Entry, ...] = (
         "dose.carboplatin.calvert",
         (I, W),
         "carboplatin with a target AUC and a GFR (warning above GFR 125)",
-        treat.CALVERT_SOURCE,
+        doses.CALVERT_SOURCE,
     ),
-    Entry("dose.carboplatin.auc_missing", (W,), "carboplatin planned without a target AUC", treat.CALVERT_SOURCE),
-    Entry("dose.carboplatin.gfr_missing", (W,), "carboplatin planned without a GFR", treat.CALVERT_SOURCE),
-    Entry("renal.cisplatin.low_gfr", (W,), "cisplatin planned, GFR below 60 mL/min", treat.CISPLATIN_SOURCE),
+    Entry("dose.carboplatin.auc_missing", (W,), "carboplatin planned without a target AUC", doses.CALVERT_SOURCE),
+    Entry("dose.carboplatin.gfr_missing", (W,), "carboplatin planned without a GFR", doses.CALVERT_SOURCE),
+    Entry("renal.cisplatin.low_gfr", (W,), "cisplatin planned, GFR below 60 mL/min", doses.CISPLATIN_SOURCE),
     Entry(
         "cardio.anthracycline.cumulative",
         (C,),
         "anthracycline or mitoxantrone planned, prior plus planned course ≥ 450 mg/m² doxorubicin-equivalent",
-        treat.ANTHRACYCLINE_SOURCE,
+        doses.ANTHRACYCLINE_SOURCE,
     ),
     Entry(
         "cardio.anthracycline.approaching",
         (W,),
         "anthracycline or mitoxantrone planned, prior plus planned course 400-449 mg/m² doxorubicin-equivalent",
-        treat.ANTHRACYCLINE_SOURCE,
+        doses.ANTHRACYCLINE_SOURCE,
     ),
     Entry(
         "cardio.anthracycline.prior_missing",
         (W,),
         "anthracycline or mitoxantrone planned, no prior exposure recorded",
-        treat.ANTHRACYCLINE_SOURCE,
+        doses.ANTHRACYCLINE_SOURCE,
     ),
     Entry(
         "cardio.anthracycline.course_unknown",
         (I, W),
         "anthracycline course without dose per cycle and cycles (warning after prior exposure)",
-        treat.ANTHRACYCLINE_SOURCE,
+        doses.ANTHRACYCLINE_SOURCE,
     ),
     Entry(
-        "cardio.lvef.missing", (W,), "anthracycline, mitoxantrone or HER2 antibody planned, no LVEF", treat.LVEF_SOURCE
+        "cardio.lvef.missing", (W,), "anthracycline, mitoxantrone or HER2 antibody planned, no LVEF", doses.LVEF_SOURCE
     ),
-    Entry("cardio.lvef.low", (W,), "cardiotoxic agent planned, LVEF below 50%", treat.LVEF_SOURCE),
+    Entry("cardio.lvef.low", (W,), "cardiotoxic agent planned, LVEF below 50%", doses.LVEF_SOURCE),
     Entry(
         "hepatic.docetaxel.bilirubin",
         (C,),
         "docetaxel planned, bilirubin above 1.2 mg/dL",
-        treat.DOCETAXEL_HEPATIC_SOURCE,
+        doses.DOCETAXEL_HEPATIC_SOURCE,
     ),
     Entry(
         "hepatic.irinotecan.bilirubin",
         (W, C),
         "irinotecan planned, bilirubin above 1.2 mg/dL (critical above 2)",
-        treat.IRINOTECAN_HEPATIC_SOURCE,
+        doses.IRINOTECAN_HEPATIC_SOURCE,
     ),
     Entry(
         "hepatic.taxane.bilirubin",
         (W, C),
         "paclitaxel above 1.25 x ULN (critical above 5 x); nab-paclitaxel above 5 x ULN (1.5 x in pancreatic cancer)",
-        treat.TAXANE_HEPATIC_SOURCE,
+        doses.TAXANE_HEPATIC_SOURCE,
     ),
     Entry(
         "hepatic.anthracycline.bilirubin",
         (W, C),
         "doxorubicin or epirubicin planned, bilirubin ≥ 1.2 mg/dL (doxorubicin above 5: critical)",
-        treat.ANTHRACYCLINE_HEPATIC_SOURCE,
+        doses.ANTHRACYCLINE_HEPATIC_SOURCE,
     ),
     Entry(
         "labs.stale",
         (W,),
         "GFR or bilirubin older than the board's limit with systemic therapy, LVEF with a cardiotoxic agent",
-        treat.LAB_DATES_SOURCE,
+        doses.LAB_DATES_SOURCE,
     ),
-    Entry("labs.undated", (I,), "the same values recorded without the date measured", treat.LAB_DATES_SOURCE),
+    Entry("labs.undated", (I,), "the same values recorded without the date measured", doses.LAB_DATES_SOURCE),
     Entry(
         "fertility.preservation",
         (W,),
@@ -145,51 +147,51 @@ CATALOG: tuple[Entry, ...] = (
         "breast.genomic_assay.missing",
         (I,),
         "early ER+/HER2-/N0 breast cancer without Oncotype DX or MammaPrint",
-        bio.ASSAY_SOURCE,
+        assays.ASSAY_SOURCE,
     ),
     Entry(
         "breast.oncotype.low_rs_chemo",
         (W,),
         "chemotherapy planned with RS ≤ 25 over 50, or RS ≤ 15 at 50 or under",
-        bio.TAILORX_SOURCE,
+        assays.TAILORX_SOURCE,
     ),
-    Entry("breast.oncotype.young_intermediate_rs", (I,), "RS 16-25 at 50 or under", bio.TAILORX_SOURCE),
-    Entry("breast.oncotype.high_rs", (I,), "RS ≥ 26", bio.TAILORX_SOURCE),
+    Entry("breast.oncotype.young_intermediate_rs", (I,), "RS 16-25 at 50 or under", assays.TAILORX_SOURCE),
+    Entry("breast.oncotype.high_rs", (I,), "RS ≥ 26", assays.TAILORX_SOURCE),
     Entry(
         "breast.mammaprint.low_risk_chemo",
         (W, I),
         "MammaPrint low risk with chemotherapy planned (warning over 50, info at 50 or under)",
-        bio.MINDACT_SOURCE,
+        assays.MINDACT_SOURCE,
     ),
     Entry(
         "colon.oncotype_colon.low_chemo",
         (I,),
         "stage II colon, Oncotype DX Colon low, adjuvant chemotherapy planned",
-        bio.COLON_ASSAY_SOURCE,
+        assays.COLON_ASSAY_SOURCE,
     ),
     Entry(
         "colon.oncotype_colon.high_no_chemo",
         (I,),
         "stage II colon, Oncotype DX Colon high, no chemotherapy planned",
-        bio.COLON_ASSAY_SOURCE,
+        assays.COLON_ASSAY_SOURCE,
     ),
     Entry(
         "prostate.decipher.high_no_radiotherapy",
         (I,),
         "after prostatectomy (pT recorded), Decipher high, no radiotherapy planned",
-        bio.DECIPHER_SOURCE,
+        assays.DECIPHER_SOURCE,
     ),
     Entry(
         "prostate.decipher.low_radiotherapy",
         (I,),
         "after prostatectomy, Decipher low, radiotherapy planned",
-        bio.DECIPHER_SOURCE,
+        assays.DECIPHER_SOURCE,
     ),
     Entry(
         "breast.z0011.axillary_dissection",
         (W,),
         "T1-2 cN0 pN1, breast-conserving surgery and radiotherapy, axillary dissection planned, no neoadjuvant therapy",
-        bio.Z0011_SOURCE,
+        assays.Z0011_SOURCE,
     ),
     Entry(
         "match.egfr",

@@ -77,6 +77,7 @@ def prefetch_case(case: Case) -> None:
 
 
 POSITIVE = frozenset({BiomarkerResult.POSITIVE, BiomarkerResult.DETECTED})
+HER2_NEGATIVE = frozenset({BiomarkerResult.NEGATIVE, BiomarkerResult.LOW, BiomarkerResult.NOT_DETECTED})
 TREATMENT_MODALITIES = frozenset({Modality.SURGERY, Modality.SYSTEMIC_THERAPY, Modality.RADIATION_THERAPY})
 
 

@@ -6,11 +6,20 @@ test it positive and negative in tests/cases/test_checklist*.py.
 
 from __future__ import annotations
 
-from cases.checklist import rules_biology, rules_pharmacogenomics, rules_readiness, rules_treatment
+from cases.checklist import (
+    rules_assays,
+    rules_biology,
+    rules_doses,
+    rules_pharmacogenomics,
+    rules_readiness,
+    rules_treatment,
+)
 
 RULES = [
     *rules_pharmacogenomics.RULES,
     *rules_treatment.RULES,
+    *rules_doses.RULES,
+    *rules_assays.RULES,
     *rules_biology.RULES,
     *rules_readiness.RULES,
 ]

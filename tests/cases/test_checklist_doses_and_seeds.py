@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from cases.checklist.rules_treatment import DOXORUBICIN_EQUIVALENT, prior_anthracycline
+from cases.checklist.rules_doses import DOXORUBICIN_EQUIVALENT, prior_anthracycline
 from cases.models import Case
 from tests.cases.checklist_helpers import (
     TODAY,

@@ -3,7 +3,7 @@ fertility, performance status."""
 
 import pytest
 
-from cases.checklist.rules_treatment import calvert_dose
+from cases.checklist.rules_doses import calvert_dose
 from tests.cases.checklist_helpers import (
     add_plan,
     born_years_ago,
