@@ -12,16 +12,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cases import builds
 from cases.checklist import build_facts, checklist_prefetch, run_rules
 from cases.codes import CommentKind, PacketStatus
 from cases.models import Case, Packet, PacketVersion
@@ -30,7 +29,6 @@ from tumorboard.models import AuditAction
 from tumorboard.notifications import notify
 from tumorboard.tasks import enqueue
 
-logger = logging.getLogger(__name__)
 CONTENT_SCHEMA = 1
 
 
@@ -245,44 +243,24 @@ def packet_request_if_built(*, case: Case, reason: str) -> None:
 
 
 def packet_build(*, case_id: int) -> str:
-    """Build the packet of one case. Returns what happened (for logs and tests): ready, unchanged, failed, skipped
-    (a finished build already answers the latest request) or superseded. Rendering happens outside any transaction; a
-    build claims the packet by its start time (a message redelivered after a worker was killed claims it again), and
-    writes its result under the lock only if no later build has claimed it since: a data change and a request at
-    once start two builds, and the later one, with the newer data, wins."""
-    with transaction.atomic():
-        packet = Packet.objects.select_for_update().filter(case_id=case_id).first()
-        if packet is None:
-            return "skipped"
-        if packet.status in {PacketStatus.READY, PacketStatus.FAILED} and (
-            packet.started_at and packet.requested_at <= packet.started_at
-        ):
-            return "skipped"  # a redelivered message for work already finished
-        started = timezone.now()
-        packet.status = PacketStatus.BUILDING
-        packet.started_at = started
-        packet.attempts += 1
-        packet.save(update_fields=["status", "started_at", "attempts", "updated_at"])
+    """Build the packet of one case (cases/builds.py). Returns ready, unchanged, failed, skipped (a finished build
+    already answers the latest request) or superseded: a data change and a request at once start two builds, and the
+    later one, with the newer data, wins. An unchanged content adds no version."""
 
-    try:
-        case = packet_queryset().get(pk=case_id)
-        content = packet_content(case)
+    def finished(packet: Packet) -> bool:  # a redelivered message for work already finished
+        return packet.status in {PacketStatus.READY, PacketStatus.FAILED} and bool(
+            packet.started_at and packet.requested_at <= packet.started_at
+        )
+
+    def render(packet: Packet) -> tuple[dict, bytes, str, bytes | None]:
+        content = packet_content(packet_queryset().get(pk=case_id))
         data = canonical(content)
         digest = hashlib.sha256(data).hexdigest()
         latest = PacketVersion.objects.filter(case_id=case_id).order_by("-version").first()
-        pdf = None if latest is not None and latest.sha256 == digest else render_pdf(content)
-    except Exception as exc:  # a failed build is kept with its error; the last good version stays
-        logger.exception("packet build failed for case %s", case_id)
-        with transaction.atomic():
-            Packet.objects.filter(pk=packet.pk, started_at=started).update(
-                status=PacketStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
-            )
-        return "failed"
+        return content, data, digest, None if latest is not None and latest.sha256 == digest else render_pdf(content)
 
-    with transaction.atomic():
-        packet = Packet.objects.select_for_update().get(pk=packet.pk)
-        if packet.started_at != started:
-            return "superseded"  # a build claimed after this one has newer data: its result is the one kept
+    def commit(packet: Packet, rendered, started) -> str:
+        content, data, digest, pdf = rendered
         latest = PacketVersion.objects.filter(case_id=case_id).order_by("-version").first()
         outcome = "unchanged"
         if latest is None or latest.sha256 != digest:
@@ -303,7 +281,11 @@ def packet_build(*, case_id: int) -> str:
         packet.save(update_fields=["version", "error", "status", "updated_at"])
         if packet.status == PacketStatus.READY:
             transaction.on_commit(lambda: packets_ready_notify(case_id=case_id))
-    return outcome
+        return outcome
+
+    return builds.build(
+        Packet.objects.filter(case_id=case_id), skip=finished, render=render, commit=commit, what="case packet"
+    )
 
 
 def packets_ready_notify(*, case_id: int) -> bool:
@@ -341,13 +323,10 @@ def packets_ready_notify(*, case_id: int) -> bool:
 
 def packets_stale(*, pending_after: datetime.timedelta, building_after: datetime.timedelta) -> list[int]:
     """Case ids whose packet waits too long: pending (a lost message) or building (a dead worker)."""
-    now = timezone.now()
-    return list(
-        Packet.objects.filter(
-            Q(status=PacketStatus.PENDING, requested_at__lt=now - pending_after)
-            | Q(status=PacketStatus.BUILDING, started_at__lt=now - building_after)
-        ).values_list("case_id", flat=True)
+    stuck = builds.stale(
+        Packet.objects.all(), waiting_since="requested_at", pending_after=pending_after, building_after=building_after
     )
+    return list(stuck.values_list("case_id", flat=True))
 
 
 def packets_for_upcoming_meetings(*, lead: datetime.timedelta) -> int:

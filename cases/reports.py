@@ -14,16 +14,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cases import builds
 from cases.changes import plans_compare
 from cases.checklist import build_facts, run_rules
 from cases.codes import PacketStatus, PlanKind, SecondOpinionStatus
@@ -32,7 +30,6 @@ from cases.packets import _iso, _plan, _review, canonical, packet_queryset
 from cases.second_opinions import _tell_requesters, _transition
 from tumorboard.tasks import enqueue
 
-logger = logging.getLogger(__name__)
 SO = SecondOpinionStatus
 CONTENT_SCHEMA = 1
 MAX_ATTEMPTS = 3
@@ -128,35 +125,18 @@ def render_report_pdf(content: dict) -> bytes:
 
 
 def report_build(*, report_id: int) -> str:
-    """Build one report. Returns ready, failed, skipped or superseded (for logs and tests). Rendering runs outside
-    any transaction; the build claims the row by its start time (a redelivered message claims it again) and writes
-    its result under the row's lock only if still its claimant; the request becomes report_sent."""
-    with transaction.atomic():
-        report = SecondOpinionReport.objects.select_for_update().filter(pk=report_id).first()
-        if report is None or report.status == PacketStatus.READY:
-            return "skipped"
-        started = timezone.now()
-        report.status = PacketStatus.BUILDING
-        report.started_at = started
-        report.attempts += 1
-        report.save(update_fields=["status", "started_at", "attempts", "updated_at"])
-    try:
+    """Build one report (cases/builds.py). Returns ready, failed, skipped or superseded (for logs and tests); the
+    request becomes report_sent."""
+
+    def render(report: SecondOpinionReport) -> tuple[bytes, bytes]:
         report = SecondOpinionReport.objects.select_related(
             "request__requesting_institution", "request__target_institution", "request__board", "request__requested_by"
-        ).get(pk=report_id)
+        ).get(pk=report.pk)
         content = report_content(report)
-        data = canonical(content)
-        pdf = render_report_pdf(content)
-    except Exception as exc:  # kept with its error; the sweep retries a few times
-        logger.exception("second-opinion report %s failed", report_id)
-        SecondOpinionReport.objects.filter(pk=report_id, started_at=started).update(
-            status=PacketStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
-        )
-        return "failed"
-    with transaction.atomic():
-        report = SecondOpinionReport.objects.select_for_update().get(pk=report_id)
-        if report.started_at != started:
-            return "superseded"  # claimed again meanwhile (a redelivered message): that build's result is kept
+        return canonical(content), render_report_pdf(content)
+
+    def commit(report: SecondOpinionReport, rendered, started) -> str:
+        data, pdf = rendered
         report.content = json.loads(data)
         report.sha256 = hashlib.sha256(data).hexdigest()
         report.pdf.save("report.pdf", ContentFile(pdf), save=False)
@@ -165,19 +145,27 @@ def report_build(*, report_id: int) -> str:
         report.error = ""
         report.save()
         second_opinion_report_sent(report=report)
-    return "ready"
+        return "ready"
+
+    return builds.build(
+        SecondOpinionReport.objects.filter(pk=report_id),
+        skip=lambda report: report.status == PacketStatus.READY,
+        render=render,
+        commit=commit,
+        what="second-opinion report",
+    )
 
 
 def reports_stale(*, pending_after: datetime.timedelta, building_after: datetime.timedelta) -> list[int]:
     """Reports waiting too long: pending (a lost message), building (a dead worker), failed (retried)."""
-    now = timezone.now()
-    return list(
-        SecondOpinionReport.objects.filter(
-            Q(status=PacketStatus.PENDING, created_at__lt=now - pending_after)
-            | Q(status=PacketStatus.BUILDING, started_at__lt=now - building_after)
-            | Q(status=PacketStatus.FAILED, attempts__lt=MAX_ATTEMPTS, updated_at__lt=now - pending_after)
-        ).values_list("pk", flat=True)
+    stuck = builds.stale(
+        SecondOpinionReport.objects.all(),
+        waiting_since="created_at",
+        pending_after=pending_after,
+        building_after=building_after,
+        retry_failed_below=MAX_ATTEMPTS,
     )
+    return list(stuck.values_list("pk", flat=True))
 
 
 # --- The request's side ------------------------------------------------------------------------------------

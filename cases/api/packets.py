@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -12,8 +11,8 @@ from rest_framework.views import APIView
 from cases import packets, selectors
 from cases.models import Packet, PacketVersion
 from tumorboard.api.fields import StrictCharField
+from tumorboard.api.views import audited_download
 from tumorboard.audit import audit_read
-from tumorboard.models import AuditAction
 
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's id")
 VERSION = OpenApiParameter(
@@ -89,12 +88,10 @@ class CasePacketPdfView(APIView):
         if version is None or not version.pdf:
             raise NotFound()
         version.case = case
-        audit_read(user=request.user, objects=[version], action=AuditAction.DOWNLOAD)
-        response = FileResponse(
-            version.pdf.open("rb"),
-            as_attachment=True,
+        return audited_download(
+            user=request.user,
+            obj=version,
+            file=version.pdf,
             filename=f"packet-{case.public_id}-v{version.version}.pdf",
             content_type="application/pdf",
         )
-        response["Cache-Control"] = "no-store"
-        return response

@@ -7,7 +7,6 @@ decide and write. Reads of requests and reports are audited; report PDF download
 from __future__ import annotations
 
 import django_filters
-from django.http import FileResponse
 from drf_spectacular.utils import OpenApiTypes, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -23,9 +22,8 @@ from cases.models import SecondOpinion, SecondOpinionTransition
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.models import Institution
 from tumorboard.api.fields import ModelSerializer, StrictCharField, required_text_serializer
-from tumorboard.api.views import PublicIdMixin
+from tumorboard.api.views import PublicIdMixin, audited_download
 from tumorboard.audit import audit_read
-from tumorboard.models import AuditAction
 
 
 def _api_path(request: SecondOpinion) -> str:
@@ -293,12 +291,10 @@ class SecondOpinionViewSet(
         so, report = self._report(request)
         if report.status != PacketStatus.READY or not report.pdf:
             raise NotFound()
-        audit_read(user=request.user, objects=[report], action=AuditAction.DOWNLOAD)
-        response = FileResponse(
-            report.pdf.open("rb"),
-            as_attachment=True,
+        return audited_download(
+            user=request.user,
+            obj=report,
+            file=report.pdf,
             filename=f"second-opinion-{so.public_id}-v{report.version}.pdf",
             content_type="application/pdf",
         )
-        response["Cache-Control"] = "no-store"
-        return response

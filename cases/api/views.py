@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -22,7 +21,7 @@ from cases.api.serializers import (
 )
 from cases.models import Comment, Document
 from tumorboard.api.fields import required_text_serializer
-from tumorboard.api.views import PublicIdMixin
+from tumorboard.api.views import PublicIdMixin, audited_download
 from tumorboard.audit import audit_read
 from tumorboard.models import AuditAction
 
@@ -154,15 +153,13 @@ class DocumentViewSet(CaseChildViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     @action(detail=True, methods=["get"])
     def file(self, request, case_id=None, id=None):
         document = get_object_or_404(self.get_queryset(), public_id=id)
-        audit_read(user=request.user, objects=[document], action=AuditAction.DOWNLOAD)
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
+        return audited_download(
+            user=request.user,
+            obj=document,
+            file=document.file,
             filename=f"document-{document.public_id}",
             content_type=document.content_type,
         )
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 @extend_schema_view(list=extend_schema(parameters=[CASE_ID]), create=extend_schema(parameters=[CASE_ID]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -13,7 +13,8 @@ from rest_framework.renderers import JSONRenderer
 from tumorboard.access import is_admin
 from tumorboard.api.fields import ModelSerializer, StrictCharField
 from tumorboard.api.filters import AuditEventFilter
-from tumorboard.models import AuditEvent
+from tumorboard.audit import audit_read
+from tumorboard.models import AuditAction, AuditEvent
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
@@ -93,3 +94,12 @@ def readyz(request):
         checks["broker"] = f"error: {type(exc).__name__}"
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def audited_download(*, user, obj, file, filename: str, content_type: str) -> FileResponse:
+    """A stored file of ``obj`` (a document, a packet version, a report) as an attachment: the download is audited
+    against the object's patient and the response is never cached."""
+    audit_read(user=user, objects=[obj], action=AuditAction.DOWNLOAD)
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response

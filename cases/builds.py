@@ -1,0 +1,79 @@
+"""One pipeline for the rendered documents (case packets, second-opinion reports): claim the row, render outside any
+transaction, commit under the row's lock only while still its claimant; and the sweep's notion of a stuck build.
+
+A build claims its row by writing its start time (a message redelivered after a worker was killed claims it again);
+two builds may overlap (a data change and an on-demand request), and only the one that claimed last writes its
+result: the others answer "superseded". A failure keeps its error on the row, and the last good output stays. A new
+document type gives its row (``status``, ``started_at``, ``attempts``, ``error``), what makes a build unnecessary,
+how to render and how to commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.codes import PacketStatus
+
+logger = logging.getLogger(__name__)
+
+
+def build(
+    rows: models.QuerySet,
+    *,
+    skip: Callable[[Any], bool],
+    render: Callable[[Any], Any],
+    commit: Callable[[Any, Any, datetime.datetime], str],
+    what: str,
+) -> str:
+    """Build the one row of ``rows``. ``skip(row)``: a finished build already answers it; ``render(row)`` runs outside
+    any transaction and returns what ``commit(row, rendered, started)`` writes under the row's lock (its return value
+    is the outcome). Returns skipped, failed, superseded or the commit's outcome (for logs and tests)."""
+    with transaction.atomic():
+        row = rows.select_for_update().first()
+        if row is None or skip(row):
+            return "skipped"
+        started = timezone.now()
+        row.status = PacketStatus.BUILDING
+        row.started_at = started
+        row.attempts += 1
+        row.save(update_fields=["status", "started_at", "attempts", "updated_at"])
+    try:
+        rendered = render(row)
+    except Exception as exc:  # kept with its error; the last good output stays
+        logger.exception("%s %s: the build failed", what, row.pk)
+        type(row).objects.filter(pk=row.pk, started_at=started).update(
+            status=PacketStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
+        )
+        return "failed"
+    with transaction.atomic():
+        row = type(row).objects.select_for_update().get(pk=row.pk)
+        if row.started_at != started:
+            return "superseded"  # claimed again meanwhile: the later build's result is the one kept
+        return commit(row, rendered, started)
+
+
+def stale(
+    rows: models.QuerySet,
+    *,
+    waiting_since: str,
+    pending_after: datetime.timedelta,
+    building_after: datetime.timedelta,
+    retry_failed_below: int | None = None,
+) -> models.QuerySet:
+    """The rows a sweep re-enqueues: pending since before ``pending_after`` (a lost message, ``waiting_since`` the
+    field that says since when), building for longer than ``building_after`` (a dead worker), and failed fewer than
+    ``retry_failed_below`` times (if given)."""
+    now = timezone.now()
+    stuck = Q(status=PacketStatus.PENDING, **{f"{waiting_since}__lt": now - pending_after}) | Q(
+        status=PacketStatus.BUILDING, started_at__lt=now - building_after
+    )
+    if retry_failed_below is not None:
+        stuck |= Q(status=PacketStatus.FAILED, attempts__lt=retry_failed_below, updated_at__lt=now - pending_after)
+    return rows.filter(stuck)
