@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +18,7 @@ from scheduling.pages.common import RSVP_ANSWERS
 from tumorboard.errors import Conflict
 
 
+@login_not_required  # the token is the credential
 @require_http_methods(["GET", "POST"])
 def rsvp(request, token: str):
     """GET shows the invitation and the choices; POST records the answer (a GET never changes state:
@@ -35,6 +37,7 @@ def rsvp(request, token: str):
     return render(request, "scheduling/rsvp.html", context, status=status)
 
 
+@login_not_required  # the token is the credential (calendar apps send no session)
 @require_GET
 def calendar_feed(request, token: str):
     """The private feed: meetings of the user's boards, 60 days back to a year ahead; no patient data."""

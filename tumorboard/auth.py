@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django import forms
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import JsonResponse
 from django.shortcuts import redirect
 
@@ -71,3 +72,17 @@ class StaffMfaMiddleware:
                 return JsonResponse({"errors": [error]}, status=403)
             return redirect(f"{self.SETUP}?next={request.path}")
         return self.get_response(request)
+
+
+class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Pages are denied by default: a view answers an anonymous visitor only if it is marked ``login_not_required``
+    (the sign-in pages, health checks, and the links that carry their own token: RSVP, calendar feeds). The API
+    (``/api/``) and the admin authenticate every request themselves and answer in their own shape (401/403 JSON,
+    the admin's sign-in), so they are left to do so."""
+
+    OWN_AUTHENTICATION = ("/api/", "/admin/")
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith(self.OWN_AUTHENTICATION):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import FileResponse, JsonResponse
 from django.views.decorators.http import require_GET
@@ -68,12 +69,14 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = AuditEvent.objects.select_related("user", "patient")
 
 
+@login_not_required
 @require_GET
 def healthz(request):
     """Liveness: the process answers."""
     return JsonResponse({"status": "ok"})
 
 
+@login_not_required
 @require_GET
 def readyz(request):
     """Readiness: the database answers a query and the broker accepts a connection."""
