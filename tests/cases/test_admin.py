@@ -26,3 +26,28 @@ def test_append_only_records_are_shown_read_only(world, client):
     page = client.get(f"/admin/cases/plan/{board.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content
     assert client.post(f"/admin/cases/plan/{board.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_the_clinical_admin_changes_nothing_and_its_reads_are_audited(world, client):
+    from tumorboard.models import AuditEvent
+
+    case = world.case
+    case.biomarkers.create(name="ER", result="positive")
+    TOTP.activate(world.admin, generate_totp_secret())
+    client.force_login(world.admin)
+    for model, obj in (("patient", case.patient), ("case", case)):
+        assert f"/admin/cases/{model}/add/" not in client.get(f"/admin/cases/{model}/").content.decode()
+        page = client.get(f"/admin/cases/{model}/{obj.pk}/change/")
+        assert page.status_code == 200 and b'name="_save"' not in page.content, model
+        assert client.post(f"/admin/cases/{model}/{obj.pk}/change/", {"primary_site": "lung"}).status_code == 403
+    case.refresh_from_db()
+    assert case.primary_site == "breast"
+    opened = AuditEvent.objects.filter(user=world.admin, action="read", detail__view="admin")
+    assert sorted(e.object_id for e in opened) == sorted([str(case.patient.public_id), str(case.public_id)])
+    assert all(e.patient_id == case.patient_id for e in opened)
+    # a search by MRN is a read of the patients it finds
+    client.get("/admin/cases/patient/", {"q": case.patient.mrn})
+    found = AuditEvent.objects.filter(user=world.admin, detail__view="admin search")
+    assert [e.patient_id for e in found] == [case.patient_id]
+    client.get("/admin/cases/patient/")  # a plain listing without a search is not a search
+    assert AuditEvent.objects.filter(user=world.admin, detail__view="admin search").count() == 1
