@@ -55,12 +55,6 @@ class StageSerializer(serializers.Serializer):
     group = StrictCharField(source="stage_group", max_length=8, required=False, allow_blank=True)
 
 
-def _not_future(value: datetime.date | None, what: str) -> datetime.date | None:
-    if value and value > timezone.localdate():
-        raise serializers.ValidationError(f"The {what} is in the future.")
-    return value
-
-
 class OrganFunctionSerializer(serializers.Serializer):
     """Each value with the date it was measured (the checklist flags values too old to plan from)."""
 
@@ -269,7 +263,9 @@ class CaseSerializer(ModelSerializer):
         return super().to_internal_value(data)
 
     def validate_diagnosis_date(self, value):
-        return _not_future(value, "diagnosis date")
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError("The diagnosis date is in the future.")
+        return value
 
     def validate(self, attrs):
         metastatic = attrs.get("metastatic", getattr(self.instance, "metastatic", False))

@@ -16,6 +16,7 @@ from cases.checklist.drugs import (
 )
 from cases.checklist.facts import Facts, Finding, Severity
 from cases.codes import PgxGene, PgxPhenotype
+from cases.models import Pharmacogenomic
 
 REDUCED = frozenset({PgxPhenotype.INTERMEDIATE, PgxPhenotype.POOR})
 UNKNOWN = frozenset({PgxPhenotype.INDETERMINATE})
@@ -85,9 +86,15 @@ def _ugt1a1_poor(row) -> bool:
     return len(alleles) == 2 and all(a in _UGT1A1_DECREASED_ALLELES for a in alleles)
 
 
-def ugt1a1_poor(facts: Facts) -> Finding | None:
+def _ugt1a1_poor_with(facts: Facts, drug_class) -> Pharmacogenomic | None:
+    """The UGT1A1 row of a poor metabolizer with a drug of ``drug_class`` (an SN-38 source) planned, else None."""
     row = facts.pharmacogenomics.get(PgxGene.UGT1A1)
-    if not facts.planned(IRINOTECAN) or row is None or not _ugt1a1_poor(row):
+    return row if facts.planned(drug_class) and row is not None and _ugt1a1_poor(row) else None
+
+
+def ugt1a1_poor(facts: Facts) -> Finding | None:
+    row = _ugt1a1_poor_with(facts, IRINOTECAN)
+    if row is None:
         return None
     return Finding(
         "pgx.ugt1a1.poor",
@@ -101,8 +108,8 @@ def ugt1a1_poor(facts: Facts) -> Finding | None:
 def ugt1a1_sacituzumab(facts: Facts) -> Finding | None:
     """Sacituzumab govitecan releases SN-38, the irinotecan metabolite UGT1A1 clears: its labeling warns of more
     neutropenia with reduced UGT1A1 activity (it gives no genotype-based starting dose)."""
-    row = facts.pharmacogenomics.get(PgxGene.UGT1A1)
-    if not facts.planned(SACITUZUMAB) or row is None or not _ugt1a1_poor(row):
+    row = _ugt1a1_poor_with(facts, SACITUZUMAB)
+    if row is None:
         return None
     return Finding(
         "pgx.ugt1a1.sacituzumab",
