@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.codes import PacketStatus
+from cases.states import BUILD
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +41,13 @@ def build(
         if row is None or skip(row):
             return "skipped"
         started = timezone.now()
-        row.status = PacketStatus.BUILDING
-        row.started_at = started
-        row.attempts += 1
-        row.save(update_fields=["status", "started_at", "attempts", "updated_at"])
+        BUILD.apply(row, "claim", fields={"started_at": started, "attempts": row.attempts + 1})
     try:
         rendered = render(row)
     except Exception as exc:  # kept with its error; the last good output stays
         logger.exception("%s %s: the build failed", what, row.pk)
-        type(row).objects.filter(pk=row.pk, started_at=started).update(
-            status=PacketStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
-        )
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        BUILD.apply(row, "fail", fields={"error": error}, where={"started_at": started})  # still its claimant
         return "failed"
     with transaction.atomic():
         row = type(row).objects.select_for_update().get(pk=row.pk)

@@ -24,6 +24,7 @@ from cases import builds
 from cases.checklist import build_facts, checklist_prefetch, run_rules
 from cases.codes import CommentKind, PacketStatus
 from cases.models import Case, Packet, PacketVersion
+from cases.states import BUILD
 from tumorboard.audit import audit_write
 from tumorboard.models import AuditAction
 from tumorboard.notifications import notify
@@ -225,11 +226,11 @@ def packet_request(*, case: Case, by=None, reason: str = "") -> Packet:
         packet, created = Packet.objects.select_for_update().get_or_create(
             case=case, defaults={"requested_at": now, "status": PacketStatus.PENDING}
         )
-        if not created:
+        if not created and packet.status == PacketStatus.BUILDING:  # the build finds the newer request as it commits
             packet.requested_at = now
-            if packet.status != PacketStatus.BUILDING:
-                packet.status = PacketStatus.PENDING
-            packet.save(update_fields=["requested_at", "status", "updated_at"])
+            packet.save(update_fields=["requested_at", "updated_at"])
+        elif not created:
+            BUILD.apply(packet, "request", fields={"requested_at": now})
         if by is not None:
             audit_write(user=by, action=AuditAction.CREATE, obj=packet, detail={"packet": "requested", "why": reason})
         enqueue(packet_build, case.pk)
@@ -274,11 +275,9 @@ def packet_build(*, case_id: int) -> str:
             version.pdf.save("packet.pdf", ContentFile(pdf or render_pdf(content)), save=False)
             version.save()
             latest, outcome = version, "ready"
-        packet.version = latest
-        packet.error = ""
         # a request that arrived while building leaves the packet pending: its message rebuilds it
-        packet.status = PacketStatus.PENDING if packet.requested_at > started else PacketStatus.READY
-        packet.save(update_fields=["version", "error", "status", "updated_at"])
+        step = "rebuild" if packet.requested_at > started else "finish"
+        BUILD.apply(packet, step, fields={"version": latest, "error": ""})
         if packet.status == PacketStatus.READY:
             transaction.on_commit(lambda: packets_ready_notify(case_id=case_id))
         return outcome

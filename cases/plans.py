@@ -33,7 +33,8 @@ from cases.models import (
 from cases.packets import packet_request_if_built
 from cases.reports import second_opinion_reviewed
 from cases.selectors import follow_up_due_plans
-from cases.services import CLOSED_STATUSES, case_status_set
+from cases.services import CLOSED_STATUSES
+from cases.states import CASE
 from specialists.models import BoardRole, Specialty
 from tumorboard.access import can_comment, can_record_board_plan, can_record_follow_up, can_review
 from tumorboard.audit import audit_write
@@ -255,7 +256,7 @@ def plan_record(*, user, case: Case, data: dict[str, Any]) -> Plan:
     audit_write(user=user, action=AuditAction.CREATE, obj=plan, detail={"kind": kind, "version": plan.version})
     if kind == PlanKind.BOARD:
         if case.status != S.RECOMMENDED:
-            case_status_set(case=case, to_status=S.RECOMMENDED, action="recommend", by=user)
+            CASE.apply(case, "recommend", by=user)
         from cases.tasks import plan_changes_detect
 
         enqueue(plan_changes_detect, plan.pk)
@@ -363,9 +364,7 @@ def follow_up_record(*, user, case: Case, data: dict[str, Any]) -> FollowUp:
     )
     audit_write(user=user, action=AuditAction.CREATE, obj=follow_up, detail={"implemented": implemented})
     if case.status == S.RECOMMENDED and plan.pk == latest.pk:  # the current recommendation is followed up
-        case_status_set(
-            case=case, to_status=S.CLOSED, action="follow-up", by=user, reason=f"implemented: {implemented}"
-        )
+        CASE.apply(case, "follow-up", by=user, note=f"implemented: {implemented}")
     return follow_up
 
 

@@ -27,7 +27,8 @@ from cases.checklist import build_facts, run_rules
 from cases.codes import PacketStatus, PlanKind, SecondOpinionStatus
 from cases.models import Plan, SecondOpinion, SecondOpinionReport
 from cases.packets import _iso, _plan, _review, canonical, packet_queryset
-from cases.second_opinions import _tell_requesters, _transition
+from cases.second_opinions import _tell_requesters
+from cases.states import BUILD, SECOND_OPINION
 from tumorboard.tasks import enqueue
 
 SO = SecondOpinionStatus
@@ -141,9 +142,8 @@ def report_build(*, report_id: int) -> str:
         report.sha256 = hashlib.sha256(data).hexdigest()
         report.pdf.save("report.pdf", ContentFile(pdf), save=False)
         report.built_at = timezone.now()
-        report.status = PacketStatus.READY
-        report.error = ""
-        report.save()
+        report.save(update_fields=["content", "sha256", "pdf", "built_at", "updated_at"])
+        BUILD.apply(report, "finish", fields={"error": ""})
         second_opinion_report_sent(report=report)
         return "ready"
 
@@ -185,7 +185,7 @@ def second_opinion_reviewed(*, case, plan, by) -> SecondOpinionReport | None:
     if request is None:
         return None
     if request.status in {SO.ACCEPTED, SO.SCHEDULED}:
-        _transition(request, to=SO.REVIEWED, action="review", by=by, message="The board recorded its plan.")
+        SECOND_OPINION.apply(request, "review", by=by, note="The board recorded its plan.")
     version = request.reports.count() + 1
     report = SecondOpinionReport.objects.create(request=request, plan=plan, version=version)
     enqueue(second_opinion_report_build, report.pk)
@@ -198,8 +198,8 @@ def second_opinion_report_sent(*, report: SecondOpinionReport) -> None:
     request = SecondOpinion.objects.select_for_update(of=("self",)).select_related("case").get(pk=report.request_id)
     first = request.status == SO.REVIEWED
     if first:
-        request.report_sent_at = timezone.now()
-        _transition(request, to=SO.REPORT_SENT, action="report", by=None, message=f"Report version {report.version}.")
+        note = f"Report version {report.version}."
+        SECOND_OPINION.apply(request, "report", note=note, fields={"report_sent_at": timezone.now()})
     _tell_requesters(
         request,
         kind="second_opinion_report",

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cases.codes import SECOND_OPINION_OPEN, CaseStatus, DiseaseSite, SecondOpinionStatus, Urgency
 from cases.models import Case, SecondOpinion, SecondOpinionTransition
+from cases.states import CASE, SECOND_OPINION
 from scheduling.attendance import guest_attendance_sync, guest_check_in, slot_starts_at
 from scheduling.models import AgendaItem, AgendaItemStatus, Board
 from specialists.models import BoardRole, InstitutionKind
@@ -63,17 +64,6 @@ def due_business_days(urgency: str) -> int:
 
 
 # --- Helpers -----------------------------------------------------------------------------------------------
-
-
-def _transition(request: SecondOpinion, *, to: str, action: str, by, message: str = "") -> None:
-    """Record a step (status change or routing) of a locked request: the row, its transition, the audit."""
-    previous = request.status
-    request.status = to
-    request.save()
-    SecondOpinionTransition.objects.create(
-        request=request, from_status=previous, to_status=to, action=action, by=by, message=message
-    )
-    audit_write(user=by, action=AuditAction.TRANSITION, obj=request, detail={"action": action, "from": previous})
 
 
 def _lock(request: SecondOpinion) -> tuple[SecondOpinion, Case]:
@@ -202,10 +192,18 @@ def second_opinion_route(*, request_id: int) -> str:
             f"No board of {request.target_institution.name} lists {site} cases: the institution's coordinators "
             "choose the board when they accept."
         )
-    request.board = board
-    request.routed_at = timezone.now()
-    request.routing_note = note
-    _transition(request, to=request.status, action="route", by=None, message=note)
+    SECOND_OPINION.apply(
+        request,
+        "route",
+        note=note,
+        fields={
+            "board": board,
+            "meeting": request.meeting,
+            "due_at": request.due_at,
+            "routed_at": timezone.now(),
+            "routing_note": note,
+        },
+    )
     urgent = "Urgent s" if request.urgency == Urgency.URGENT else "S"
     _tell_coordinators(
         request,
@@ -275,23 +273,16 @@ def _board_check(user, request: SecondOpinion, board):
 
 
 def _accept(user, request: SecondOpinion, case: Case, *, board, meeting) -> None:
-    from cases.services import case_status_set
     from scheduling.services import agenda_place
 
     board = _board_check(user, request, board)
     if meeting is not None and meeting.board_id != board.pk:
         raise ValidationError({"meeting": ["Choose a meeting of the board that reviews the case."]})
-    if board.pk != request.board_id:
-        request.meeting = None
-    request.board = board
-    case.board = board
-    case.submitted_at = timezone.now()
-    case.save(update_fields=["board", "updated_at"])
-    case_status_set(case=case, to_status=CaseStatus.SUBMITTED, action="submit", by=user, reason="second opinion")
-    _transition(request, to=SO.ACCEPTED, action="accept", by=user)
+    proposed = request.meeting if board.pk == request.board_id else None
+    CASE.apply(case, "submit", by=user, note="second opinion", fields={"board": board, "submitted_at": timezone.now()})
+    SECOND_OPINION.apply(request, "accept", by=user, fields={"board": board, "meeting": proposed})
     # the chosen meeting (409 when full), else the proposed one if it still has room, else the earliest
     placed = None
-    proposed = request.meeting
     if meeting is None and proposed is not None and proposed.starts_at > timezone.now():
         try:
             with transaction.atomic():
@@ -310,7 +301,6 @@ def _accept(user, request: SecondOpinion, case: Case, *, board, meeting) -> None
 
 def _release(user, request: SecondOpinion, case: Case, why: str) -> None:
     """The request ends before the board reviewed the case: the board gives the case back."""
-    from cases.services import case_status_set
     from scheduling.services import agenda_release_for_case
 
     guest_attendance_sync(case=case, user=request.requested_by, meeting=None)
@@ -319,7 +309,7 @@ def _release(user, request: SecondOpinion, case: Case, why: str) -> None:
         case.save(update_fields=["board", "updated_at"])
     elif case.status in {CaseStatus.SUBMITTED, CaseStatus.SCHEDULED, CaseStatus.DEFERRED, CaseStatus.INFO_REQUESTED}:
         agenda_release_for_case(case=case)
-        case_status_set(case=case, to_status=CaseStatus.WITHDRAWN, action="withdraw", by=user, reason=why)
+        CASE.apply(case, "withdraw", by=user, note=why, fields={"meeting": None})
 
 
 def _may_take(user, request: SecondOpinion, action: RequestAction) -> bool:
@@ -367,7 +357,7 @@ def second_opinion_transition(
     if action.name == "accept":
         _accept(user, request, case, board=board, meeting=meeting)
         return request, True
-    _transition(request, to=action.target, action=action.name, by=user, message=message)
+    SECOND_OPINION.apply(request, action.name, by=user, note=message)
     if action.name in {"decline", "cancel"}:
         _release(user, request, case, f"Second opinion {action.target}.")
     _after(request, action)
@@ -413,7 +403,7 @@ def second_opinions_cancel_for_case(*, case: Case, by, reason: str) -> None:
     """The care team withdrew the case (case action ``withdraw``, the case locked): its open request ends."""
     for request in SecondOpinion.objects.filter(case=case, status__in=ACTIONS["cancel"].sources):
         request, _ = _lock(request)
-        _transition(request, to=SO.CANCELLED, action="cancel", by=by, message=reason or "The case was withdrawn.")
+        SECOND_OPINION.apply(request, "cancel", by=by, note=reason or "The case was withdrawn.")
         guest_attendance_sync(case=case, user=request.requested_by, meeting=None)
         _after(request, ACTIONS["cancel"])
     if case.status == CaseStatus.DRAFT and case.board_id is not None:
@@ -460,8 +450,8 @@ def second_opinion_slot_sync(*, case: Case, by) -> None:
     meeting = item.meeting if item is not None else None
     guest_attendance_sync(case=case, user=request.requested_by, meeting=meeting)
     if meeting is not None and (request.status != SO.SCHEDULED or request.meeting_id != meeting.pk):
-        request.meeting = meeting
-        _transition(request, to=SO.SCHEDULED, action="schedule", by=by, message=f"Meeting of {meeting.local_start}.")
+        note = f"Meeting of {meeting.local_start}."
+        SECOND_OPINION.apply(request, "schedule", by=by, note=note, fields={"meeting": meeting})
         _tell_requesters(
             request,
             kind="second_opinion_scheduled",
@@ -469,8 +459,8 @@ def second_opinion_slot_sync(*, case: Case, by) -> None:
             text="The board will discuss your case. The meeting, your slot and the link to join remotely:",
         )
     elif meeting is None and request.status == SO.SCHEDULED:
-        request.meeting = None
-        _transition(request, to=SO.ACCEPTED, action="unschedule", by=by, message="The case left the meeting.")
+        note = "The case left the meeting."
+        SECOND_OPINION.apply(request, "unschedule", by=by, note=note, fields={"meeting": None})
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from cases.second_opinions import (
     second_opinion_submit_check,
     second_opinions_cancel_for_case,
 )
+from cases.states import CASE
 from tumorboard.access import can_comment, is_board_chair_or_coordinator, is_board_coordinator, is_care_team
 from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
@@ -162,48 +163,19 @@ def _care_team_or_coordinator(user, case: Case) -> bool:
 
 @dataclass(frozen=True)
 class CaseAction:
-    name: str
-    sources: frozenset[str]
-    target: str
+    """Who takes a user's action on a case (its transition is ``CASE[name]``)."""
+
     allowed: Any  # (user, case) -> bool
     who: str
     reason_required: bool = False
-    # Statuses in which a repeat of this action is already done (a no-op): the target by default.
-    done: frozenset[str] = frozenset()
-
-    def is_done(self, status: str) -> bool:
-        return status == self.target or status in self.done
 
 
 CASE_ACTIONS: dict[str, CaseAction] = {
-    a.name: a
-    for a in (
-        CaseAction(
-            "submit",
-            frozenset({S.DRAFT, S.INFO_REQUESTED}),
-            S.SUBMITTED,
-            _care_team,
-            "the care team",
-            done=frozenset({S.SCHEDULED, S.DEFERRED}),  # submitted, then put on an agenda
-        ),
-        CaseAction(
-            "request-info",
-            frozenset({S.SUBMITTED, S.SCHEDULED, S.DEFERRED}),
-            S.INFO_REQUESTED,
-            _board_lead,
-            "the board's chair or coordinators",
-            reason_required=True,
-        ),
-        CaseAction("defer", frozenset({S.SCHEDULED}), S.DEFERRED, _coordinator, "the board's coordinators"),
-        CaseAction(
-            "withdraw",
-            frozenset({S.DRAFT, S.SUBMITTED, S.SCHEDULED, S.INFO_REQUESTED, S.DEFERRED, S.DISCUSSED}),
-            S.WITHDRAWN,
-            _care_team,
-            "the care team",
-        ),
-        CaseAction("close", frozenset({S.RECOMMENDED}), S.CLOSED, _care_team_or_coordinator, "the care team"),
-    )
+    "submit": CaseAction(_care_team, "the care team"),
+    "request-info": CaseAction(_board_lead, "the board's chair or coordinators", reason_required=True),
+    "defer": CaseAction(_coordinator, "the board's coordinators"),
+    "withdraw": CaseAction(_care_team, "the care team"),
+    "close": CaseAction(_care_team_or_coordinator, "the care team"),
 }
 
 
@@ -215,9 +187,9 @@ def _submit_check(case: Case) -> None:
         )
 
 
-def _after_transition(*, user, case: Case, action: CaseAction, reason: str) -> None:
+def _after_transition(*, user, case: Case, action_name: str, reason: str) -> None:
     path = f"/cases/{case.public_id}/"
-    if action.name == "submit":
+    if action_name == "submit":
         from scheduling.tasks import agenda_allocate_case
 
         enqueue(agenda_allocate_case, case.pk)
@@ -229,7 +201,7 @@ def _after_transition(*, user, case: Case, action: CaseAction, reason: str) -> N
             path=path,
             text="A case was submitted for discussion. Open it in the tumor-board service:",
         )
-    elif action.name == "request-info":
+    elif action_name == "request-info":
         notify(
             recipients=[case.created_by, case.treating_physician],
             kind="case_info_requested",
@@ -239,21 +211,6 @@ def _after_transition(*, user, case: Case, action: CaseAction, reason: str) -> N
         )
 
 
-def case_status_set(*, case: Case, to_status: str, action: str, by, reason: str = "") -> None:
-    """Record a status change of a locked case: the row, its transition and the audit event.
-
-    The caller holds the case's row lock and has checked that the change is allowed; services of other
-    apps (agenda allocation, roll-over) call this for the transitions they drive.
-    """
-    previous = case.status
-    case.status = to_status
-    case.save(update_fields=["status", "submitted_at", "meeting", "updated_at"])
-    CaseTransition.objects.create(
-        case=case, from_status=previous, to_status=to_status, action=action, by=by, reason=reason
-    )
-    audit_write(user=by, action=AuditAction.TRANSITION, obj=case, detail={"action": action, "from": previous})
-
-
 @transaction.atomic
 def case_transition(*, user, case: Case, action_name: str, reason: str = "") -> tuple[Case, bool]:
     """Apply a case action. Returns (case, changed); a repeat of a done action changes nothing.
@@ -261,35 +218,35 @@ def case_transition(*, user, case: Case, action_name: str, reason: str = "") -> 
     Raises Conflict (409) when the action is not allowed from the current status, PermissionDenied when
     the user may see the case but not take this action.
     """
-    action = CASE_ACTIONS[action_name]
+    action, transition = CASE_ACTIONS[action_name], CASE[action_name]
+    verb = action_name.replace("-", " ")
     case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=case.pk)
     if not action.allowed(user, case):
-        raise PermissionDenied(f"Only {action.who} may {action.name.replace('-', ' ')} this case.")
-    if action.is_done(case.status):
+        raise PermissionDenied(f"Only {action.who} may {verb} this case.")
+    if transition.is_done(case.status):
         return case, False
-    if case.status not in action.sources:
-        raise Conflict(
-            f"Cannot {action.name.replace('-', ' ')} a case that is {case.get_status_display().lower()}; "
-            f"allowed from: {', '.join(sorted(action.sources))}."
-        )
+    if case.status not in transition.sources:
+        raise CASE.conflict(case, action_name)
     if action.reason_required and not reason.strip():
         raise ValidationError({"reason": ["Say what is needed."]})
-    if action.name == "submit":
+    fields = {}
+    if action_name == "submit":
         _submit_check(case)
-        case.submitted_at = timezone.now()
-    if action.name == "defer":
+        fields["submitted_at"] = timezone.now()
+    if action_name == "defer":
         from scheduling.services import agenda_defer_case
 
         agenda_defer_case(case=case, by=user, reason=reason)
         return case, True
-    if action.name == "withdraw":
+    if action_name == "withdraw":
         second_opinions_cancel_for_case(case=case, by=user, reason=reason)
     if case.status in {S.SCHEDULED, S.DEFERRED}:
         from scheduling.services import agenda_release_for_case
 
         agenda_release_for_case(case=case)
-    case_status_set(case=case, to_status=action.target, action=action.name, by=user, reason=reason)
-    _after_transition(user=user, case=case, action=action, reason=reason)
+        fields["meeting"] = None
+    CASE.apply(case, action_name, by=user, note=reason, fields=fields)
+    _after_transition(user=user, case=case, action_name=action_name, reason=reason)
     return case, True
 
 

@@ -15,8 +15,8 @@ from cases.codes import CaseStatus, Urgency
 from cases.models import Case
 from cases.packets import packet_request
 from cases.second_opinions import second_opinion_slot_sync
-from cases.services import case_status_set
-from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus, MeetingTransition
+from cases.states import CASE
+from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
 from scheduling.recurrence import (
     MAX_HORIZON,
     RecurrenceError,
@@ -25,6 +25,7 @@ from scheduling.recurrence import (
     parse_timezone,
     shortest_interval,
 )
+from scheduling.states import AGENDA_ITEM, MEETING
 from specialists.models import BoardMembership, BoardRole
 from tumorboard.access import coordinated_board_ids, is_admin, is_board_coordinator
 from tumorboard.audit import audit_write
@@ -186,34 +187,23 @@ def meeting_create_one_off(
     return meeting
 
 
-MEETING_ACTIONS = {
-    "start": ({MeetingStatus.SCHEDULED}, MeetingStatus.IN_PROGRESS),
-    "complete": ({MeetingStatus.IN_PROGRESS}, MeetingStatus.COMPLETED),
-    "cancel": ({MeetingStatus.SCHEDULED}, MeetingStatus.CANCELLED),
-}
-
-
 @transaction.atomic
 def meeting_transition(*, user, meeting: Meeting, action_name: str, reason: str = "") -> tuple[Meeting, bool]:
     """start / complete / cancel. Completing rolls the cases not presented to the next meeting;
     cancelling rolls the whole agenda. Repeats are no-ops; anything else from the wrong state is a 409."""
-    sources, target = MEETING_ACTIONS[action_name]
+    transition = MEETING[action_name]
     meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
     if not is_board_coordinator(user, meeting.board_id):
         raise PermissionDenied(f"Only the board's coordinators {action_name} its meetings.")
-    if meeting.status == target:
+    if transition.is_done(meeting.status):
         return meeting, False
-    if meeting.status not in sources:
-        raise Conflict(f"Cannot {action_name} a meeting that is {meeting.get_status_display().lower()}.")
+    refusal = Conflict(f"Cannot {action_name} a meeting that is {meeting.get_status_display().lower()}.")
+    if meeting.status not in transition.sources:
+        raise refusal
     if action_name == "cancel" and not reason.strip():
         raise ValidationError({"reason": ["Say why the meeting is cancelled."]})
-    previous = meeting.status
-    meeting.status = target
-    if action_name == "cancel":
-        meeting.sequence += 1
-    meeting.save(update_fields=["status", "sequence", "updated_at"])
-    MeetingTransition.objects.create(meeting=meeting, from_status=previous, to_status=target, by=user, reason=reason)
-    audit_write(user=user, action=AuditAction.TRANSITION, obj=meeting, detail={"action": action_name})
+    fields = {"sequence": meeting.sequence + 1} if action_name == "cancel" else {}
+    MEETING.apply(meeting, action_name, by=user, note=reason, fields=fields, refusal=refusal)
     if action_name in {"complete", "cancel"}:
         why = "not presented at" if action_name == "complete" else "cancellation of"
         agenda_roll_over(meeting=meeting, by=user, why=f"{why} the meeting of {meeting.local_start}")
@@ -262,8 +252,7 @@ def _place(*, case: Case, meeting: Meeting, minutes: int, note: str, by, action:
         minutes=minutes,
         note=note,
     )
-    case.meeting = meeting
-    case_status_set(case=case, to_status=CaseStatus.SCHEDULED, action=action, by=by, reason=note)
+    CASE.apply(case, action, by=by, note=note, fields={"meeting": meeting})
     packet_request(case=case, reason="placed on a meeting")
     second_opinion_slot_sync(case=case, by=by)
     return item
@@ -358,11 +347,9 @@ def _roll(item: AgendaItem, *, by, why: str) -> Case:
     """Move one scheduled item's case on: scheduled → deferred → scheduled on the next meeting with room,
     each step recorded with why. A case with no room anywhere stays deferred (the sweep retries)."""
     case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=item.case_id)
-    item.status = AgendaItemStatus.ROLLED_OVER
-    item.save(update_fields=["status", "updated_at"])
+    AGENDA_ITEM.apply(item, "roll-over")
     _release(item)
-    case.meeting = None
-    case_status_set(case=case, to_status=CaseStatus.DEFERRED, action="defer", by=by, reason=f"Deferred: {why}.")
+    CASE.apply(case, "defer", by=by, note=f"Deferred: {why}.", fields={"meeting": None})
     if _allocate(case, by=by, action="roll-over", prefix=f"Rolled over: {why}. ", exclude_meeting_id=item.meeting_id):
         return case
     second_opinion_slot_sync(case=case, by=by)  # no room anywhere: the requester's slot is gone for now
@@ -379,8 +366,7 @@ def agenda_defer_case(*, case: Case, by, reason: str) -> None:
     """The board defers one scheduled case to a later meeting (the case action ``defer``)."""
     item = AgendaItem.objects.select_for_update().filter(case=case, status=AgendaItemStatus.SCHEDULED).first()
     if item is None:
-        case.meeting = None
-        case_status_set(case=case, to_status=CaseStatus.DEFERRED, action="defer", by=by, reason=reason)
+        CASE.apply(case, "defer", by=by, note=reason, fields={"meeting": None})
         return
     _roll(item, by=by, why=reason or "deferred by the board")
 
@@ -426,12 +412,10 @@ def agenda_remove(*, user, item: AgendaItem, reason: str = "") -> AgendaItem:
     _open_check(item.meeting)
     if item.status != AgendaItemStatus.SCHEDULED:
         return item
-    item.status = AgendaItemStatus.REMOVED
-    item.save(update_fields=["status", "updated_at"])
+    AGENDA_ITEM.apply(item, "remove")
     _release(item)
     case = Case.objects.select_for_update(of=("self",)).get(pk=item.case_id)
-    case.meeting = None
-    case_status_set(case=case, to_status=CaseStatus.SUBMITTED, action="unschedule", by=user, reason=reason)
+    CASE.apply(case, "unschedule", by=user, note=reason, fields={"meeting": None})
     second_opinion_slot_sync(case=case, by=user)
     audit_write(user=user, action=AuditAction.DELETE, obj=item, detail={"reason": reason})
     return item
@@ -454,8 +438,7 @@ def agenda_move(*, user, item: AgendaItem, meeting: Meeting) -> AgendaItem:
         raise Conflict("The target meeting has no time left for this case.", code="capacity_exceeded")
     _release(item)
     source = item.meeting
-    item.status = AgendaItemStatus.REMOVED  # off this agenda; the new item carries the history note
-    item.save(update_fields=["status", "updated_at"])
+    AGENDA_ITEM.apply(item, "remove")  # off this agenda; the new item carries the history note
     new = AgendaItem.objects.create(
         meeting=meeting,
         case=item.case,
@@ -505,9 +488,8 @@ def _present(item: AgendaItem, *, case: Case, by) -> None:
     """Mark a locked, scheduled item of an in-progress meeting presented: its locked case is discussed."""
     if item.meeting.status != MeetingStatus.IN_PROGRESS:
         raise Conflict("Cases are presented while the meeting is in progress.")
-    item.status = AgendaItemStatus.PRESENTED
-    item.save(update_fields=["status", "updated_at"])
-    case_status_set(case=case, to_status=CaseStatus.DISCUSSED, action="discuss", by=by)
+    AGENDA_ITEM.apply(item, "present")
+    CASE.apply(case, "discuss", by=by)
 
 
 @transaction.atomic
@@ -549,8 +531,7 @@ def presented_meetings(case: Case):
 def agenda_release_for_case(*, case: Case) -> None:
     """The case left the agenda's flow (withdrawn, information requested): free its slot."""
     for item in AgendaItem.objects.select_for_update().filter(case=case, status=AgendaItemStatus.SCHEDULED):
-        item.status = AgendaItemStatus.REMOVED
-        item.save(update_fields=["status", "updated_at"])
+        AGENDA_ITEM.apply(item, "remove")
         _release(item)
-    case.meeting = None
+    case.meeting = None  # written with the case's next status
     second_opinion_slot_sync(case=case, by=None)
