@@ -179,6 +179,15 @@ CASE_ACTIONS: dict[str, CaseAction] = {
 }
 
 
+def case_actions_open(user, case: Case) -> list[str]:
+    """The actions ``user`` may take on ``case`` now (what ``case_transition`` would not refuse for who or when)."""
+    return [
+        name
+        for name, action in CASE_ACTIONS.items()
+        if case.status in CASE[name].sources and action.allowed(user, case)
+    ]
+
+
 def _submit_check(case: Case) -> None:
     second_opinion_submit_check(case)
     if case.board_id is None:

@@ -53,6 +53,7 @@ from cases.second_opinions import (
     second_opinion_route,
     second_opinion_transition,
 )
+from cases.states import CASE
 from demo.documents import documents_attach
 from demo.plans import board_plan_data, plan_data
 from demo.world import BOARDS, COORDINATOR, DemoCase, DemoSecondOpinion, demo_case_id, demo_cases, demo_requests
@@ -324,4 +325,6 @@ def _slot_keep(request: SecondOpinion, case: Case, world: _World) -> None:
     case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=case.pk)
     with _dated(case, world.now):
         agenda_release_for_case(case=case)
+        note = "The meeting began without the case."
+        CASE.apply(case, "unschedule", by=world.users[COORDINATOR], note=note, fields={"meeting": None})
         agenda_place(case=case, by=world.users[COORDINATOR])

@@ -35,7 +35,7 @@ from cases.codes import (
 )
 from cases.models import ChangeRecord, Packet, Plan, RevisedField
 from cases.plans import REVIEW_SPECIALTY
-from cases.services import CASE_ACTIONS, CLOSED_STATUSES
+from cases.services import CASE_ACTIONS, CLOSED_STATUSES, case_actions_open
 from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
 from specialists.models import Specialty
@@ -249,9 +249,8 @@ def _side_by_side(plan_list: list[Plan], changes: list[ChangeRecord]) -> dict | 
 def _case_actions(user, case) -> list[dict]:
     """The status actions this user may take on the case now (the service decides again on POST)."""
     return [
-        {"name": name, "label": CASE_ACTION_LABELS[name], "reason_required": action.reason_required}
-        for name, action in CASE_ACTIONS.items()
-        if case.status in action.sources and action.allowed(user, case)
+        {"name": name, "label": CASE_ACTION_LABELS[name], "reason_required": CASE_ACTIONS[name].reason_required}
+        for name in case_actions_open(user, case)
     ]
 
 
