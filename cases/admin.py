@@ -19,40 +19,7 @@ from cases.models import (
     ProfileRevision,
     Review,
 )
-from tumorboard.audit import audit_read
-
-
-class ReadOnly:
-    """The clinical records are changed through the services (the pages and the API), which check the rules and
-    write the audit rows; the admin shows them and changes nothing."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AuditedReadOnly(ReadOnly):
-    """Reading patient data in the admin is audited like anywhere else: an opened record, and the records a search
-    finds (a search by MRN is a search of patients)."""
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        obj = self.get_object(request, object_id)
-        if obj is not None and response.status_code == 200:
-            audit_read(user=request.user, objects=[obj], detail={"view": "admin"})
-        return response
-
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None and changelist.query:
-            audit_read(user=request.user, objects=list(changelist.result_list), detail={"view": "admin search"})
-        return response
+from tumorboard.admin import AuditedReadOnly, ReadOnly
 
 
 @admin.register(Patient)

@@ -13,8 +13,8 @@ from cases import selectors
 from cases.models import PacketVersion
 from cases.second_opinions import second_opinion_join, second_opinion_slot
 from scheduling.attendance import slot_starts_at
-from tumorboard.audit import audit_read
 from tumorboard.errors import Conflict
+from tumorboard.reads import audited_read
 
 
 @login_required
@@ -26,7 +26,7 @@ def packet_page(request, case_id):
     if version is None:
         raise Http404("No packet has been built for this case yet.")
     version.case = case
-    audit_read(user=request.user, objects=[version], detail={"view": "packet page"})
+    audited_read([version], user=request.user, view="packet page")
     return render(request, "cases/packet.html", {"packet": version.content, "for_print": False})
 
 

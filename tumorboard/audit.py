@@ -1,4 +1,5 @@
-"""Writing the audit log. Services call ``audit_write``; read views call ``audit_read``.
+"""Writing the audit log. Services call ``audit_write``; ``audit_read`` is called only by ``tumorboard.reads``, the
+one choke point every read of patient data goes through.
 
 Both write in the caller's transaction (requests are atomic), so an access and its audit row commit
 together or not at all. The request id and client address come from the request being served.

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from cases import selectors
 from cases.checklist import Severity, evaluate
 from tumorboard.api.fields import StrictCharField
-from tumorboard.audit import audit_read
+from tumorboard.reads import audited_read
 
 
 class ChecklistFindingSerializer(serializers.Serializer):
@@ -33,5 +33,5 @@ class CaseChecklistView(APIView):
     def get(self, request, case_id):
         case = selectors.case_get(request.user, case_id)  # 404 for a case the user may not see
         findings = evaluate(case)
-        audit_read(user=request.user, objects=[case], detail={"view": "checklist"})
+        audited_read([case], user=request.user, view="checklist")
         return Response(ChecklistFindingSerializer([f.as_dict() for f in findings], many=True).data)

@@ -11,8 +11,7 @@ from rest_framework.views import APIView
 from cases import packets, selectors
 from cases.models import Packet, PacketVersion
 from tumorboard.api.fields import StrictCharField
-from tumorboard.api.views import audited_download
-from tumorboard.audit import audit_read
+from tumorboard.reads import audited_download, audited_read
 
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's id")
 VERSION = OpenApiParameter(
@@ -66,7 +65,7 @@ class CasePacketView(APIView):
         if packet is None:
             raise NotFound()  # none built yet (POST assembles it); the same answer as an unseen case
         packet.case = case
-        audit_read(user=request.user, objects=[packet])
+        audited_read([packet], user=request.user)
         return Response(_represent(packet))
 
     @extend_schema(parameters=[CASE_ID], request=None, responses={202: PacketSerializer})

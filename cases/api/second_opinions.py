@@ -16,14 +16,13 @@ from rest_framework.response import Response
 from cases import second_opinions as services
 from cases import selectors
 from cases.api.packets import VERSION, version_requested
-from cases.api.views import AuditedReadMixin
 from cases.codes import PacketStatus, SecondOpinionStatus, Urgency
 from cases.models import SecondOpinion, SecondOpinionTransition
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.models import Institution
 from tumorboard.api.fields import ModelSerializer, StrictCharField, required_text_serializer
-from tumorboard.api.views import PublicIdMixin, audited_download
-from tumorboard.audit import audit_read
+from tumorboard.api.views import AuditedReadMixin, PublicIdMixin
+from tumorboard.reads import audited_download, audited_read
 
 
 def _api_path(request: SecondOpinion) -> str:
@@ -267,7 +266,7 @@ class SecondOpinionViewSet(
     @action(detail=True, methods=["get"])
     def report(self, request, id=None):
         so, report = self._report(request)
-        audit_read(user=request.user, objects=[report])
+        audited_read([report], user=request.user)
         ready = report.status == PacketStatus.READY
         return Response(
             {

@@ -21,26 +21,10 @@ from cases.api.serializers import (
 )
 from cases.models import Comment, Document
 from tumorboard.api.fields import required_text_serializer
-from tumorboard.api.views import PublicIdMixin, audited_download
-from tumorboard.audit import audit_read
-from tumorboard.models import AuditAction
+from tumorboard.api.views import AuditedReadMixin, PublicIdMixin
+from tumorboard.reads import audited_download, audited_read
 
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's id")
-
-
-class AuditedReadMixin:
-    """List and retrieve write one audit row per object of patient data returned."""
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        audit_read(user=request.user, objects=page, action=AuditAction.LIST)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        audit_read(user=request.user, objects=[instance])
-        return Response(self.get_serializer(instance).data)
 
 
 REQUEST_INFO_BODY = required_text_serializer(
@@ -100,7 +84,7 @@ class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request, id=None):
         case = self.get_object()
-        audit_read(user=request.user, objects=[case], detail={"view": "history"})
+        audited_read([case], user=request.user, view="history")
         transitions = case.transitions.select_related("by")
         return Response(CaseTransitionSerializer(transitions, many=True).data)
 

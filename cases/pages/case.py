@@ -40,7 +40,7 @@ from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
 from specialists.models import Specialty
 from tumorboard.access import can_comment, can_record_board_plan, can_review
-from tumorboard.audit import audit_read
+from tumorboard.reads import audited_read
 from tumorboard.web import attempt, uuid_or_none, validated
 
 # --- The plan form (shared with the meeting's run mode) --------------------------------------------------
@@ -283,7 +283,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         .order_by("-meeting__starts_at")
         .first()
     )
-    audit_read(user=user, objects=[case], detail={"view": "case page"})
+    audited_read([case], user=user, view="case page")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity.CHOICES}
     can_board_plan = can_record_board_plan(user, case) and case.status in plans.BOARD_PLAN_STATUSES
     board_meeting = None

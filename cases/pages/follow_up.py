@@ -26,7 +26,7 @@ from cases.plans import follow_up_record
 from cases.selectors import case_get, cases_visible_to, follow_up_due_plans
 from scheduling.models import Board
 from tumorboard.access import follow_up_board_ids, is_admin
-from tumorboard.audit import audit_read
+from tumorboard.reads import audited_read
 from tumorboard.web import attempt, uuid_or_none, validated
 
 RECENT = 10
@@ -77,7 +77,7 @@ def _worklist(request, boards) -> dict:
         .select_related("case__patient", "case__board", "plan", "recorded_by")
         .order_by("-created_at", "-id")[:RECENT]
     )
-    audit_read(user=user, objects=[p.case for p in due] + [f.case for f in recent], detail={"view": "follow-up"})
+    audited_read([p.case for p in due] + [f.case for f in recent], user=user, view="follow-up")
     return {"due": due, "recent": recent}
 
 

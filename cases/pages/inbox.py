@@ -24,8 +24,7 @@ from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, MeetingS
 from scheduling.pages.common import RSVP_ANSWERS, rsvp_answer
 from scheduling.selectors import meetings_visible_to
 from tumorboard.access import member_board_ids
-from tumorboard.audit import audit_read
-from tumorboard.models import AuditAction
+from tumorboard.reads import audited_list
 from tumorboard.web import attempt
 
 INBOX_DAYS = 21
@@ -105,8 +104,7 @@ def inbox(request):
         .order_by("-updated_at", "-id")
     )
     shown = list(cases.values()) + own
-    if shown:
-        audit_read(user=user, objects=shown, action=AuditAction.LIST, detail={"view": "inbox"})
+    audited_list(shown, user=user, view="inbox")
     return render(
         request,
         "cases/pages/inbox.html",

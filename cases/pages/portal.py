@@ -61,8 +61,7 @@ from scheduling.models import MeetingStatus
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.models import Institution, InstitutionKind, User
 from tumorboard.access import can_answer_second_opinion, can_comment, is_second_opinion_requester
-from tumorboard.audit import audit_read
-from tumorboard.models import AuditAction
+from tumorboard.reads import audited_list, audited_read
 from tumorboard.web import attempt, validated
 
 SO = SecondOpinionStatus
@@ -146,7 +145,7 @@ def second_opinion_list_page(request):
         rows, status = queryset.none(), 400
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     requests = list(page.object_list)
-    audit_read(user=request.user, objects=requests, action=AuditAction.LIST, detail={"view": "second-opinions"})
+    audited_list(requests, user=request.user, view="second-opinions")
     for so in requests:
         so.needs_action = _needs_action(request.user, so)
         so.is_requester = is_second_opinion_requester(request.user, so)
@@ -274,13 +273,7 @@ def second_opinion_new(request):
     """Ask an academic board for a second opinion about a draft case, picked or created here."""
     if request.method == "GET":
         context = _new_context(request)
-        if context["drafts"]:
-            audit_read(
-                user=request.user,
-                objects=list(context["drafts"]),
-                action=AuditAction.LIST,
-                detail={"view": "second-opinion-new"},
-            )
+        audited_list(context["drafts"], user=request.user, view="second-opinion-new")
         return render(request, "cases/pages/portal_new.html", context)
     created: list[Document] = []
     outcome = attempt(_request_create, request=request, created=created)
@@ -393,11 +386,7 @@ def _get(request, request_id) -> SecondOpinion:
 def second_opinion_page(request, request_id):
     so = _get(request, request_id)
     context = _page_context(request, so)
-    audit_read(
-        user=request.user,
-        objects=[so, *context["documents"]],
-        detail={"view": "second-opinion-page"},
-    )
+    audited_read([so, *context["documents"]], user=request.user, view="second-opinion-page")
     return render(request, "cases/pages/second_opinion_page.html", context)
 
 

@@ -39,8 +39,8 @@ from cases.codes import (
 from cases.models import Case
 from cases.pages.portal_forms import shown_errors
 from specialists.models import User
-from tumorboard.audit import audit_read
 from tumorboard.errors import Conflict
+from tumorboard.reads import audited_read
 from tumorboard.web import attempt
 
 # Plain fields, as the form names them (the API's nested ``stage`` and ``organ_function`` as ``stage.<f>``, ...).
@@ -237,7 +237,7 @@ def case_profile_page(request, case_id):
         messages.error(request, closed.message)
         return redirect(f"/cases/{case.public_id}/")
     if request.method == "GET":
-        audit_read(user=request.user, objects=[case], detail={"view": "case profile form"})
+        audited_read([case], user=request.user, view="case profile form")
         return render(request, "cases/pages/case_profile.html", _context(case, _values_of(case)))
     values = _values_posted(request.POST)
     outcome = attempt(_save, request=request, case=case, values=values)

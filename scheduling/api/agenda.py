@@ -23,9 +23,7 @@ from scheduling.quorum import case_quorum
 from scheduling.selectors import meetings_visible_to
 from specialists.models import User
 from tumorboard.api.fields import ModelSerializer, StrictCharField
-from tumorboard.api.views import PublicIdMixin
-from tumorboard.audit import audit_read
-from tumorboard.models import AuditAction
+from tumorboard.api.views import AuditedListMixin, PublicIdMixin
 
 MEETING_ID = OpenApiParameter("meeting_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The meeting's id")
 
@@ -143,7 +141,7 @@ class MeetingChildViewSet(PublicIdMixin, viewsets.GenericViewSet):
     partial_update=extend_schema(parameters=[MEETING_ID], request=AgendaChangeSerializer, summary="Resize or move"),
     destroy=extend_schema(parameters=[MEETING_ID], summary="Take the case off the agenda"),
 )
-class AgendaViewSet(MeetingChildViewSet, mixins.ListModelMixin):
+class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
     serializer_class = AgendaItemSerializer
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
@@ -170,11 +168,6 @@ class AgendaViewSet(MeetingChildViewSet, mixins.ListModelMixin):
 
     def _item(self, id) -> AgendaItem:
         return get_object_or_404(self.get_queryset(), public_id=id)
-
-    def list(self, request, *args, **kwargs):
-        items = list(self.get_queryset())
-        audit_read(user=request.user, objects=items, action=AuditAction.LIST)
-        return Response(self.get_serializer(items, many=True).data)
 
     def create(self, request, *args, **kwargs):
         meeting = self.meeting  # 404 for a meeting you cannot see, before anything about the payload

@@ -42,7 +42,7 @@ from tumorboard.access import (
     is_board_chair_or_coordinator,
     is_board_coordinator,
 )
-from tumorboard.audit import audit_read
+from tumorboard.reads import audited_read
 from tumorboard.web import Outcome, attempt, uuid_or_none, validated
 
 PLAN_FORM = "cases/pages/_plan_form.html"
@@ -136,7 +136,7 @@ def _meeting_context(
         )
     if meeting.status == MeetingStatus.IN_PROGRESS:
         context.update(_run_mode(meeting, items, item_id, attendances))
-    audit_read(user=user, objects=audited, detail={"view": "meeting page"})
+    audited_read(audited, user=user, view="meeting page")
     return context
 
 

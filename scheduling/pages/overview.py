@@ -31,8 +31,8 @@ from tumorboard.access import (
     is_admin,
     member_board_ids,
 )
-from tumorboard.audit import audit_read
 from tumorboard.context_processors import user_roles
+from tumorboard.reads import audited_read
 from tumorboard.web import uuid_or_none
 
 DASHBOARD_WEEKS = 6
@@ -86,7 +86,7 @@ def _dashboard(user) -> dict:
     waiting = cases_waiting(cases_visible_to(user)).filter(board__in=boards).select_related("board", "patient")
     waiting_count = waiting.count()
     waiting_shown = list(waiting[:WAITING_SHOWN])
-    audit_read(user=user, objects=waiting_shown, detail={"view": "dashboard"})
+    audited_read(waiting_shown, user=user, view="dashboard")
     return {
         "meetings": meetings,
         "weeks": DASHBOARD_WEEKS,

@@ -1,21 +1,22 @@
-"""Kernel endpoints (health, audit log) and the base every resource viewset builds on."""
+"""Kernel endpoints (health, audit log) and the bases every resource viewset builds on."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from tumorboard.access import is_admin
 from tumorboard.api.fields import ModelSerializer, StrictCharField
 from tumorboard.api.filters import AuditEventFilter
-from tumorboard.audit import audit_read
-from tumorboard.models import AuditAction, AuditEvent
+from tumorboard.models import AuditEvent
+from tumorboard.reads import audited_list, audited_read
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
@@ -26,6 +27,31 @@ class PublicIdMixin:
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     lookup_value_regex = UUID_PATTERN
+
+
+class AuditedListMixin:
+    """``list`` through the audited reads (tumorboard.reads): one LIST row per object returned, the page or, for a
+    viewset without pagination, all of them."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        shown = audited_list(queryset if page is None else page, user=request.user)
+        data = self.get_serializer(shown, many=True).data
+        return Response(data) if page is None else self.get_paginated_response(data)
+
+
+class AuditedRetrieveMixin:
+    """``retrieve`` through the audited reads (tumorboard.reads): one READ row for the object returned."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        audited_read([instance], user=request.user)
+        return Response(self.get_serializer(instance).data)
+
+
+class AuditedReadMixin(AuditedListMixin, AuditedRetrieveMixin):
+    """List and retrieve, audited: the base of every viewset of patient data (a test holds it)."""
 
 
 class JSONErrorsMixin:
@@ -97,12 +123,3 @@ def readyz(request):
         checks["broker"] = f"error: {type(exc).__name__}"
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
-
-
-def audited_download(*, user, obj, file, filename: str, content_type: str) -> FileResponse:
-    """A stored file of ``obj`` (a document, a packet version, a report) as an attachment: the download is audited
-    against the object's patient and the response is never cached."""
-    audit_read(user=user, objects=[obj], action=AuditAction.DOWNLOAD)
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
-    response["Cache-Control"] = "no-store"
-    return response

@@ -1,0 +1,51 @@
+"""Reading patient data: the one place that audits it (SPEC: every access to PHI is audited).
+
+Every API view, page, download and admin screen that shows patient data hands what it shows to one of these
+helpers, which write the audit rows and give the objects back; the DRF and admin mixins
+(``tumorboard.api.views.AuditedReadMixin``, ``tumorboard.admin.AuditedReadOnly``) are built on them. Nothing else
+calls ``tumorboard.audit.audit_read`` (tests/tumorboard/test_reads.py reads the source to hold it).
+
+The audit happens where the data is shown, not in the selectors: a selector's ``*_get`` also fetches the object a
+write acts on (a POST action), and a page shows several objects at once.
+
+``view`` names the page or endpoint in the row's detail (``{"view": "case page"}``); None leaves the detail empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.http import FileResponse
+
+from tumorboard.audit import audit_read
+from tumorboard.models import AuditAction
+
+T = TypeVar("T")
+
+
+def _detail(view: str | None) -> dict | None:
+    return {"view": view} if view else None
+
+
+def audited_read(objects: Iterable[T], *, user, view: str | None = None) -> list[T]:
+    """The objects shown one by one (a record opened, a page's cases): one READ row each, one INSERT in all."""
+    objects = list(objects)
+    audit_read(user=user, objects=objects, action=AuditAction.READ, detail=_detail(view))
+    return objects
+
+
+def audited_list(objects: Iterable[T], *, user, view: str | None = None) -> list[T]:
+    """The objects shown as a listing (a page of results, an inbox): one LIST row each, one INSERT in all."""
+    objects = list(objects)
+    audit_read(user=user, objects=objects, action=AuditAction.LIST, detail=_detail(view))
+    return objects
+
+
+def audited_download(*, user, obj: Any, file, filename: str, content_type: str) -> FileResponse:
+    """A stored file of ``obj`` (a document, a packet version, a report) as an attachment: one DOWNLOAD row against
+    the object's patient, and a response that is never cached."""
+    audit_read(user=user, objects=[obj], action=AuditAction.DOWNLOAD)
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response
