@@ -25,9 +25,9 @@ from django.utils import timezone  # noqa: E402
 
 
 def scenario(cases: int, meetings: int) -> float:
+    from cases.lifecycle.agenda import agenda_allocate
     from cases.models import Case, Patient
     from scheduling.models import Board, Meeting
-    from scheduling.services import agenda_allocate
     from specialists.models import Institution, User
 
     suffix = f"{cases}-{meetings}"

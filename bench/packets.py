@@ -67,7 +67,7 @@ def make_case(tag: str, documents: int, comments: int, plans: int):
 
 
 def rate(case, *, pdf: bool) -> float:
-    from cases import packets
+    from cases.services import packets
 
     began = time.perf_counter()
     for _ in range(ROUNDS):

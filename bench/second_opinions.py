@@ -89,7 +89,7 @@ def requests(academic, community, referrer, n: int, *, routed: bool):
 
 
 def main() -> None:
-    from cases.second_opinions import second_opinion_route
+    from cases.services.second_opinions import second_opinion_route
     from cases.turnaround import turnaround_stats
     from specialists.models import User
 

@@ -43,8 +43,7 @@ from django.utils import timezone
 
 from cases.codes import ChangeBasis, ChangeCategory, Implemented, NotImplementedReason
 from cases.models import ChangeRecord, FollowUp, Plan
-from cases.plans import follow_up_due_plans
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, follow_up_due_plans
 
 CATEGORIES: tuple[str, ...] = tuple(ChangeCategory.values)
 REASONS: tuple[str, ...] = tuple(NotImplementedReason.values)

@@ -2,29 +2,7 @@
 
 from django.db.models import TextChoices
 
-
-class DiseaseSite(TextChoices):
-    BREAST = "breast", "Breast"
-    LUNG = "lung", "Lung"
-    COLORECTAL = "colorectal", "Colorectal"
-    ESOPHAGOGASTRIC = "esophagogastric", "Esophagus and stomach"
-    PANCREAS = "pancreas", "Pancreas"
-    HEPATOBILIARY = "hepatobiliary", "Liver and biliary tract"
-    PROSTATE = "prostate", "Prostate"
-    KIDNEY = "kidney", "Kidney"
-    BLADDER = "bladder", "Bladder"
-    OVARY = "ovary", "Ovary"
-    UTERUS = "uterus", "Uterus"
-    CERVIX = "cervix", "Cervix"
-    MELANOMA = "melanoma", "Melanoma"
-    HEAD_NECK = "head_neck", "Head and neck"
-    BRAIN = "brain", "Brain"
-    SARCOMA = "sarcoma", "Sarcoma"
-    THYROID = "thyroid", "Thyroid"
-    LYMPHOMA = "lymphoma", "Lymphoma"
-    LEUKEMIA = "leukemia", "Leukemia"
-    MYELOMA = "myeloma", "Myeloma"
-    OTHER = "other", "Other"
+from tumorboard.codes import DiseaseSite, Urgency  # noqa: F401 (shared with scheduling, so kept in the kernel)
 
 
 class Sex(TextChoices):
@@ -57,11 +35,6 @@ class PriorAnthracycline(TextChoices):
     EPIRUBICIN = "epirubicin", "Epirubicin"
     IDARUBICIN = "idarubicin", "Idarubicin"
     MITOXANTRONE = "mitoxantrone", "Mitoxantrone"
-
-
-class Urgency(TextChoices):
-    ROUTINE = "routine", "Routine"
-    URGENT = "urgent", "Urgent"
 
 
 class MenopausalStatus(TextChoices):

@@ -1,4 +1,4 @@
-"""Reads of cases and what hangs off them, scoped by the access policy (tumorboard.access)."""
+"""Reads of cases and what hangs off them, scoped by the access policy (specialists.access)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from cases.models import (
     SecondOpinion,
     SecondOpinionReport,
 )
-from tumorboard.access import coordinated_board_ids, coordinated_institution_ids, is_admin, member_board_ids
+from scheduling.models import AgendaItemStatus
+from specialists.access import coordinated_board_ids, coordinated_institution_ids, is_admin, member_board_ids
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -45,7 +46,7 @@ def _unassigned_second_opinions(institution_ids) -> QuerySet[SecondOpinion]:
 
 
 def second_opinions_visible_to(user) -> QuerySet[SecondOpinion]:
-    """The requesting side's requests and those routed to the user's boards (tumorboard.access)."""
+    """The requesting side's requests and those routed to the user's boards (specialists.access)."""
     if not user.is_authenticated:
         return SecondOpinion.objects.none()
     if is_admin(user):
@@ -61,7 +62,7 @@ def second_opinions_visible_to(user) -> QuerySet[SecondOpinion]:
 
 
 def second_opinions_answered_by(user) -> QuerySet[SecondOpinion]:
-    """The requests ``user`` answers, as ``tumorboard.access.can_answer_second_opinion`` decides for one: those
+    """The requests ``user`` answers, as ``specialists.access.can_answer_second_opinion`` decides for one: those
     routed to a board they coordinate and, where routing found no board, those of an institution where they
     coordinate one."""
     if is_admin(user):
@@ -170,3 +171,20 @@ def follow_up_due_plans(*, now: datetime.datetime | None = None):
         .filter(decided_at__lte=cutoff)
         .exclude(Exists(later) | Exists(FollowUp.objects.filter(plan=OuterRef("pk"))))
     )
+
+
+def cases_waiting(cases=None):
+    """Submitted or deferred cases with a board and no scheduled agenda item, urgent first, then oldest: what
+    the allocation sweep places and a coordinator may add to an agenda. ``cases``: a scope (a selector's
+    queryset), by default every case."""
+    return (
+        (Case.objects.all() if cases is None else cases)
+        .filter(status__in=[CaseStatus.SUBMITTED, CaseStatus.DEFERRED], board__isnull=False)
+        .exclude(agenda_items__status=AgendaItemStatus.SCHEDULED)
+        .order_by("-urgency", "submitted_at", "id")
+    )
+
+
+def cases_waiting_for_allocation() -> list[int]:
+    """Ids of the cases waiting for a meeting (``cases_waiting``), in the order the sweep places them."""
+    return list(cases_waiting().values_list("id", flat=True))

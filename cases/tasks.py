@@ -10,6 +10,10 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from cases.lifecycle.agenda import agenda_allocate
+from cases.selectors import cases_waiting_for_allocation
+from cases.services import follow_ups, packets, plan_changes, reports, second_opinions
+
 logger = logging.getLogger(__name__)
 # A database that is briefly away (restart, failover) is retried with backoff rather than dropping the work.
 RETRY_ON_DATABASE_ERRORS = {
@@ -22,17 +26,13 @@ RETRY_ON_DATABASE_ERRORS = {
 
 @shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=120, time_limit=180)
 def packet_build(case_id: int) -> str:
-    from cases.packets import packet_build as build
-
-    return build(case_id=case_id)
+    return packets.packet_build(case_id=case_id)
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def packets_sweep() -> int:
     """Re-enqueue packets stuck in pending or building (a lost message, a killed worker)."""
-    from cases.packets import packets_stale
-
-    ids = packets_stale(
+    ids = packets.packets_stale(
         pending_after=datetime.timedelta(seconds=settings.PACKET_STALE_PENDING_SECONDS),
         building_after=datetime.timedelta(seconds=settings.PACKET_STALE_BUILDING_SECONDS),
     )
@@ -45,24 +45,20 @@ def packets_sweep() -> int:
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def packets_for_upcoming_meetings() -> int:
-    from cases.packets import packets_for_upcoming_meetings as request
-
-    return request(lead=datetime.timedelta(hours=settings.PACKET_LEAD_HOURS))
+    return packets.packets_for_upcoming_meetings(lead=datetime.timedelta(hours=settings.PACKET_LEAD_HOURS))
 
 
 @shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=60, time_limit=90)
 def plan_changes_detect(plan_id: int) -> int:
-    from cases.plans import plan_changes_detect as detect
-
-    return len(detect(plan_id=plan_id))
+    return len(plan_changes.plan_changes_detect(plan_id=plan_id))
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def plan_changes_sweep() -> int:
     """Re-enqueue the change detection of board plans a lost message left without change records."""
-    from cases.plans import board_plans_without_changes
-
-    ids = board_plans_without_changes(older_than=datetime.timedelta(seconds=settings.CHANGES_STALE_SECONDS))
+    ids = plan_changes.board_plans_without_changes(
+        older_than=datetime.timedelta(seconds=settings.CHANGES_STALE_SECONDS)
+    )
     for plan_id in ids:
         plan_changes_detect.delay(plan_id)
     if ids:
@@ -72,46 +68,50 @@ def plan_changes_sweep() -> int:
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def follow_ups_remind() -> int:
-    from cases.plans import follow_ups_remind as remind
-
-    return remind()
+    return follow_ups.follow_ups_remind()
 
 
 @shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=60, time_limit=90)
 def second_opinion_route(request_id: int) -> str:
-    from cases.second_opinions import second_opinion_route as route
-
-    return route(request_id=request_id)
+    return second_opinions.second_opinion_route(request_id=request_id)
 
 
 @shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=120, time_limit=180)
 def second_opinion_report_build(report_id: int) -> str:
-    from cases.reports import report_build
-
-    return report_build(report_id=report_id)
+    return reports.report_build(report_id=report_id)
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def second_opinions_sweep() -> int:
     """Re-enqueue the routing of requests and the reports that lost messages or dead workers left undone."""
-    from cases.reports import reports_stale
-    from cases.second_opinions import second_opinions_unrouted
-
     stale = datetime.timedelta(seconds=settings.SECOND_OPINION_STALE_SECONDS)
-    unrouted = second_opinions_unrouted(older_than=stale)
+    unrouted = second_opinions.second_opinions_unrouted(older_than=stale)
     for request_id in unrouted:
         second_opinion_route.delay(request_id)
     building = datetime.timedelta(seconds=settings.REPORT_STALE_BUILDING_SECONDS)
-    reports = reports_stale(pending_after=stale, building_after=building)
-    for report_id in reports:
+    stale_reports = reports.reports_stale(pending_after=stale, building_after=building)
+    for report_id in stale_reports:
         second_opinion_report_build.delay(report_id)
-    if unrouted or reports:
-        logger.info("re-enqueued %d second-opinion routings and %d reports", len(unrouted), len(reports))
-    return len(unrouted) + len(reports)
+    if unrouted or stale_reports:
+        logger.info("re-enqueued %d second-opinion routings and %d reports", len(unrouted), len(stale_reports))
+    return len(unrouted) + len(stale_reports)
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def second_opinions_escalate() -> int:
-    from cases.second_opinions import second_opinions_escalate as escalate
+    return second_opinions.second_opinions_escalate()
 
-    return escalate()
+
+@shared_task(soft_time_limit=60, time_limit=90, **RETRY_ON_DATABASE_ERRORS)
+def agenda_allocate_case(case_id: int) -> str | None:
+    item = agenda_allocate(case_id=case_id)
+    return str(item.public_id) if item else None
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def agenda_sweep() -> int:
+    """Allocate the submitted and deferred cases that hold no slot (a lost message, a full horizon)."""
+    placed = sum(1 for case_id in cases_waiting_for_allocation() if agenda_allocate(case_id=case_id))
+    if placed:
+        logger.info("agenda sweep placed %d cases", placed)
+    return placed

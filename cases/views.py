@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import selectors
+from cases.lifecycle.second_opinion_slots import second_opinion_join, second_opinion_slot
 from cases.models import PacketVersion
-from cases.second_opinions import second_opinion_join, second_opinion_slot
 from scheduling.attendance import slot_starts_at
 from tumorboard.errors import Conflict
 from tumorboard.reads import audited_read

@@ -18,11 +18,14 @@ import itertools
 from django.db.models import Max, QuerySet
 
 from cases.codes import PlanKind
+from cases.lifecycle.recommendation import plan_record
 from cases.models import Case, CaseTransition, ChangeRecord, FollowUp, Plan, ProfileRevision, Review
-from cases.plans import REVIEW_SPECIALTY, follow_up_record, plan_changes_detect, plan_record, review_record
+from cases.quorum import specialties_required_for_case
+from cases.services.follow_ups import follow_up_record
+from cases.services.plan_changes import plan_changes_detect
+from cases.services.reviews import REVIEW_SPECIALTY, review_record
 from demo.world import COORDINATOR, DemoCase, DemoPlan
 from scheduling.models import Meeting
-from scheduling.quorum import specialties_required_for_case
 from specialists.models import BoardRole, Specialty, User
 from tumorboard.models import Notification, NotificationStatus
 

@@ -33,6 +33,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.codes import CaseStatus, DiseaseSite, PlanKind, SecondOpinionStatus
+from cases.lifecycle.agenda import agenda_place, agenda_release_for_case
+from cases.lifecycle.recommendation import plan_record
+from cases.lifecycle.second_opinion_slots import second_opinion_join
+from cases.lifecycle.second_opinions import second_opinion_transition
 from cases.models import (
     Case,
     CaseTransition,
@@ -45,20 +49,15 @@ from cases.models import (
     SecondOpinionReport,
     SecondOpinionTransition,
 )
-from cases.plans import follow_up_record, plan_changes_detect, plan_record
-from cases.reports import report_build
-from cases.second_opinions import (
-    second_opinion_join,
-    second_opinion_request,
-    second_opinion_route,
-    second_opinion_transition,
-)
+from cases.services.follow_ups import follow_up_record
+from cases.services.plan_changes import plan_changes_detect
+from cases.services.reports import report_build
+from cases.services.second_opinions import second_opinion_request, second_opinion_route
 from cases.states import CASE
 from demo.documents import documents_attach
 from demo.plans import board_plan_data, plan_data
 from demo.world import BOARDS, COORDINATOR, DemoCase, DemoSecondOpinion, demo_case_id, demo_cases, demo_requests
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
-from scheduling.services import agenda_place, agenda_release_for_case
 from specialists.models import BoardRole, Institution, User
 from tumorboard.models import Notification, NotificationStatus
 

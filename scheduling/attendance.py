@@ -17,13 +17,13 @@ from django.utils import timezone
 from scheduling import ical
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, CalendarFeed, Meeting, MeetingStatus, Rsvp
 from scheduling.quorum import meeting_quorum
+from specialists.access import is_board_coordinator
 from specialists.models import BoardRole
-from tumorboard.access import is_board_coordinator
 from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
 from tumorboard.models import AuditAction
 from tumorboard.notifications import notify
-from tumorboard.tasks import enqueue
+from tumorboard.queue import enqueue
 
 RSVP_SALT = "scheduling.rsvp"
 RSVP_MAX_AGE = datetime.timedelta(days=120)
@@ -71,9 +71,7 @@ def meeting_invite(*, user, meeting: Meeting) -> list[Attendance]:
 
 
 def enqueue_invitations(meeting: Meeting) -> None:
-    from scheduling.tasks import meeting_invitations_send
-
-    enqueue(meeting_invitations_send, meeting.pk)
+    enqueue("scheduling.tasks.meeting_invitations_send", meeting.pk)
 
 
 def invitations_deliver(*, meeting_id: int) -> int:

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from cases.codes import DiseaseSite
 from specialists.models import Specialty
+from tumorboard.codes import DiseaseSite
 from tumorboard.models import BaseModel
 
 

@@ -1,11 +1,11 @@
-"""Reads of boards and meetings, scoped by the access policy (tumorboard.access)."""
+"""Reads of boards and meetings, scoped by the access policy (specialists.access)."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
 from scheduling.models import Board, Meeting
-from tumorboard.access import coordinated_institution_ids, is_admin, member_board_ids
+from specialists.access import coordinated_institution_ids, is_admin, member_board_ids
 
 
 def boards_visible_to(user) -> QuerySet[Board]:
@@ -36,24 +36,3 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         Q(board_id__in=member_board_ids(user)) | Q(board__institution_id__in=coordinated_institution_ids(user))
     )
-
-
-def cases_waiting(cases=None):
-    """Submitted or deferred cases with a board and no scheduled agenda item, urgent first, then oldest: what
-    the allocation sweep places and a coordinator may add to an agenda. ``cases``: a scope (a selector's
-    queryset), by default every case."""
-    from cases.codes import CaseStatus
-    from cases.models import Case
-    from scheduling.models import AgendaItemStatus
-
-    return (
-        (Case.objects.all() if cases is None else cases)
-        .filter(status__in=[CaseStatus.SUBMITTED, CaseStatus.DEFERRED], board__isnull=False)
-        .exclude(agenda_items__status=AgendaItemStatus.SCHEDULED)
-        .order_by("-urgency", "submitted_at", "id")
-    )
-
-
-def cases_waiting_for_allocation() -> list[int]:
-    """Ids of the cases waiting for a meeting (``cases_waiting``), in the order the sweep places them."""
-    return list(cases_waiting().values_list("id", flat=True))

@@ -9,37 +9,18 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from scheduling.attendance import invitations_deliver, quorum_alerts_send
+from scheduling.models import Board
+from scheduling.services import meetings_generate
+
 logger = logging.getLogger(__name__)
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 10}
 
 
-@shared_task(soft_time_limit=60, time_limit=90, **RETRY)
-def agenda_allocate_case(case_id: int) -> str | None:
-    from scheduling.services import agenda_allocate
-
-    item = agenda_allocate(case_id=case_id)
-    return str(item.public_id) if item else None
-
-
-@shared_task(soft_time_limit=600, time_limit=660)
-def agenda_sweep() -> int:
-    """Allocate the submitted and deferred cases that hold no slot (a lost message, a full horizon)."""
-    from scheduling.selectors import cases_waiting_for_allocation
-    from scheduling.services import agenda_allocate
-
-    placed = sum(1 for case_id in cases_waiting_for_allocation() if agenda_allocate(case_id=case_id))
-    if placed:
-        logger.info("agenda sweep placed %d cases", placed)
-    return placed
-
-
 @shared_task(soft_time_limit=600, time_limit=660)
 def meetings_generate_all(weeks: int = 8) -> int:
     """Keep every board's recurring meetings generated ``weeks`` ahead."""
-    from scheduling.models import Board
-    from scheduling.services import meetings_generate
-
     until = timezone.now() + datetime.timedelta(weeks=weeks)
     created = 0
     for board in Board.objects.exclude(recurrence=""):
@@ -52,13 +33,9 @@ def meetings_generate_all(weeks: int = 8) -> int:
 
 @shared_task(soft_time_limit=120, time_limit=180, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
 def meeting_invitations_send(meeting_id: int) -> int:
-    from scheduling.attendance import invitations_deliver
-
     return invitations_deliver(meeting_id=meeting_id)
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def quorum_alerts() -> int:
-    from scheduling.attendance import quorum_alerts_send
-
     return quorum_alerts_send()

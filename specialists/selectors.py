@@ -1,11 +1,11 @@
-"""Reads of institutions and people, scoped by the access policy (tumorboard.access)."""
+"""Reads of institutions and people, scoped by the access policy (specialists.access)."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from specialists.access import is_admin, member_board_ids
 from specialists.models import Institution, User
-from tumorboard.access import is_admin, member_board_ids
 
 
 def institutions_visible_to(user) -> QuerySet[Institution]:

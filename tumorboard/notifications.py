@@ -11,6 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from tumorboard.models import Notification, NotificationStatus
+from tumorboard.queue import enqueue
+from tumorboard.states import Machine, Transition
+
+# A notification is sent once (a redelivered message finds it sent); its delivery is not audited, its row is the record.
+DELIVERY = Machine(
+    "notification",
+    [Transition("send", frozenset({NotificationStatus.PENDING}), NotificationStatus.SENT)],
+    audited=False,
+)
 
 
 def notify(*, recipients: Iterable, kind: str, subject: str, path: str, text: str) -> list[Notification]:
@@ -18,8 +27,6 @@ def notify(*, recipients: Iterable, kind: str, subject: str, path: str, text: st
 
     ``subject`` and ``text`` must not contain patient data; ``path`` is a link into the service.
     """
-    from tumorboard.tasks import enqueue, notification_send
-
     seen: set[int] = set()
     rows = []
     for user in recipients:
@@ -31,7 +38,7 @@ def notify(*, recipients: Iterable, kind: str, subject: str, path: str, text: st
         )
     Notification.objects.bulk_create(rows)
     for row in rows:
-        enqueue(notification_send, row.pk)
+        enqueue("tumorboard.tasks.notification_send", row.pk)
     return rows
 
 
@@ -47,9 +54,7 @@ def notification_deliver(*, notification_id: int) -> None:
         if row is None:
             return
         send_mail(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.recipient.email])
-        row.status = NotificationStatus.SENT
-        row.sent_at = timezone.now()
-        row.save(update_fields=["status", "sent_at", "updated_at"])
+        DELIVERY.apply(row, "send", fields={"sent_at": timezone.now()})
 
 
 def notifications_pending_stale(age: datetime.timedelta) -> Iterable[int]:

@@ -1,4 +1,4 @@
-"""Kernel tasks and the one way to enqueue a task: after the surrounding transaction commits."""
+"""Kernel tasks: a notification's delivery and its sweep."""
 
 from __future__ import annotations
 
@@ -7,25 +7,10 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+
+from tumorboard.notifications import notification_deliver, notifications_pending_stale
 
 logger = logging.getLogger(__name__)
-
-
-def enqueue(task, *args) -> None:
-    """Send ``task`` with JSON-safe ``args`` (ids only) once the current transaction has committed.
-
-    The state is already in PostgreSQL when the message goes out. If the broker cannot take it, the
-    user's request still succeeds: the row waits in its pending state and a periodic sweep sends it.
-    """
-
-    def send():
-        try:
-            task.delay(*args)
-        except Exception:  # kombu/redis connection errors: logged, and recovered by the sweeps
-            logger.exception("could not enqueue %s%r; the sweep will retry", task.name, args)
-
-    transaction.on_commit(send)
 
 
 @shared_task(
@@ -38,16 +23,12 @@ def enqueue(task, *args) -> None:
     time_limit=60,
 )
 def notification_send(self, notification_id: int) -> None:
-    from tumorboard.notifications import notification_deliver
-
     notification_deliver(notification_id=notification_id)
 
 
 @shared_task(soft_time_limit=120, time_limit=180)
 def notifications_sweep() -> int:
     """Re-enqueue notifications a lost message left pending."""
-    from tumorboard.notifications import notifications_pending_stale
-
     ids = list(notifications_pending_stale(datetime.timedelta(seconds=settings.NOTIFICATION_STALE_SECONDS)))
     for notification_id in ids:
         notification_send.delay(notification_id)

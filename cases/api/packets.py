@@ -8,8 +8,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import packets, selectors
+from cases import selectors
 from cases.models import Packet, PacketVersion
+from cases.services import packets
 from tumorboard.api.fields import StrictCharField
 from tumorboard.reads import audited_download, audited_read
 

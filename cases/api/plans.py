@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from cases import plans, selectors
+from cases import selectors
 from cases.api.serializers import UserRefSerializer
 from cases.api.views import CASE_ID, CaseChildViewSet
 from cases.codes import (
@@ -24,7 +24,10 @@ from cases.codes import (
     ReviewKind,
     TreatmentIntent,
 )
+from cases.lifecycle.recommendation import plan_record
 from cases.models import ChangeRecord, FollowUp, Plan, PlanComponent, ProfileRevision, Review, RevisedField
+from cases.services.follow_ups import follow_up_record
+from cases.services.reviews import review_record
 from scheduling.models import Meeting
 from specialists.models import Specialty
 from tumorboard.api.fields import ModelSerializer, StrictCharField
@@ -200,7 +203,7 @@ class AppendOnlyViewSet(CaseChildViewSet, mixins.ListModelMixin, mixins.Retrieve
 
 
 def _review_record(*, user, case, data):
-    return plans.review_record(user=user, case=case, **data)
+    return review_record(user=user, case=case, **data)
 
 
 CHILD_SCHEMA = {"list": extend_schema(parameters=[CASE_ID]), "retrieve": extend_schema(parameters=[CASE_ID])}
@@ -228,7 +231,7 @@ class ReviewViewSet(AppendOnlyViewSet):
 )
 class PlanViewSet(AppendOnlyViewSet):
     serializer_class = PlanSerializer
-    record = plans.plan_record
+    record = plan_record
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -256,7 +259,7 @@ class ChangeViewSet(CaseChildViewSet, mixins.ListModelMixin, mixins.RetrieveMode
 )
 class FollowUpViewSet(AppendOnlyViewSet):
     serializer_class = FollowUpSerializer
-    record = plans.follow_up_record
+    record = follow_up_record
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

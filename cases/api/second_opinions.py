@@ -13,11 +13,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from cases import second_opinions as services
 from cases import selectors
 from cases.api.packets import VERSION, version_requested
 from cases.codes import PacketStatus, SecondOpinionStatus, Urgency
+from cases.lifecycle.second_opinion_slots import second_opinion_join
+from cases.lifecycle.second_opinions import second_opinion_transition
 from cases.models import SecondOpinion, SecondOpinionTransition
+from cases.services.second_opinions import remote_url, second_opinion_request
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.models import Institution
 from tumorboard.api.fields import ModelSerializer, StrictCharField, required_text_serializer
@@ -70,7 +72,7 @@ class SecondOpinionSerializer(ModelSerializer):
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_remote_url(self, request: SecondOpinion) -> str | None:
         """The requester's link to join the meeting for their case's slot, once scheduled."""
-        return services.remote_url(request) if request.status == SecondOpinionStatus.SCHEDULED else None
+        return remote_url(request) if request.status == SecondOpinionStatus.SCHEDULED else None
 
     @extend_schema_field(StrictCharField(allow_null=True))
     def get_report_url(self, request: SecondOpinion) -> str | None:
@@ -200,7 +202,7 @@ def _request_action(name: str):
     def view(self, request, id=None):
         so = self.get_object()
         arguments = action_arguments(request.user, name, request.data)
-        services.second_opinion_transition(user=request.user, request=so, action_name=name, **arguments)
+        second_opinion_transition(user=request.user, request=so, action_name=name, **arguments)
         return Response(self.get_serializer(selectors.second_opinion_list(request.user).filter(pk=so.pk).first()).data)
 
     view.__name__ = name.replace("-", "_")
@@ -232,7 +234,7 @@ class SecondOpinionViewSet(
         case = selectors.cases_visible_to(request.user).filter(public_id=data["case"]).first()
         if case is None:
             raise serializers.ValidationError({"case": ["No such case."]}, code="does_not_exist")
-        so = services.second_opinion_request(
+        so = second_opinion_request(
             user=request.user,
             case=case,
             target_institution=data["target_institution"],
@@ -252,7 +254,7 @@ class SecondOpinionViewSet(
     @extend_schema(request=None, responses=JoinSerializer, summary="Join the meeting remotely for the case's slot")
     @action(detail=True, methods=["post"])
     def join(self, request, id=None):
-        slot = services.second_opinion_join(user=request.user, request=self.get_object())
+        slot = second_opinion_join(user=request.user, request=self.get_object())
         return Response(JoinSerializer(slot).data)
 
     def _report(self, request):

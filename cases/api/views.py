@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from cases import selectors, services
+from cases import selectors
 from cases.api.filters import CaseFilter
 from cases.api.serializers import (
     CaseActionSerializer,
@@ -19,7 +19,11 @@ from cases.api.serializers import (
     CommentSerializer,
     DocumentSerializer,
 )
+from cases.lifecycle.case_actions import case_transition
 from cases.models import Comment, Document
+from cases.services.case_profile import case_create, case_update
+from cases.services.comments import comment_create
+from cases.services.documents import document_create
 from tumorboard.api.fields import required_text_serializer
 from tumorboard.api.views import AuditedReadMixin, PublicIdMixin
 from tumorboard.reads import audited_download, audited_read
@@ -39,7 +43,7 @@ def _case_action(name: str):
         case = self.get_object()
         params = CaseActionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        services.case_transition(user=request.user, case=case, action_name=name, reason=params.validated_data["reason"])
+        case_transition(user=request.user, case=case, action_name=name, reason=params.validated_data["reason"])
         return Response(self.get_serializer(selectors.case_after_write(case)).data)
 
     view.__name__ = name.replace("-", "_")  # before @action: the router maps the method to this name
@@ -60,7 +64,7 @@ class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = services.case_create(user=request.user, data=serializer.validated_data)
+        case = case_create(user=request.user, data=serializer.validated_data)
         data = self.get_serializer(selectors.case_after_write(case)).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -68,7 +72,7 @@ class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
         case = self.get_object()
         serializer = self.get_serializer(case, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.case_update(user=request.user, case=case, data=serializer.validated_data)
+        case_update(user=request.user, case=case, data=serializer.validated_data)
         return Response(self.get_serializer(selectors.case_after_write(case)).data)
 
     def update(self, request, *args, **kwargs):
@@ -119,7 +123,7 @@ class DocumentViewSet(CaseChildViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        document = services.document_create(
+        document = document_create(
             user=request.user,
             case=self.case,
             upload=data["file"],
@@ -158,5 +162,5 @@ class CommentViewSet(CaseChildViewSet, mixins.ListModelMixin, mixins.CreateModel
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        comment = services.comment_create(user=request.user, case=self.case, **serializer.validated_data)
+        comment = comment_create(user=request.user, case=self.case, **serializer.validated_data)
         return Response(self.get_serializer(comment).data, status=status.HTTP_201_CREATED)

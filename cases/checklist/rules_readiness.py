@@ -13,7 +13,7 @@ from django.conf import settings
 
 from cases.checklist.facts import Facts, Finding, Severity
 from cases.codes import DiseaseSite, DocumentKind, FinancialNavigation, TreatmentIntent
-from scheduling.quorum import specialties_required_for_case
+from cases.quorum import specialties_required_for_case
 from specialists.models import Specialty
 
 READINESS_SOURCE = (

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases import packets, plans, selectors, services
+from cases import selectors
 from cases.api.plans import PlanSerializer, ReviewSerializer
 from cases.api.serializers import CaseActionSerializer, CommentSerializer, DocumentSerializer
 from cases.changes import plans_compare
@@ -33,13 +33,18 @@ from cases.codes import (
     PlanKind,
     ReviewKind,
 )
+from cases.lifecycle.case_actions import CASE_ACTIONS, case_actions_open, case_transition
+from cases.lifecycle.recommendation import BOARD_ONLY_FIELDS, BOARD_PLAN_STATUSES, plan_record
 from cases.models import ChangeRecord, Packet, Plan, RevisedField
-from cases.plans import REVIEW_SPECIALTY
-from cases.services import CASE_ACTIONS, CLOSED_STATUSES, case_actions_open
+from cases.services import packets
+from cases.services.case_profile import CLOSED_STATUSES, case_editable
+from cases.services.comments import comment_create
+from cases.services.documents import document_create
+from cases.services.reviews import REVIEW_SPECIALTY, review_record
 from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
+from specialists.access import can_comment, can_record_board_plan, can_review
 from specialists.models import Specialty
-from tumorboard.access import can_comment, can_record_board_plan, can_review
 from tumorboard.reads import audited_read
 from tumorboard.web import attempt, uuid_or_none, validated
 
@@ -118,7 +123,7 @@ def _plan_errors(errors: dict[str, list[str]], used: list[dict], kind: str) -> d
             out.setdefault("components", []).extend(msgs)
         else:
             name = re.sub(r"\[\d+\]$", "", name)  # specialties_present[2] -> next to the specialties
-            if kind != PlanKind.BOARD and name in plans.BOARD_ONLY_FIELDS:
+            if kind != PlanKind.BOARD and name in BOARD_ONLY_FIELDS:
                 out.setdefault("", []).extend(f"{name.replace('_', ' ').capitalize()}: {m}" for m in msgs)
             else:
                 out.setdefault(name, []).extend(msgs)
@@ -139,7 +144,7 @@ def _plan_form_rows(rows: list[dict]) -> list[dict]:
 
 
 def _record_plan(*, user, case, data):
-    return plans.plan_record(user=user, case=case, data=validated(PlanSerializer, data, case=case))
+    return plan_record(user=user, case=case, data=validated(PlanSerializer, data, case=case))
 
 
 @login_required
@@ -285,7 +290,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
     )
     audited_read([case], user=user, view="case page")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity.CHOICES}
-    can_board_plan = can_record_board_plan(user, case) and case.status in plans.BOARD_PLAN_STATUSES
+    can_board_plan = can_record_board_plan(user, case) and case.status in BOARD_PLAN_STATUSES
     board_meeting = None
     board_present: list[str] = []
     if can_board_plan:
@@ -311,7 +316,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         "follow_ups": follow_ups,
         "side_by_side": _side_by_side(plan_list, changes),
         "actions": _case_actions(user, case),
-        "can_edit_profile": services.case_editable(user, case),
+        "can_edit_profile": case_editable(user, case),
         "can_comment": open_case and can_comment(user, case),
         "review_kinds": _review_kinds(user, case) if open_case else [],
         "revisable_fields": RevisedField.choices,
@@ -366,7 +371,7 @@ def packet_status_page(request, case_id):
 
 def _document_create(*, user, case, data):
     params = validated(DocumentSerializer, data)
-    return services.document_create(
+    return document_create(
         user=user, case=case, upload=params["file"], kind=params["kind"], title=params["title"], date=params["date"]
     )
 
@@ -386,7 +391,7 @@ def document_create_page(request, case_id):
 
 
 def _comment_create(*, user, case, data):
-    return services.comment_create(user=user, case=case, **validated(CommentSerializer, data))
+    return comment_create(user=user, case=case, **validated(CommentSerializer, data))
 
 
 @login_required
@@ -402,7 +407,7 @@ def comment_create_page(request, case_id):
 
 
 def _review_create(*, user, case, data):
-    return plans.review_record(user=user, case=case, **validated(ReviewSerializer, data, case=case))
+    return review_record(user=user, case=case, **validated(ReviewSerializer, data, case=case))
 
 
 @login_required
@@ -426,7 +431,7 @@ def review_create_page(request, case_id):
 
 def _transition(*, user, case, action_name, data):
     params = validated(CaseActionSerializer, data)
-    return services.case_transition(user=user, case=case, action_name=action_name, reason=params["reason"])
+    return case_transition(user=user, case=case, action_name=action_name, reason=params["reason"])
 
 
 @login_required

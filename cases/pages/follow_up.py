@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.api.plans import FollowUpSerializer
 from cases.codes import Implemented, NotImplementedReason
 from cases.models import FollowUp, Plan
-from cases.plans import follow_up_record
 from cases.selectors import case_get, cases_visible_to, follow_up_due_plans
+from cases.services.follow_ups import follow_up_record
 from scheduling.models import Board
-from tumorboard.access import follow_up_board_ids, is_admin
+from specialists.access import follow_up_board_ids, is_admin
 from tumorboard.reads import audited_read
 from tumorboard.web import attempt, uuid_or_none, validated
 
@@ -33,7 +33,7 @@ RECENT = 10
 
 
 def follow_up_boards(user):
-    """The boards whose worklist the user runs (``tumorboard.access.follow_up_board_ids``); admins: every
+    """The boards whose worklist the user runs (``specialists.access.follow_up_board_ids``); admins: every
     board."""
     return Board.objects.all() if is_admin(user) else Board.objects.filter(pk__in=follow_up_board_ids(user))
 

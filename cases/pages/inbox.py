@@ -23,7 +23,7 @@ from cases.models import Case, Comment, Review
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, MeetingStatus
 from scheduling.pages.common import RSVP_ANSWERS, rsvp_answer
 from scheduling.selectors import meetings_visible_to
-from tumorboard.access import member_board_ids
+from specialists.access import member_board_ids
 from tumorboard.reads import audited_list
 from tumorboard.web import attempt
 

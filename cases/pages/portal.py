@@ -27,8 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework import serializers
 
-from cases import second_opinions as so_services
-from cases import selectors, services
+from cases import selectors
 from cases.api.second_opinions import (
     ACTION_PARAMS,
     SecondOpinionAskSerializer,
@@ -48,6 +47,7 @@ from cases.codes import (
     TreatmentIntent,
     Urgency,
 )
+from cases.lifecycle.second_opinions import second_opinion_actions_open, second_opinion_transition
 from cases.models import Document, SecondOpinion
 from cases.pages.portal_forms import (
     document_form_rows,
@@ -57,10 +57,12 @@ from cases.pages.portal_forms import (
     files_forget,
     shown_errors,
 )
+from cases.services import case_profile as services
+from cases.services.second_opinions import second_opinion_request
 from scheduling.models import MeetingStatus
 from scheduling.selectors import boards_visible_to, meetings_visible_to
+from specialists.access import can_answer_second_opinion, can_comment, is_second_opinion_requester
 from specialists.models import Institution, InstitutionKind, User
-from tumorboard.access import can_answer_second_opinion, can_comment, is_second_opinion_requester
 from tumorboard.reads import audited_list, audited_read
 from tumorboard.web import attempt, validated
 
@@ -119,7 +121,7 @@ def _page_path(so: SecondOpinion) -> str:
 
 def _needs_action(user, so: SecondOpinion) -> str:
     """What the user has to do on a request, if anything (the actions open to them)."""
-    actions = so_services.second_opinion_actions_open(user, so)
+    actions = second_opinion_actions_open(user, so)
     if "accept" in actions:
         return "Accept, decline or ask for information"
     if "provide-info" in actions:
@@ -229,7 +231,7 @@ def _request_create(*, request, created: list[Document]) -> SecondOpinion:
     if new_case:
         case = services.case_create(user=user, data=case_data)
     documents_create(user=user, case=case, valid=documents, created=created)
-    return so_services.second_opinion_request(
+    return second_opinion_request(
         user=user,
         case=case,
         target_institution=request_data["target_institution"],
@@ -325,7 +327,7 @@ def _page_context(request, so: SecondOpinion, *, errors: dict | None = None, for
     case = so.case
     requester = is_second_opinion_requester(user, so)
     answerer = can_answer_second_opinion(user, so)
-    actions = so_services.second_opinion_actions_open(user, so)
+    actions = second_opinion_actions_open(user, so)
     status = so.status
     documents = list(selectors.documents_of(case).order_by("-created_at"))
     meetings = []
@@ -414,7 +416,7 @@ def _transition(*, request, so: SecondOpinion, action_name: str, created: list[D
         if errors:
             raise serializers.ValidationError(errors)
         documents_create(user=user, case=so.case, valid=documents, created=created)
-    return so_services.second_opinion_transition(user=user, request=so, action_name=action_name, **arguments)
+    return second_opinion_transition(user=user, request=so, action_name=action_name, **arguments)
 
 
 @login_required

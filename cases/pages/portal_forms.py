@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import serializers
 
-from cases import services
 from cases.api.serializers import DocumentSerializer
 from cases.models import Document
+from cases.services import documents as services
 
 DOCUMENT_ROWS = 3  # document rows on a form; empty rows are ignored
 

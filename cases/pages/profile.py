@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
 from rest_framework import serializers
 
-from cases import selectors, services
+from cases import selectors
 from cases.api.serializers import CaseSerializer
 from cases.codes import (
     BiomarkerName,
@@ -38,6 +38,7 @@ from cases.codes import (
 )
 from cases.models import Case
 from cases.pages.portal_forms import shown_errors
+from cases.services import case_profile as services
 from specialists.models import User
 from tumorboard.errors import Conflict
 from tumorboard.reads import audited_read

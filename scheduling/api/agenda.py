@@ -15,11 +15,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cases.lifecycle.agenda import agenda_add, agenda_item_presented, agenda_move, agenda_remove
+from cases.quorum import case_quorum
 from cases.selectors import cases_visible_to
 from scheduling import attendance as attendance_services
-from scheduling import services
+from scheduling.agenda import agenda_item_resize, agenda_reorder
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, Rsvp
-from scheduling.quorum import case_quorum
 from scheduling.selectors import meetings_visible_to
 from specialists.models import User
 from tumorboard.api.fields import ModelSerializer, StrictCharField
@@ -176,9 +177,7 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
         case = cases_visible_to(request.user).filter(public_id=params.validated_data["case"]).first()
         if case is None:
             raise serializers.ValidationError({"case": ["No such case."]}, code="does_not_exist")
-        item = services.agenda_add(
-            user=request.user, meeting=meeting, case=case, minutes=params.validated_data.get("minutes")
-        )
+        item = agenda_add(user=request.user, meeting=meeting, case=case, minutes=params.validated_data.get("minutes"))
         return Response(self.get_serializer(self._item(item.public_id)).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, id=None, **kwargs):
@@ -186,12 +185,12 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
         params = AgendaChangeSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         if "minutes" in params.validated_data:
-            item = services.agenda_item_resize(user=request.user, item=item, minutes=params.validated_data["minutes"])
+            item = agenda_item_resize(user=request.user, item=item, minutes=params.validated_data["minutes"])
         if "meeting" in params.validated_data:
             target = meetings_visible_to(request.user).filter(public_id=params.validated_data["meeting"]).first()
             if target is None:
                 raise serializers.ValidationError({"meeting": ["No such meeting."]}, code="does_not_exist")
-            item = services.agenda_move(user=request.user, item=item, meeting=target)
+            item = agenda_move(user=request.user, item=item, meeting=target)
             self._meeting = target
         return Response(self.get_serializer(self._item(item.public_id)).data)
 
@@ -199,7 +198,7 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
         item = self._item(id)
         params = AgendaRemoveSerializer(data=request.data)  # a body that is not an object is a 400
         params.is_valid(raise_exception=True)
-        services.agenda_remove(user=request.user, item=item, reason=params.validated_data["reason"])
+        agenda_remove(user=request.user, item=item, reason=params.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[MEETING_ID], request=AgendaReorderSerializer, responses=AgendaItemSerializer(many=True))
@@ -207,13 +206,13 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
     def reorder(self, request, **kwargs):
         params = AgendaReorderSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        services.agenda_reorder(user=request.user, meeting=self.meeting, item_ids=params.validated_data["items"])
+        agenda_reorder(user=request.user, meeting=self.meeting, item_ids=params.validated_data["items"])
         return self.list(request)
 
     @extend_schema(parameters=[MEETING_ID], request=None, responses=AgendaItemSerializer)
     @action(detail=True, methods=["post"])
     def presented(self, request, id=None, **kwargs):
-        item = services.agenda_item_presented(user=request.user, item=self._item(id))
+        item = agenda_item_presented(user=request.user, item=self._item(id))
         return Response(self.get_serializer(self._item(item.public_id)).data)
 
     @extend_schema(parameters=[MEETING_ID], request=PresenceSerializer, responses=AgendaItemSerializer)

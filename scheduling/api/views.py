@@ -10,7 +10,8 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from scheduling import ical, services
+from cases.lifecycle.agenda import meeting_transition
+from scheduling import ical
 from scheduling.api.filters import BoardFilter, MeetingFilter
 from scheduling.api.serializers import (
     BoardSerializer,
@@ -23,6 +24,7 @@ from scheduling.api.serializers import (
 from scheduling.attendance import calendar_feed_for, calendar_feed_url, meeting_invite
 from scheduling.models import Attendance, Meeting, MeetingStatus
 from scheduling.selectors import boards_targetable_by, boards_visible_to, meetings_visible_to
+from scheduling.services import board_create, board_update, meeting_create_one_off, meetings_generate_by
 from tumorboard.api.fields import required_text_serializer
 from tumorboard.api.views import JSONErrorsMixin, PublicIdMixin
 
@@ -49,14 +51,14 @@ class BoardViewSet(PublicIdMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        board = services.board_create(user=request.user, data=dict(serializer.validated_data))
+        board = board_create(user=request.user, data=dict(serializer.validated_data))
         return Response(self.get_serializer(board).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         board = self.get_object()
         serializer = self.get_serializer(board, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        board = services.board_update(user=request.user, board=board, data=dict(serializer.validated_data))
+        board = board_update(user=request.user, board=board, data=dict(serializer.validated_data))
         return Response(self.get_serializer(board).data)
 
     @extend_schema(request=GenerateMeetingsSerializer, responses=GenerateMeetingsResultSerializer)
@@ -68,7 +70,7 @@ class BoardViewSet(PublicIdMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
         params.is_valid(raise_exception=True)
         tz = ZoneInfo(board.timezone)
         until = datetime.datetime.combine(params.validated_data["until"], datetime.time.max, tzinfo=tz)
-        created = services.meetings_generate_by(user=request.user, board=board, until=until)
+        created = meetings_generate_by(user=request.user, board=board, until=until)
         meetings = Meeting.objects.filter(
             board=board, status=MeetingStatus.SCHEDULED, starts_at__gte=datetime.datetime.now(tz), starts_at__lte=until
         ).count()
@@ -85,9 +87,7 @@ def _meeting_action(name: str):
         meeting = self.get_object()
         params = ReasonSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        services.meeting_transition(
-            user=request.user, meeting=meeting, action_name=name, reason=params.validated_data["reason"]
-        )
+        meeting_transition(user=request.user, meeting=meeting, action_name=name, reason=params.validated_data["reason"])
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
     view.__name__ = name
@@ -113,7 +113,7 @@ class MeetingViewSet(JSONErrorsMixin, PublicIdMixin, mixins.CreateModelMixin, vi
         board = boards_targetable_by(request.user).filter(public_id=params.validated_data["board"]).first()
         if board is None:
             raise serializers.ValidationError({"board": ["No such board."]}, code="does_not_exist")
-        meeting = services.meeting_create_one_off(
+        meeting = meeting_create_one_off(
             user=request.user,
             board=board,
             starts_at=params.validated_data["starts_at"],

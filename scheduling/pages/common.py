@@ -7,11 +7,11 @@ from scheduling.api.agenda import (
     RsvpSerializer,
 )
 from scheduling.models import AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus, Rsvp
-from specialists.models import Specialty
-from tumorboard.access import (
+from specialists.access import (
     coordinated_board_ids,
     is_admin,
 )
+from specialists.models import Specialty
 from tumorboard.web import validated
 
 LIVE = [AgendaItemStatus.SCHEDULED, AgendaItemStatus.PRESENTED]

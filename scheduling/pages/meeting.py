@@ -15,9 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
 
 from cases.codes import PlanKind
-from cases.selectors import cases_visible_to, plans_of
+from cases.lifecycle import agenda as lifecycle
+from cases.quorum import case_quorum
+from cases.selectors import cases_visible_to, cases_waiting, plans_of
+from scheduling import agenda
 from scheduling import attendance as attendance_services
-from scheduling import services
 from scheduling.api.agenda import (
     AgendaAddSerializer,
     AgendaChangeSerializer,
@@ -36,9 +38,9 @@ from scheduling.pages.common import (
     quorum_view,
     rsvp_answer,
 )
-from scheduling.quorum import case_quorum, case_specialties_present, meeting_quorum, specialties_ordered
-from scheduling.selectors import cases_waiting, meetings_visible_to
-from tumorboard.access import (
+from scheduling.quorum import case_specialties_present, meeting_quorum, specialties_ordered
+from scheduling.selectors import meetings_visible_to
+from specialists.access import (
     is_board_chair_or_coordinator,
     is_board_coordinator,
 )
@@ -250,7 +252,7 @@ def agenda_add(request, meeting_id):
         case = cases_visible_to(request.user).filter(public_id=params["case"]).first()
         if case is None:
             raise serializers.ValidationError({"case": ["No such case."]}, code="does_not_exist")
-        return services.agenda_add(user=request.user, meeting=meeting, case=case, minutes=params.get("minutes"))
+        return lifecycle.agenda_add(user=request.user, meeting=meeting, case=case, minutes=params.get("minutes"))
 
     if not request.POST.get("case"):
         outcome = Outcome(errors=[{"field": "case", "code": "required", "message": "Choose a case."}], status=400)
@@ -268,7 +270,7 @@ def agenda_reorder(request, meeting_id):
 
     def reorder():
         params = validated(AgendaReorderSerializer, {"items": request.POST.getlist("items")})
-        return services.agenda_reorder(user=request.user, meeting=meeting, item_ids=params["items"])
+        return agenda.agenda_reorder(user=request.user, meeting=meeting, item_ids=params["items"])
 
     return _respond(request, meeting, attempt(reorder), fragment=AGENDA, form="agenda", done="Agenda reordered.")
 
@@ -285,18 +287,18 @@ def agenda_item_action(request, meeting_id, item_id, action):
         target = meetings_visible_to(user).filter(public_id=params.get("meeting")).first()
         if target is None:
             raise serializers.ValidationError({"meeting": ["No such meeting."]}, code="does_not_exist")
-        return services.agenda_move(user=user, item=item, meeting=target)
+        return lifecycle.agenda_move(user=user, item=item, meeting=target)
 
     def resize():
         params = validated(AgendaChangeSerializer, {"minutes": post.get("minutes", "")})
-        return services.agenda_item_resize(user=user, item=item, minutes=params["minutes"])
+        return agenda.agenda_item_resize(user=user, item=item, minutes=params["minutes"])
 
     def remove():
         params = validated(AgendaRemoveSerializer, {"reason": post.get("reason", "")})
-        return services.agenda_remove(user=user, item=item, reason=params["reason"])
+        return lifecycle.agenda_remove(user=user, item=item, reason=params["reason"])
 
     def presented():
-        return services.agenda_item_presented(user=user, item=item)
+        return lifecycle.agenda_item_presented(user=user, item=item)
 
     def presence():
         users = presence_users(meeting, {"users": post.getlist("users")})
@@ -324,7 +326,7 @@ def meeting_action(request, meeting_id, action):
 
     def transition():
         params = validated(ReasonSerializer, {"reason": request.POST.get("reason", "")})
-        return services.meeting_transition(
+        return lifecycle.meeting_transition(
             user=request.user, meeting=meeting, action_name=action, reason=params["reason"]
         )
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from rest_framework import serializers
 
 from cases.codes import PacketStatus, SecondOpinionStatus
-from cases.selectors import cases_visible_to, second_opinion_overdue, second_opinions_answered_by
+from cases.selectors import cases_visible_to, cases_waiting, second_opinion_overdue, second_opinions_answered_by
 from scheduling import attendance as attendance_services
 from scheduling.models import Attendance, MeetingStatus
 from scheduling.pages.common import (
@@ -26,12 +26,12 @@ from scheduling.pages.common import (
     quorum_view,
 )
 from scheduling.quorum import meeting_quorum
-from scheduling.selectors import boards_visible_to, cases_waiting, meetings_visible_to
-from tumorboard.access import (
+from scheduling.selectors import boards_visible_to, meetings_visible_to
+from specialists.access import (
     is_admin,
     member_board_ids,
 )
-from tumorboard.context_processors import user_roles
+from specialists.context_processors import user_roles
 from tumorboard.reads import audited_read
 from tumorboard.web import uuid_or_none
 

@@ -13,9 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve
 from django.utils import timezone
 
-from cases import second_opinions, services
+from cases.lifecycle import agenda as scheduling_services
 from cases.models import Case, ChangeRecord, FollowUp, Plan, PlanComponent, Review, SecondOpinion
-from scheduling import services as scheduling_services
+from cases.services import second_opinions
+from cases.services.comments import comment_create
+from cases.services.documents import document_create
 from scheduling.models import Board, Meeting
 from tests.factories import CaseFactory
 
@@ -157,12 +159,10 @@ class Refs(dict):
         if key.startswith("doc_"):
             upload = SimpleUploadedFile("seed.pdf", PDF, content_type="application/pdf")
             case = getattr(world, key.removeprefix("doc_"))
-            obj = services.document_create(
-                user=admin, case=case, upload=upload, kind="imaging", title="CT", date=YESTERDAY
-            )
+            obj = document_create(user=admin, case=case, upload=upload, kind="imaging", title="CT", date=YESTERDAY)
         elif key.startswith("comment_"):
             case = getattr(world, key.removeprefix("comment_"))
-            obj = services.comment_create(user=admin, case=case, body="Seen.", kind="general")
+            obj = comment_create(user=admin, case=case, body="Seen.", kind="general")
         elif key.split("_", 1)[0] in RECORDS:  # review_, plan_, change_, followup_<case>: made directly, for reads
             kind, case_key = key.split("_", 1)
             obj = RECORDS[kind](getattr(world, case_key), admin)

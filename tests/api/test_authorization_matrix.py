@@ -24,9 +24,9 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases import services
+from cases.lifecycle.recommendation import plan_record
 from cases.models import Case
-from cases.plans import plan_record
+from cases.services import comments as services
 from scheduling.models import AgendaItem
 from tests.api import test_authorization_matrix_scheduling as scheduling
 from tests.api import test_authorization_matrix_second_opinions as second_opinions

@@ -60,9 +60,10 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario, TestPhase
 from schemathesis.openapi.checks import RejectedPositiveData
 
-from cases import packets, reports, second_opinions
-from cases import services as case_services
+from cases.lifecycle import second_opinions
 from cases.models import ChangeRecord, FollowUp, Plan, PlanComponent, Review
+from cases.services import documents as case_services
+from cases.services import packets, reports
 from tests.cases.so_helpers import routed_request
 from tests.conftest import token_for
 from tests.factories import CommentFactory

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from cases.lifecycle import agenda as scheduling
 from cases.models import Case
-from scheduling import services as scheduling
 from scheduling.models import AgendaItem, Meeting
 
 PROPOSED = {

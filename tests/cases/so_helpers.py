@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cases import second_opinions
 from cases.models import SecondOpinion
+from cases.services import second_opinions
 from tests.factories import CaseFactory
 
 URL = "/api/v1/second-opinions/"

@@ -3,7 +3,10 @@
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from cases import plans
+from cases.lifecycle.recommendation import plan_record
+from cases.services.follow_ups import follow_up_record
+from cases.services.plan_changes import plan_changes_detect
+from cases.services.reviews import review_record
 from tests.cases.plan_helpers import BOARD, PROPOSED, discussed
 
 pytestmark = pytest.mark.django_db
@@ -11,11 +14,11 @@ pytestmark = pytest.mark.django_db
 
 def test_append_only_records_are_shown_read_only(world, client):
     discussed(world)
-    plans.plan_record(user=world.member, case=world.case, data=PROPOSED)
-    board = plans.plan_record(user=world.chair, case=world.case, data=BOARD)
-    (record,) = plans.plan_changes_detect(plan_id=board.pk)
-    review = plans.review_record(user=world.coordinator, case=world.case, kind="navigation", findings="Transport.")
-    follow_up = plans.follow_up_record(user=world.coordinator, case=world.case, data={"implemented": "yes"})
+    plan_record(user=world.member, case=world.case, data=PROPOSED)
+    board = plan_record(user=world.chair, case=world.case, data=BOARD)
+    (record,) = plan_changes_detect(plan_id=board.pk)
+    review = review_record(user=world.coordinator, case=world.case, kind="navigation", findings="Transport.")
+    follow_up = follow_up_record(user=world.coordinator, case=world.case, data={"implemented": "yes"})
     TOTP.activate(world.admin, generate_totp_secret())  # staff have MFA set up (tumorboard.auth)
     client.force_login(world.admin)
     for model, obj in (("plan", board), ("review", review), ("changerecord", record), ("followup", follow_up)):

@@ -14,9 +14,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases import plans as plan_services
 from cases.codes import ChangeCategory, NotImplementedReason
+from cases.lifecycle.recommendation import plan_record
 from cases.models import Case, ChangeRecord, FollowUp, Plan
+from cases.services.follow_ups import follow_up_record
 from specialists.models import BoardRole
 from tests.cases.plan_helpers import BOARD, PROPOSED, discussed
 from tests.factories import CaseFactory, MembershipFactory
@@ -216,14 +217,14 @@ def test_through_the_services_end_to_end(world, django_capture_on_commit_callbac
     MembershipFactory(user=world.coordinator, board=world.other_board, role=BoardRole.COORDINATOR)
     item = discussed(world)
     with django_capture_on_commit_callbacks(execute=True):
-        plan_services.plan_record(user=world.member, case=world.case, data=PROPOSED)
+        plan_record(user=world.member, case=world.case, data=PROPOSED)
         components = [*PROPOSED["components"], {"modality": "radiation_therapy", "detail": "Whole-breast RT"}]
-        plan_services.plan_record(user=world.chair, case=world.case, data={**BOARD, "components": components})
+        plan_record(user=world.chair, case=world.case, data={**BOARD, "components": components})
     discussed(world, world.other_case)
     with django_capture_on_commit_callbacks(execute=True):
-        plan_services.plan_record(user=world.coordinator, case=world.other_case, data=BOARD)
+        plan_record(user=world.coordinator, case=world.other_case, data=BOARD)
     case = Case.objects.get(pk=world.case.pk)
-    plan_services.follow_up_record(user=world.member, case=case, data={"implemented": "yes"})
+    follow_up_record(user=world.member, case=case, data={"implemented": "yes"})
 
     body = get(world, world.coordinator)
     month = item.meeting.starts_at.astimezone(timezone.get_default_timezone()).strftime("%Y-%m")

@@ -11,9 +11,11 @@ import threading
 import pytest
 from django.db import transaction
 
-from cases import packets, reports, second_opinions
 from cases.codes import PacketStatus
+from cases.lifecycle import second_opinions
 from cases.models import Packet, Plan, PlanComponent, SecondOpinionReport
+from cases.services import packets, reports
+from cases.services import second_opinions as so_services
 from tests.cases.so_helpers import routed_request
 from tests.conftest import at_once
 
@@ -67,7 +69,7 @@ def test_an_earlier_build_finishing_last_does_not_undo_the_later_one(world, monk
 
 
 def test_a_report_claimed_again_keeps_the_later_build(world, monkeypatch):
-    for module in (reports, second_opinions):
+    for module in (reports, so_services):  # the route and the report's build run here, not by messages
         monkeypatch.setattr(module, "enqueue", lambda *args: None)
     request = routed_request(world)
     with transaction.atomic():  # as the API's request would run them

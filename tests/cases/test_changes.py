@@ -9,8 +9,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cases import plans, tasks
+from cases import tasks
+from cases.lifecycle.recommendation import plan_record
 from cases.models import Case, ChangeRecord, Plan
+from cases.services.plan_changes import plan_changes_detect
+from cases.services.reviews import review_record
 from specialists.models import BoardRole, Specialty
 from tests.cases.plan_helpers import BOARD, PROPOSED, discussed
 from tests.conftest import wait_for
@@ -26,13 +29,13 @@ FOLFOX = {"modality": "systemic_therapy", "drugs": ["FOLFOX"]}
 def plan(world, components, *, kind="proposed", intent="curative", user=None, **extra) -> Plan:
     data = {**(BOARD if kind == "board" else PROPOSED), "components": components, "intent": intent, **extra}
     user = user or (world.chair if kind == "board" else world.member)
-    return plans.plan_record(user=user, case=world.case, data=data)
+    return plan_record(user=user, case=world.case, data=data)
 
 
 def board(world, components, **extra) -> ChangeRecord:
     """Record the board plan and run the change detection as the task does; the record against the proposal."""
     recorded = plan(world, components, kind="board", **extra)
-    plans.plan_changes_detect(plan_id=recorded.pk)
+    plan_changes_detect(plan_id=recorded.pk)
     return ChangeRecord.objects.get(to_plan=recorded, basis="proposed")
 
 
@@ -121,7 +124,7 @@ def test_diagnostics_requested(world, discussed_case):
 def test_pathology_revised_by_a_re_read_between_the_plans(world, discussed_case):
     Case.objects.filter(pk=world.case.pk).update(grade="G2")
     plan(world, [SURGERY])
-    plans.review_record(
+    review_record(
         user=reviewer(world, Specialty.PATHOLOGY),
         case=world.case,
         kind="pathology_reread",
@@ -136,7 +139,7 @@ def test_pathology_revised_by_a_re_read_between_the_plans(world, discussed_case)
 def test_staging_revised_by_an_imaging_re_read(world, discussed_case):
     Case.objects.filter(pk=world.case.pk).update(clinical_n="N0")
     plan(world, [SURGERY])
-    plans.review_record(
+    review_record(
         user=reviewer(world, Specialty.RADIOLOGY),
         case=world.case,
         kind="imaging_reread",
@@ -149,7 +152,7 @@ def test_staging_revised_by_an_imaging_re_read(world, discussed_case):
 
 
 def test_a_revision_before_the_proposed_plan_was_known_to_the_presenter(world, discussed_case):
-    plans.review_record(
+    review_record(
         user=reviewer(world, Specialty.PATHOLOGY),
         case=world.case,
         kind="pathology_reread",
@@ -184,7 +187,7 @@ def test_a_second_board_plan_is_compared_with_the_first_too(world, discussed_cas
     plan(world, [SURGERY])
     board(world, [SURGERY])
     second = plan(world, [SURGERY, {"modality": "radiation_therapy"}], kind="board")
-    plans.plan_changes_detect(plan_id=second.pk)
+    plan_changes_detect(plan_id=second.pk)
     records = {r.basis: r for r in ChangeRecord.objects.filter(to_plan=second)}
     assert set(records) == {"proposed", "previous_board"}
     assert records["previous_board"].from_plan.version == 1 and records["previous_board"].from_plan.kind == "board"
@@ -196,23 +199,23 @@ def test_the_record_credits_the_board_that_decided(world, discussed_case):
     plan(world, [SURGERY])
     recorded = plan(world, [SURGERY], kind="board")
     Case.objects.filter(pk=world.case.pk).update(board=world.other_board)  # moved before the task ran
-    (record,) = plans.plan_changes_detect(plan_id=recorded.pk)
+    (record,) = plan_changes_detect(plan_id=recorded.pk)
     assert record.board == world.board == discussed_case.meeting.board
 
 
 def test_nothing_to_compare_with(world, discussed_case):
     recorded = plan(world, [SURGERY], kind="board")
-    (record,) = plans.plan_changes_detect(plan_id=recorded.pk)
+    (record,) = plan_changes_detect(plan_id=recorded.pk)
     assert (record.basis, record.from_plan, record.changed, record.categories) == ("none", None, False, [])
 
 
 def test_detection_is_idempotent_and_ignores_proposed_and_missing_plans(world, discussed_case):
     proposal = plan(world, [SURGERY])
     recorded = plan(world, [FOLFOX], kind="board")
-    assert len(plans.plan_changes_detect(plan_id=recorded.pk)) == 1
-    assert plans.plan_changes_detect(plan_id=recorded.pk) == []
-    assert plans.plan_changes_detect(plan_id=proposal.pk) == []
-    assert plans.plan_changes_detect(plan_id=10**9) == []
+    assert len(plan_changes_detect(plan_id=recorded.pk)) == 1
+    assert plan_changes_detect(plan_id=recorded.pk) == []
+    assert plan_changes_detect(plan_id=proposal.pk) == []
+    assert plan_changes_detect(plan_id=10**9) == []
     assert ChangeRecord.objects.count() == 1
     assert Notification.objects.filter(kind="board_recommendation").count() == 1
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.checklist import RULES, Finding, build_facts, checklist_prefetch, drugs, evaluate
 from cases.models import Case
-from scheduling.quorum import specialties_required_for_case
+from cases.quorum import specialties_required_for_case
 from tests.cases.checklist_helpers import (
     TODAY,
     add_plan,

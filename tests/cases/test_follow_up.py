@@ -10,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases import plans, tasks
+from cases import tasks
+from cases.lifecycle.recommendation import plan_record
 from cases.models import Case, CaseTransition, FollowUp, FollowUpReminder, Plan
+from cases.selectors import follow_up_due_plans
 from scheduling.models import Meeting
 from specialists.models import BoardRole, Specialty
 from tests.cases.plan_helpers import BOARD, discussed
@@ -35,7 +37,7 @@ def errors(response) -> dict[str, str]:
 
 def recommend(world, case=None) -> Plan:
     discussed(world, case)
-    return plans.plan_record(user=world.chair, case=case or world.case, data=BOARD)
+    return plan_record(user=world.chair, case=case or world.case, data=BOARD)
 
 
 @pytest.fixture
@@ -106,7 +108,7 @@ def test_bad_follow_up_is_a_400_naming_the_field(world, payload, field, message)
 def test_the_plan_must_be_a_board_plan_of_this_case(world):
     recommend(world)
     data = {**BOARD, "kind": "proposed", "consensus": ""}
-    proposed = plans.plan_record(user=world.member, case=world.case, data=data)
+    proposed = plan_record(user=world.member, case=world.case, data=data)
     other = Plan.objects.create(
         case=world.other_case, kind="board", version=1, intent="curative", consensus="unanimous", created_by=world.admin
     )
@@ -117,7 +119,7 @@ def test_the_plan_must_be_a_board_plan_of_this_case(world):
 
 def test_an_older_board_version_may_be_followed_up(world):
     first = recommend(world)
-    plans.plan_record(user=world.chair, case=world.case, data={**BOARD, "intent": "palliative"})
+    plan_record(user=world.chair, case=world.case, data={**BOARD, "intent": "palliative"})
     body = post(world, world.coordinator, {"implemented": "no", "reason": "progression", "plan": str(first.public_id)})
     assert body.json()["plan_version"] == 1
     assert Case.objects.get(pk=world.case.pk).status == "recommended"  # the current recommendation is still open
@@ -153,26 +155,26 @@ def test_the_due_date_runs_from_the_meeting_not_from_when_the_plan_was_typed_in(
     plan = recommend(world)
     then = timezone.now() - datetime.timedelta(days=31)
     Meeting.objects.filter(pk=plan.meeting_id).update(starts_at=then, ends_at=then + datetime.timedelta(hours=1))
-    assert list(plans.follow_up_due_plans()) == [plan]
+    assert list(follow_up_due_plans()) == [plan]
 
 
 def test_due_plans_are_the_current_board_plans_older_than_the_period_without_follow_up(world, settings):
     settings.FOLLOW_UP_DUE_DAYS = 30
     plan = recommend(world)
-    assert not plans.follow_up_due_plans().exists()
+    assert not follow_up_due_plans().exists()
     age(plan, 31)
-    assert list(plans.follow_up_due_plans()) == [plan]
+    assert list(follow_up_due_plans()) == [plan]
     due_cases = world.client(world.coordinator).get("/api/v1/cases/?follow_up_due=true").json()["results"]
     assert [c["id"] for c in due_cases] == [str(world.case.public_id)]
     not_due = world.client(world.coordinator).get("/api/v1/cases/?follow_up_due=false").json()["results"]
     assert str(world.case.public_id) not in {c["id"] for c in not_due}
     settings.FOLLOW_UP_DUE_DAYS = 45
-    assert not plans.follow_up_due_plans().exists()
+    assert not follow_up_due_plans().exists()
     settings.FOLLOW_UP_DUE_DAYS = 30
-    newer = plans.plan_record(user=world.chair, case=world.case, data={**BOARD, "intent": "palliative"})
-    assert list(plans.follow_up_due_plans()) == [newer]  # v1 is superseded; v2 was decided at the same meeting
+    newer = plan_record(user=world.chair, case=world.case, data={**BOARD, "intent": "palliative"})
+    assert list(follow_up_due_plans()) == [newer]  # v1 is superseded; v2 was decided at the same meeting
     post(world, world.coordinator, {"implemented": "yes"})
-    assert not plans.follow_up_due_plans().exists()  # followed up
+    assert not follow_up_due_plans().exists()  # followed up
 
 
 def test_the_navigators_are_reminded_once_without_patient_data(

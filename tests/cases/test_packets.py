@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases import packets
 from cases.models import Packet, PacketVersion, Plan, PlanComponent
+from cases.services import packets
 from tests.factories import CaseFactory, CommentFactory, MeetingFactory
 from tumorboard.models import AuditEvent, Notification
 
@@ -134,7 +134,7 @@ def test_queries_per_packet_do_not_grow_with_comments_documents_and_plans(world)
 
 
 def test_placement_builds_and_board_members_are_told_once_per_meeting(world, django_capture_on_commit_callbacks):
-    from scheduling.services import agenda_add
+    from cases.lifecycle.agenda import agenda_add
 
     far = MeetingFactory(board=world.board)  # a week ahead: beyond the 48 h lead time
     other = CaseFactory(institution=world.academic, board=world.board, created_by=world.member, status="submitted")

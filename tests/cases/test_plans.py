@@ -305,7 +305,7 @@ def test_the_plan_list_costs_the_same_at_any_size(world):
 
 def test_the_packet_shows_the_plans(world):
     """The packet is rebuilt when a plan is recorded (it exists once the case is on a meeting)."""
-    from cases import packets
+    from cases.services import packets
 
     item = discussed(world)
     packets.packet_request(case=world.case)

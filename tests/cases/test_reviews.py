@@ -171,7 +171,7 @@ def test_the_review_list_costs_the_same_at_any_size(world, pathologist):
 
 
 def test_the_packet_shows_the_review_with_the_original_value(world, pathologist):
-    from cases import packets
+    from cases.services import packets
 
     Case.objects.filter(pk=world.case.pk).update(histology="Invasive ductal carcinoma", grade="G2")
     packets.packet_request(case=world.case)

@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cases.lifecycle import agenda as scheduling
 from cases.models import Case, SecondOpinion, SecondOpinionReport
-from scheduling import services as scheduling
 from scheduling.models import Attendance, Meeting
 from tests.cases.plan_helpers import BOARD, PROPOSED
 from tests.cases.so_helpers import URL, act, payload, submit

@@ -13,13 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.codes import PacketStatus
+from cases.lifecycle import agenda as scheduling
 from cases.models import Case, SecondOpinion, SecondOpinionReport
-from cases.reports import report_build
-from cases.second_opinions import add_business_days, second_opinion_route, second_opinions_escalate
+from cases.quorum import case_quorum
+from cases.services.reports import report_build
+from cases.services.second_opinions import add_business_days, second_opinion_route, second_opinions_escalate
 from cases.tasks import second_opinions_sweep
-from scheduling import services as scheduling
 from scheduling.models import AgendaItem, Attendance, Meeting
-from scheduling.quorum import case_quorum
 from specialists.models import BoardRole
 from tests.cases.plan_helpers import BOARD
 from tests.cases.so_helpers import URL, act, errors, fetch, payload, submit
@@ -297,7 +297,7 @@ def test_a_failed_report_is_kept_with_its_error_and_the_sweep_retries_it(world, 
     def broken(content):
         raise RuntimeError("renderer down")
 
-    monkeypatch.setattr("cases.reports.render_report_pdf", broken)
+    monkeypatch.setattr("cases.services.reports.render_report_pdf", broken)
     assert report_build(report_id=report.pk) == "failed"
     report.refresh_from_db()
     assert report.status == "failed" and "renderer down" in report.error
@@ -422,7 +422,7 @@ def test_turnaround_costs_the_same_queries_at_any_number_of_requests(world, api,
 def test_the_requests_a_user_answers_are_those_the_access_rule_lets_them_answer(world):
     from cases.models import SecondOpinion
     from cases.selectors import second_opinions_answered_by
-    from tumorboard.access import can_answer_second_opinion
+    from specialists.access import can_answer_second_opinion
 
     common = {"target_institution": world.academic, "reason": "r", "status": "requested"}
     SecondOpinion.objects.create(

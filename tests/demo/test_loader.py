@@ -29,6 +29,7 @@ from rest_framework.test import APIClient
 
 from cases.checklist import evaluate
 from cases.codes import SECOND_OPINION_OPEN, CaseStatus, ChangeBasis, ChangeCategory, PacketStatus, PlanKind
+from cases.lifecycle.case_actions import case_transition
 from cases.models import (
     Biomarker,
     Case,
@@ -47,9 +48,8 @@ from cases.models import (
     SecondOpinionReport,
     SecondOpinionTransition,
 )
-from cases.plans import follow_up_due_plans
-from cases.second_opinions import add_business_days, due_business_days
-from cases.services import case_transition
+from cases.selectors import follow_up_due_plans
+from cases.services.second_opinions import add_business_days, due_business_days
 from demo.loader import DemoSummary, demo_load
 from demo.world import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id, demo_cases, demo_requests
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus

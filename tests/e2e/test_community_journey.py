@@ -15,9 +15,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
+from cases.lifecycle import agenda as scheduling
 from cases.models import Case, SecondOpinion, SecondOpinionReport
 from config.celery import app
-from scheduling import services as scheduling
 from scheduling.models import Meeting
 from tests.cases.plan_helpers import BOARD
 from tests.conftest import WorkerProcess

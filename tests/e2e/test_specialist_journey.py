@@ -11,11 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.codes import CaseStatus, Modality, PlanKind, TreatmentIntent
+from cases.lifecycle.agenda import agenda_add, meeting_transition
+from cases.lifecycle.recommendation import plan_record
 from cases.models import ChangeRecord, Comment, Plan, Review
-from cases.plans import plan_record
 from scheduling.attendance import meeting_invite
 from scheduling.models import Attendance, Meeting
-from scheduling.services import agenda_add, meeting_transition
 from specialists.models import BoardRole, Specialty
 from tests.e2e.helpers import sign_in, snapshot
 from tests.factories import MembershipFactory, UserFactory

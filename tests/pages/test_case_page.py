@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.codes import CaseStatus, Consensus, Modality, PacketStatus, PlanKind, TreatmentIntent
+from cases.lifecycle.agenda import agenda_add, meeting_transition
+from cases.lifecycle.recommendation import plan_record
 from cases.models import ChangeRecord, Comment, Document, Packet, Plan, Review
-from cases.plans import plan_record
 from scheduling.models import Meeting, MeetingStatus
-from scheduling.services import agenda_add, meeting_transition
 from specialists.models import BoardMembership, Specialty
 from tests.factories import CommentFactory, UserFactory
 from tests.pages.markup import assert_refused
@@ -349,7 +349,7 @@ def test_build_now_shows_progress_that_polls_until_built(client, world, django_c
     polled = client.get(url(world.case, "packet/status/"), HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 2s"' in polled
 
-    from cases.packets import packet_build
+    from cases.services.packets import packet_build
 
     assert packet_build(case_id=world.case.pk) == "ready"
     built = client.get(url(world.case, "packet/status/"), HTTP_HX_REQUEST="true").content.decode()

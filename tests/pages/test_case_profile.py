@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cases import services
 from cases.codes import CaseStatus
+from cases.services import case_profile as services
 from tests.conftest import at_once
 from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent

@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases.lifecycle.agenda import agenda_add
 from cases.models import Packet
 from scheduling.attendance import meeting_invite
 from scheduling.models import Attendance, Meeting, MeetingStatus
-from scheduling.services import agenda_add
 from tests.factories import CaseFactory, CommentFactory, MeetingFactory, MembershipFactory
 from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent

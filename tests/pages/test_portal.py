@@ -13,10 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases import second_opinions as so_services
 from cases.codes import PacketStatus
+from cases.lifecycle import agenda as scheduling
+from cases.lifecycle.second_opinions import second_opinion_transition
 from cases.models import Case, Document, Patient, SecondOpinion, SecondOpinionReport
-from scheduling import services as scheduling
+from cases.services.second_opinions import second_opinion_request, second_opinion_route
 from scheduling.models import Meeting
 from tests.cases.plan_helpers import BOARD
 from tests.factories import CaseFactory, MeetingFactory
@@ -44,10 +45,10 @@ def routed_request(world, case=None, **overrides) -> SecondOpinion:
         "reason": "Borderline indication.",
         "urgency": "routine",
     } | overrides
-    so = so_services.second_opinion_request(
+    so = second_opinion_request(
         user=world.referrer, case=case or world.community_case, target_institution=world.academic, **params
     )
-    so_services.second_opinion_route(request_id=so.pk)
+    second_opinion_route(request_id=so.pk)
     return SecondOpinion.objects.get(pk=so.pk)
 
 
@@ -406,7 +407,7 @@ def test_documents_are_added_while_the_request_is_open(client, world):
 
 def _reviewed(world, so, capture, *, build: bool):
     """Accept, start the meeting and record the board plan; the report is built only if ``build``."""
-    so_services.second_opinion_transition(user=world.coordinator, request=so, action_name="accept")
+    second_opinion_transition(user=world.coordinator, request=so, action_name="accept")
     meeting = Meeting.objects.get(agenda_items__case=so.case)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + datetime.timedelta(minutes=5))
     scheduling.meeting_transition(user=world.coordinator, meeting=meeting, action_name="start")
@@ -436,7 +437,7 @@ def test_the_report_fragment_polls_while_pending_and_then_links_the_pdf(
     assert "<html" not in fragment.content.decode()
     assert client.get(f"{page_of(so)}report/").status_code == 302  # not htmx: the page
 
-    from cases.reports import report_build
+    from cases.services.reports import report_build
 
     with django_capture_on_commit_callbacks(execute=True):
         assert report_build(report_id=report.pk) == "ready"
@@ -459,7 +460,7 @@ def test_a_report_finished_while_the_fragment_is_read_shows_with_its_status(
     before it reads the report: the fragment, which stops polling once the report is there, still shows the
     request's new status (it used to show "Reviewed" for good)."""
     from cases.pages import portal
-    from cases.reports import report_build
+    from cases.services.reports import report_build
 
     so = routed_request(world)
     _reviewed(world, so, django_capture_on_commit_callbacks, build=False)

@@ -10,9 +10,9 @@ import pytest
 from django.db.models import Count
 from rest_framework.test import APIClient
 
-from cases import packets
 from cases.codes import PacketStatus
 from cases.models import Packet, PacketVersion
+from cases.services import packets
 from cases.tasks import packets_sweep
 from tests.conftest import WorkerProcess, token_for, wait_for
 from tests.factories import BoardFactory, CaseFactory, CommentFactory, MembershipFactory, UserFactory

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from cases.lifecycle.agenda import agenda_allocate, meeting_transition
 from cases.models import Case, CaseTransition
 from scheduling.models import AgendaItem, Meeting
-from scheduling.services import agenda_allocate, meeting_transition
 from tests.conftest import at_once
 from tests.factories import BoardFactory, CaseFactory, MeetingFactory, MembershipFactory, UserFactory
 
@@ -51,14 +51,14 @@ def test_late_case_goes_to_the_next_meeting_with_a_visible_reason(board):
 
 
 def test_no_room_anywhere_leaves_the_case_submitted_for_the_sweep(board):
-    from scheduling.selectors import cases_waiting_for_allocation
+    from cases.selectors import cases_waiting_for_allocation
 
     case = _submitted(board)
     assert agenda_allocate(case_id=case.pk) is None
     assert Case.objects.get(pk=case.pk).status == "submitted"
     assert cases_waiting_for_allocation() == [case.pk]
     _meeting(board, 6)
-    from scheduling.tasks import agenda_sweep
+    from cases.tasks import agenda_sweep
 
     assert agenda_sweep() == 1
     assert cases_waiting_for_allocation() == []

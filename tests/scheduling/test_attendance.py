@@ -9,6 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 from icalendar import Calendar
 
+from cases.lifecycle.agenda import meeting_transition
+from cases.quorum import case_quorum, specialties_required_for_case
 from scheduling import ical
 from scheduling.attendance import (
     attendance_check_in,
@@ -19,8 +21,7 @@ from scheduling.attendance import (
     rsvp_token,
 )
 from scheduling.models import Attendance, Meeting
-from scheduling.quorum import case_quorum, meeting_quorum, specialties_required_for_case
-from scheduling.services import meeting_transition
+from scheduling.quorum import meeting_quorum
 from tests.factories import BoardFactory, CaseFactory, MeetingFactory, MembershipFactory, UserFactory
 from tumorboard.models import Notification
 

@@ -12,7 +12,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from tumorboard.access import is_admin
+from specialists.access import is_admin
 from tumorboard.api.fields import ModelSerializer, StrictCharField
 from tumorboard.api.filters import AuditEventFilter
 from tumorboard.models import AuditEvent

@@ -6,8 +6,7 @@ report_sent.
 ``SecondOpinionReport`` is the row the requester waits on (pending → building → ready | failed), one per
 board plan. Building is idempotent: a ready report is never rebuilt, and the result is written under the
 row's lock. The sweep re-enqueues reports a lost message or a dead worker left behind, and retries a
-failed build a few times.
-"""
+failed build a few times."""
 
 from __future__ import annotations
 
@@ -26,13 +25,17 @@ from cases.changes import plans_compare
 from cases.checklist import build_facts, run_rules
 from cases.codes import PacketStatus, PlanKind, SecondOpinionStatus
 from cases.models import Plan, SecondOpinion, SecondOpinionReport
-from cases.packets import _iso, _plan, _review, canonical, packet_queryset
-from cases.second_opinions import _tell_requesters
+from cases.services.packets import canonical, iso, packet_queryset, plan_content, review_content
+from cases.services.second_opinions import tell_requesters
 from cases.states import BUILD, SECOND_OPINION
-from tumorboard.tasks import enqueue
+from tumorboard.queue import enqueue
 
 SO = SecondOpinionStatus
+
+
 CONTENT_SCHEMA = 1
+
+
 MAX_ATTEMPTS = 3
 
 
@@ -56,7 +59,7 @@ def report_content(report: SecondOpinionReport) -> dict[str, Any]:
     if proposed is not None:
         diff = plans_compare(proposed, plan, [])
         comparison = {
-            "proposed": _plan(proposed),
+            "proposed": plan_content(proposed),
             "changed": bool(diff.categories),
             "categories": diff.ordered,
             "summary": diff.lines,
@@ -77,13 +80,13 @@ def report_content(report: SecondOpinionReport) -> dict[str, Any]:
             "urgency": request.urgency,
             "reason": request.reason,
             "questions": request.questions,
-            "requested_at": _iso(request.created_at),
-            "due_at": _iso(request.due_at),
+            "requested_at": iso(request.created_at),
+            "due_at": iso(request.due_at),
         },
         "patient": {
             "name": patient.name,
             "mrn": patient.mrn,
-            "birth_date": _iso(patient.birth_date),
+            "birth_date": iso(patient.birth_date),
             "sex": patient.sex,
         },
         "case": {
@@ -106,14 +109,16 @@ def report_content(report: SecondOpinionReport) -> dict[str, Any]:
         "meeting": {
             "id": str(meeting.public_id),
             "board": meeting.board.name,
-            "starts_at": _iso(meeting.starts_at),
+            "starts_at": iso(meeting.starts_at),
             "timezone": meeting.board.timezone,
         }
         if meeting is not None
         else None,
-        "recommendation": _plan(plan) | {"recorded_by": plan.created_by.name},
+        "recommendation": plan_content(plan) | {"recorded_by": plan.created_by.name},
         "comparison": comparison,
-        "specialty_reviews": [_review(r) for r in sorted(case.reviews.all(), key=lambda r: (r.created_at, r.pk))],
+        "specialty_reviews": [
+            review_content(r) for r in sorted(case.reviews.all(), key=lambda r: (r.created_at, r.pk))
+        ],
         "alerts": alerts,
     }
 
@@ -168,14 +173,9 @@ def reports_stale(*, pending_after: datetime.timedelta, building_after: datetime
     return list(stuck.values_list("pk", flat=True))
 
 
-# --- The request's side ------------------------------------------------------------------------------------
-
-
 def second_opinion_reviewed(*, case, plan, by) -> SecondOpinionReport | None:
     """The board recorded its plan for a locked case: a request on it is reviewed and its report is built
     by a task (a later board plan makes a new version of the report)."""
-    from cases.tasks import second_opinion_report_build
-
     request = (
         SecondOpinion.objects.select_for_update(of=("self",))
         .filter(case=case, status__in=[SO.ACCEPTED, SO.SCHEDULED, SO.REVIEWED, SO.REPORT_SENT])
@@ -188,7 +188,7 @@ def second_opinion_reviewed(*, case, plan, by) -> SecondOpinionReport | None:
         SECOND_OPINION.apply(request, "review", by=by, note="The board recorded its plan.")
     version = request.reports.count() + 1
     report = SecondOpinionReport.objects.create(request=request, plan=plan, version=version)
-    enqueue(second_opinion_report_build, report.pk)
+    enqueue("cases.tasks.second_opinion_report_build", report.pk)
     return report
 
 
@@ -200,7 +200,7 @@ def second_opinion_report_sent(*, report: SecondOpinionReport) -> None:
     if first:
         note = f"Report version {report.version}."
         SECOND_OPINION.apply(request, "report", note=note, fields={"report_sent_at": timezone.now()})
-    _tell_requesters(
+    tell_requesters(
         request,
         kind="second_opinion_report",
         subject="The tumor board's report is ready" if first else "The tumor board updated its report",

@@ -4,8 +4,7 @@ A packet is canonical JSON plus a PDF rendered (WeasyPrint) from the same templa
 ``Packet`` is the row a user waits on (pending → building → ready | failed); each built content is an
 immutable ``PacketVersion`` whose SHA-256 covers the canonical JSON, so a rebuild of unchanged content
 makes no new version. Building is idempotent and safe to redeliver: the version is written under the
-packet's row lock after comparing hashes, and a unique (case, version) constraint guards the rest.
-"""
+packet's row lock after comparing hashes, and a unique (case, version) constraint guards the rest."""
 
 from __future__ import annotations
 
@@ -25,24 +24,20 @@ from cases.checklist import build_facts, checklist_prefetch, run_rules
 from cases.codes import CommentKind, PacketStatus
 from cases.models import Case, Packet, PacketVersion
 from cases.states import BUILD
+from scheduling.models import AgendaItem, AgendaItemStatus, Meeting, MeetingStatus
 from tumorboard.audit import audit_write
 from tumorboard.models import AuditAction
 from tumorboard.notifications import notify
-from tumorboard.tasks import enqueue
+from tumorboard.queue import enqueue
 
 CONTENT_SCHEMA = 1
 
 
-# --- Content ---------------------------------------------------------------------------------------------
-
-
-def _iso(value) -> str | None:
+def iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
 def _agenda_slot(case: Case) -> dict | None:
-    from scheduling.models import AgendaItem, AgendaItemStatus
-
     item = (
         AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED).select_related("meeting__board").first()
     )
@@ -51,14 +46,14 @@ def _agenda_slot(case: Case) -> dict | None:
     return {
         "meeting": str(item.meeting.public_id),
         "board": item.meeting.board.name,
-        "starts_at": _iso(item.meeting.starts_at),
+        "starts_at": iso(item.meeting.starts_at),
         "timezone": item.meeting.board.timezone,
         "position": item.position,
         "minutes": item.minutes,
     }
 
 
-def _plan(plan) -> dict:
+def plan_content(plan) -> dict:
     return {
         "id": str(plan.public_id),
         "kind": plan.kind,
@@ -69,7 +64,7 @@ def _plan(plan) -> dict:
         "dissent": plan.dissent,
         "specialties_present": plan.specialties_present,
         "quorum_met": plan.quorum_met,
-        "created_at": _iso(plan.created_at),
+        "created_at": iso(plan.created_at),
         "components": [
             {
                 "modality": c.modality,
@@ -85,14 +80,14 @@ def _plan(plan) -> dict:
     }
 
 
-def _review(review) -> dict[str, Any]:
+def review_content(review) -> dict[str, Any]:
     return {
         "kind": review.kind,
         "specialty": review.specialty,
         "author": review.author.name,
         "findings": review.findings,
         "recommendation": review.recommendation,
-        "at": _iso(review.created_at),
+        "at": iso(review.created_at),
         "revisions": [
             {"field": v.field, "original": v.original, "revised": v.revised, "reason": v.reason}
             for v in review.revisions.all()
@@ -118,7 +113,7 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
         "patient": {
             "name": patient.name,
             "mrn": patient.mrn,
-            "birth_date": _iso(patient.birth_date),
+            "birth_date": iso(patient.birth_date),
             "age": patient.age_on(today),
             "sex": patient.sex,
         },
@@ -126,7 +121,7 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
             "primary_site": case.primary_site,
             "histology": case.histology,
             "grade": case.grade,
-            "diagnosis_date": _iso(case.diagnosis_date),
+            "diagnosis_date": iso(case.diagnosis_date),
             "stage": {
                 "system": case.stage_system,
                 "clinical": f"{case.clinical_t}{case.clinical_n}{case.clinical_m}",
@@ -137,7 +132,7 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
             "metastatic_sites": case.metastatic_sites,
             "metastasis_count": case.metastasis_count,
             "biomarkers": [
-                {"name": b.name, "result": b.result, "value": b.value, "detail": b.detail, "date": _iso(b.date)}
+                {"name": b.name, "result": b.result, "value": b.value, "detail": b.detail, "date": iso(b.date)}
                 for b in case.biomarkers.all()
             ],
         },
@@ -145,11 +140,11 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
             "ecog": case.ecog,
             "organ_function": {
                 "gfr_ml_min": case.gfr_ml_min,
-                "gfr_date": _iso(case.gfr_date),
+                "gfr_date": iso(case.gfr_date),
                 "lvef_percent": case.lvef_percent,
-                "lvef_date": _iso(case.lvef_date),
+                "lvef_date": iso(case.lvef_date),
                 "bilirubin_mg_dl": case.bilirubin_mg_dl,
-                "bilirubin_date": _iso(case.bilirubin_date),
+                "bilirubin_date": iso(case.bilirubin_date),
             },
             "comorbidities": case.comorbidities,
             "pharmacogenomics": [
@@ -178,19 +173,21 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
                 "id": str(d.public_id),
                 "kind": d.kind,
                 "title": d.title,
-                "date": _iso(d.date),
+                "date": iso(d.date),
                 "sha256": d.sha256,
                 "size": d.size,
             }
             for d in sorted(case.documents.all(), key=lambda d: (d.date, d.pk), reverse=True)
         ],
         "reviews": [
-            {"specialty": c.specialty, "author": c.author.name, "body": c.body, "at": _iso(c.created_at)}
+            {"specialty": c.specialty, "author": c.author.name, "body": c.body, "at": iso(c.created_at)}
             for c in case.comments.all()
             if c.kind == CommentKind.PRE_REVIEW
         ],
-        "specialty_reviews": [_review(r) for r in sorted(case.reviews.all(), key=lambda r: (r.created_at, r.pk))],
-        "plans": [_plan(p) for p in plans],
+        "specialty_reviews": [
+            review_content(r) for r in sorted(case.reviews.all(), key=lambda r: (r.created_at, r.pk))
+        ],
+        "plans": [plan_content(p) for p in plans],
         "checklist": [f.as_dict() for f in run_rules(build_facts(case, today))],
         "agenda": _agenda_slot(case),
     }
@@ -214,13 +211,8 @@ def render_pdf(content: dict) -> bytes:
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
 
 
-# --- Services --------------------------------------------------------------------------------------------
-
-
 def packet_request(*, case: Case, by=None, reason: str = "") -> Packet:
     """Ask for a (re)build. The packet row is written first, then the task is enqueued on commit."""
-    from cases.tasks import packet_build
-
     now = timezone.now()
     with transaction.atomic():
         packet, created = Packet.objects.select_for_update().get_or_create(
@@ -233,7 +225,7 @@ def packet_request(*, case: Case, by=None, reason: str = "") -> Packet:
             BUILD.apply(packet, "request", fields={"requested_at": now})
         if by is not None:
             audit_write(user=by, action=AuditAction.CREATE, obj=packet, detail={"packet": "requested", "why": reason})
-        enqueue(packet_build, case.pk)
+        enqueue("cases.tasks.packet_build", case.pk)
     return packet
 
 
@@ -290,8 +282,6 @@ def packet_build(*, case_id: int) -> str:
 def packets_ready_notify(*, case_id: int) -> bool:
     """Once every case on a meeting within the packet lead time has a ready packet, tell the board's
     members, once per meeting (an agenda still filling up weeks ahead tells nobody yet)."""
-    from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
-
     lead = datetime.timedelta(hours=settings.PACKET_LEAD_HOURS)
     item = (
         AgendaItem.objects.filter(case_id=case_id, status=AgendaItemStatus.SCHEDULED)
@@ -331,8 +321,6 @@ def packets_stale(*, pending_after: datetime.timedelta, building_after: datetime
 def packets_for_upcoming_meetings(*, lead: datetime.timedelta) -> int:
     """Request packets for every case on a meeting starting within ``lead`` whose packet is missing,
     failed, or older than the case's last change."""
-    from scheduling.models import AgendaItemStatus, MeetingStatus
-
     now = timezone.now()
     cases = Case.objects.filter(
         agenda_items__status=AgendaItemStatus.SCHEDULED,

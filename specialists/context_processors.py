@@ -3,7 +3,7 @@ API; a link is only a convenience, every page checks again)."""
 
 from __future__ import annotations
 
-from tumorboard import access
+from specialists import access
 
 
 def user_roles(user) -> dict[str, bool]:

@@ -1,0 +1,265 @@
+"""A case on an agenda: allocated, placed, added, moved, removed, deferred, rolled over, presented, released; and
+a meeting's start, completion and cancellation with what they mean for its cases. Each step changes the
+agenda's rows (scheduling/agenda.py), the case's status (cases/states.py) and what follows the case: its packet
+and its second-opinion request."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cases.codes import CaseStatus
+from cases.lifecycle.second_opinion_slots import second_opinion_slot_sync
+from cases.models import Case
+from cases.services.packets import packet_request
+from cases.states import CASE
+from scheduling.agenda import (
+    agenda_coordinator_check,
+    agenda_open_check,
+    agenda_position_next,
+    meeting_minutes_release,
+    meeting_minutes_reserve,
+    meeting_with_room,
+    meetings_ahead,
+)
+from scheduling.models import AgendaItem, AgendaItemStatus, Meeting, MeetingStatus
+from scheduling.services import meeting_status_change
+from scheduling.states import AGENDA_ITEM
+from tumorboard.audit import audit_write
+from tumorboard.errors import Conflict
+from tumorboard.models import AuditAction
+
+
+def _place(*, case: Case, meeting: Meeting, minutes: int, note: str, by, action: str) -> AgendaItem:
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        case=case,
+        position=agenda_position_next(meeting, case.urgency),
+        minutes=minutes,
+        note=note,
+    )
+    CASE.apply(case, action, by=by, note=note, fields={"meeting": meeting})
+    packet_request(case=case, reason="placed on a meeting")
+    second_opinion_slot_sync(case=case, by=by)
+    return item
+
+
+def agenda_place(*, case: Case, by, meeting: Meeting | None = None) -> AgendaItem | None:
+    """Put a locked, submitted case of a board on ``meeting`` (409 when it has no room), or else on the
+    earliest meeting with room, the submission cut-off aside (an accepted second opinion: the coordinator
+    chose it). None when no meeting has room: the case waits for the allocation sweep."""
+    minutes = case.board.minutes_per_case
+    if meeting is not None:
+        if meeting.board_id != case.board_id or meeting.status != MeetingStatus.SCHEDULED:
+            raise ValidationError({"meeting": ["Choose a scheduled meeting of the board."]})
+        if not meeting_minutes_reserve(meeting.pk, minutes):
+            raise Conflict("The meeting has no time left for this case.", code="capacity_exceeded")
+        return _place(case=case, meeting=meeting, minutes=minutes, note="", by=by, action="schedule")
+    while (meeting := meeting_with_room(board=case.board, minutes=minutes)) is not None:
+        if meeting_minutes_reserve(meeting.pk, minutes):
+            return _place(case=case, meeting=meeting, minutes=minutes, note="", by=by, action="schedule")
+    return None
+
+
+def _allocate(case: Case, *, by, action: str, prefix: str = "", exclude_meeting_id: int | None = None):
+    """Put a locked case on the earliest meeting of its board whose cut-off has not passed and that has
+    time left. Returns the item (its note says why it is not on an earlier meeting), or None.
+
+    Full meetings are filtered out by the database, so one allocation costs a few indexed queries
+    whatever the number of meetings; a lost compare-and-set race simply looks again.
+    """
+    board = case.board
+    minutes = board.minutes_per_case
+    open_from = timezone.now() + datetime.timedelta(hours=board.submission_cutoff_hours)
+    meetings = meetings_ahead(case, exclude_meeting_id=exclude_meeting_id)
+    while True:
+        meeting = meetings.filter(
+            starts_at__gt=open_from, allocated_minutes__lte=F("capacity_minutes") - minutes
+        ).first()
+        if meeting is None:
+            return None
+        if meeting_minutes_reserve(meeting.pk, minutes):
+            break
+    reasons = []
+    late = meetings.filter(starts_at__lte=open_from).first()
+    if late is not None:
+        reasons.append(
+            f"submitted after the {board.submission_cutoff_hours} h cut-off of the meeting of {late.local_start}"
+        )
+    full = meetings.filter(starts_at__gt=open_from, starts_at__lt=meeting.starts_at).first()
+    if full is not None:
+        reasons.append(f"the meeting of {full.local_start} is full")
+    note = prefix + (f"Placed on a later meeting: {'; '.join(reasons)}." if reasons else "")
+    return _place(case=case, meeting=meeting, minutes=minutes, note=note.strip(), by=by, action=action)
+
+
+@transaction.atomic
+def agenda_allocate(*, case_id: int, by=None) -> AgendaItem | None:
+    """Allocate a submitted (or deferred) case to a meeting; a no-op for any other state or when the
+    case already holds a slot. A case that fits nowhere stays waiting and the allocation sweep retries."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("board").filter(pk=case_id).first()
+    if case is None or case.board_id is None or case.status not in {CaseStatus.SUBMITTED, CaseStatus.DEFERRED}:
+        return None
+    if AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED).exists():
+        return None
+    return _allocate(case, by=by, action="schedule")
+
+
+def _roll(item: AgendaItem, *, by, why: str) -> Case:
+    """Move one scheduled item's case on: scheduled → deferred → scheduled on the next meeting with room,
+    each step recorded with why. A case with no room anywhere stays deferred (the sweep retries)."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=item.case_id)
+    AGENDA_ITEM.apply(item, "roll-over")
+    meeting_minutes_release(item)
+    CASE.apply(case, "defer", by=by, note=f"Deferred: {why}.", fields={"meeting": None})
+    if _allocate(case, by=by, action="roll-over", prefix=f"Rolled over: {why}. ", exclude_meeting_id=item.meeting_id):
+        return case
+    second_opinion_slot_sync(case=case, by=by)  # no room anywhere: the requester's slot is gone for now
+    return case
+
+
+def agenda_roll_over(*, meeting: Meeting, by, why: str) -> list[Case]:
+    """Roll every case still scheduled on ``meeting`` to the next meeting, never dropping one."""
+    items = AgendaItem.objects.filter(meeting=meeting, status=AgendaItemStatus.SCHEDULED).order_by("position")
+    return [_roll(item, by=by, why=why) for item in items]
+
+
+def agenda_defer_case(*, case: Case, by, reason: str) -> None:
+    """The board defers one scheduled case to a later meeting (the case action ``defer``)."""
+    item = AgendaItem.objects.select_for_update().filter(case=case, status=AgendaItemStatus.SCHEDULED).first()
+    if item is None:
+        CASE.apply(case, "defer", by=by, note=reason, fields={"meeting": None})
+        return
+    _roll(item, by=by, why=reason or "deferred by the board")
+
+
+@transaction.atomic
+def agenda_add(*, user, meeting: Meeting, case: Case, minutes: int | None = None) -> AgendaItem:
+    """A coordinator puts a submitted or deferred case of the board on this meeting (cut-off aside)."""
+    meeting = Meeting.objects.select_related("board").get(pk=meeting.pk)
+    agenda_coordinator_check(user, meeting)
+    agenda_open_check(meeting)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    if case.board_id != meeting.board_id:
+        raise ValidationError({"case": ["The case is not for this meeting's board."]})
+    if AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED).exists():
+        raise ValidationError({"case": ["The case is already on an agenda; move it instead."]})
+    if case.status not in {CaseStatus.SUBMITTED, CaseStatus.DEFERRED}:
+        raise Conflict(f"A {case.get_status_display().lower()} case cannot be put on an agenda.")
+    minutes = minutes or meeting.board.minutes_per_case
+    if not meeting_minutes_reserve(meeting.pk, minutes):
+        raise Conflict("The meeting has no time left for this case.", code="capacity_exceeded")
+    item = _place(
+        case=case, meeting=meeting, minutes=minutes, note=f"Added by {user.username}.", by=user, action="schedule"
+    )
+    audit_write(user=user, action=AuditAction.CREATE, obj=item)
+    return item
+
+
+@transaction.atomic
+def agenda_remove(*, user, item: AgendaItem, reason: str = "") -> AgendaItem:
+    """Take a case off the agenda; it goes back to submitted, waiting for a coordinator or the sweep."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting__board").get(pk=item.pk)
+    agenda_coordinator_check(user, item.meeting)
+    agenda_open_check(item.meeting)
+    if item.status != AgendaItemStatus.SCHEDULED:
+        return item
+    AGENDA_ITEM.apply(item, "remove")
+    meeting_minutes_release(item)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=item.case_id)
+    CASE.apply(case, "unschedule", by=user, note=reason, fields={"meeting": None})
+    second_opinion_slot_sync(case=case, by=user)
+    audit_write(user=user, action=AuditAction.DELETE, obj=item, detail={"reason": reason})
+    return item
+
+
+@transaction.atomic
+def agenda_move(*, user, item: AgendaItem, meeting: Meeting) -> AgendaItem:
+    """Move a scheduled item to another open meeting of the same board, capacity permitting."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting__board", "case").get(pk=item.pk)
+    agenda_coordinator_check(user, item.meeting)
+    agenda_open_check(item.meeting)
+    if item.status != AgendaItemStatus.SCHEDULED:
+        raise Conflict("Only a scheduled item can be moved.")
+    if meeting.board_id != item.meeting.board_id:
+        raise ValidationError({"meeting": ["Move within the same board's meetings."]})
+    if meeting.pk == item.meeting_id:
+        return item
+    agenda_open_check(meeting)
+    if not meeting_minutes_reserve(meeting.pk, item.minutes):
+        raise Conflict("The target meeting has no time left for this case.", code="capacity_exceeded")
+    meeting_minutes_release(item)
+    source = item.meeting
+    AGENDA_ITEM.apply(item, "remove")  # off this agenda; the new item carries the history note
+    new = AgendaItem.objects.create(
+        meeting=meeting,
+        case=item.case,
+        position=agenda_position_next(meeting, item.case.urgency),
+        minutes=item.minutes,
+        note=f"Moved from the meeting of {source.local_start} by {user.username}.",
+    )
+    Case.objects.filter(pk=item.case_id).update(meeting=meeting, updated_at=timezone.now())
+    second_opinion_slot_sync(case=item.case, by=user)
+    audit_write(user=user, action=AuditAction.UPDATE, obj=new, detail={"moved_from": str(source.public_id)})
+    return new
+
+
+def _present(item: AgendaItem, *, case: Case, by) -> None:
+    """Mark a locked, scheduled item of an in-progress meeting presented: its locked case is discussed."""
+    if item.meeting.status != MeetingStatus.IN_PROGRESS:
+        raise Conflict("Cases are presented while the meeting is in progress.")
+    AGENDA_ITEM.apply(item, "present")
+    CASE.apply(case, "discuss", by=by)
+
+
+@transaction.atomic
+def agenda_item_presented(*, user, item: AgendaItem) -> AgendaItem:
+    """In run mode: the board has discussed this case (scheduled → discussed)."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting__board").get(pk=item.pk)
+    agenda_coordinator_check(user, item.meeting)
+    if item.status == AgendaItemStatus.PRESENTED:
+        return item
+    if item.status != AgendaItemStatus.SCHEDULED:
+        raise Conflict("The item is no longer on the agenda.")
+    _present(item, case=Case.objects.select_for_update(of=("self",)).get(pk=item.case_id), by=user)
+    return item
+
+
+def agenda_present_case(*, case: Case, by) -> Meeting:
+    """The board records its recommendation for a scheduled case during its meeting: the case's item is
+    presented (scheduled → discussed) and its meeting returned. The caller holds the case's row lock and
+    has checked that ``by`` may record the board plan. 409 when the case's meeting is not in progress."""
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .filter(case=case, status=AgendaItemStatus.SCHEDULED)
+        .first()
+    )
+    if item is None:
+        raise Conflict("The case is not on a meeting's agenda.")
+    _present(item, case=case, by=by)
+    return item.meeting
+
+
+def agenda_release_for_case(*, case: Case) -> None:
+    """The case left the agenda's flow (withdrawn, information requested): free its slot."""
+    for item in AgendaItem.objects.select_for_update().filter(case=case, status=AgendaItemStatus.SCHEDULED):
+        AGENDA_ITEM.apply(item, "remove")
+        meeting_minutes_release(item)
+    case.meeting = None  # written with the case's next status
+    second_opinion_slot_sync(case=case, by=None)
+
+
+@transaction.atomic
+def meeting_transition(*, user, meeting: Meeting, action_name: str, reason: str = "") -> tuple[Meeting, bool]:
+    """start / complete / cancel (scheduling's ``meeting_status_change``). Completing rolls the cases not presented
+    to the next meeting; cancelling rolls the whole agenda."""
+    meeting, changed = meeting_status_change(user=user, meeting=meeting, action_name=action_name, reason=reason)
+    if changed and action_name in {"complete", "cancel"}:
+        why = "not presented at" if action_name == "complete" else "cancellation of"
+        agenda_roll_over(meeting=meeting, by=user, why=f"{why} the meeting of {meeting.local_start}")
+    return meeting, changed
