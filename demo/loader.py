@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from cases.codes import CaseStatus, Urgency
 from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
+from demo.data import demo_cases, demo_requests
 from demo.documents import documents_attach
 from demo.plans import plan_history_write
 from demo.second_opinions import second_opinions_load
@@ -43,8 +44,6 @@ from demo.world import (
     UPCOMING_MEETINGS,
     USERS,
     DemoCase,
-    demo_cases,
-    demo_requests,
 )
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
 from scheduling.recurrence import parse_rrule

@@ -1,6 +1,6 @@
 """The demo's second opinions (SPEC §5.5), written by the demo loader through the real services.
 
-Each request of ``demo/cases_second_opinions.py`` is made once, on a community hospital's draft case, the
+Each request of ``demo/data/second_opinion_requests.py`` is made once, on a community hospital's draft case, the
 way a user makes it: the requester's own plan, the request, routing, the coordinator's answers (and the
 requester's), and for a request with a report the meeting it was discussed at: the requester joins remotely,
 the chair records the board plan (the case is presented, the request reviewed), the change detection runs and the
@@ -54,9 +54,10 @@ from cases.services.plan_changes import plan_changes_detect
 from cases.services.reports import report_build
 from cases.services.second_opinions import second_opinion_request, second_opinion_route
 from cases.states import CASE
+from demo.data import demo_cases, demo_requests
 from demo.documents import documents_attach
 from demo.plans import board_plan_data, plan_data
-from demo.world import BOARDS, COORDINATOR, DemoCase, DemoSecondOpinion, demo_case_id, demo_cases, demo_requests
+from demo.world import BOARDS, COORDINATOR, DemoCase, DemoSecondOpinion, demo_case_id
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
 from specialists.models import BoardRole, Institution, User
 from tumorboard.models import Notification, NotificationStatus

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from cases.codes import Urgency
-from cases.models import Case
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
 from specialists.access import is_board_coordinator
 from tumorboard.audit import audit_write
+from tumorboard.codes import Urgency
 from tumorboard.errors import Conflict
 from tumorboard.models import AuditAction
 
@@ -61,7 +60,7 @@ def meeting_with_room(*, board: Board, minutes: int | None = None, before: datet
     return meetings.order_by("starts_at", "id").first()
 
 
-def meetings_ahead(case: Case, *, exclude_meeting_id: int | None = None):
+def meetings_ahead(case, *, exclude_meeting_id: int | None = None):
     meetings = Meeting.objects.filter(
         board_id=case.board_id, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
     ).select_related("board")
@@ -112,7 +111,7 @@ def agenda_item_resize(*, user, item: AgendaItem, minutes: int) -> AgendaItem:
     return item
 
 
-def presented_meetings(case: Case):
+def presented_meetings(case):
     """The meetings at which the case was presented, latest first."""
     return Meeting.objects.filter(agenda_items__case=case, agenda_items__status=AgendaItemStatus.PRESENTED).order_by(
         "-starts_at"

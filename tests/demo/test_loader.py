@@ -50,8 +50,9 @@ from cases.models import (
 )
 from cases.selectors import follow_up_due_plans
 from cases.services.second_opinions import add_business_days, due_business_days
+from demo.data import demo_cases, demo_requests
 from demo.loader import DemoSummary, demo_load
-from demo.world import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id, demo_cases, demo_requests
+from demo.world import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus
 from specialists.models import BoardMembership, BoardRole, Institution, InstitutionKind, Specialty, User
 from tests.conftest import token_for

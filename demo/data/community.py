@@ -1,5 +1,5 @@
 """Demo cases of the two community hospitals: drafts with no board yet, waiting to be sent for a second
-opinion (SPEC §5.5). Two of them have been sent (``demo/cases_second_opinions.py``: the melanoma was
+opinion (SPEC §5.5). Two of them have been sent (``demo/data/second_opinion_requests.py``: the melanoma was
 declined, the older patient's breast cancer waits for the coordinator). Fictional patients."""
 
 from demo.world import DemoCase
