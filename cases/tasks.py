@@ -30,20 +30,6 @@ def packet_build(case_id: int) -> str:
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
-def packets_sweep() -> int:
-    """Re-enqueue packets stuck in pending or building (a lost message, a killed worker)."""
-    ids = packets.packets_stale(
-        pending_after=datetime.timedelta(seconds=settings.PACKET_STALE_PENDING_SECONDS),
-        building_after=datetime.timedelta(seconds=settings.PACKET_STALE_BUILDING_SECONDS),
-    )
-    for case_id in ids:
-        packet_build.delay(case_id)
-    if ids:
-        logger.info("re-enqueued %d stuck packets", len(ids))
-    return len(ids)
-
-
-@shared_task(soft_time_limit=300, time_limit=360)
 def packets_for_upcoming_meetings() -> int:
     return packets.packets_for_upcoming_meetings(lead=datetime.timedelta(hours=settings.PACKET_LEAD_HOURS))
 
@@ -83,18 +69,51 @@ def second_opinion_report_build(report_id: int) -> str:
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def second_opinions_sweep() -> int:
-    """Re-enqueue the routing of requests and the reports that lost messages or dead workers left undone."""
-    stale = datetime.timedelta(seconds=settings.SECOND_OPINION_STALE_SECONDS)
-    unrouted = second_opinions.second_opinions_unrouted(older_than=stale)
+    """Re-enqueue the routing of requests a lost message left unrouted."""
+    unrouted = second_opinions.second_opinions_unrouted(
+        older_than=datetime.timedelta(seconds=settings.SECOND_OPINION_STALE_SECONDS)
+    )
     for request_id in unrouted:
         second_opinion_route.delay(request_id)
-    building = datetime.timedelta(seconds=settings.REPORT_STALE_BUILDING_SECONDS)
-    stale_reports = reports.reports_stale(pending_after=stale, building_after=building)
-    for report_id in stale_reports:
-        second_opinion_report_build.delay(report_id)
-    if unrouted or stale_reports:
-        logger.info("re-enqueued %d second-opinion routings and %d reports", len(unrouted), len(stale_reports))
-    return len(unrouted) + len(stale_reports)
+    if unrouted:
+        logger.info("re-enqueued %d second-opinion routings", len(unrouted))
+    return len(unrouted)
+
+
+def _stale_documents():
+    """Every rendered document's stuck builds (cases/builds.py): (what, its build task, the ids to build again). A new
+    document type is one more entry here."""
+    seconds = datetime.timedelta(seconds=1)
+    yield (
+        "packets",
+        packet_build,
+        packets.packets_stale(
+            pending_after=settings.PACKET_STALE_PENDING_SECONDS * seconds,
+            building_after=settings.PACKET_STALE_BUILDING_SECONDS * seconds,
+        ),
+    )
+    yield (
+        "second-opinion reports",
+        second_opinion_report_build,
+        reports.reports_stale(
+            pending_after=settings.SECOND_OPINION_STALE_SECONDS * seconds,
+            building_after=settings.REPORT_STALE_BUILDING_SECONDS * seconds,
+        ),
+    )
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def documents_sweep() -> int:
+    """Re-enqueue the rendered documents stuck in pending or building (a lost message, a killed worker) or failed
+    fewer times than their retry limit."""
+    total = 0
+    for what, task, ids in _stale_documents():
+        for pk in ids:
+            task.delay(pk)
+        if ids:
+            logger.info("re-enqueued %d stuck %s", len(ids), what)
+        total += len(ids)
+    return total
 
 
 @shared_task(soft_time_limit=300, time_limit=360)

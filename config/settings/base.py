@@ -234,7 +234,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "agenda-sweep": {"task": "cases.tasks.agenda_sweep", "schedule": 600.0},
     "quorum-alerts": {"task": "scheduling.tasks.quorum_alerts", "schedule": 3600.0},
     "packets-upcoming": {"task": "cases.tasks.packets_for_upcoming_meetings", "schedule": 900.0},
-    "packets-sweep": {"task": "cases.tasks.packets_sweep", "schedule": 120.0},
+    "documents-sweep": {"task": "cases.tasks.documents_sweep", "schedule": 120.0},
     "plan-changes-sweep": {"task": "cases.tasks.plan_changes_sweep", "schedule": 300.0},
     "follow-ups-remind": {"task": "cases.tasks.follow_ups_remind", "schedule": 6 * 3600.0},
     "second-opinions-sweep": {"task": "cases.tasks.second_opinions_sweep", "schedule": 120.0},

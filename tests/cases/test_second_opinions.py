@@ -18,7 +18,7 @@ from cases.models import Case, SecondOpinion, SecondOpinionReport
 from cases.quorum import case_quorum
 from cases.services.reports import report_build
 from cases.services.second_opinions import add_business_days, second_opinion_route, second_opinions_escalate
-from cases.tasks import second_opinions_sweep
+from cases.tasks import documents_sweep, second_opinions_sweep
 from scheduling.models import AgendaItem, Attendance, Meeting
 from specialists.models import BoardRole
 from tests.cases.plan_helpers import BOARD
@@ -305,7 +305,7 @@ def test_a_failed_report_is_kept_with_its_error_and_the_sweep_retries_it(world, 
     monkeypatch.undo()
     settings.SECOND_OPINION_STALE_SECONDS = 0
     with capture(execute=True):
-        assert second_opinions_sweep() == 1
+        assert documents_sweep() == 1
     report.refresh_from_db()
     assert report.status == "ready" and report.attempts == 2
     assert fetch(so["id"]).status == "report_sent"

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from cases.codes import PacketStatus
 from cases.models import Packet, PacketVersion
 from cases.services import packets
-from cases.tasks import packets_sweep
+from cases.tasks import documents_sweep
 from tests.conftest import WorkerProcess, token_for, wait_for
 from tests.factories import BoardFactory, CaseFactory, CommentFactory, MembershipFactory, UserFactory
 
@@ -106,7 +106,7 @@ def test_sigkill_mid_batch_loses_nothing_and_builds_nothing_twice(celery_on, pri
     def ready_or_swept():
         if _counts(ids)[0] == BATCH:
             return True
-        swept.append(packets_sweep())  # as beat runs it, for a message lost in flight (popped, not yet recorded)
+        swept.append(documents_sweep())  # as beat runs it, for a message lost in flight (popped, not yet recorded)
         return False
 
     try:
@@ -154,7 +154,7 @@ def test_redis_restart_during_a_backlog_loses_nothing(celery_on, private_redis, 
         def swept_and_done():
             if _counts(ids)[0] == BATCH:
                 return True
-            packets_sweep()
+            documents_sweep()
             return False
 
         wait_for(swept_and_done, timeout=180, interval=3, message="every packet to be ready after the restart")
