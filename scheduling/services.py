@@ -185,15 +185,11 @@ def meeting_create_one_off(
 def meeting_status_change(*, user, meeting: Meeting, action_name: str, reason: str = "") -> tuple[Meeting, bool]:
     """start / complete / cancel a meeting: its status, and the invitations' cancellation. Repeats are no-ops; anything
     else from the wrong state is a 409. The lifecycle's ``meeting_transition`` calls this and rolls the agenda over."""
-    transition = MEETING[action_name]
     meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
-    if not is_board_coordinator(user, meeting.board_id):
-        raise PermissionDenied(f"Only the board's coordinators {action_name} its meetings.")
-    if transition.is_done(meeting.status):
-        return meeting, False
     refusal = Conflict(f"Cannot {action_name} a meeting that is {meeting.get_status_display().lower()}.")
-    if meeting.status not in transition.sources:
-        raise refusal
+    permitted = is_board_coordinator(user, meeting.board_id)
+    if not MEETING.guard(meeting, action_name, permitted=permitted, who="the board's coordinators", refusal=refusal):
+        return meeting, False
     if action_name == "cancel" and not reason.strip():
         raise ValidationError({"reason": ["Say why the meeting is cancelled."]})
     fields = {"sequence": meeting.sequence + 1} if action_name == "cancel" else {}

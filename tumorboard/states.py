@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -56,6 +57,20 @@ class Machine:
         status = obj.get_status_display().lower()
         allowed = ", ".join(sorted(transition.sources))
         return Conflict(f"Cannot {action.replace('-', ' ')} a {self.noun} that is {status}; allowed from: {allowed}.")
+
+    def guard(
+        self, obj: models.Model, action: str, *, permitted: bool, who: str, refusal: Conflict | None = None
+    ) -> bool:
+        """The check a user's action takes before its work: 403 unless ``permitted`` (only ``who`` may), False when a
+        repeat finds it already done (a no-op), 409 when the status is not a source of the action. True: go on."""
+        if not permitted:
+            raise PermissionDenied(f"Only {who} may {action.replace('-', ' ')} this {self.noun}.")
+        transition = self[action]
+        if transition.is_done(obj.status):
+            return False
+        if obj.status not in transition.sources:
+            raise refusal or self.conflict(obj, action)
+        return True
 
     def apply(
         self,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -103,15 +103,10 @@ def case_transition(*, user, case: Case, action_name: str, reason: str = "") -> 
     Raises Conflict (409) when the action is not allowed from the current status, PermissionDenied when
     the user may see the case but not take this action.
     """
-    action, transition = CASE_ACTIONS[action_name], CASE[action_name]
-    verb = action_name.replace("-", " ")
+    action = CASE_ACTIONS[action_name]
     case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=case.pk)
-    if not action.allowed(user, case):
-        raise PermissionDenied(f"Only {action.who} may {verb} this case.")
-    if transition.is_done(case.status):
+    if not CASE.guard(case, action_name, permitted=action.allowed(user, case), who=action.who):
         return case, False
-    if case.status not in transition.sources:
-        raise CASE.conflict(case, action_name)
     if action.reason_required and not reason.strip():
         raise ValidationError({"reason": ["Say what is needed."]})
     fields = {}

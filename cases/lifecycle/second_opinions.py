@@ -3,9 +3,7 @@ declined, information asked and given, cancelled (the board gives the case back)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,36 +19,10 @@ from tumorboard.errors import Conflict
 SO = SecondOpinionStatus
 
 
-@dataclass(frozen=True)
-class RequestAction:
-    name: str
-    sources: frozenset[str]
-    target: str
-    requester: bool  # taken by the requesting side; else by the coordinators who answer the request
-    done: frozenset[str] = frozenset()  # where a repeat is already done (a no-op); the target too
-
-    def is_done(self, status: str) -> bool:
-        return status == self.target or status in self.done
-
-
-ACTIONS = {
-    a.name: a
-    for a in (
-        RequestAction(
-            "accept",
-            frozenset({SO.REQUESTED}),
-            SO.ACCEPTED,
-            False,
-            frozenset({SO.SCHEDULED, SO.REVIEWED, SO.REPORT_SENT}),
-        ),
-        RequestAction("decline", frozenset({SO.REQUESTED, SO.INFO_REQUESTED}), SO.DECLINED, False),
-        RequestAction("request-info", frozenset({SO.REQUESTED}), SO.INFO_REQUESTED, False),
-        RequestAction("provide-info", frozenset({SO.INFO_REQUESTED}), SO.REQUESTED, True),
-        RequestAction(
-            "cancel", frozenset({SO.REQUESTED, SO.INFO_REQUESTED, SO.ACCEPTED, SO.SCHEDULED}), SO.CANCELLED, True
-        ),
-    )
-}
+# The actions users take on a request (POST /second-opinions/{id}/{action}/; each is SECOND_OPINION[name]) and
+# which side takes each: the requesting physicians, or the coordinators who answer the request.
+REQUESTER_ACTIONS = frozenset({"provide-info", "cancel"})
+USER_ACTIONS = ("accept", "decline", "request-info", "provide-info", "cancel")
 
 
 def _board_check(user, request: SecondOpinion, board):
@@ -101,8 +73,8 @@ def _release(user, request: SecondOpinion, case: Case, why: str) -> None:
         CASE.apply(case, "withdraw", by=user, note=why, fields={"meeting": None})
 
 
-def _may_take(user, request: SecondOpinion, action: RequestAction) -> bool:
-    allowed = is_second_opinion_requester if action.requester else can_answer_second_opinion
+def _may_take(user, request: SecondOpinion, action: str) -> bool:
+    allowed = is_second_opinion_requester if action in REQUESTER_ACTIONS else can_answer_second_opinion
     return allowed(user, request)
 
 
@@ -110,10 +82,10 @@ def second_opinion_actions_open(user, request: SecondOpinion) -> set[str]:
     """The actions ``user`` may take on ``request`` now: their side's, allowed from its status, and for the
     coordinators only once it is routed (what ``second_opinion_transition`` would not refuse)."""
     return {
-        action.name
-        for action in ACTIONS.values()
-        if request.status in action.sources
-        and (action.requester or request.routed_at is not None)
+        action
+        for action in USER_ACTIONS
+        if request.status in SECOND_OPINION[action].sources
+        and (action in REQUESTER_ACTIONS or request.routed_at is not None)
         and _may_take(user, request, action)
     }
 
@@ -125,31 +97,24 @@ def second_opinion_transition(
     """Apply an action of SPEC §4 to a request. Returns (request, changed); a repeat of a done action
     changes nothing. 409 when not allowed from the current status; 403 when the user sees the request but
     is not on the side that takes this action."""
-    action = ACTIONS[action_name]
+    requester = action_name in REQUESTER_ACTIONS
     request, case = request_lock(request)
-    if not _may_take(user, request, action):
-        who = "the requesting physicians" if action.requester else "the coordinators of the board it was routed to"
-        raise PermissionDenied(f"Only {who} may {action.name.replace('-', ' ')} this request.")
-    if action.is_done(request.status):
+    who = "the requesting physicians" if requester else "the coordinators of the board it was routed to"
+    if not SECOND_OPINION.guard(request, action_name, permitted=_may_take(user, request, action_name), who=who):
         return request, False
-    if request.status not in action.sources:
-        raise Conflict(
-            f"Cannot {action.name.replace('-', ' ')} a request that is {request.get_status_display().lower()}; "
-            f"allowed from: {', '.join(sorted(action.sources))}."
-        )
     message = message.strip()
-    if action.name in {"decline", "request-info"} and not message:
-        field = "reason" if action.name == "decline" else "message"
-        raise ValidationError({field: ["Say why." if action.name == "decline" else "Say what is needed."]})
-    if not action.requester and request.routed_at is None:
+    if action_name in {"decline", "request-info"} and not message:
+        field = "reason" if action_name == "decline" else "message"
+        raise ValidationError({field: ["Say why." if action_name == "decline" else "Say what is needed."]})
+    if not requester and request.routed_at is None:
         raise Conflict("The request is still being routed; try again in a moment.", code="not_routed")
-    if action.name == "accept":
+    if action_name == "accept":
         _accept(user, request, case, board=board, meeting=meeting)
         return request, True
-    SECOND_OPINION.apply(request, action.name, by=user, note=message)
-    if action.name in {"decline", "cancel"}:
-        _release(user, request, case, f"Second opinion {action.target}.")
-    _after(request, action)
+    SECOND_OPINION.apply(request, action_name, by=user, note=message)
+    if action_name in {"decline", "cancel"}:
+        _release(user, request, case, f"Second opinion {request.status}.")
+    _after(request, action_name)
     return request, True
 
 
@@ -182,19 +147,19 @@ NOTICES = {
 }
 
 
-def _after(request: SecondOpinion, action: RequestAction) -> None:
-    to_requesters, kind, subject, text = NOTICES[action.name]
+def _after(request: SecondOpinion, action: str) -> None:
+    to_requesters, kind, subject, text = NOTICES[action]
     tell = tell_requesters if to_requesters else tell_coordinators
     tell(request, kind=kind, subject=subject, text=text)
 
 
 def second_opinions_cancel_for_case(*, case: Case, by, reason: str) -> None:
     """The care team withdrew the case (case action ``withdraw``, the case locked): its open request ends."""
-    for request in SecondOpinion.objects.filter(case=case, status__in=ACTIONS["cancel"].sources):
+    for request in SecondOpinion.objects.filter(case=case, status__in=SECOND_OPINION["cancel"].sources):
         request, _ = request_lock(request)
         SECOND_OPINION.apply(request, "cancel", by=by, note=reason or "The case was withdrawn.")
         guest_attendance_sync(case=case, user=request.requested_by, meeting=None)
-        _after(request, ACTIONS["cancel"])
+        _after(request, "cancel")
     if case.status == CaseStatus.DRAFT and case.board_id is not None:
         case.board = None  # the board never took the case on: it no longer sees it
         case.save(update_fields=["board", "updated_at"])
