@@ -22,6 +22,7 @@ from cases.models import (
     SecondOpinion,
     SecondOpinionReport,
 )
+from specialists.models import User
 from tumorboard.access import coordinated_board_ids, coordinated_institution_ids, is_admin, member_board_ids
 
 
@@ -126,6 +127,14 @@ def case_after_write(case: Case) -> Case:
 def case_get(user, public_id) -> Case:
     """The case if the user may see it; 404 otherwise (existence is never leaked)."""
     return get_object_or_404(case_list(user), public_id=public_id)
+
+
+def physicians_eligible(institution_id) -> QuerySet[User]:
+    """Who may be a case's treating physician: the active users of the case's institution (the writer's, for a
+    new case). The API's field, the pages' choices and ``case_references_check`` all read it here."""
+    return User.objects.filter(institution_id=institution_id, is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
 
 
 def documents_of(case: Case) -> QuerySet[Document]:

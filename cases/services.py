@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.case_checks import case_references_check
 from cases.codes import CaseStatus, CommentKind
 from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
 from cases.packets import packet_request_if_built
@@ -82,6 +83,7 @@ def case_create(*, user, data: dict[str, Any]) -> Case:
     """Create a draft case of the user's institution. Foreign board/physician ids never reach here."""
     if user.institution_id is None:
         raise PermissionDenied("Only users of an institution create cases.")
+    case_references_check(user=user, data=data)
     _duplicates_check(data)
     patient = _patient_resolve(institution=user.institution, data=data["patient"])
     fields = {f: data[f] for f in CASE_PROFILE_FIELDS if f in data}
@@ -112,6 +114,7 @@ def case_update(*, user, case: Case, data: dict[str, Any], unchanged_since: date
     case_edit_check(user, case)
     if unchanged_since is not None and case.updated_at != unchanged_since:
         raise Conflict("Someone else changed this case after you opened the form: nothing was saved.", code="stale")
+    case_references_check(user=user, data=data, case=case)
     if "board" in data and data["board"] != case.board:
         if case.status != S.DRAFT:
             raise ValidationError({"board": ["The board can only be changed while the case is a draft."]})

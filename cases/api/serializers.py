@@ -10,8 +10,10 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
+from cases.case_checks import case_references_check
 from cases.codes import CommentKind, DocumentKind, FinancialNavigation, PriorAnthracycline
 from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
+from cases.selectors import physicians_eligible
 from scheduling.selectors import boards_targetable_by
 from specialists.models import Specialty, User
 from tumorboard.api.fields import ModelSerializer, StrictCharField
@@ -185,7 +187,7 @@ class TreatingPhysicianField(serializers.SlugRelatedField):
     def get_queryset(self):
         case = self.parent.instance if self.parent is not None else None
         institution_id = case.institution_id if case is not None else self.context["request"].user.institution_id
-        return User.objects.filter(institution_id=institution_id, is_active=True)
+        return physicians_eligible(institution_id)
 
     def to_representation(self, value):
         return UserRefSerializer(value).data
@@ -268,12 +270,8 @@ class CaseSerializer(ModelSerializer):
         return value
 
     def validate(self, attrs):
-        metastatic = attrs.get("metastatic", getattr(self.instance, "metastatic", False))
-        count = attrs.get("metastasis_count", getattr(self.instance, "metastasis_count", None))
-        if count and not metastatic:
-            raise serializers.ValidationError(
-                {"metastasis_count": ["A case with metastases must be marked metastatic."]}, code="inconsistent"
-            )
+        # the service's rules (case_create/case_update check them again), first, as they always answered first
+        case_references_check(user=self.context["request"].user, data=attrs, case=self.instance)
         organ_function_check(attrs, self.instance)
         return attrs
 
