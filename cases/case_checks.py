@@ -17,6 +17,9 @@ from scheduling.selectors import boards_targetable_by
 
 NONEXISTENT = "Object with public_id={value} does not exist."
 METASTATIC = "A case with metastases must be marked metastatic."
+# an organ-function measurement's date field → its value field and its name
+ORGAN_DATES = {"gfr_date": ("gfr_ml_min", "GFR"), "lvef_date": ("lvef_percent", "LVEF"),
+               "bilirubin_date": ("bilirubin_mg_dl", "bilirubin")}  # fmt: skip
 
 
 def _nonexistent(field: str, obj) -> ValidationError:
@@ -40,3 +43,18 @@ def case_references_check(*, user, data: dict[str, Any], case=None) -> None:
     count = data.get("metastasis_count", getattr(case, "metastasis_count", None))
     if count and not metastatic:
         raise ValidationError({"metastasis_count": [ValidationError(METASTATIC, code="inconsistent")]})
+
+
+def organ_function_check(data: dict[str, Any], case=None) -> None:
+    """A measurement date needs its value; clearing a value (given as None) clears its date in ``data``. The
+    API's serializer and the profile page call it on the data they give ``case_update``."""
+    errors = {}
+    for date_field, (value_field, label) in ORGAN_DATES.items():
+        value = data[value_field] if value_field in data else getattr(case, value_field, None)
+        if value is None and data.get(date_field) is not None:
+            message = f"A date is given for the {label} but no {label} value."
+            errors[f"organ_function.{date_field}"] = [ValidationError(message, code="inconsistent")]
+        elif value is None and value_field in data:
+            data[date_field] = None
+    if errors:
+        raise ValidationError(errors)

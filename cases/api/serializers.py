@@ -10,7 +10,7 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
-from cases.case_checks import case_references_check
+from cases.case_checks import ORGAN_DATES, case_references_check, organ_function_check
 from cases.codes import CommentKind, DocumentKind, FinancialNavigation, PriorAnthracycline
 from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
 from cases.selectors import physicians_eligible
@@ -69,8 +69,7 @@ class OrganFunctionSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="When the bilirubin was measured."
     )
 
-    DATED = {"gfr_date": ("gfr_ml_min", "GFR"), "lvef_date": ("lvef_percent", "LVEF"),
-             "bilirubin_date": ("bilirubin_mg_dl", "bilirubin")}  # fmt: skip
+    DATED = ORGAN_DATES
 
     def validate(self, attrs):
         today = timezone.localdate()
@@ -82,19 +81,6 @@ class OrganFunctionSerializer(serializers.Serializer):
         if future:
             raise serializers.ValidationError(future)
         return attrs
-
-
-def organ_function_check(attrs: dict, instance) -> None:
-    """A measurement date needs its value (clearing the value clears its date)."""
-    errors = {}
-    for date_field, (value_field, label) in OrganFunctionSerializer.DATED.items():
-        value = attrs[value_field] if value_field in attrs else getattr(instance, value_field, None)
-        if value is None and attrs.get(date_field) is not None:
-            errors[f"organ_function.{date_field}"] = [f"A date is given for the {label} but no {label} value."]
-        elif value is None and value_field in attrs:
-            attrs[date_field] = None
-    if errors:
-        raise serializers.ValidationError(errors, code="inconsistent")
 
 
 class PriorAnthracyclineSerializer(serializers.Serializer):

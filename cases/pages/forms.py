@@ -1,0 +1,494 @@
+"""The forms of the case pages: each gives the dict (or the arguments) the service takes, and refuses what the
+API refuses with the same message. The rules themselves are the services' (``cases.services``, ``cases.plans``,
+``cases.second_opinions``, ``cases.case_checks``); these forms only read and shape what was posted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cases.case_checks import organ_function_check
+from cases.codes import (
+    BiomarkerName,
+    BiomarkerResult,
+    CommentKind,
+    Consensus,
+    DiseaseSite,
+    DocumentKind,
+    FinancialNavigation,
+    Grade,
+    Implemented,
+    MedicationStatus,
+    MenopausalStatus,
+    Modality,
+    NotImplementedReason,
+    PgxGene,
+    PgxPhenotype,
+    PlanKind,
+    PriorAnthracycline,
+    ReviewKind,
+    Sex,
+    TreatmentIntent,
+    Urgency,
+)
+from cases.models import Plan, RevisedField
+from cases.selectors import physicians_eligible
+from scheduling.models import Meeting
+from specialists.models import Institution, Specialty
+from tumorboard.forms import (
+    BLANK,
+    NOT_A_CHOICE,
+    ChoiceField,
+    DateField,
+    FlagField,
+    FloatField,
+    Form,
+    IntegerField,
+    MultipleChoiceField,
+    PublicIdField,
+    RowForm,
+    TextField,
+    UUIDField,
+    row_formset,
+)
+
+TOO_MANY = "Ensure this field has no more than {n} elements."
+
+
+def _future(message: str):
+    def check(value):
+        if value and value > timezone.localdate():
+            raise ValidationError(message, code="invalid")
+
+    return check
+
+
+# --- Small forms ------------------------------------------------------------------------------------------
+
+
+class ReasonForm(Form):
+    """A case action's optional reason (the service says when one is needed)."""
+
+    reason = TextField(max_length=4000, required=False)
+
+
+class CommentForm(Form):
+    kind = ChoiceField(choices=CommentKind.choices)
+    body = TextField(max_length=20000)
+    defaults = {"kind": CommentKind.GENERAL}
+
+
+class DocumentForm(Form):
+    """A document: the file, its kind, title and the date of the report (``document_create`` checks the file)."""
+
+    file = forms.FileField(
+        error_messages={"required": "No file was submitted.", "empty": "The submitted file is empty."}
+    )
+    kind = ChoiceField(choices=DocumentKind.choices)
+    title = TextField(max_length=200)
+    date = DateField(required=True, validators=[_future("The document's date is in the future.")])
+
+
+class ReviewForm(Form):
+    """A specialty review and at most one profile revision (``revision_field``, ``_revised``, ``_reason``)."""
+
+    kind = ChoiceField(choices=ReviewKind.choices)
+    findings = TextField(max_length=20000)
+    recommendation = TextField(max_length=20000, required=False)
+    revision_field = ChoiceField(choices=RevisedField.choices, required=False)
+    revision_revised = TextField(max_length=200, required=False)
+    revision_reason = TextField(max_length=4000, required=False)
+    REVISION = ("field", "revised", "reason")
+
+    def clean(self):
+        data = super().clean()
+        given = any((self.data.get(f"revision_{f}") or "").strip() for f in self.REVISION)
+        if given:
+            for name in self.REVISION:
+                if f"revision_{name}" in data and not data[f"revision_{name}"]:
+                    blank = NOT_A_CHOICE % {"value": ""} if name == "field" else BLANK
+                    self.add_error(f"revision_{name}", ValidationError(blank, code="blank"))
+        return data
+
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_or_raise()
+        revision = {name: data[f"revision_{name}"] for name in self.REVISION}
+        return {
+            "kind": data["kind"],
+            "findings": data["findings"],
+            "recommendation": data["recommendation"],
+            "revisions": [revision] if any(revision.values()) else [],
+        }
+
+
+class FollowUpForm(Form):
+    plan = PublicIdField(Plan.objects.none())
+    implemented = ChoiceField(choices=Implemented.choices)
+    reason = ChoiceField(choices=NotImplementedReason.choices, required=False)
+    note = TextField(max_length=4000, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.filter(case=case, kind=PlanKind.BOARD)
+
+
+class AnalyticsQueryForm(Form):
+    """The figures' filters (``from`` is a Python keyword: the field is added in ``__init__``)."""
+
+    board = UUIDField()
+    to = DateField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = DateField()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            self.add_error("to", "Must be on or after from.")
+        return data
+
+    def params(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_or_raise().items() if v is not None}
+
+
+# --- The plan form ----------------------------------------------------------------------------------------
+
+
+class DrugsField(forms.CharField):
+    """Drugs, comma separated."""
+
+    def to_python(self, value):
+        return [d.strip() for d in (value or "").split(",") if d.strip()]
+
+    def validate(self, value):
+        if len(value) > 20:
+            raise ValidationError(TOO_MANY.format(n=20), code="max_length")
+        for drug in value:
+            if len(drug) > 100:
+                raise ValidationError("Ensure this field has no more than 100 characters.", code="max_length")
+
+    def run_validators(self, value):
+        pass
+
+
+class PlanComponentForm(RowForm):
+    """A component row: ``modality_<n>``, ``detail_<n>``, ``drugs_<n>``, ``target_auc_<n>``, ..."""
+
+    modality = ChoiceField(choices=Modality.choices)
+    detail = TextField(max_length=500, required=False)
+    drugs = DrugsField(required=False)
+    target_auc = FloatField(min_value=1, max_value=10)
+    dose_mg_m2 = FloatField(min_value=0.01, max_value=10000)
+    cycles = IntegerField(min_value=1, max_value=100)
+
+    def component(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        optional = ("target_auc", "dose_mg_m2", "cycles")
+        return {
+            "modality": data["modality"],
+            "detail": data["detail"],
+            "drugs": data["drugs"],
+            **{f: data[f] for f in optional if data[f] is not None},
+        }
+
+
+PlanComponentFormSet = row_formset(PlanComponentForm, max_rows=100)
+
+
+class PlanForm(Form):
+    """A plan and its component rows; a meeting is read for a board plan only (a proposed plan has none)."""
+
+    kind = ChoiceField(choices=PlanKind.choices)
+    intent = ChoiceField(choices=TreatmentIntent.choices)
+    rationale = TextField(max_length=20000, required=False)
+    consensus = ChoiceField(choices=Consensus.choices, required=False)
+    dissent = TextField(max_length=20000, required=False)
+    specialties_present = MultipleChoiceField(choices=Specialty.choices)
+    meeting = PublicIdField(Meeting.objects.none())
+
+    def __init__(self, data, *, case, **kwargs):
+        if data.get("kind") != PlanKind.BOARD and "meeting" in data:
+            data = data.copy()
+            del data["meeting"]
+        super().__init__(data, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(board_id=case.board_id)
+        self.components = PlanComponentFormSet(self.data)
+
+    def plan_data(self) -> dict[str, Any]:
+        """The plan as ``plans.plan_record`` takes it. The form's and its rows' errors are raised together, a
+        row's as the service names them (``components[0].drugs``: the first row that carries something)."""
+        errors = {} if self.is_valid() else self.error_dict()
+        rows = self.components.filled
+        for index, row in enumerate(rows):
+            for name, row_errors in row.errors.as_data().items():
+                errors[f"components[{index}].{name}"] = row_errors
+        if len(rows) > 20:
+            errors["components"] = [ValidationError(TOO_MANY.format(n=20), code="max_length")]
+        if errors:
+            raise ValidationError(errors)
+        data = dict(self.cleaned_data)
+        data["components"] = [row.component() for row in rows]
+        if data["kind"] != PlanKind.BOARD and not data["specialties_present"]:
+            data["specialties_present"] = None  # not given: a proposed plan has none
+        return data
+
+
+# --- The clinical profile ---------------------------------------------------------------------------------
+
+
+class LinesField(forms.CharField):
+    """A list, one item per line."""
+
+    def __init__(self, *, item_length: int, max_items: int = 50, **kwargs):
+        self.item_length, self.max_items = item_length, max_items
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def validate(self, value):
+        if len(value) > self.max_items:
+            raise ValidationError(TOO_MANY.format(n=self.max_items), code="max_length")
+        for line in value:
+            if len(line) > self.item_length:
+                message = f"Ensure this field has no more than {self.item_length} characters."
+                raise ValidationError(message, code="max_length")
+
+    def run_validators(self, value):
+        pass
+
+
+class BiomarkerForm(RowForm):
+    row_prefix = "bm_"
+    blank_is_missing = True
+    name = ChoiceField(choices=BiomarkerName.choices)
+    result = ChoiceField(choices=BiomarkerResult.choices)
+    value = FloatField(min_value=-1e9, max_value=1e9)
+    detail = TextField(max_length=200, required=False)
+    date = DateField()
+
+
+class PharmacogenomicForm(RowForm):
+    row_prefix = "pgx_"
+    blank_is_missing = True
+    gene = ChoiceField(choices=PgxGene.choices)
+    phenotype = ChoiceField(choices=PgxPhenotype.choices)
+    diplotype = TextField(max_length=64, required=False)
+
+
+class MedicationForm(RowForm):
+    row_prefix = "med_"
+    blank_is_missing = True
+    preset = frozenset({"status"})
+    name = TextField(max_length=200)
+    status = ChoiceField(choices=MedicationStatus.choices, required=False)
+
+    def clean_status(self):
+        return self.cleaned_data["status"] or MedicationStatus.ACTIVE
+
+
+class PriorAnthracyclineForm(RowForm):
+    row_prefix = "anth_"
+    blank_is_missing = True
+    drug = ChoiceField(choices=PriorAnthracycline.choices)
+    cumulative_mg_m2 = FloatField(required=True, min_value=0.1, max_value=5000)
+
+
+# the case's lists: their row forms and how many items each may have
+CASE_LISTS = {
+    "biomarkers": (row_formset(BiomarkerForm, max_rows=120), 50),
+    "pharmacogenomics": (row_formset(PharmacogenomicForm, max_rows=120), 10),
+    "medications": (row_formset(MedicationForm, max_rows=120), 100),
+    "prior_anthracyclines": (row_formset(PriorAnthracyclineForm, max_rows=120), len(PriorAnthracycline.values)),
+}
+STAGE = {"system": "stage_system", "group": "stage_group"}  # the form's stage.<name> → the case's field
+ACP = {"healthcare_proxy": "acp_healthcare_proxy", "advance_directive": "acp_advance_directive", "polst": "acp_polst"}
+
+
+def _stage_fields(*, system: bool) -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {f"stage.{f}": TextField(max_length=8, required=False) for f in (
+        "clinical_t", "clinical_n", "clinical_m", "pathological_t", "pathological_n", "pathological_m", "group"
+    )}  # fmt: skip
+    if system:
+        fields["stage.system"] = TextField(max_length=16)
+    return fields
+
+
+def _case_data(cleaned: dict[str, Any], *, leave_out_blank: bool) -> dict[str, Any]:
+    """A case form's cleaned data as the case services take it (``stage.group`` → ``stage_group``, ...)."""
+    data: dict[str, Any] = {}
+    for name, value in cleaned.items():
+        if name.startswith("patient."):
+            continue
+        head, _, tail = name.partition(".")
+        if head == "stage":
+            field = STAGE.get(tail, tail)
+        elif head == "advance_care_planning":
+            field = ACP[tail]
+        else:
+            field = tail or head
+        if leave_out_blank and value in ("", None, []):
+            continue
+        data[field] = value
+    return data
+
+
+class CaseProfileForm(Form):
+    """The clinical profile of a case (every field posted; a blank optional value is null)."""
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        f = self.fields
+        f["primary_site"] = ChoiceField(choices=DiseaseSite.choices)
+        f["histology"] = TextField(max_length=200, required=False)
+        f["grade"] = ChoiceField(choices=Grade.choices, required=False)
+        f["menopausal_status"] = ChoiceField(choices=MenopausalStatus.choices, required=False)
+        for name in ("fertility_goals", "preferences", "psychosocial_notes", "question"):
+            f[name] = TextField(required=False)
+        f["treatment_intent"] = ChoiceField(choices=TreatmentIntent.choices, required=False)
+        f["urgency"] = ChoiceField(choices=Urgency.choices)
+        f["financial_navigation"] = ChoiceField(choices=FinancialNavigation.choices)
+        f["diagnosis_date"] = DateField(validators=[_future("The diagnosis date is in the future.")])
+        f["ecog"] = IntegerField(min_value=0, max_value=4)
+        f["metastasis_count"] = IntegerField(min_value=0, max_value=1000)
+        f["prior_anthracycline_mg_m2"] = FloatField(min_value=0, max_value=2000)
+        f["treating_physician"] = PublicIdField(physicians_eligible(case.institution_id))
+        f.update(_stage_fields(system=True))
+        for name, (low, high) in {"gfr_ml_min": (0, 300), "lvef_percent": (0, 100), "bilirubin_mg_dl": (0, 50)}.items():
+            f[f"organ_function.{name}"] = FloatField(min_value=low, max_value=high)
+        for name, label in (("gfr", "GFR"), ("lvef", "LVEF"), ("bilirubin", "bilirubin")):
+            f[f"organ_function.{name}_date"] = DateField(validators=[_future(f"The {label}'s date is in the future.")])
+        for name in ("metastatic", "fertility_preservation_discussed", "goals_of_care_discussed"):
+            f[name] = FlagField()
+        for name in ACP:
+            f[f"advance_care_planning.{name}"] = FlagField()
+        f["metastatic_sites"] = LinesField(item_length=64)
+        f["comorbidities"] = LinesField(item_length=200)
+        self.lists = {name: formset(self.data if self.is_bound else None) for name, (formset, _) in CASE_LISTS.items()}
+
+    def profile_data(self) -> dict[str, Any]:
+        """The profile as ``case_update`` takes it; the form's and its rows' errors raised together."""
+        errors = {} if self.is_valid() else self.error_dict()
+        lists: dict[str, list[dict[str, Any]]] = {}
+        for name, formset in self.lists.items():
+            if not formset.is_valid():
+                errors.update(formset.error_dict())
+            rows = formset.filled
+            limit = CASE_LISTS[name][1]
+            if len(rows) > limit:
+                errors[name] = [ValidationError(TOO_MANY.format(n=limit), code="max_length")]
+            lists[name] = [row.cleaned_data for row in rows]
+        drugs = [item.get("drug") for item in lists["prior_anthracyclines"]]
+        twice = next((d for d in drugs if drugs.count(d) > 1), None)
+        if twice and "prior_anthracyclines" not in errors:
+            message = f"{twice.capitalize()} is listed twice: give one cumulative dose per drug."
+            errors["prior_anthracyclines"] = [ValidationError(message, code="invalid")]
+        if errors:
+            raise ValidationError(errors)
+        data = _case_data(self.cleaned_data, leave_out_blank=False)
+        data.update(lists)
+        organ_function_check(data, self.case)
+        return data
+
+
+class PortalCaseForm(Form):
+    """A new case on the portal's request form; blank optional fields are left out (the case's defaults)."""
+
+    blank_is_missing = True
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        f["patient.mrn"] = TextField(max_length=64)
+        f["patient.name"] = TextField(max_length=200)
+        f["patient.birth_date"] = DateField(required=True, validators=[_birth_date])
+        f["patient.sex"] = ChoiceField(choices=Sex.choices, required=False)
+        f["primary_site"] = ChoiceField(choices=DiseaseSite.choices)
+        f["histology"] = TextField(max_length=200, required=False)
+        f["grade"] = ChoiceField(choices=Grade.choices, required=False)
+        f["ecog"] = IntegerField(min_value=0, max_value=4)
+        f["treatment_intent"] = ChoiceField(choices=TreatmentIntent.choices, required=False)
+        f["question"] = TextField(required=False)
+        f["treating_physician"] = PublicIdField(physicians_eligible(user.institution_id))
+        portal_stage = ("stage.clinical_t", "stage.clinical_n", "stage.clinical_m", "stage.group")
+        f.update({k: v for k, v in _stage_fields(system=False).items() if k in portal_stage})
+        f["metastatic"] = FlagField()
+        f["urgency"] = ChoiceField(choices=Urgency.choices, required=False)
+
+    def case_data(self) -> dict[str, Any]:
+        cleaned = self.cleaned_or_raise()
+        data = _case_data(cleaned, leave_out_blank=True)
+        data["metastatic"] = cleaned["metastatic"]
+        data["patient"] = {k[8:]: v for k, v in cleaned.items() if k.startswith("patient.") and v not in ("", None)}
+        if any(k.startswith("stage.") and v for k, v in cleaned.items()):
+            data["stage_system"] = "AJCC8"
+        return data
+
+
+def _birth_date(value):
+    if value > timezone.localdate():
+        raise ValidationError("The birth date is in the future.", code="invalid")
+    if value.year < 1900:
+        raise ValidationError("The birth date is before 1900.", code="invalid")
+
+
+# --- Second opinions --------------------------------------------------------------------------------------
+
+
+class QuestionsField(forms.Field):
+    """Questions from repeated fields and/or one per line."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [line.strip() for item in value or [] for line in str(item).splitlines() if line.strip()]
+
+    def validate(self, value):
+        if not value:
+            raise ValidationError("Ensure this field has at least 1 elements.", code="min_length")
+        if len(value) > 20:
+            raise ValidationError(TOO_MANY.format(n=20), code="max_length")
+        if any(len(question) > 2000 for question in value):
+            raise ValidationError("Ensure this field has no more than 2000 characters.", code="max_length")
+
+
+class SecondOpinionAskForm(Form):
+    """What a request asks of whom (the service decides whether that institution may be asked)."""
+
+    target_institution = UUIDField(required=True)
+    questions = QuestionsField(required=False)
+    reason = TextField(max_length=4000)
+    urgency = ChoiceField(choices=Urgency.choices)
+
+    def clean_target_institution(self):
+        target = Institution.objects.filter(public_id=self.cleaned_data["target_institution"]).first()
+        if target is None:
+            raise ValidationError("No such institution.", code="does_not_exist")
+        return target
+
+
+class SecondOpinionAcceptForm(Form):
+    board = UUIDField()
+    meeting = UUIDField()
+
+
+class SecondOpinionReasonForm(Form):
+    reason = TextField(max_length=4000, required=False)
+
+
+class SecondOpinionMessageForm(Form):
+    message = TextField(max_length=4000, required=False)
+
+
+SECOND_OPINION_ACTION_FORMS = {
+    "accept": SecondOpinionAcceptForm,
+    "decline": SecondOpinionReasonForm,
+    "request-info": SecondOpinionMessageForm,
+    "provide-info": SecondOpinionMessageForm,
+    "cancel": SecondOpinionReasonForm,
+}
