@@ -92,6 +92,26 @@ class DocumentForm(Form):
     date = DateField(required=True, validators=[_future("The document's date is in the future.")])
 
 
+class DocumentRowForm(RowForm):
+    """A document row of the portal's forms: ``doc_file_<n>``, ``doc_kind_<n>``, ``doc_title_<n>``,
+    ``doc_date_<n>``; a row with neither a file nor a title is left out (its kind and date come preset)."""
+
+    row_prefix = "doc_"
+    preset = frozenset({"kind", "date"})
+    file = DocumentForm.base_fields["file"]
+    kind = DocumentForm.base_fields["kind"]
+    title = DocumentForm.base_fields["title"]
+    date = DocumentForm.base_fields["date"]
+
+    def error_dict(self):
+        """Errors named ``doc_<n>.<field>``, as the portal's forms show them."""
+        self.error_prefix = f"doc_{self.number}"
+        return super().error_dict()
+
+
+DocumentRowFormSet = row_formset(DocumentRowForm, max_rows=100)
+
+
 class ReviewForm(Form):
     """A specialty review and at most one profile revision (``revision_field``, ``_revised``, ``_reason``)."""
 
