@@ -391,14 +391,23 @@ class CaseProfileForm(Form):
         f["comorbidities"] = LinesField(item_length=200)
         self.lists = {name: formset(self.data if self.is_bound else None) for name, (formset, _) in CASE_LISTS.items()}
 
+    def posted_rows(self) -> dict[str, list[dict[str, str]]]:
+        """Each list's rows that carry something, as posted (to fill the form again)."""
+        return {
+            name: [{f: (row.data.get(row.add_prefix(f)) or "").strip() for f in row.fields} for row in formset.filled]
+            for name, formset in self.lists.items()
+        }
+
     def profile_data(self) -> dict[str, Any]:
-        """The profile as ``case_update`` takes it; the form's and its rows' errors raised together."""
+        """The profile as ``case_update`` takes it; the form's and its rows' errors raised together (a row's
+        as ``biomarkers[1].value``: the second row that carries something)."""
         errors = {} if self.is_valid() else self.error_dict()
         lists: dict[str, list[dict[str, Any]]] = {}
         for name, formset in self.lists.items():
-            if not formset.is_valid():
-                errors.update(formset.error_dict())
             rows = formset.filled
+            for index, row in enumerate(rows):  # named as the API names them: biomarkers[1].value
+                for field, row_errors in row.errors.as_data().items():
+                    errors[f"{name}[{index}].{field}"] = row_errors
             limit = CASE_LISTS[name][1]
             if len(rows) > limit:
                 errors[name] = [ValidationError(TOO_MANY.format(n=limit), code="max_length")]
