@@ -43,7 +43,8 @@ from cases.codes import (
 )
 from cases.filters import SecondOpinionFilter
 from cases.models import Document, SecondOpinion
-from cases.pages.forms import SECOND_OPINION_ACTION_FORMS, PortalCaseForm, SecondOpinionAskForm
+from cases.pages.case_forms import PortalCaseForm
+from cases.pages.forms import SECOND_OPINION_ACTION_FORMS, SecondOpinionAskForm
 from cases.pages.portal_forms import (
     document_form_rows,
     document_rows,

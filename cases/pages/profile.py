@@ -35,7 +35,7 @@ from cases.codes import (
     Urgency,
 )
 from cases.models import Case
-from cases.pages.forms import CaseProfileForm
+from cases.pages.case_forms import CaseProfileForm
 from cases.pages.portal_forms import shown_errors
 from tumorboard.audit import audit_read
 from tumorboard.errors import Conflict
