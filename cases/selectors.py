@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -17,13 +18,16 @@ from cases.models import (
     Comment,
     Document,
     FollowUp,
+    Packet,
     Plan,
     Review,
     SecondOpinion,
     SecondOpinionReport,
 )
-from scheduling.models import AgendaItemStatus
+from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
+from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.access import coordinated_board_ids, coordinated_institution_ids, is_admin, member_board_ids
+from specialists.models import Institution, InstitutionKind, User
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -129,6 +133,14 @@ def case_get(user, public_id) -> Case:
     return get_object_or_404(case_list(user), public_id=public_id)
 
 
+def physicians_eligible(institution_id) -> QuerySet[User]:
+    """Who may be a case's treating physician: the active users of the case's institution (the writer's, for a
+    new case). The API's field, the pages' choices and ``case_references_check`` all read it here."""
+    return User.objects.filter(institution_id=institution_id, is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
 def documents_of(case: Case) -> QuerySet[Document]:
     return case.documents.select_related("uploaded_by")
 
@@ -188,3 +200,67 @@ def cases_waiting(cases=None):
 def cases_waiting_for_allocation() -> list[int]:
     """Ids of the cases waiting for a meeting (``cases_waiting``), in the order the sweep places them."""
     return list(cases_waiting().values_list("id", flat=True))
+
+
+def _nonexistent(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code="does_not_exist")]})
+
+
+def case_named(user, public_id) -> Case:
+    """The case a request body names (``{"case": id}``), if the user may see it; else a 400 on ``case``."""
+    case = cases_visible_to(user).filter(public_id=public_id).first() if public_id else None
+    if case is None:
+        raise _nonexistent("case", "No such case.")
+    return case
+
+
+def packet_of(case: Case) -> Packet | None:
+    """The case's packet with its latest version (what the case page and the API show of it)."""
+    packet = Packet.objects.select_related("version").filter(case=case).first()
+    if packet is not None:
+        packet.case = case
+    return packet
+
+
+def agenda_items_visible_to(user, meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The items of a meeting's agenda whose cases the user may see (taken-off items left out)."""
+    return AgendaItem.objects.filter(meeting=meeting, case__in=cases_visible_to(user)).exclude(
+        status=AgendaItemStatus.REMOVED
+    )
+
+
+def inbox_agenda_items(user, meetings) -> QuerySet[AgendaItem]:
+    """The scheduled items of ``meetings`` whose cases the user may see, each marked ``commented``/``reviewed``
+    when the user has commented on or reviewed its case: a specialist's inbox."""
+    return (
+        AgendaItem.objects.filter(
+            meeting__in=meetings, status=AgendaItemStatus.SCHEDULED, case__in=cases_visible_to(user)
+        )
+        .annotate(
+            commented=Exists(Comment.objects.filter(case=OuterRef("case"), author=user)),
+            reviewed=Exists(Review.objects.filter(case=OuterRef("case"), author=user)),
+        )
+        .order_by("position", "id")
+    )
+
+
+def second_opinion_targets(user) -> QuerySet[Institution]:
+    """The institutions the user may ask for a second opinion: academic centers other than their own
+    (``second_opinion_request`` refuses any other)."""
+    return (
+        Institution.objects.filter(kind=InstitutionKind.ACADEMIC_CENTER)
+        .exclude(pk=user.institution_id)
+        .order_by("name")
+    )
+
+
+def second_opinion_accept_targets(user, *, board=None, meeting=None) -> dict:
+    """The board and meeting an accepting coordinator names by id, among those they see; an unseen one is a
+    400 on its field, as if it did not exist."""
+    found = {}
+    for field, value, visible in (("board", board, boards_visible_to), ("meeting", meeting, meetings_visible_to)):
+        if value is not None:
+            found[field] = visible(user).filter(public_id=value).first()
+            if found[field] is None:
+                raise _nonexistent(field, f"No such {field}.")
+    return found

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from scheduling.models import Board, Meeting
 from specialists.access import coordinated_institution_ids, is_admin, member_board_ids
+from specialists.models import User
 
 
 def boards_visible_to(user) -> QuerySet[Board]:
@@ -36,3 +38,28 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         Q(board_id__in=member_board_ids(user)) | Q(board__institution_id__in=coordinated_institution_ids(user))
     )
+
+
+def meeting_named(user, public_id) -> Meeting:
+    """The meeting a request body names, if the user sees it; else a 400 on ``meeting``."""
+    meeting = meetings_visible_to(user).filter(public_id=public_id).first() if public_id else None
+    if meeting is None:
+        raise ValidationError({"meeting": [ValidationError("No such meeting.", code="does_not_exist")]})
+    return meeting
+
+
+def meeting_member_named(meeting: Meeting, public_id):
+    """The member of the meeting's board a request body names (to check them in); else a 400 on ``user``."""
+    membership = meeting.board.memberships.select_related("user").filter(user__public_id=public_id).first()
+    if membership is None:
+        raise ValidationError({"user": [ValidationError("Not a member of this board.", code="does_not_exist")]})
+    return membership.user
+
+
+def meeting_invitees_named(meeting: Meeting, public_ids) -> list:
+    """The people named as present for a case of ``meeting``: only those invited to it, else a 400 on ``users``."""
+    wanted = set(public_ids)
+    users = list(User.objects.filter(public_id__in=wanted, attendances__meeting=meeting).distinct())
+    if len(users) != len(wanted):
+        raise ValidationError({"users": ["Only people invited to this meeting."]})
+    return users

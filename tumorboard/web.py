@@ -1,8 +1,8 @@
 """What every page shares: running a service and turning its refusals into messages next to the form.
 
-Pages validate input with the API's serializers and call the API's services, so a rule is written once;
-``attempt`` maps what those raise to the same ``{field, code, message}`` errors the API answers, inside a
-savepoint so a refused write leaves nothing half-written.
+Pages read input with Django forms (``tumorboard.forms``) and call the services the API calls, so a rule is
+written once; ``attempt`` maps what those raise to the same ``{field, code, message}`` errors the API answers,
+inside a savepoint so a refused write leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -61,10 +61,3 @@ def uuid_or_none(value) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except (TypeError, ValueError):
         return None
-
-
-def validated(serializer_class: type[serializers.Serializer], data, **context) -> dict[str, Any]:
-    """The API serializer's validated data for ``data`` (raises its ValidationError, which ``attempt`` maps)."""
-    serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

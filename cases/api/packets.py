@@ -62,10 +62,9 @@ class CasePacketView(APIView):
     @extend_schema(parameters=[CASE_ID], responses=PacketSerializer)
     def get(self, request, case_id):
         case = selectors.case_get(request.user, case_id)
-        packet = Packet.objects.select_related("version").filter(case=case).first()
+        packet = selectors.packet_of(case)
         if packet is None:
             raise NotFound()  # none built yet (POST assembles it); the same answer as an unseen case
-        packet.case = case
         audited_read([packet], user=request.user)
         return Response(_represent(packet))
 

@@ -6,7 +6,6 @@ decide and write. Reads of requests and reports are audited; report PDF download
 
 from __future__ import annotations
 
-import django_filters
 from drf_spectacular.utils import OpenApiTypes, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,11 +15,11 @@ from rest_framework.response import Response
 from cases import selectors
 from cases.api.packets import VERSION, version_requested
 from cases.codes import PacketStatus, SecondOpinionStatus, Urgency
+from cases.filters import SecondOpinionFilter
 from cases.lifecycle.second_opinion_slots import second_opinion_join
 from cases.lifecycle.second_opinions import second_opinion_transition
 from cases.models import SecondOpinion, SecondOpinionTransition
 from cases.services.second_opinions import remote_url, second_opinion_request
-from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.models import Institution
 from tumorboard.api.fields import ModelSerializer, StrictCharField, required_text_serializer
 from tumorboard.api.views import AuditedReadMixin, PublicIdMixin
@@ -140,26 +139,6 @@ class ReportSerializer(serializers.Serializer):
     pdf_url = StrictCharField(allow_null=True)
 
 
-class SecondOpinionFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=SecondOpinionStatus.choices)
-    urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
-    board = django_filters.UUIDFilter(field_name="board__public_id")
-    case = django_filters.UUIDFilter(field_name="case__public_id")
-    target_institution = django_filters.UUIDFilter(field_name="target_institution__public_id")
-    requesting_institution = django_filters.UUIDFilter(field_name="requesting_institution__public_id")
-    overdue = django_filters.ChoiceFilter(
-        choices=[("true", "true"), ("false", "false")], method="filter_overdue", label="Open and past the due date"
-    )
-
-    class Meta:
-        model = SecondOpinion
-        fields = ["status", "urgency", "board", "case", "target_institution", "requesting_institution", "overdue"]
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = selectors.second_opinion_overdue()
-        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
-
-
 ACTION_PARAMS = {
     "accept": AcceptSerializer,
     "decline": SecondOpinionReasonSerializer,
@@ -181,17 +160,15 @@ ACTION_BODIES = ACTION_PARAMS | {
 
 
 def action_arguments(user, name: str, data) -> dict:
-    """The keyword arguments of ``second_opinion_transition`` for action ``name`` from posted ``data``
-    (validated; a board or meeting the user cannot see reads as nonexistent). The API and the pages use it."""
+    """The keyword arguments of ``second_opinion_transition`` for action ``name`` from the request's ``data``
+    (validated; a board or meeting the user cannot see reads as nonexistent)."""
     params = ACTION_PARAMS[name](data=data)
     params.is_valid(raise_exception=True)
     arguments = dict(params.validated_data)
     if name == "accept":
-        for field, queryset in (("board", boards_visible_to), ("meeting", meetings_visible_to)):
-            if field in arguments:
-                arguments[field] = queryset(user).filter(public_id=arguments[field]).first()
-                if arguments[field] is None:
-                    raise serializers.ValidationError({field: [f"No such {field}."]}, code="does_not_exist")
+        arguments |= selectors.second_opinion_accept_targets(
+            user, board=arguments.get("board"), meeting=arguments.get("meeting")
+        )
     arguments["message"] = arguments.pop("reason", "") or arguments.pop("message", "")
     return arguments
 

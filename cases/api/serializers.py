@@ -10,8 +10,10 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
+from cases.case_checks import ORGAN_DATES, case_references_check, organ_function_check
 from cases.codes import CommentKind, DocumentKind, FinancialNavigation, PriorAnthracycline
 from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
+from cases.selectors import physicians_eligible
 from scheduling.selectors import boards_targetable_by
 from specialists.models import Specialty, User
 from tumorboard.api.fields import ModelSerializer, StrictCharField
@@ -67,8 +69,7 @@ class OrganFunctionSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="When the bilirubin was measured."
     )
 
-    DATED = {"gfr_date": ("gfr_ml_min", "GFR"), "lvef_date": ("lvef_percent", "LVEF"),
-             "bilirubin_date": ("bilirubin_mg_dl", "bilirubin")}  # fmt: skip
+    DATED = ORGAN_DATES
 
     def validate(self, attrs):
         today = timezone.localdate()
@@ -80,19 +81,6 @@ class OrganFunctionSerializer(serializers.Serializer):
         if future:
             raise serializers.ValidationError(future)
         return attrs
-
-
-def organ_function_check(attrs: dict, instance) -> None:
-    """A measurement date needs its value (clearing the value clears its date)."""
-    errors = {}
-    for date_field, (value_field, label) in OrganFunctionSerializer.DATED.items():
-        value = attrs[value_field] if value_field in attrs else getattr(instance, value_field, None)
-        if value is None and attrs.get(date_field) is not None:
-            errors[f"organ_function.{date_field}"] = [f"A date is given for the {label} but no {label} value."]
-        elif value is None and value_field in attrs:
-            attrs[date_field] = None
-    if errors:
-        raise serializers.ValidationError(errors, code="inconsistent")
 
 
 class PriorAnthracyclineSerializer(serializers.Serializer):
@@ -185,7 +173,7 @@ class TreatingPhysicianField(serializers.SlugRelatedField):
     def get_queryset(self):
         case = self.parent.instance if self.parent is not None else None
         institution_id = case.institution_id if case is not None else self.context["request"].user.institution_id
-        return User.objects.filter(institution_id=institution_id, is_active=True)
+        return physicians_eligible(institution_id)
 
     def to_representation(self, value):
         return UserRefSerializer(value).data
@@ -268,12 +256,8 @@ class CaseSerializer(ModelSerializer):
         return value
 
     def validate(self, attrs):
-        metastatic = attrs.get("metastatic", getattr(self.instance, "metastatic", False))
-        count = attrs.get("metastasis_count", getattr(self.instance, "metastasis_count", None))
-        if count and not metastatic:
-            raise serializers.ValidationError(
-                {"metastasis_count": ["A case with metastases must be marked metastatic."]}, code="inconsistent"
-            )
+        # the service's rules (case_create/case_update check them again), first, as they always answered first
+        case_references_check(user=self.context["request"].user, data=attrs, case=self.instance)
         organ_function_check(attrs, self.instance)
         return attrs
 

@@ -2,7 +2,7 @@
 second-opinion turnaround and case volume, as server-drawn SVG charts with their figures in tables.
 
 The figures are those of ``GET /api/v1/analytics/plan-changes/`` and ``/turnaround/`` (the same functions,
-the same query validation, the same scope); aggregates only, so nothing here is audited per case.
+the same scope, the filters refused with the same messages); aggregates only, so nothing here is audited per case.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from cases.analytics import CATEGORIES, REASONS, case_volume, plan_change_stats
-from cases.api.analytics import PlanChangeQuerySerializer
 from cases.codes import ChangeCategory, Implemented, NotImplementedReason, SecondOpinionStatus, Urgency
+from cases.pages.forms import AnalyticsQueryForm
 from cases.turnaround import turnaround_stats
 from scheduling.selectors import boards_visible_to
 from tumorboard import charts
 from tumorboard.charts import Bar
-from tumorboard.web import attempt, validated
+from tumorboard.web import attempt
 
 
 def _filters(request) -> dict:
@@ -91,7 +91,7 @@ def analytics_page(request):
     """Figures of the cases and second opinions the user may see; a filter the API would refuse is shown
     with its reason (400) and no figures."""
     params = _filters(request)
-    outcome = attempt(validated, PlanChangeQuerySerializer, params)
+    outcome = attempt(lambda: AnalyticsQueryForm(params).params())
     context = {
         "boards": boards_visible_to(request.user).order_by("name"),
         "params": params,

@@ -1,13 +1,12 @@
 """The case page (SPEC §5.6): profile, checklist, packet, documents, comments, reviews, plans, the change the
 board made, follow-ups; and the plan form it shares with the meeting's run mode.
 
-Everything goes through the API's selectors and services: ``case_get`` scopes the case (404 for others), the
-API's serializers validate input, ``tumorboard.web.attempt`` turns refusals into errors next to the fields.
+Everything goes through the selectors and services the API uses: ``case_get`` scopes the case (404 for others),
+the forms of ``cases.pages.forms`` read input, ``tumorboard.web.attempt`` turns refusals into errors next to the
+fields.
 """
 
 from __future__ import annotations
-
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,8 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from cases import selectors
-from cases.api.plans import PlanSerializer, ReviewSerializer
-from cases.api.serializers import CaseActionSerializer, CommentSerializer, DocumentSerializer
 from cases.changes import plans_compare
 from cases.checklist import Severity, evaluate
 from cases.codes import (
@@ -36,6 +33,15 @@ from cases.codes import (
 from cases.lifecycle.case_actions import CASE_ACTIONS, case_actions_open, case_transition
 from cases.lifecycle.recommendation import BOARD_ONLY_FIELDS, BOARD_PLAN_STATUSES, plan_record
 from cases.models import ChangeRecord, Packet, Plan, RevisedField
+from cases.pages.forms import (
+    CommentForm,
+    DocumentForm,
+    PlanComponentForm,
+    PlanComponentFormSet,
+    PlanForm,
+    ReasonForm,
+    ReviewForm,
+)
 from cases.services import packets
 from cases.services.case_profile import CLOSED_STATUSES, case_editable
 from cases.services.comments import comment_create
@@ -45,15 +51,14 @@ from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
 from specialists.access import can_comment, can_record_board_plan, can_review
 from specialists.models import Specialty
+from tumorboard.forms import item_errors
 from tumorboard.reads import audited_read
-from tumorboard.web import attempt, uuid_or_none, validated
+from tumorboard.web import attempt, uuid_or_none
 
 # --- The plan form (shared with the meeting's run mode) --------------------------------------------------
 
 PLAN_ROWS = 4  # empty component rows offered by a fresh form
-MAX_ROWS = 100
 SPECIALTIES = frozenset(Specialty.values)
-_COMPONENT_ERROR = re.compile(r"^components\[(\d+)\]\.(\w+)$")
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -65,68 +70,35 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
-PLAN_ROW_NUMBERS = ("target_auc", "dose_mg_m2", "cycles")  # a component's optional numbers, given when filled
-PLAN_ROW_FIELDS = ("modality", "detail", "drugs", *PLAN_ROW_NUMBERS)
+PLAN_ROW_FIELDS = tuple(PlanComponentForm.base_fields)  # modality, detail, drugs, target_auc, dose_mg_m2, cycles
 
 
-def _plan_rows(post) -> list[dict]:
-    """The numbered component rows as posted (``modality_1``, ``detail_1``, ``drugs_1``, ``target_auc_1`` ...)."""
-    pattern = re.compile(rf"^(?:{'|'.join(PLAN_ROW_FIELDS)})_(\d+)$")
-    numbers = sorted({int(m.group(1)) for key in post for m in [pattern.match(key)] if m})
+def _plan_rows(components: PlanComponentFormSet) -> list[dict]:
+    """The component rows as posted (``modality_1``, ``detail_1``, ...), each with room for its errors."""
     rows = []
-    for n in numbers[:MAX_ROWS]:  # more rows than the API's 20 components are refused by its serializer anyway
-        row = {f: (post.get(f"{f}_{n}") or "").strip() for f in PLAN_ROW_FIELDS}
-        row["n"] = n
-        row["errors"] = {}
-        rows.append(row)
+    for form in components.forms:
+        row = {f: (form.data.get(form.add_prefix(f)) or "").strip() for f in PLAN_ROW_FIELDS}
+        rows.append({**row, "n": form.number, "errors": {}, "filled": form.has_changed()})
     return rows
 
 
-def _plan_data(post, kind: str, rows: list[dict]) -> tuple[dict, list[dict]]:
-    """The API's plan payload from the form; the rows that carry something, in order (empty rows ignored)."""
-    used = [r for r in rows if _filled(r)]
-    components = []
-    for row in used:
-        component = {
-            "modality": row["modality"],
-            "detail": row["detail"],
-            "drugs": [d.strip() for d in row["drugs"].split(",") if d.strip()],
-        }
-        component |= {f: row[f] for f in PLAN_ROW_NUMBERS if row[f]}
-        components.append(component)
-    data = {
-        "kind": kind,
-        "intent": post.get("intent", ""),
-        "rationale": post.get("rationale", ""),
-        "consensus": post.get("consensus", ""),
-        "dissent": post.get("dissent", ""),
-        "components": components,
-    }
-    if kind == PlanKind.BOARD:
-        data["specialties_present"] = post.getlist("specialties_present")
-        if post.get("meeting"):
-            data["meeting"] = post["meeting"]
-    elif post.getlist("specialties_present"):
-        data["specialties_present"] = post.getlist("specialties_present")
-    return data, used
-
-
 def _plan_errors(errors: dict[str, list[str]], used: list[dict], kind: str) -> dict[str, list[str]]:
-    """Component errors (``components[i].drugs``) go next to their row; a board-only field's error on a proposed
-    plan (which has no such field) goes on top; the rest stay as they are."""
+    """A component's errors (``components[i].drugs``, the i-th row that carries something) go next to its row; a
+    board-only field's error on a proposed plan (which has no such field) goes on top; the rest stay as they are."""
+    by_item, rest = item_errors(errors, "components")
     out: dict[str, list[str]] = {}
-    for name, msgs in errors.items():
-        match = _COMPONENT_ERROR.match(name)
-        if match and int(match.group(1)) < len(used):
-            used[int(match.group(1))]["errors"].setdefault(match.group(2), []).extend(msgs)
-        elif name.startswith("components["):
-            out.setdefault("components", []).extend(msgs)
+    for index, fields in by_item.items():
+        if index < len(used):
+            for name, msgs in fields.items():
+                used[index]["errors"].setdefault(name, []).extend(msgs)
         else:
-            name = re.sub(r"\[\d+\]$", "", name)  # specialties_present[2] -> next to the specialties
-            if kind != PlanKind.BOARD and name in BOARD_ONLY_FIELDS:
-                out.setdefault("", []).extend(f"{name.replace('_', ' ').capitalize()}: {m}" for m in msgs)
-            else:
-                out.setdefault(name, []).extend(msgs)
+            out.setdefault("components", []).extend(m for msgs in fields.values() for m in msgs)
+    for name, msgs in rest.items():
+        name = name.split("[", 1)[0]  # specialties_present[2] -> next to the specialties
+        if kind != PlanKind.BOARD and name in BOARD_ONLY_FIELDS:
+            out.setdefault("", []).extend(f"{name.replace('_', ' ').capitalize()}: {m}" for m in msgs)
+        else:
+            out.setdefault(name, []).extend(msgs)
     return out
 
 
@@ -143,8 +115,8 @@ def _plan_form_rows(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def _record_plan(*, user, case, data):
-    return plan_record(user=user, case=case, data=validated(PlanSerializer, data, case=case))
+def _record_plan(*, user, case, form: PlanForm):
+    return plan_record(user=user, case=case, data=form.plan_data())
 
 
 @login_required
@@ -154,11 +126,12 @@ def plan_record_page(request, case_id):
     case = selectors.case_get(request.user, case_id)
     kind = request.POST.get("kind", "")
     kind = kind if kind in PlanKind.values else PlanKind.PROPOSED
-    rows = _plan_rows(request.POST)
-    data, used = _plan_data(request.POST, request.POST.get("kind", ""), rows)
+    form = PlanForm(request.POST, case=case)
+    rows = _plan_rows(form.components)
+    used = [row for row in rows if row.pop("filled")]
     fallback = reverse("case-page", args=[case.public_id])
     target = _safe_next(request, fallback)
-    outcome = attempt(_record_plan, user=request.user, case=case, data=data)
+    outcome = attempt(_record_plan, user=request.user, case=case, form=form)
     if outcome.ok:
         plan = outcome.value
         label = "Board recommendation" if plan.kind == PlanKind.BOARD else "Proposed plan"
@@ -170,7 +143,7 @@ def plan_record_page(request, case_id):
     if kind == PlanKind.BOARD and request.POST.get("meeting"):
         wanted = uuid_or_none(request.POST["meeting"])
         meeting = Meeting.objects.select_related("board").filter(board_id=case.board_id, public_id=wanted).first()
-    form = {
+    plan_form = {
         "case": case,
         "kind": kind,
         "meeting": meeting,
@@ -181,8 +154,8 @@ def plan_record_page(request, case_id):
         "plan_rows": _plan_form_rows(rows),
     }
     if request.htmx:
-        return render(request, "cases/pages/_plan_form.html", form, status=outcome.status)
-    return case_page_render(request, case, status=outcome.status, plan_form=form)
+        return render(request, "cases/pages/_plan_form.html", plan_form, status=outcome.status)
+    return case_page_render(request, case, status=outcome.status, plan_form=plan_form)
 
 
 # --- The case page ----------------------------------------------------------------------------------------
@@ -201,14 +174,7 @@ def _case_url(case, anchor: str = "") -> str:
     return reverse("case-page", args=[case.public_id]) + (f"#{anchor}" if anchor else "")
 
 
-def _packet(case) -> Packet | None:
-    packet = Packet.objects.select_related("version").filter(case=case).first()
-    if packet is not None:
-        packet.case = case
-    return packet
-
-
-def _packet_context(case, packet) -> dict:
+def _packet_context(case, packet: Packet | None) -> dict:
     version = packet.version if packet else None
     return {
         "case": case,
@@ -331,7 +297,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         "refused": refused is not None,
         "refusal_messages": refusal.get("", []),
         "refusal_fields": [name for name in refusal if name],
-        **_packet_context(case, _packet(case)),
+        **_packet_context(case, selectors.packet_of(case)),
         **forms,
     }
     return render(request, "cases/pages/case.html", context, status=status)
@@ -356,7 +322,7 @@ def packet_build_page(request, case_id):
     case = selectors.case_get(request.user, case_id)
     packets.packet_request(case=case, by=request.user, reason="on demand")
     if request.htmx:
-        return render(request, "cases/pages/_packet.html", _packet_context(case, _packet(case)))
+        return render(request, "cases/pages/_packet.html", _packet_context(case, selectors.packet_of(case)))
     messages.success(request, "The packet is being assembled.")
     return redirect(_case_url(case, "packet"))
 
@@ -366,11 +332,11 @@ def packet_build_page(request, case_id):
 def packet_status_page(request, case_id):
     """The packet's build state (polled every 2 s while it is pending or building). Status only: no patient data."""
     case = selectors.case_get(request.user, case_id)
-    return render(request, "cases/pages/_packet.html", _packet_context(case, _packet(case)))
+    return render(request, "cases/pages/_packet.html", _packet_context(case, selectors.packet_of(case)))
 
 
-def _document_create(*, user, case, data):
-    params = validated(DocumentSerializer, data)
+def _document_create(*, user, case, form: DocumentForm):
+    params = form.cleaned_or_raise()
     return document_create(
         user=user, case=case, upload=params["file"], kind=params["kind"], title=params["title"], date=params["date"]
     )
@@ -380,46 +346,39 @@ def _document_create(*, user, case, data):
 @require_POST
 def document_create_page(request, case_id):
     case = selectors.case_get(request.user, case_id)
-    data = {k: request.POST.get(k, "") for k in ("kind", "title", "date")}
-    if "file" in request.FILES:
-        data["file"] = request.FILES["file"]
-    outcome = attempt(_document_create, user=request.user, case=case, data=data)
+    form = DocumentForm(request.POST, request.FILES)
+    outcome = attempt(_document_create, user=request.user, case=case, form=form)
     if not outcome.ok:
         return _refused(request, case, outcome, "document_form", request.POST)
     messages.success(request, "Document added.")
     return redirect(_case_url(case, "documents"))
 
 
-def _comment_create(*, user, case, data):
-    return comment_create(user=user, case=case, **validated(CommentSerializer, data))
+def _comment_create(*, user, case, form: CommentForm):
+    return comment_create(user=user, case=case, **form.cleaned_or_raise())
 
 
 @login_required
 @require_POST
 def comment_create_page(request, case_id):
     case = selectors.case_get(request.user, case_id)
-    data = {k: request.POST[k] for k in ("kind", "body") if k in request.POST}
-    outcome = attempt(_comment_create, user=request.user, case=case, data=data)
+    outcome = attempt(_comment_create, user=request.user, case=case, form=CommentForm(request.POST))
     if not outcome.ok:
         return _refused(request, case, outcome, "comment_form", request.POST)
     messages.success(request, "Comment added.")
     return redirect(_case_url(case, "comments"))
 
 
-def _review_create(*, user, case, data):
-    return review_record(user=user, case=case, **validated(ReviewSerializer, data, case=case))
+def _review_create(*, user, case, form: ReviewForm):
+    return review_record(user=user, case=case, **form.arguments())
 
 
 @login_required
 @require_POST
 def review_create_page(request, case_id):
-    """A specialty review, validated by the API's review serializer; at most one profile revision from the page."""
+    """A specialty review and at most one profile revision (``review_record`` decides which)."""
     case = selectors.case_get(request.user, case_id)
-    post = request.POST
-    data = {k: post[k] for k in ("kind", "findings", "recommendation") if k in post}
-    revision = {k: post.get(f"revision_{k}", "").strip() for k in ("field", "revised", "reason")}
-    data["revisions"] = [revision] if any(revision.values()) else []
-    outcome = attempt(_review_create, user=request.user, case=case, data=data)
+    outcome = attempt(_review_create, user=request.user, case=case, form=ReviewForm(request.POST))
     if not outcome.ok:
         errors = {k.replace("revisions[0].", "revision_"): v for k, v in outcome.by_field().items()}
         return case_page_render(
@@ -429,8 +388,8 @@ def review_create_page(request, case_id):
     return redirect(_case_url(case, "reviews"))
 
 
-def _transition(*, user, case, action_name, data):
-    params = validated(CaseActionSerializer, data)
+def _transition(*, user, case, action_name, form: ReasonForm):
+    params = form.cleaned_or_raise()
     return case_transition(user=user, case=case, action_name=action_name, reason=params["reason"])
 
 
@@ -440,8 +399,7 @@ def case_action_page(request, case_id, action):
     case = selectors.case_get(request.user, case_id)
     if action not in CASE_ACTIONS:
         raise Http404("No such action.")
-    data = {"reason": request.POST.get("reason", "")}
-    outcome = attempt(_transition, user=request.user, case=case, action_name=action, data=data)
+    outcome = attempt(_transition, user=request.user, case=case, action_name=action, form=ReasonForm(request.POST))
     if not outcome.ok:
         form = {"errors": outcome.by_field(), "values": request.POST, "action": action}
         return case_page_render(request, case, status=outcome.status, action_form=form)

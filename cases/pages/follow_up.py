@@ -2,8 +2,8 @@
 coordinators (and nurse navigators) of their boards, with an inline form per recommendation.
 
 The list is ``cases.selectors.follow_up_due_plans`` (what the reminders count and the API's
-``follow_up_due`` filter uses), scoped by ``cases_visible_to``; the form is validated by the API's
-``FollowUpSerializer`` and recorded by ``cases.plans.follow_up_record``. Reminder e-mails link here with
+``follow_up_due`` filter uses), scoped by ``cases_visible_to``; the form (``cases.pages.forms.FollowUpForm``) is
+recorded by ``cases.plans.follow_up_record``, which decides. Reminder e-mails link here with
 ``?board=<uuid>``.
 """
 
@@ -19,15 +19,15 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.api.plans import FollowUpSerializer
 from cases.codes import Implemented, NotImplementedReason
 from cases.models import FollowUp, Plan
+from cases.pages.forms import FollowUpForm
 from cases.selectors import case_get, cases_visible_to, follow_up_due_plans
 from cases.services.follow_ups import follow_up_record
 from scheduling.models import Board
 from specialists.access import follow_up_board_ids, is_admin
 from tumorboard.reads import audited_read
-from tumorboard.web import attempt, uuid_or_none, validated
+from tumorboard.web import attempt, uuid_or_none
 
 RECENT = 10
 
@@ -109,12 +109,9 @@ def follow_up_record_page(request, case_id):
     """Record the follow-through of one board recommendation from its row of the worklist."""
     case = case_get(request.user, case_id)
     post = request.POST
-    data = {name: post[name] for name in ("plan", "implemented", "reason", "note") if name in post}
 
     def record():
-        return follow_up_record(
-            user=request.user, case=case, data=validated(FollowUpSerializer, data, case=case, request=request)
-        )
+        return follow_up_record(user=request.user, case=case, data=FollowUpForm(post, case=case).cleaned_or_raise())
 
     outcome = attempt(record)
     if outcome.ok:

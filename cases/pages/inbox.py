@@ -7,7 +7,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,8 +18,8 @@ from cases.codes import (
     CaseStatus,
     Urgency,
 )
-from cases.models import Case, Comment, Review
-from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, MeetingStatus
+from cases.models import Case
+from scheduling.models import AgendaItemStatus, Attendance, MeetingStatus
 from scheduling.pages.common import RSVP_ANSWERS, rsvp_answer
 from scheduling.selectors import meetings_visible_to
 from specialists.access import member_board_ids
@@ -54,18 +53,7 @@ def inbox(request):
     attendances = {
         a.meeting_id: a for a in Attendance.objects.filter(user=user, meeting__in=meetings, guest_case__isnull=True)
     }
-    items = list(
-        AgendaItem.objects.filter(
-            meeting__in=meetings,
-            status=AgendaItemStatus.SCHEDULED,
-            case__in=selectors.cases_visible_to(user),
-        )
-        .annotate(
-            commented=Exists(Comment.objects.filter(case=OuterRef("case"), author=user)),
-            reviewed=Exists(Review.objects.filter(case=OuterRef("case"), author=user)),
-        )
-        .order_by("position", "id")
-    )
+    items = list(selectors.inbox_agenda_items(user, meetings))
     cases = {
         c.pk: c
         for c in checklist_prefetch(Case.objects.filter(pk__in=[i.case_id for i in items]).select_related("packet"))

@@ -8,7 +8,8 @@ physicians and the answering coordinators use them.
 - ``/second-opinions/<id>/``: the request, its timeline, documents, actions (``second_opinion_transition``,
   only the buttons the user may use), the join link and the report (polled while it is being built).
 
-Input is validated by the API's serializers and written by the API's services; other institutions get 404.
+Input is read by the forms of ``cases.pages.forms`` and written by the services the API uses; other institutions
+get 404.
 """
 
 from __future__ import annotations
@@ -18,23 +19,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework import serializers
 
 from cases import selectors
-from cases.api.second_opinions import (
-    ACTION_PARAMS,
-    SecondOpinionAskSerializer,
-    SecondOpinionFilter,
-    action_arguments,
-)
-from cases.api.serializers import CaseSerializer
 from cases.codes import (
     SECOND_OPINION_OPEN,
     CaseStatus,
@@ -47,8 +40,11 @@ from cases.codes import (
     TreatmentIntent,
     Urgency,
 )
+from cases.filters import SecondOpinionFilter
 from cases.lifecycle.second_opinions import second_opinion_actions_open, second_opinion_transition
 from cases.models import Document, SecondOpinion
+from cases.pages.case_forms import PortalCaseForm
+from cases.pages.forms import SECOND_OPINION_ACTION_FORMS, SecondOpinionAskForm
 from cases.pages.portal_forms import (
     document_form_rows,
     document_rows,
@@ -58,13 +54,12 @@ from cases.pages.portal_forms import (
     shown_errors,
 )
 from cases.services import case_profile as services
-from cases.services.second_opinions import second_opinion_request
+from cases.services import second_opinions as so_services
 from scheduling.models import MeetingStatus
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.access import can_answer_second_opinion, can_comment, is_second_opinion_requester
-from specialists.models import Institution, InstitutionKind, User
 from tumorboard.reads import audited_list, audited_read
-from tumorboard.web import attempt, validated
+from tumorboard.web import attempt
 
 SO = SecondOpinionStatus
 PAGE_SIZE = 50
@@ -89,8 +84,6 @@ STEP_LABELS = {
     "review": "Discussed by the board",
     "report": "Report sent",
 }
-CASE_TEXT_FIELDS = ["primary_site", "histology", "grade", "ecog", "treatment_intent", "question", "treating_physician"]
-STAGE_FIELDS = ["clinical_t", "clinical_n", "clinical_m", "group"]
 
 
 NEW_FORM_FIELDS = {
@@ -170,23 +163,6 @@ def second_opinion_list_page(request):
 # --- A new request --------------------------------------------------------------------------------------------
 
 
-def _case_data(post) -> dict[str, Any]:
-    """The case form as the API's case serializer reads it (blank optional fields left out)."""
-    patient = {f: post.get(f"patient.{f}", "").strip() for f in ("mrn", "name", "birth_date", "sex")}
-    data: dict[str, Any] = {"patient": {k: v for k, v in patient.items() if v}}
-    for field in CASE_TEXT_FIELDS:
-        value = post.get(field, "").strip()
-        if value:
-            data[field] = value
-    stage = {f: post.get(f"stage.{f}", "").strip() for f in STAGE_FIELDS}
-    if any(stage.values()):
-        data["stage"] = {k: v for k, v in stage.items() if v}
-    data["metastatic"] = post.get("metastatic") == "true"
-    if post.get("urgency"):
-        data["urgency"] = post["urgency"]
-    return data
-
-
 def _questions(post) -> list[str]:
     """Questions from repeated fields and/or one per line."""
     return [line.strip() for value in post.getlist("questions") for line in value.splitlines() if line.strip()]
@@ -198,47 +174,30 @@ def _request_create(*, request, created: list[Document]) -> SecondOpinion:
     user, post = request.user, request.POST
     new_case = post.get("case_choice", "new") != "existing"
     errors: dict[str, Any] = {}
-    case_data = case = None
+    case = case_form = None
     if new_case:
-        try:
-            case_data = validated(CaseSerializer, _case_data(post), request=request)
-        except serializers.ValidationError as exc:
-            errors.update(exc.detail)
+        case_form = PortalCaseForm(post, user=user)
+        if not case_form.is_valid():
+            errors.update(case_form.error_dict())
     else:
         picked = post.get("case", "")
-        case = None
         try:
             case = selectors.case_list(user).filter(public_id=picked).first() if picked else None
-        except DjangoValidationError:  # not a UUID
+        except ValidationError:  # not a UUID
             case = None
         if case is None:
             errors["case"] = ["Choose one of your draft cases." if not picked else "No such case."]
-    params = {
-        "target_institution": post.get("target_institution", ""),
-        "questions": _questions(post),
-        "reason": post.get("reason", ""),
-        "urgency": post.get("urgency", ""),
-    }
-    request_data = None
-    try:
-        request_data = validated(SecondOpinionAskSerializer, params)
-    except serializers.ValidationError as exc:
-        errors.update(exc.detail)
+    ask = SecondOpinionAskForm(post)
+    if not ask.is_valid():
+        errors.update(ask.error_dict())
     documents, document_errors = documents_validate(document_rows(request))
     errors.update(document_errors)
     if errors:
-        raise serializers.ValidationError(errors)
+        raise ValidationError(errors)
     if new_case:
-        case = services.case_create(user=user, data=case_data)
+        case = services.case_create(user=user, data=case_form.case_data())
     documents_create(user=user, case=case, valid=documents, created=created)
-    return second_opinion_request(
-        user=user,
-        case=case,
-        target_institution=request_data["target_institution"],
-        questions=request_data["questions"],
-        reason=request_data["reason"],
-        urgency=request_data["urgency"],
-    )
+    return so_services.second_opinion_request(user=user, case=case, **ask.cleaned_data)
 
 
 def _new_context(request, *, errors=None, values=None) -> dict[str, Any]:
@@ -252,12 +211,8 @@ def _new_context(request, *, errors=None, values=None) -> dict[str, Any]:
         "questions_text": "\n".join(_questions(values)) if values else "",
         "case_choice": values.get("case_choice", "new") if values else ("existing" if drafts else "new"),
         "drafts": drafts,
-        "targets": Institution.objects.filter(kind=InstitutionKind.ACADEMIC_CENTER)
-        .exclude(pk=user.institution_id)
-        .order_by("name"),
-        "physicians": User.objects.filter(institution_id=user.institution_id, is_active=True).order_by(
-            "last_name", "first_name", "username"
-        ),
+        "targets": selectors.second_opinion_targets(user),
+        "physicians": selectors.physicians_eligible(user.institution_id),
         "sites": DiseaseSite.choices,
         "sexes": Sex.choices,
         "grades": Grade.choices,
@@ -408,13 +363,16 @@ def second_opinion_report_status(request, request_id):
 
 
 def _transition(*, request, so: SecondOpinion, action_name: str, created: list[Document]):
-    user, post = request.user, request.POST
-    data = {k: v for k, v in post.items() if k in {"board", "meeting", "reason", "message"} and v != ""}
-    arguments = action_arguments(user, action_name, data)
+    user = request.user
+    params = SECOND_OPINION_ACTION_FORMS[action_name](request.POST).cleaned_or_raise()
+    arguments = {}
+    if action_name == "accept":
+        arguments = selectors.second_opinion_accept_targets(user, board=params["board"], meeting=params["meeting"])
+    arguments["message"] = params.get("reason") or params.get("message") or ""
     if action_name == "provide-info":
         documents, errors = documents_validate(document_rows(request))
         if errors:
-            raise serializers.ValidationError(errors)
+            raise ValidationError(errors)
         documents_create(user=user, case=so.case, valid=documents, created=created)
     return second_opinion_transition(user=user, request=so, action_name=action_name, **arguments)
 
@@ -424,7 +382,7 @@ def _transition(*, request, so: SecondOpinion, action_name: str, created: list[D
 def second_opinion_action(request, request_id, action_name):
     """Accept, decline, request-info (the coordinators), provide-info, cancel (the requesting physicians)."""
     so = _get(request, request_id)
-    if action_name not in ACTION_PARAMS:
+    if action_name not in SECOND_OPINION_ACTION_FORMS:
         raise Http404("No such action.")
     created: list[Document] = []
     outcome = attempt(_transition, request=request, so=so, action_name=action_name, created=created)
@@ -442,12 +400,12 @@ def second_opinion_action(request, request_id, action_name):
 def _documents_add(*, request, so: SecondOpinion, created: list[Document]) -> int:
     rows = document_rows(request)
     if not rows:
-        raise serializers.ValidationError({"doc_1": {"file": ["Choose a file to upload."]}})
+        raise ValidationError({"doc_1.file": ["Choose a file to upload."]})
     documents, errors = documents_validate(rows)
     if errors:
-        raise serializers.ValidationError(errors)
+        raise ValidationError(errors)
     if so.status not in SECOND_OPINION_OPEN:
-        raise serializers.ValidationError({"": ["Documents are added while the request is open."]})
+        raise ValidationError(["Documents are added while the request is open."])
     documents_create(user=request.user, case=so.case, valid=documents, created=created)
     return len(created)
 

@@ -1,60 +1,41 @@
 """The document rows of the portal's forms (a new request, an answer to an information request, an upload) and
-where their errors show: each row through the API's document serializer and ``document_create``, refused rows
+where their errors show: each row a ``DocumentRowForm`` of a formset, written by ``document_create``; refused rows
 and files forgotten so a refused form leaves nothing written."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from rest_framework import serializers
 
-from cases.api.serializers import DocumentSerializer
 from cases.models import Document
+from cases.pages.forms import DocumentRowFormSet
 from cases.services import documents as services
 
 DOCUMENT_ROWS = 3  # document rows on a form; empty rows are ignored
 
 
-def _raise_prefixed(prefix: str, exc: Exception):
+def _raise_prefixed(prefix: str, exc: ValidationError):
     """A validation error of one part of a form, its fields named ``<prefix>.<field>``."""
-    if isinstance(exc, serializers.ValidationError):
-        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-    else:
-        detail = getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages}
-    raise serializers.ValidationError({prefix: detail}) from exc
+    detail = getattr(exc, "error_dict", None) or {"": exc.error_list}
+    raise ValidationError({f"{prefix}.{k}" if k else prefix: v for k, v in detail.items()}) from exc
 
 
-def document_rows(request) -> list[dict[str, Any]]:
-    """The posted document rows (``doc_file_<n>``, ``doc_kind_<n>``, ``doc_title_<n>``, ``doc_date_<n>``),
-    empty ones left out."""
-    rows = []
-    for n in range(1, DOCUMENT_ROWS + 1):
-        row = {
-            "n": n,
-            "file": request.FILES.get(f"doc_file_{n}"),
-            "kind": request.POST.get(f"doc_kind_{n}", ""),
-            "title": request.POST.get(f"doc_title_{n}", "").strip(),
-            "date": request.POST.get(f"doc_date_{n}", ""),
-        }
-        if row["file"] is not None or row["title"]:
-            rows.append(row)
-    return rows
+def document_rows(request) -> list:
+    """The posted document rows that carry a file or a title (rows 1 to ``DOCUMENT_ROWS``), as forms."""
+    formset = DocumentRowFormSet(request.POST, request.FILES)
+    return [form for form in formset.filled if form.number <= DOCUMENT_ROWS]
 
 
 def documents_validate(rows) -> tuple[list[tuple[int, dict]], dict]:
-    """Each row through the API's document serializer: (valid rows, errors by ``doc_<n>``)."""
+    """Each row's form: (valid rows, errors by ``doc_<n>.<field>``)."""
     valid, errors = [], {}
-    for row in rows:
-        data = {"kind": row["kind"], "title": row["title"], "date": row["date"]}
-        if row["file"] is not None:
-            data["file"] = row["file"]
-        serializer = DocumentSerializer(data=data)
-        if serializer.is_valid():
-            valid.append((row["n"], serializer.validated_data))
+    for form in rows:
+        if form.is_valid():
+            valid.append((form.number, form.cleaned_data))
         else:
-            errors[f"doc_{row['n']}"] = serializer.errors
+            errors.update(form.error_dict())
     return valid, errors
 
 
@@ -64,7 +45,7 @@ def documents_create(*, user, case, valid, created: list[Document]) -> None:
             document = services.document_create(
                 user=user, case=case, upload=data["file"], kind=data["kind"], title=data["title"], date=data["date"]
             )
-        except (serializers.ValidationError, DjangoValidationError) as exc:
+        except ValidationError as exc:
             _raise_prefixed(f"doc_{n}", exc)
         created.append(document)
 

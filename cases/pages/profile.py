@@ -1,5 +1,5 @@
 """The clinical profile form of a case (SPEC §2): tumor biology, the patient, the intent and question, edited by
-the care team through the API's case serializer and ``case_update``, so the same rules and audit apply.
+the care team through ``cases.pages.forms.CaseProfileForm`` and ``case_update``, so the same rules and audit apply.
 
 The form carries the version it was filled in on: a case someone else changed in the meantime is refused
 (409) rather than overwritten, and the form comes back with the user's entries and the saved values that
@@ -9,19 +9,17 @@ now differ from them.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
-from rest_framework import serializers
 
 from cases import selectors
-from cases.api.serializers import CaseSerializer
 from cases.codes import (
     BiomarkerName,
     BiomarkerResult,
@@ -37,10 +35,11 @@ from cases.codes import (
     Urgency,
 )
 from cases.models import Case
+from cases.pages.case_forms import CaseProfileForm
 from cases.pages.portal_forms import shown_errors
 from cases.services import case_profile as services
-from specialists.models import User
 from tumorboard.errors import Conflict
+from tumorboard.forms import item_errors
 from tumorboard.reads import audited_read
 from tumorboard.web import attempt
 
@@ -65,10 +64,7 @@ ROW_LISTS = {
     "medications": ("med", ["name", "status"]),
     "prior_anthracyclines": ("anth", ["drug", "cumulative_mg_m2"]),
 }
-PRESET_FIELDS = {"status"}  # a select with no empty choice (a medication's status): alone it does not make a row
 SPARE_ROWS = 2  # empty rows offered after the recorded ones
-MAX_ROWS = 120  # more than any API list allows; the serializer refuses what is over its own limit
-_ROW_ERROR = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 
 FORM_FIELDS = {
     *TEXT_FIELDS, *NULLABLE_FIELDS, *FLAGS, *LINE_LISTS, *ROW_LISTS,
@@ -122,34 +118,16 @@ def _values_of(case: Case) -> dict[str, Any]:
     return values
 
 
-def _values_posted(post) -> dict[str, Any]:
+def _values_posted(form: CaseProfileForm) -> dict[str, Any]:
     """The posted form in the same shape, empty rows left out."""
+    post = form.data
     values: dict[str, Any] = {f: post.get(f, "").strip() for f in [*TEXT_FIELDS, *NULLABLE_FIELDS]}
     values |= {f"stage.{f}": post.get(f"stage.{f}", "").strip() for f in STAGE_FIELDS}
     values |= {f"organ_function.{f}": post.get(f"organ_function.{f}", "").strip() for f in ORGAN_FIELDS}
     values |= {f: post.get(f) == "true" for f in FLAGS}
     values |= {f"advance_care_planning.{f}": post.get(f"advance_care_planning.{f}") == "true" for f in ACP_FLAGS}
     values |= {f: "\n".join(line.strip() for line in post.get(f, "").splitlines() if line.strip()) for f in LINE_LISTS}
-    for name, (prefix, fields) in ROW_LISTS.items():
-        pattern = re.compile(rf"^{prefix}_(?:{'|'.join(fields)})_(\d+)$")
-        numbers = sorted({int(m.group(1)) for key in post for m in [pattern.match(key)] if m})[:MAX_ROWS]
-        rows = [{f: post.get(f"{prefix}_{f}_{n}", "").strip() for f in fields} for n in numbers]
-        values[name] = [row for row in rows if any(row[f] for f in fields if f not in PRESET_FIELDS)]
-    return values
-
-
-def _api_data(values: dict[str, Any]) -> dict[str, Any]:
-    """The posted form as the API's case serializer reads it: every field given, blank optional values null."""
-    data: dict[str, Any] = {f: values[f] for f in TEXT_FIELDS}
-    data |= {f: values[f] or None for f in NULLABLE_FIELDS}
-    data["stage"] = {f: values[f"stage.{f}"] for f in STAGE_FIELDS}
-    data["organ_function"] = {f: values[f"organ_function.{f}"] or None for f in ORGAN_FIELDS}
-    data |= {f: values[f] for f in FLAGS}
-    data["advance_care_planning"] = {f: values[f"advance_care_planning.{f}"] for f in ACP_FLAGS}
-    data |= {f: values[f].splitlines() for f in LINE_LISTS}
-    for name, (_, fields) in ROW_LISTS.items():
-        data[name] = [{f: row[f] for f in fields if row[f]} for row in values[name]]
-    return data
+    return values | form.posted_rows()
 
 
 def _rows(values: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, list[dict[str, Any]]]:
@@ -157,13 +135,10 @@ def _rows(values: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, lis
     second row kept), and spare empty rows after them."""
     out = {}
     for name, (prefix, _) in ROW_LISTS.items():
+        by_item, _ = item_errors(errors, name)
         rows = []
         for index, row in enumerate(values[name]):
-            own = {}
-            for key, messages_ in errors.items():
-                m = _ROW_ERROR.match(key)
-                if m and m.group(1) == name and int(m.group(2)) == index:
-                    own[f"{prefix}_{m.group(3)}"] = messages_
+            own = {f"{prefix}_{field}": messages_ for field, messages_ in by_item.get(index, {}).items()}
             rows.append({"n": str(index + 1), "values": row, "errors": own})
         rows += [{"n": str(len(rows) + i), "values": {}, "errors": {}} for i in range(1, SPARE_ROWS + 1)]
         out[name] = rows
@@ -190,7 +165,7 @@ def _context(case: Case, values, *, errors=None, version: str = "", differences=
         "patient": case.patient,
         "v": {key.replace(".", "_"): value for key, value in values.items() if key not in ROW_LISTS},
         "rows": _rows(values, errors),
-        "errors": shown_errors({k: m for k, m in errors.items() if not _ROW_ERROR.match(k)}, FORM_FIELDS),
+        "errors": shown_errors(_not_of_rows(errors), FORM_FIELDS),
         "version": version or case.updated_at.isoformat(),
         "differences": differences or [],
         "sites": DiseaseSite.choices,
@@ -206,25 +181,27 @@ def _context(case: Case, values, *, errors=None, version: str = "", differences=
         "anthracyclines": PriorAnthracycline.choices,
         "financial_navigations": FinancialNavigation.choices,
         "ecogs": [(str(n), str(n)) for n in range(5)],
-        "physicians": [
-            (str(user.public_id), user.name)
-            for user in User.objects.filter(institution_id=case.institution_id, is_active=True).order_by(
-                "last_name", "first_name", "username"
-            )
-        ],
+        "physicians": [(str(user.public_id), user.name) for user in selectors.physicians_eligible(case.institution_id)],
     }
 
 
-def _save(*, request, case: Case, values: dict[str, Any]) -> Case:
-    serializer = CaseSerializer(case, data=_api_data(values), partial=True, context={"request": request})
-    serializer.is_valid(raise_exception=True)
+def _not_of_rows(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The errors that are not a row's (``biomarkers[1].value`` is)."""
+    rest = errors
+    for name in ROW_LISTS:
+        _, rest = item_errors(rest, name)
+    return rest
+
+
+def _save(*, request, case: Case, form: CaseProfileForm) -> Case:
+    data = form.profile_data()
     try:
         since = parse_datetime(request.POST.get("version", ""))
     except ValueError:  # well formed, but no date
         since = None
     if since is None:
-        raise serializers.ValidationError({"version": ["The form is incomplete: open it again from the case page."]})
-    return services.case_update(user=request.user, case=case, data=serializer.validated_data, unchanged_since=since)
+        raise ValidationError({"version": ["The form is incomplete: open it again from the case page."]})
+    return services.case_update(user=request.user, case=case, data=data, unchanged_since=since)
 
 
 @login_required
@@ -240,8 +217,9 @@ def case_profile_page(request, case_id):
     if request.method == "GET":
         audited_read([case], user=request.user, view="case profile form")
         return render(request, "cases/pages/case_profile.html", _context(case, _values_of(case)))
-    values = _values_posted(request.POST)
-    outcome = attempt(_save, request=request, case=case, values=values)
+    form = CaseProfileForm(request.POST, case=case)
+    values = _values_posted(form)
+    outcome = attempt(_save, request=request, case=case, form=form)
     if outcome.ok:
         messages.success(request, "The clinical profile was saved.")
         return redirect(f"/cases/{case.public_id}/#summary")

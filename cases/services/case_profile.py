@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from cases.case_checks import case_references_check
 from cases.codes import CaseStatus
 from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
 from cases.services.packets import packet_request_if_built
@@ -75,9 +76,10 @@ def _duplicates_check(data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def case_create(*, user, data: dict[str, Any]) -> Case:
-    """Create a draft case of the user's institution. Foreign board/physician ids never reach here."""
+    """Create a draft case of the user's institution (its board and physician checked by ``case_references_check``)."""
     if user.institution_id is None:
         raise PermissionDenied("Only users of an institution create cases.")
+    case_references_check(user=user, data=data)
     _duplicates_check(data)
     patient = _patient_resolve(institution=user.institution, data=data["patient"])
     fields = {f: data[f] for f in CASE_PROFILE_FIELDS if f in data}
@@ -108,6 +110,7 @@ def case_update(*, user, case: Case, data: dict[str, Any], unchanged_since: date
     case_edit_check(user, case)
     if unchanged_since is not None and case.updated_at != unchanged_since:
         raise Conflict("Someone else changed this case after you opened the form: nothing was saved.", code="stale")
+    case_references_check(user=user, data=data, case=case)
     if "board" in data and data["board"] != case.board:
         if case.status != S.DRAFT:
             raise ValidationError({"board": ["The board can only be changed while the case is a draft."]})

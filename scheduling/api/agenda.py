@@ -15,13 +15,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cases.lifecycle.agenda import agenda_add, agenda_item_presented, agenda_move, agenda_remove
+from cases.lifecycle import agenda as lifecycle
+from cases.lifecycle.agenda import agenda_item_presented, agenda_remove
 from cases.quorum import case_quorum
-from cases.selectors import cases_visible_to
+from cases.selectors import agenda_items_visible_to, case_named
 from scheduling import attendance as attendance_services
 from scheduling.agenda import agenda_item_resize, agenda_reorder
-from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, Rsvp
-from scheduling.selectors import meetings_visible_to
+from scheduling.models import AgendaItem, Attendance, Meeting, Rsvp
+from scheduling.selectors import meeting_invitees_named, meeting_member_named, meeting_named, meetings_visible_to
 from specialists.models import User
 from tumorboard.api.fields import ModelSerializer, StrictCharField
 from tumorboard.api.views import AuditedListMixin, PublicIdMixin
@@ -84,15 +85,10 @@ class PresenceSerializer(serializers.Serializer):
 
 
 def presence_users(meeting, data) -> list:
-    """The people ``data`` names as present for a case of ``meeting`` (validated; only those invited to it).
-    The API and the meeting page use it."""
+    """The people ``data`` names as present for a case of ``meeting`` (validated; only those invited to it)."""
     params = PresenceSerializer(data=data)
     params.is_valid(raise_exception=True)
-    wanted = set(params.validated_data["users"])
-    users = list(User.objects.filter(public_id__in=wanted, attendances__meeting=meeting).distinct())
-    if len(users) != len(wanted):
-        raise serializers.ValidationError({"users": ["Only people invited to this meeting."]})
-    return users
+    return meeting_invitees_named(meeting, params.validated_data["users"])
 
 
 class AttendanceSerializer(ModelSerializer):
@@ -149,10 +145,8 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AgendaItem.objects.none()
-        visible = cases_visible_to(self.request.user)
         return (
-            AgendaItem.objects.filter(meeting=self.meeting, case__in=visible)
-            .exclude(status=AgendaItemStatus.REMOVED)
+            agenda_items_visible_to(self.request.user, self.meeting)
             .select_related("case__board")
             .prefetch_related(
                 "case__biomarkers", Prefetch("present", queryset=User.objects.only("public_id", "specialty"))
@@ -174,10 +168,10 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
         meeting = self.meeting  # 404 for a meeting you cannot see, before anything about the payload
         params = AgendaAddSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        case = cases_visible_to(request.user).filter(public_id=params.validated_data["case"]).first()
-        if case is None:
-            raise serializers.ValidationError({"case": ["No such case."]}, code="does_not_exist")
-        item = agenda_add(user=request.user, meeting=meeting, case=case, minutes=params.validated_data.get("minutes"))
+        case = case_named(request.user, params.validated_data["case"])
+        item = lifecycle.agenda_add(
+            user=request.user, meeting=meeting, case=case, minutes=params.validated_data.get("minutes")
+        )
         return Response(self.get_serializer(self._item(item.public_id)).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, id=None, **kwargs):
@@ -187,10 +181,8 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
         if "minutes" in params.validated_data:
             item = agenda_item_resize(user=request.user, item=item, minutes=params.validated_data["minutes"])
         if "meeting" in params.validated_data:
-            target = meetings_visible_to(request.user).filter(public_id=params.validated_data["meeting"]).first()
-            if target is None:
-                raise serializers.ValidationError({"meeting": ["No such meeting."]}, code="does_not_exist")
-            item = agenda_move(user=request.user, item=item, meeting=target)
+            target = meeting_named(request.user, params.validated_data["meeting"])
+            item = lifecycle.agenda_move(user=request.user, item=item, meeting=target)
             self._meeting = target
         return Response(self.get_serializer(self._item(item.public_id)).data)
 
@@ -250,10 +242,7 @@ class AttendanceViewSet(MeetingChildViewSet, mixins.ListModelMixin):
         params.is_valid(raise_exception=True)
         target = None
         if "user" in params.validated_data:
-            target = self.meeting.board.memberships.filter(user__public_id=params.validated_data["user"]).first()
-            if target is None:
-                raise serializers.ValidationError({"user": ["Not a member of this board."]}, code="does_not_exist")
-            target = target.user
+            target = meeting_member_named(self.meeting, params.validated_data["user"])
         attendance = attendance_services.attendance_check_in(
             user=request.user, meeting=self.meeting, target=target, remote=params.validated_data["remote"]
         )

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from django.http import QueryDict
+
 from scheduling import attendance as attendance_services
-from scheduling.api.agenda import (
-    RsvpSerializer,
-)
 from scheduling.models import AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus, Rsvp
+from scheduling.pages.forms import RsvpForm
 from specialists.access import (
     coordinated_board_ids,
     is_admin,
 )
 from specialists.models import Specialty
-from tumorboard.web import validated
 
 LIVE = [AgendaItemStatus.SCHEDULED, AgendaItemStatus.PRESENTED]
 OPEN_MEETING = [MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS]
@@ -41,6 +40,7 @@ def coordinated_boards(user):
 
 def rsvp_answer(*, user, meeting: Meeting, posted: str) -> Attendance:
     """The user's answer to the meeting's invitation, validated as the API validates it."""
-    return attendance_services.attendance_rsvp(
-        user=user, meeting=meeting, answer=validated(RsvpSerializer, {"rsvp": posted})["rsvp"]
-    )
+    data = QueryDict(mutable=True)
+    data["rsvp"] = posted
+    answer = RsvpForm(data).cleaned_or_raise()["rsvp"]
+    return attendance_services.attendance_rsvp(user=user, meeting=meeting, answer=answer)

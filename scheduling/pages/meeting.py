@@ -12,23 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework import serializers
 
 from cases.codes import PlanKind
 from cases.lifecycle import agenda as lifecycle
 from cases.quorum import case_quorum
-from cases.selectors import cases_visible_to, cases_waiting, plans_of
+from cases.selectors import agenda_items_visible_to, case_named, cases_visible_to, cases_waiting, plans_of
 from scheduling import agenda
 from scheduling import attendance as attendance_services
-from scheduling.api.agenda import (
-    AgendaAddSerializer,
-    AgendaChangeSerializer,
-    AgendaRemoveSerializer,
-    AgendaReorderSerializer,
-    CheckInSerializer,
-    presence_users,
-)
-from scheduling.api.serializers import ReasonSerializer
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
 from scheduling.pages.common import (
     LIVE,
@@ -38,14 +28,23 @@ from scheduling.pages.common import (
     quorum_view,
     rsvp_answer,
 )
+from scheduling.pages.forms import (
+    AgendaAddForm,
+    AgendaMoveForm,
+    AgendaReorderForm,
+    AgendaResizeForm,
+    CheckInForm,
+    PresenceForm,
+    ReasonForm,
+)
 from scheduling.quorum import case_specialties_present, meeting_quorum, specialties_ordered
-from scheduling.selectors import meetings_visible_to
+from scheduling.selectors import meeting_invitees_named, meeting_member_named, meeting_named, meetings_visible_to
 from specialists.access import (
     is_board_chair_or_coordinator,
     is_board_coordinator,
 )
 from tumorboard.reads import audited_read
-from tumorboard.web import Outcome, attempt, uuid_or_none, validated
+from tumorboard.web import Outcome, attempt, uuid_or_none
 
 PLAN_FORM = "cases/pages/_plan_form.html"
 
@@ -83,8 +82,7 @@ def _meeting_context(
     editable = coordinator and meeting.status == MeetingStatus.SCHEDULED
     attendances = list(meeting.attendances.select_related("user"))
     items = list(
-        AgendaItem.objects.filter(meeting=meeting, case__in=cases_visible_to(user))
-        .exclude(status=AgendaItemStatus.REMOVED)
+        agenda_items_visible_to(user, meeting)
         .select_related("case__patient", "case__board")
         .prefetch_related("case__biomarkers", "present")
         .order_by("position", "id")
@@ -231,15 +229,7 @@ ATTENDANCE = "scheduling/pages/_attendance.html"
 
 
 def _item(user, meeting: Meeting, item_id) -> AgendaItem:
-    items = AgendaItem.objects.filter(meeting=meeting, case__in=cases_visible_to(user)).exclude(
-        status=AgendaItemStatus.REMOVED
-    )
-    return get_object_or_404(items.select_related("case"), public_id=item_id)
-
-
-def _values(post, *names) -> dict:
-    """The named fields the user gave (an empty field is not given, as in a JSON body without it)."""
-    return {name: post[name] for name in names if post.get(name, "") != ""}
+    return get_object_or_404(agenda_items_visible_to(user, meeting).select_related("case"), public_id=item_id)
 
 
 @login_required
@@ -248,10 +238,8 @@ def agenda_add(request, meeting_id):
     meeting = _meeting(request.user, meeting_id)
 
     def add():
-        params = validated(AgendaAddSerializer, _values(request.POST, "case", "minutes"))
-        case = cases_visible_to(request.user).filter(public_id=params["case"]).first()
-        if case is None:
-            raise serializers.ValidationError({"case": ["No such case."]}, code="does_not_exist")
+        params = AgendaAddForm(request.POST).cleaned_or_raise()
+        case = case_named(request.user, params["case"])
         return lifecycle.agenda_add(user=request.user, meeting=meeting, case=case, minutes=params.get("minutes"))
 
     if not request.POST.get("case"):
@@ -269,7 +257,7 @@ def agenda_reorder(request, meeting_id):
     meeting = _meeting(request.user, meeting_id)
 
     def reorder():
-        params = validated(AgendaReorderSerializer, {"items": request.POST.getlist("items")})
+        params = AgendaReorderForm(request.POST).cleaned_or_raise()
         return agenda.agenda_reorder(user=request.user, meeting=meeting, item_ids=params["items"])
 
     return _respond(request, meeting, attempt(reorder), fragment=AGENDA, form="agenda", done="Agenda reordered.")
@@ -283,25 +271,22 @@ def agenda_item_action(request, meeting_id, item_id, action):
     user, post = request.user, request.POST
 
     def move():
-        params = validated(AgendaChangeSerializer, _values(post, "meeting"))
-        target = meetings_visible_to(user).filter(public_id=params.get("meeting")).first()
-        if target is None:
-            raise serializers.ValidationError({"meeting": ["No such meeting."]}, code="does_not_exist")
+        target = meeting_named(user, AgendaMoveForm(post).cleaned_or_raise()["meeting"])
         return lifecycle.agenda_move(user=user, item=item, meeting=target)
 
     def resize():
-        params = validated(AgendaChangeSerializer, {"minutes": post.get("minutes", "")})
+        params = AgendaResizeForm(post).cleaned_or_raise()
         return agenda.agenda_item_resize(user=user, item=item, minutes=params["minutes"])
 
     def remove():
-        params = validated(AgendaRemoveSerializer, {"reason": post.get("reason", "")})
+        params = ReasonForm(post).cleaned_or_raise()
         return lifecycle.agenda_remove(user=user, item=item, reason=params["reason"])
 
     def presented():
         return lifecycle.agenda_item_presented(user=user, item=item)
 
     def presence():
-        users = presence_users(meeting, {"users": post.getlist("users")})
+        users = meeting_invitees_named(meeting, PresenceForm(post).cleaned_or_raise()["users"])
         return attendance_services.agenda_item_presence_set(user=user, item=item, users=users)
 
     actions = {
@@ -325,10 +310,9 @@ def meeting_action(request, meeting_id, action):
     meeting = _meeting(request.user, meeting_id)
 
     def transition():
-        params = validated(ReasonSerializer, {"reason": request.POST.get("reason", "")})
-        return lifecycle.meeting_transition(
-            user=request.user, meeting=meeting, action_name=action, reason=params["reason"]
-        )
+        params = ReasonForm(request.POST).cleaned_or_raise()
+        reason = params["reason"]
+        return lifecycle.meeting_transition(user=request.user, meeting=meeting, action_name=action, reason=reason)
 
     done = {"start": "Meeting started.", "complete": "Meeting completed.", "cancel": "Meeting cancelled."}[action]
     outcome = attempt(transition)
@@ -362,13 +346,8 @@ def meeting_check_in(request, meeting_id):
     meeting = _meeting(request.user, meeting_id)
 
     def check_in():
-        params = validated(CheckInSerializer, _values(request.POST, "user", "remote"))
-        target = None
-        if "user" in params:
-            membership = meeting.board.memberships.select_related("user").filter(user__public_id=params["user"]).first()
-            if membership is None:
-                raise serializers.ValidationError({"user": ["Not a member of this board."]}, code="does_not_exist")
-            target = membership.user
+        params = CheckInForm(request.POST).cleaned_or_raise()
+        target = meeting_member_named(meeting, params["user"]) if params["user"] is not None else None
         return attendance_services.attendance_check_in(
             user=request.user, meeting=meeting, target=target, remote=params["remote"]
         )

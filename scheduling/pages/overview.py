@@ -7,12 +7,12 @@ import datetime
 import re
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from rest_framework import serializers
 
 from cases.codes import PacketStatus, SecondOpinionStatus
 from cases.selectors import cases_visible_to, cases_waiting, second_opinion_overdue, second_opinions_answered_by
@@ -117,7 +117,7 @@ def _month(value: str | None, today: datetime.date) -> datetime.date:
         return today.replace(day=1)
     match = MONTH.match(value)
     if not match or not 1 <= int(match[2]) <= 12 or not 1900 < int(match[1]) < 2200:
-        raise serializers.ValidationError({"month": ["Give the month as YYYY-MM, e.g. 2026-11."]})
+        raise ValidationError({"month": ["Give the month as YYYY-MM, e.g. 2026-11."]})
     return datetime.date(int(match[1]), int(match[2]), 1)
 
 
@@ -135,8 +135,8 @@ def calendar(request):
     errors: dict[str, list[str]] = {}
     try:
         month = _month(request.GET.get("month"), timezone.localdate())
-    except serializers.ValidationError as exc:
-        errors.update(exc.detail)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
         month = timezone.localdate().replace(day=1)
     board = None
     if request.GET.get("board"):

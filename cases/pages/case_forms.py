@@ -1,0 +1,248 @@
+"""The case forms of the pages: the clinical profile (``/cases/<id>/profile/``) with its row formsets, and the
+new case of the portal's request form. Each gives the dict ``case_update``/``case_create`` take; the rules are
+the services' (``cases.case_checks``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cases.case_checks import organ_function_check
+from cases.codes import (
+    BiomarkerName,
+    BiomarkerResult,
+    DiseaseSite,
+    FinancialNavigation,
+    Grade,
+    MedicationStatus,
+    MenopausalStatus,
+    PgxGene,
+    PgxPhenotype,
+    PriorAnthracycline,
+    Sex,
+    TreatmentIntent,
+    Urgency,
+)
+from cases.pages.forms import TOO_MANY, future
+from cases.selectors import physicians_eligible
+from tumorboard.forms import (
+    ChoiceField,
+    DateField,
+    FlagField,
+    FloatField,
+    Form,
+    IntegerField,
+    PublicIdField,
+    RowForm,
+    TextField,
+    row_formset,
+)
+
+
+class LinesField(forms.CharField):
+    """A list, one item per line."""
+
+    def __init__(self, *, item_length: int, max_items: int = 50, **kwargs):
+        self.item_length, self.max_items = item_length, max_items
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def validate(self, value):
+        if len(value) > self.max_items:
+            raise ValidationError(TOO_MANY.format(n=self.max_items), code="max_length")
+        for line in value:
+            if len(line) > self.item_length:
+                message = f"Ensure this field has no more than {self.item_length} characters."
+                raise ValidationError(message, code="max_length")
+
+    def run_validators(self, value):
+        pass
+
+
+class BiomarkerForm(RowForm):
+    row_prefix = "bm_"
+    blank_is_missing = True
+    name = ChoiceField(choices=BiomarkerName.choices)
+    result = ChoiceField(choices=BiomarkerResult.choices)
+    value = FloatField(min_value=-1e9, max_value=1e9)
+    detail = TextField(max_length=200, required=False)
+    date = DateField()
+
+
+class PharmacogenomicForm(RowForm):
+    row_prefix = "pgx_"
+    blank_is_missing = True
+    gene = ChoiceField(choices=PgxGene.choices)
+    phenotype = ChoiceField(choices=PgxPhenotype.choices)
+    diplotype = TextField(max_length=64, required=False)
+
+
+class MedicationForm(RowForm):
+    row_prefix = "med_"
+    blank_is_missing = True
+    preset = frozenset({"status"})
+    name = TextField(max_length=200)
+    status = ChoiceField(choices=MedicationStatus.choices, required=False)
+
+    def clean_status(self):
+        return self.cleaned_data["status"] or MedicationStatus.ACTIVE
+
+
+class PriorAnthracyclineForm(RowForm):
+    row_prefix = "anth_"
+    blank_is_missing = True
+    drug = ChoiceField(choices=PriorAnthracycline.choices)
+    cumulative_mg_m2 = FloatField(required=True, min_value=0.1, max_value=5000)
+
+
+# the case's lists: their row forms and how many items each may have
+CASE_LISTS = {
+    "biomarkers": (row_formset(BiomarkerForm, max_rows=120), 50),
+    "pharmacogenomics": (row_formset(PharmacogenomicForm, max_rows=120), 10),
+    "medications": (row_formset(MedicationForm, max_rows=120), 100),
+    "prior_anthracyclines": (row_formset(PriorAnthracyclineForm, max_rows=120), len(PriorAnthracycline.values)),
+}
+STAGE = {"system": "stage_system", "group": "stage_group"}  # the form's stage.<name> → the case's field
+ACP = {"healthcare_proxy": "acp_healthcare_proxy", "advance_directive": "acp_advance_directive", "polst": "acp_polst"}
+
+
+def _stage_fields(*, system: bool) -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {f"stage.{f}": TextField(max_length=8, required=False) for f in (
+        "clinical_t", "clinical_n", "clinical_m", "pathological_t", "pathological_n", "pathological_m", "group"
+    )}  # fmt: skip
+    if system:
+        fields["stage.system"] = TextField(max_length=16)
+    return fields
+
+
+def _case_data(cleaned: dict[str, Any], *, leave_out_blank: bool) -> dict[str, Any]:
+    """A case form's cleaned data as the case services take it (``stage.group`` → ``stage_group``, ...)."""
+    data: dict[str, Any] = {}
+    for name, value in cleaned.items():
+        if name.startswith("patient."):
+            continue
+        head, _, tail = name.partition(".")
+        if head == "stage":
+            field = STAGE.get(tail, tail)
+        elif head == "advance_care_planning":
+            field = ACP[tail]
+        else:
+            field = tail or head
+        if leave_out_blank and value in ("", None, []):
+            continue
+        data[field] = value
+    return data
+
+
+class CaseProfileForm(Form):
+    """The clinical profile of a case (every field posted; a blank optional value is null)."""
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        f = self.fields
+        f["primary_site"] = ChoiceField(choices=DiseaseSite.choices)
+        f["histology"] = TextField(max_length=200, required=False)
+        f["grade"] = ChoiceField(choices=Grade.choices, required=False)
+        f["menopausal_status"] = ChoiceField(choices=MenopausalStatus.choices, required=False)
+        for name in ("fertility_goals", "preferences", "psychosocial_notes", "question"):
+            f[name] = TextField(required=False)
+        f["treatment_intent"] = ChoiceField(choices=TreatmentIntent.choices, required=False)
+        f["urgency"] = ChoiceField(choices=Urgency.choices)
+        f["financial_navigation"] = ChoiceField(choices=FinancialNavigation.choices)
+        f["diagnosis_date"] = DateField(validators=[future("The diagnosis date is in the future.")])
+        f["ecog"] = IntegerField(min_value=0, max_value=4)
+        f["metastasis_count"] = IntegerField(min_value=0, max_value=1000)
+        f["prior_anthracycline_mg_m2"] = FloatField(min_value=0, max_value=2000)
+        f["treating_physician"] = PublicIdField(physicians_eligible(case.institution_id))
+        f.update(_stage_fields(system=True))
+        for name, (low, high) in {"gfr_ml_min": (0, 300), "lvef_percent": (0, 100), "bilirubin_mg_dl": (0, 50)}.items():
+            f[f"organ_function.{name}"] = FloatField(min_value=low, max_value=high)
+        for name, label in (("gfr", "GFR"), ("lvef", "LVEF"), ("bilirubin", "bilirubin")):
+            f[f"organ_function.{name}_date"] = DateField(validators=[future(f"The {label}'s date is in the future.")])
+        for name in ("metastatic", "fertility_preservation_discussed", "goals_of_care_discussed"):
+            f[name] = FlagField()
+        for name in ACP:
+            f[f"advance_care_planning.{name}"] = FlagField()
+        f["metastatic_sites"] = LinesField(item_length=64)
+        f["comorbidities"] = LinesField(item_length=200)
+        self.lists = {name: formset(self.data if self.is_bound else None) for name, (formset, _) in CASE_LISTS.items()}
+
+    def posted_rows(self) -> dict[str, list[dict[str, str]]]:
+        """Each list's rows that carry something, as posted (to fill the form again)."""
+        return {
+            name: [{f: (row.data.get(row.add_prefix(f)) or "").strip() for f in row.fields} for row in formset.filled]
+            for name, formset in self.lists.items()
+        }
+
+    def profile_data(self) -> dict[str, Any]:
+        """The profile as ``case_update`` takes it; the form's and its rows' errors raised together (a row's
+        as ``biomarkers[1].value``: the second row that carries something)."""
+        errors = {} if self.is_valid() else self.error_dict()
+        lists: dict[str, list[dict[str, Any]]] = {}
+        for name, formset in self.lists.items():
+            rows = formset.filled
+            for index, row in enumerate(rows):  # named as the API names them: biomarkers[1].value
+                for field, row_errors in row.errors.as_data().items():
+                    errors[f"{name}[{index}].{field}"] = row_errors
+            limit = CASE_LISTS[name][1]
+            if len(rows) > limit:
+                errors[name] = [ValidationError(TOO_MANY.format(n=limit), code="max_length")]
+            lists[name] = [row.cleaned_data for row in rows]
+        drugs = [item.get("drug") for item in lists["prior_anthracyclines"]]
+        twice = next((d for d in drugs if drugs.count(d) > 1), None)
+        if twice and "prior_anthracyclines" not in errors:
+            message = f"{twice.capitalize()} is listed twice: give one cumulative dose per drug."
+            errors["prior_anthracyclines"] = [ValidationError(message, code="invalid")]
+        if errors:
+            raise ValidationError(errors)
+        data = _case_data(self.cleaned_data, leave_out_blank=False)
+        data.update(lists)
+        organ_function_check(data, self.case)
+        return data
+
+
+class PortalCaseForm(Form):
+    """A new case on the portal's request form; blank optional fields are left out (the case's defaults)."""
+
+    blank_is_missing = True
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        f["patient.mrn"] = TextField(max_length=64)
+        f["patient.name"] = TextField(max_length=200)
+        f["patient.birth_date"] = DateField(required=True, validators=[_birth_date])
+        f["patient.sex"] = ChoiceField(choices=Sex.choices, required=False)
+        f["primary_site"] = ChoiceField(choices=DiseaseSite.choices)
+        f["histology"] = TextField(max_length=200, required=False)
+        f["grade"] = ChoiceField(choices=Grade.choices, required=False)
+        f["ecog"] = IntegerField(min_value=0, max_value=4)
+        f["treatment_intent"] = ChoiceField(choices=TreatmentIntent.choices, required=False)
+        f["question"] = TextField(required=False)
+        f["treating_physician"] = PublicIdField(physicians_eligible(user.institution_id))
+        portal_stage = ("stage.clinical_t", "stage.clinical_n", "stage.clinical_m", "stage.group")
+        f.update({k: v for k, v in _stage_fields(system=False).items() if k in portal_stage})
+        f["metastatic"] = FlagField()
+        f["urgency"] = ChoiceField(choices=Urgency.choices, required=False)
+
+    def case_data(self) -> dict[str, Any]:
+        cleaned = self.cleaned_or_raise()
+        data = _case_data(cleaned, leave_out_blank=True)
+        data["metastatic"] = cleaned["metastatic"]
+        data["patient"] = {k[8:]: v for k, v in cleaned.items() if k.startswith("patient.") and v not in ("", None)}
+        if any(k.startswith("stage.") and v for k, v in cleaned.items()):
+            data["stage_system"] = "AJCC8"
+        return data
+
+
+def _birth_date(value):
+    if value > timezone.localdate():
+        raise ValidationError("The birth date is in the future.", code="invalid")
+    if value.year < 1900:
+        raise ValidationError("The birth date is before 1900.", code="invalid")

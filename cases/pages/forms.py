@@ -1,0 +1,302 @@
+"""The forms of the case pages: each gives the dict (or the arguments) the service takes, and refuses what the
+API refuses with the same message. The rules themselves are the services' (``cases.services``, ``cases.plans``,
+``cases.second_opinions``, ``cases.case_checks``); these forms only read and shape what was posted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cases.codes import (
+    CommentKind,
+    Consensus,
+    DocumentKind,
+    Implemented,
+    Modality,
+    NotImplementedReason,
+    PlanKind,
+    ReviewKind,
+    TreatmentIntent,
+    Urgency,
+)
+from cases.models import Plan, RevisedField
+from scheduling.models import Meeting
+from specialists.models import Institution, Specialty
+from tumorboard.forms import (
+    BLANK,
+    NOT_A_CHOICE,
+    ChoiceField,
+    DateField,
+    FloatField,
+    Form,
+    IntegerField,
+    MultipleChoiceField,
+    PublicIdField,
+    RowForm,
+    TextField,
+    UUIDField,
+    row_formset,
+)
+
+TOO_MANY = "Ensure this field has no more than {n} elements."
+
+
+def future(message: str):
+    """A validator refusing a date after today with ``message``."""
+
+    def check(value):
+        if value and value > timezone.localdate():
+            raise ValidationError(message, code="invalid")
+
+    return check
+
+
+# --- Small forms ------------------------------------------------------------------------------------------
+
+
+class ReasonForm(Form):
+    """A case action's optional reason (the service says when one is needed)."""
+
+    reason = TextField(max_length=4000, required=False)
+
+
+class CommentForm(Form):
+    kind = ChoiceField(choices=CommentKind.choices)
+    body = TextField(max_length=20000)
+    defaults = {"kind": CommentKind.GENERAL}
+
+
+class DocumentForm(Form):
+    """A document: the file, its kind, title and the date of the report (``document_create`` checks the file)."""
+
+    file = forms.FileField(
+        error_messages={"required": "No file was submitted.", "empty": "The submitted file is empty."}
+    )
+    kind = ChoiceField(choices=DocumentKind.choices)
+    title = TextField(max_length=200)
+    date = DateField(required=True, validators=[future("The document's date is in the future.")])
+
+
+class DocumentRowForm(RowForm):
+    """A document row of the portal's forms: ``doc_file_<n>``, ``doc_kind_<n>``, ``doc_title_<n>``,
+    ``doc_date_<n>``; a row with neither a file nor a title is left out (its kind and date come preset)."""
+
+    row_prefix = "doc_"
+    preset = frozenset({"kind", "date"})
+    file = DocumentForm.base_fields["file"]
+    kind = DocumentForm.base_fields["kind"]
+    title = DocumentForm.base_fields["title"]
+    date = DocumentForm.base_fields["date"]
+
+    def error_dict(self):
+        """Errors named ``doc_<n>.<field>``, as the portal's forms show them."""
+        self.error_prefix = f"doc_{self.number}"
+        return super().error_dict()
+
+
+DocumentRowFormSet = row_formset(DocumentRowForm, max_rows=100)
+
+
+class ReviewForm(Form):
+    """A specialty review and at most one profile revision (``revision_field``, ``_revised``, ``_reason``)."""
+
+    kind = ChoiceField(choices=ReviewKind.choices)
+    findings = TextField(max_length=20000)
+    recommendation = TextField(max_length=20000, required=False)
+    revision_field = ChoiceField(choices=RevisedField.choices, required=False)
+    revision_revised = TextField(max_length=200, required=False)
+    revision_reason = TextField(max_length=4000, required=False)
+    REVISION = ("field", "revised", "reason")
+
+    def clean(self):
+        data = super().clean()
+        given = any((self.data.get(f"revision_{f}") or "").strip() for f in self.REVISION)
+        if given:
+            for name in self.REVISION:
+                if f"revision_{name}" in data and not data[f"revision_{name}"]:
+                    blank = NOT_A_CHOICE % {"value": ""} if name == "field" else BLANK
+                    self.add_error(f"revision_{name}", ValidationError(blank, code="blank"))
+        return data
+
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_or_raise()
+        revision = {name: data[f"revision_{name}"] for name in self.REVISION}
+        return {
+            "kind": data["kind"],
+            "findings": data["findings"],
+            "recommendation": data["recommendation"],
+            "revisions": [revision] if any(revision.values()) else [],
+        }
+
+
+class FollowUpForm(Form):
+    plan = PublicIdField(Plan.objects.none())
+    implemented = ChoiceField(choices=Implemented.choices)
+    reason = ChoiceField(choices=NotImplementedReason.choices, required=False)
+    note = TextField(max_length=4000, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.filter(case=case, kind=PlanKind.BOARD)
+
+
+class AnalyticsQueryForm(Form):
+    """The figures' filters (``from`` is a Python keyword: the field is added in ``__init__``)."""
+
+    board = UUIDField()
+    to = DateField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = DateField()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            self.add_error("to", "Must be on or after from.")
+        return data
+
+    def params(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_or_raise().items() if v is not None}
+
+
+# --- The plan form ----------------------------------------------------------------------------------------
+
+
+class DrugsField(forms.CharField):
+    """Drugs, comma separated."""
+
+    def to_python(self, value):
+        return [d.strip() for d in (value or "").split(",") if d.strip()]
+
+    def validate(self, value):
+        if len(value) > 20:
+            raise ValidationError(TOO_MANY.format(n=20), code="max_length")
+        for drug in value:
+            if len(drug) > 100:
+                raise ValidationError("Ensure this field has no more than 100 characters.", code="max_length")
+
+    def run_validators(self, value):
+        pass
+
+
+class PlanComponentForm(RowForm):
+    """A component row: ``modality_<n>``, ``detail_<n>``, ``drugs_<n>``, ``target_auc_<n>``, ..."""
+
+    modality = ChoiceField(choices=Modality.choices)
+    detail = TextField(max_length=500, required=False)
+    drugs = DrugsField(required=False)
+    target_auc = FloatField(min_value=1, max_value=10)
+    dose_mg_m2 = FloatField(min_value=0.01, max_value=10000)
+    cycles = IntegerField(min_value=1, max_value=100)
+
+    def component(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        optional = ("target_auc", "dose_mg_m2", "cycles")
+        return {
+            "modality": data["modality"],
+            "detail": data["detail"],
+            "drugs": data["drugs"],
+            **{f: data[f] for f in optional if data[f] is not None},
+        }
+
+
+PlanComponentFormSet = row_formset(PlanComponentForm, max_rows=100)
+
+
+class PlanForm(Form):
+    """A plan and its component rows; a meeting is read for a board plan only (a proposed plan has none)."""
+
+    kind = ChoiceField(choices=PlanKind.choices)
+    intent = ChoiceField(choices=TreatmentIntent.choices)
+    rationale = TextField(max_length=20000, required=False)
+    consensus = ChoiceField(choices=Consensus.choices, required=False)
+    dissent = TextField(max_length=20000, required=False)
+    specialties_present = MultipleChoiceField(choices=Specialty.choices)
+    meeting = PublicIdField(Meeting.objects.none())
+
+    def __init__(self, data, *, case, **kwargs):
+        if data.get("kind") != PlanKind.BOARD and "meeting" in data:
+            data = data.copy()
+            del data["meeting"]
+        super().__init__(data, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(board_id=case.board_id)
+        self.components = PlanComponentFormSet(self.data)
+
+    def plan_data(self) -> dict[str, Any]:
+        """The plan as ``plans.plan_record`` takes it. The form's and its rows' errors are raised together, a
+        row's as the service names them (``components[0].drugs``: the first row that carries something)."""
+        errors = {} if self.is_valid() else self.error_dict()
+        rows = self.components.filled
+        for index, row in enumerate(rows):
+            for name, row_errors in row.errors.as_data().items():
+                errors[f"components[{index}].{name}"] = row_errors
+        if len(rows) > 20:
+            errors["components"] = [ValidationError(TOO_MANY.format(n=20), code="max_length")]
+        if errors:
+            raise ValidationError(errors)
+        data = dict(self.cleaned_data)
+        data["components"] = [row.component() for row in rows]
+        if data["kind"] != PlanKind.BOARD and not data["specialties_present"]:
+            data["specialties_present"] = None  # not given: a proposed plan has none
+        return data
+
+
+# --- Second opinions --------------------------------------------------------------------------------------
+
+
+class QuestionsField(forms.Field):
+    """Questions from repeated fields and/or one per line."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [line.strip() for item in value or [] for line in str(item).splitlines() if line.strip()]
+
+    def validate(self, value):
+        if not value:
+            raise ValidationError("Ensure this field has at least 1 elements.", code="min_length")
+        if len(value) > 20:
+            raise ValidationError(TOO_MANY.format(n=20), code="max_length")
+        if any(len(question) > 2000 for question in value):
+            raise ValidationError("Ensure this field has no more than 2000 characters.", code="max_length")
+
+
+class SecondOpinionAskForm(Form):
+    """What a request asks of whom (the service decides whether that institution may be asked)."""
+
+    target_institution = UUIDField(required=True)
+    questions = QuestionsField(required=False)
+    reason = TextField(max_length=4000)
+    urgency = ChoiceField(choices=Urgency.choices)
+
+    def clean_target_institution(self):
+        target = Institution.objects.filter(public_id=self.cleaned_data["target_institution"]).first()
+        if target is None:
+            raise ValidationError("No such institution.", code="does_not_exist")
+        return target
+
+
+class SecondOpinionAcceptForm(Form):
+    board = UUIDField()
+    meeting = UUIDField()
+
+
+class SecondOpinionReasonForm(Form):
+    reason = TextField(max_length=4000, required=False)
+
+
+class SecondOpinionMessageForm(Form):
+    message = TextField(max_length=4000, required=False)
+
+
+SECOND_OPINION_ACTION_FORMS = {
+    "accept": SecondOpinionAcceptForm,
+    "decline": SecondOpinionReasonForm,
+    "request-info": SecondOpinionMessageForm,
+    "provide-info": SecondOpinionMessageForm,
+    "cancel": SecondOpinionReasonForm,
+}
