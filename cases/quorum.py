@@ -8,8 +8,6 @@ from scheduling.quorum import Quorum, covered_for_case, specialties_ordered
 from specialists.models import Specialty
 
 GERMLINE_GENES = {"BRCA1", "BRCA2"}
-
-
 POSITIVE = {BiomarkerResult.POSITIVE, BiomarkerResult.DETECTED}
 
 

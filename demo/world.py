@@ -283,3 +283,24 @@ class DemoSecondOpinion:
 def demo_case_id(slug: str) -> uuid.UUID:
     """The stable public id of a demo case: reruns find the case again by it."""
     return uuid.uuid5(CASE_NAMESPACE, slug)
+
+
+def role_label(demo: DemoUser) -> str:
+    if demo.superuser:
+        return "Administrator (superuser)"
+    if demo.username == COORDINATOR:
+        return f"Coordinator of {', '.join(b.name for b in BOARDS)} boards"
+    label = Specialty(demo.specialty).label
+    if demo.institution != "academic":
+        return f"{label}, referring physician"
+    chaired = [b.name for b in BOARDS if b.chair == demo.username]
+    return f"{label}, chair of {chaired[0]}" if chaired else f"{label}, board member"
+
+
+def login_lines() -> list[str]:
+    """The demo logins, as ``load_demo`` and ``make run`` print them."""
+    rows = [(u.username, role_label(u), INSTITUTIONS[u.institution][0]) for u in USERS]
+    width_user = max(len(username) for username, _, _ in rows)
+    width_role = max(len(role) for _, role, _ in rows)
+    lines = [f"Demo logins (password: {DEMO_PASSWORD}):"]
+    return lines + [f"  {username:<{width_user}}  {role:<{width_role}}  {where}" for username, role, where in rows]

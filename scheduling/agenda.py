@@ -61,6 +61,7 @@ def meeting_with_room(*, board: Board, minutes: int | None = None, before: datet
 
 
 def meetings_ahead(case, *, exclude_meeting_id: int | None = None):
+    """The scheduled future meetings of the case's board, earliest first (one of them left out if given)."""
     meetings = Meeting.objects.filter(
         board_id=case.board_id, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
     ).select_related("board")
@@ -109,10 +110,3 @@ def agenda_item_resize(*, user, item: AgendaItem, minutes: int) -> AgendaItem:
     item.minutes = minutes
     item.save(update_fields=["minutes", "updated_at"])
     return item
-
-
-def presented_meetings(case):
-    """The meetings at which the case was presented, latest first."""
-    return Meeting.objects.filter(agenda_items__case=case, agenda_items__status=AgendaItemStatus.PRESENTED).order_by(
-        "-starts_at"
-    )

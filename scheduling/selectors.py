@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from scheduling.models import Board, Meeting
+from scheduling.models import AgendaItemStatus, Board, Meeting
 from specialists.access import coordinated_institution_ids, is_admin, member_board_ids
 from specialists.models import User
 
@@ -63,3 +63,10 @@ def meeting_invitees_named(meeting: Meeting, public_ids) -> list:
     if len(users) != len(wanted):
         raise ValidationError({"users": ["Only people invited to this meeting."]})
     return users
+
+
+def presented_meetings(case):
+    """The meetings at which the case was presented, latest first."""
+    return Meeting.objects.filter(agenda_items__case=case, agenda_items__status=AgendaItemStatus.PRESENTED).order_by(
+        "-starts_at"
+    )

@@ -19,8 +19,8 @@ from cases.services.case_profile import case_lock, case_open_check
 from cases.services.packets import packet_request_if_built
 from cases.services.reports import second_opinion_reviewed
 from cases.states import CASE
-from scheduling.agenda import presented_meetings
 from scheduling.quorum import case_specialties_present, specialties_ordered
+from scheduling.selectors import presented_meetings
 from specialists.access import can_comment, can_record_board_plan
 from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict

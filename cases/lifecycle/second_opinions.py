@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.codes import CaseStatus, SecondOpinionStatus
+from cases.codes import CaseStatus
 from cases.lifecycle.agenda import agenda_place, agenda_release_for_case
 from cases.models import Case, SecondOpinion
 from cases.services.second_opinions import request_lock, tell_coordinators, tell_requesters
@@ -15,9 +15,6 @@ from cases.states import CASE, SECOND_OPINION
 from scheduling.attendance import guest_attendance_sync
 from specialists.access import can_answer_second_opinion, is_second_opinion_requester
 from tumorboard.errors import Conflict
-
-SO = SecondOpinionStatus
-
 
 # The actions users take on a request (POST /second-opinions/{id}/{action}/; each is SECOND_OPINION[name]) and
 # which side takes each: the requesting physicians, or the coordinators who answer the request.
