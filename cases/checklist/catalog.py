@@ -246,7 +246,12 @@ CATALOG: tuple[Entry, ...] = (
     Entry("readiness.ecog.missing", (W,), "no ECOG performance status", ready.ECOG_SOURCE),
     Entry("readiness.question.missing", (W,), "no question for the board", ready.READINESS_SOURCE),
     Entry("readiness.preferences.missing", (I,), "no values and preferences recorded", ready.PREFERENCES_SOURCE),
-    Entry("readiness.prereview.missing", (I,), "a required specialty has not pre-reviewed", ready.PRE_REVIEW_SOURCE),
+    Entry(
+        "readiness.prereview.missing",
+        (I,),
+        "a required specialty has neither pre-reviewed nor recorded a review (a re-read)",
+        ready.PRE_REVIEW_SOURCE,
+    ),
     Entry(
         "goals_of_care.not_discussed",
         (W, I),

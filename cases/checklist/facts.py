@@ -57,6 +57,7 @@ def checklist_lookups() -> list:
         "pharmacogenomics",
         "medications",
         "documents",  # whole rows: the cache may serve other readers of the same case (packets)
+        "reviews",  # a specialty's recorded review (a re-read) is its pre-meeting review too
         Prefetch(
             "comments",
             queryset=Comment.objects.filter(kind=CommentKind.PRE_REVIEW).select_related("author"),
@@ -195,7 +196,9 @@ def build_facts(case: Case, today: datetime.date | None = None) -> Facts:
     pre_reviews = getattr(case, PRE_REVIEWS_ATTR, None)
     if pre_reviews is None:  # not prefetched: one query
         pre_reviews = list(case.comments.filter(kind=CommentKind.PRE_REVIEW).select_related("author"))
-    specialties = frozenset((c.specialty or c.author.specialty) for c in pre_reviews) - {""}
+    specialties = frozenset(
+        [c.specialty or c.author.specialty for c in pre_reviews] + [r.specialty for r in case.reviews.all()]
+    ) - {""}
     patient = case.patient
     return Facts(
         case=case,

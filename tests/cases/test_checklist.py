@@ -191,8 +191,8 @@ def test_evaluation_costs_a_fixed_number_of_queries(prefetched):
     big, big_findings = _queries(_rich_case(20), prefetched=prefetched)
     assert small == big, (small, big)
     # the case with select_related patient and board, then biomarkers, pharmacogenomics, medications, documents,
-    # pre-review comments (with their authors), plans and their components
-    assert big == (8 if prefetched else 10)
+    # specialty reviews, pre-review comments (with their authors), plans and their components
+    assert big == (9 if prefetched else 11)
     assert len(big_findings) > len(small_findings) > 0
 
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from cases.services.reviews import review_record
 from tests.cases.checklist_helpers import (
     TODAY,
     biomarker,
@@ -14,7 +15,7 @@ from tests.cases.checklist_helpers import (
     pre_review,
     update,
 )
-from tests.factories import BoardFactory
+from tests.factories import BoardFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,23 @@ def test_pre_reviews_missing_lists_the_required_specialties_not_yet_reviewed():
 
     pre_review(case, "surgical_oncology")
     pre_review(case, "radiation_oncology")
+    check(case, "readiness.prereview.missing", None)
+
+
+@pytest.mark.parametrize(
+    "specialty, kind",
+    [("pathology", "pathology_reread"), ("radiology", "imaging_reread")],
+    ids=["pathology", "imaging"],
+)
+def test_a_recorded_reread_is_its_specialtys_pre_meeting_review(specialty, kind):
+    board = BoardFactory(required_specialties=["medical_oncology", specialty])
+    case = make_case(board=board)
+    pre_review(case, "medical_oncology")
+    label = {"pathology": "Pathology", "radiology": "Radiology"}[specialty]
+    assert label in check(case, "readiness.prereview.missing", "info").message
+    reviewer = UserFactory(institution=board.institution, specialty=specialty)
+    MembershipFactory(user=reviewer, board=board)
+    review_record(user=reviewer, case=case, kind=kind, findings="Re-read: the original report stands.")
     check(case, "readiness.prereview.missing", None)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.template import Context, Template
 
+from tests.factories import MembershipFactory, UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -33,6 +35,17 @@ def test_coordinators_see_the_dashboard_and_the_navigation_of_their_role(client,
     labels = [link["label"] for link in response.context["nav"]]
     assert labels == ["Dashboard", "Calendar", "Inbox", "Follow-through", "Second opinions", "Analytics"]
     assert response.context["nav"][0]["current"] is True
+
+
+@pytest.mark.parametrize(("specialty", "follow_through"), [("nurse_navigation", True), ("medical_oncology", False)])
+def test_a_nurse_navigator_has_the_follow_through_worklist_in_the_menu(client, world, specialty, follow_through):
+    navigator = UserFactory(institution=world.board.institution, specialty=specialty)
+    MembershipFactory(user=navigator, board=world.board)
+    client.force_login(navigator)
+    labels = [link["label"] for link in client.get("/inbox/").context["nav"]]
+    assert ("Follow-through" in labels) is follow_through
+    if follow_through:
+        assert client.get("/follow-up/").status_code == 200  # the page the link leads to is theirs
 
 
 def test_a_referrer_sees_only_the_portal_navigation(client, world):
