@@ -1,5 +1,8 @@
 """Web pages over the demo data: server time per page (median of 20 renders through Django's test client,
-session signed in, no browser) and the queries each costs, for the user who works on it.
+session signed in, no browser) and the queries each costs, for the user who works on it. Then the two writes that
+start a build (a case added to an agenda, "Build packet now"): how long the user waits with the tasks they start run
+inline in the request (the embedded run before issue 18) against on the background thread `make run` now uses
+(tumorboard.queue.run_in_background), as a ratio measured in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tumorboard .venv/bin/python bench/pages.py
 """
@@ -25,6 +28,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 RUNS = 20
+WRITES = 6
 
 
 def pages():
@@ -76,8 +80,50 @@ def main() -> None:
                 f"{path:<58} {username:<12} {statistics.median(times):9.1f} {max(times):7.1f} "
                 f"{len(queries.captured_queries):7d}"
             )
+        writes(clients["coordinator"])
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _timed(client, path: str, data: dict) -> float:
+    start = time.perf_counter()
+    response = client.post(path, data, HTTP_HX_REQUEST="true")
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (path, response.status_code, response.content[:300])
+    return elapsed
+
+
+def writes(client) -> None:
+    from cases.lifecycle.agenda import agenda_remove
+    from cases.models import Case
+    from cases.selectors import cases_waiting
+    from scheduling.models import AgendaItem, Meeting
+    from specialists.models import User
+    from tumorboard import queue
+
+    coordinator = User.objects.get(username="coordinator")
+    median = {}
+    for mode in ("inline", "background"):
+        if mode == "background":
+            queue.run_in_background()
+        add, build = [], []
+        for i in range(WRITES):
+            case = cases_waiting().first()
+            meeting = Meeting.objects.filter(board=case.board, status="scheduled").order_by("starts_at").last()
+            # a new question each time: the packet's content changes, so each build renders its PDF
+            Case.objects.filter(pk=case.pk).update(question=f"{case.question} ({mode} {i}, agenda)")
+            add.append(_timed(client, f"/meetings/{meeting.public_id}/agenda/add/", {"case": str(case.public_id)}))
+            Case.objects.filter(pk=case.pk).update(question=f"{case.question} ({mode} {i}, packet)")
+            build.append(_timed(client, f"/cases/{case.public_id}/packet/build/", {}))
+            item = AgendaItem.objects.get(case=case, status="scheduled")
+            agenda_remove(user=coordinator, item=item, reason="bench")  # the case waits again for the next round
+        if queue._background is not None:
+            queue._background.submit(lambda: None).result()  # the builds started here are done before the next mode
+        median[mode] = (statistics.median(add), statistics.median(build))
+    print(f"\n{'write (median of ' + str(WRITES) + ')':<40} {'inline ms':>10} {'background ms':>14} {'ratio':>6}")
+    for i, label in enumerate(("add a case to an agenda (page)", "build packet now (page)")):
+        inline, background = median["inline"][i], median["background"][i]
+        print(f"{label:<40} {inline:10.1f} {background:14.1f} {inline / background:6.1f}")
 
 
 if __name__ == "__main__":

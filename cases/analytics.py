@@ -24,7 +24,7 @@ Definitions
   rate and those without a proposed plan): ``plans`` their number, ``recorded`` how many have a follow-up (the
   latest follow-up recorded for that plan counts), ``yes``/``partial``/``no`` the latest answers, ``rate`` =
   yes / recorded (null when none is recorded), ``reasons`` the reasons of the latest ``partial``/``no`` answers
-  (all 8 codes), ``due`` how many of those plans ``cases.plans.follow_up_due_plans()`` lists as awaiting
+  (all 8 codes), ``due`` how many of those plans ``cases.selectors.follow_up_due_plans()`` lists as awaiting
   follow-through.
 - **Filters.** ``board`` (the record's board, by public id), ``date_from``/``date_to`` (inclusive, on the local
   date of ``decided_at`` in TIME_ZONE), ``primary_site`` (the case's). They select which cases' latest decisions

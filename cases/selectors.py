@@ -79,7 +79,7 @@ def second_opinions_answered_by(user) -> QuerySet[SecondOpinion]:
 
 def second_opinion_candidates(user) -> QuerySet[Case]:
     """The user's institution's draft cases that a second opinion may be asked about: no board of their own
-    yet and no open request (``cases.second_opinions.second_opinion_request`` decides, and says why not)."""
+    yet and no open request (``cases.services.second_opinions.second_opinion_request`` decides, and says why not)."""
     return (
         case_list(user)
         .filter(status=CaseStatus.DRAFT, institution_id=user.institution_id, board__isnull=True)

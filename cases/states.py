@@ -1,6 +1,6 @@
 """The state machines of cases/: every transition of a case, a second-opinion request and a rendered document's build,
 the system's included (tumorboard/states.py applies them). Who may take a user's action is decided by the action's
-service (cases/actions/)."""
+service (cases/lifecycle/case_actions.py, cases/lifecycle/second_opinions.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Loading the demo world (demo/world.py, demo/cases_*.py) into the database, idempotently.
+"""Loading the demo world (demo/world.py, demo/data/) into the database, idempotently.
 
 ``demo_load()`` is a privileged seed, not a user action: it writes the models directly (no audit events)
 and is idempotent. Every row is found again by a natural key (username, institution name, board name,

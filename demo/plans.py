@@ -1,12 +1,12 @@
 """The plan histories of the demo cases the boards have discussed (SPEC §5.4), written by the demo loader.
 
-Unlike the rest of the demo, these go through the real services (``cases.plans``), so the demo obeys the rules
-a user's data obeys: the presenter's plan, the specialty reviews (a re-read revises the profile), the board's
-recommendation recorded by the chair for the meeting the case was presented at (the case becomes
-recommended), the change records, and the follow-through (the case is closed). Each is then moved back in time
-to the case's timeline: the proposed plan at submission, the reviews the day before the meeting, the board plan
-just after it. The change detection is called directly (it is idempotent: the task the service enqueues on commit
-finds its records and does nothing), and the notification it writes is marked sent at that time: the demo's
+Unlike the rest of the demo, these go through the real services (``cases.lifecycle.recommendation``,
+``cases.services.reviews``), so the demo obeys the rules a user's data obeys: the presenter's plan, the specialty
+reviews (a re-read revises the profile), the board's recommendation recorded by the chair for the meeting the case was
+presented at (the case becomes recommended), the change records, and the follow-through (the case is closed). Each is
+then moved back in time to the case's timeline: the proposed plan at submission, the reviews the day before the meeting,
+the board plan just after it. The change detection is called directly (it is idempotent: the task the service enqueues
+on commit finds its records and does nothing), and the notification it writes is marked sent at that time: the demo's
 history is not news to e-mail. The audit events the services write keep the time they were written.
 """
 

@@ -37,6 +37,7 @@ from cases.lifecycle.agenda import agenda_place, agenda_release_for_case
 from cases.lifecycle.recommendation import plan_record
 from cases.lifecycle.second_opinion_slots import second_opinion_join
 from cases.lifecycle.second_opinions import second_opinion_transition
+from cases.locks import case_lock
 from cases.models import (
     Case,
     CaseTransition,
@@ -322,7 +323,7 @@ def _slot_keep(request: SecondOpinion, case: Case, world: _World) -> None:
     item = AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED).select_related("meeting").first()
     if item is not None and item.meeting.starts_at > world.now:
         return
-    case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=case.pk)
+    case = case_lock(case)
     with _dated(case, world.now):
         agenda_release_for_case(case=case)
         note = "The meeting began without the case."

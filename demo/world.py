@@ -1,5 +1,5 @@
 """The demo world of SPEC §8: institutions, people, boards, ~60 cases and the community hospitals' second
-opinions (their clinical content lives in ``demo/cases_*.py``; the cases the boards have discussed carry
+opinions (their clinical content lives in ``demo/data/``; the cases the boards have discussed carry
 their plans, specialty reviews and follow-through). ``demo/loader.py`` loads it; ``manage.py load_demo``
 runs the loader."""
 

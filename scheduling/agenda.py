@@ -1,5 +1,6 @@
 """An agenda's own rows: a meeting's minutes (reserved by compare-and-set), the order of its items, the meetings
-with room. Nothing here knows a case's status: the case's lifecycle (cases/lifecycle/agenda.py) calls these."""
+with room. Nothing here knows a case's status: the case's lifecycle (cases/lifecycle/agenda.py) places and moves
+cases with these; reordering and resizing are called by the API and the pages directly."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
 from scheduling.attendance import invitations_deliver, quorum_alerts_send
@@ -14,8 +13,6 @@ from scheduling.models import Board
 from scheduling.services import meetings_generate
 
 logger = logging.getLogger(__name__)
-
-RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 10}
 
 
 @shared_task(soft_time_limit=600, time_limit=660)

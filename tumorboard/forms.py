@@ -152,13 +152,6 @@ class Form(forms.Form):
         return self.cleaned_data
 
 
-def raise_errors(*parts: dict[str, list]) -> None:
-    """Raise the errors of several forms at once (every part of a page's form shows its errors together)."""
-    errors = {key: value for part in parts for key, value in part.items()}
-    if errors:
-        raise ValidationError(errors)
-
-
 # --- Repeated rows ------------------------------------------------------------------------------------------
 
 

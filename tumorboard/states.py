@@ -56,7 +56,9 @@ class Machine:
         transition = self[action]
         status = obj.get_status_display().lower()
         allowed = ", ".join(sorted(transition.sources))
-        return Conflict(f"Cannot {action.replace('-', ' ')} a {self.noun} that is {status}; allowed from: {allowed}.")
+        article = "an" if self.noun[0] in "aeiou" else "a"
+        verb = action.replace("-", " ")
+        return Conflict(f"Cannot {verb} {article} {self.noun} that is {status}; allowed from: {allowed}.")
 
     def guard(
         self, obj: models.Model, action: str, *, permitted: bool, who: str, refusal: Conflict | None = None

@@ -1,7 +1,7 @@
 """/cases/{id}/reviews/, /plans/, /changes/ and /follow-up/ (SPEC §5.4, §6): append-only resources.
 
-Nothing here is edited or deleted: PUT, PATCH and DELETE answer 405. The services (cases.plans) decide
-who may write and move the case along.
+Nothing here is edited or deleted: PUT, PATCH and DELETE answer 405. The services (cases.lifecycle.recommendation,
+cases.services.reviews and cases.services.follow_ups) decide who may write and move the case along.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """/api/v1/second-opinions/: requests, their actions (SPEC §4), the remote-guest join, and the report.
 
-Thin views: the selectors scope what is seen (404 otherwise), the services in ``cases.second_opinions``
-decide and write. Reads of requests and reports are audited; report PDF downloads as downloads.
+Thin views: the selectors scope what is seen (404 otherwise), the services (``cases.services.second_opinions``, the
+decisions in ``cases.lifecycle.second_opinions``) decide and write. Reads of requests and reports are audited;
+report PDF downloads as downloads.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.codes import CaseStatus
 from cases.lifecycle.second_opinion_slots import second_opinion_slot_sync
+from cases.locks import case_lock, cases_locked
 from cases.models import Case
 from cases.services.packets import packet_request
 from cases.states import CASE
@@ -101,7 +102,7 @@ def _allocate(case: Case, *, by, action: str, prefix: str = "", exclude_meeting_
 def agenda_allocate(*, case_id: int, by=None) -> AgendaItem | None:
     """Allocate a submitted (or deferred) case to a meeting; a no-op for any other state or when the
     case already holds a slot. A case that fits nowhere stays waiting and the allocation sweep retries."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("board").filter(pk=case_id).first()
+    case = cases_locked().filter(pk=case_id).first()
     if case is None or case.board_id is None or case.status not in {CaseStatus.SUBMITTED, CaseStatus.DEFERRED}:
         return None
     if AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED).exists():
@@ -112,7 +113,7 @@ def agenda_allocate(*, case_id: int, by=None) -> AgendaItem | None:
 def _roll(item: AgendaItem, *, by, why: str) -> Case:
     """Move one scheduled item's case on: scheduled → deferred → scheduled on the next meeting with room,
     each step recorded with why. A case with no room anywhere stays deferred (the sweep retries)."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=item.case_id)
+    case = cases_locked().get(pk=item.case_id)
     AGENDA_ITEM.apply(item, "roll-over")
     meeting_minutes_release(item)
     CASE.apply(case, "defer", by=by, note=f"Deferred: {why}.", fields={"meeting": None})
@@ -143,7 +144,7 @@ def agenda_add(*, user, meeting: Meeting, case: Case, minutes: int | None = None
     meeting = Meeting.objects.select_related("board").get(pk=meeting.pk)
     agenda_coordinator_check(user, meeting)
     agenda_open_check(meeting)
-    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    case = case_lock(case)
     if case.board_id != meeting.board_id:
         raise ValidationError({"case": ["The case is not for this meeting's board."]})
     if AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED).exists():
@@ -170,7 +171,7 @@ def agenda_remove(*, user, item: AgendaItem, reason: str = "") -> AgendaItem:
         return item
     AGENDA_ITEM.apply(item, "remove")
     meeting_minutes_release(item)
-    case = Case.objects.select_for_update(of=("self",)).get(pk=item.case_id)
+    case = cases_locked().get(pk=item.case_id)
     CASE.apply(case, "unschedule", by=user, note=reason, fields={"meeting": None})
     second_opinion_slot_sync(case=case, by=user)
     audit_write(user=user, action=AuditAction.DELETE, obj=item, detail={"reason": reason})
@@ -225,7 +226,7 @@ def agenda_item_presented(*, user, item: AgendaItem) -> AgendaItem:
         return item
     if item.status != AgendaItemStatus.SCHEDULED:
         raise Conflict("The item is no longer on the agenda.")
-    _present(item, case=Case.objects.select_for_update(of=("self",)).get(pk=item.case_id), by=user)
+    _present(item, case=cases_locked().get(pk=item.case_id), by=user)
     return item
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases.codes import CaseStatus
 from cases.lifecycle.agenda import agenda_defer_case, agenda_release_for_case
 from cases.lifecycle.second_opinions import second_opinions_cancel_for_case
+from cases.locks import case_lock
 from cases.models import Case
 from cases.services.second_opinions import second_opinion_submit_check
 from cases.states import CASE
@@ -104,7 +105,7 @@ def case_transition(*, user, case: Case, action_name: str, reason: str = "") -> 
     the user may see the case but not take this action.
     """
     action = CASE_ACTIONS[action_name]
-    case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=case.pk)
+    case = case_lock(case)
     if not CASE.guard(case, action_name, permitted=action.allowed(user, case), who=action.who):
         return case, False
     if action.reason_required and not reason.strip():

@@ -13,9 +13,10 @@ from django.db.models import Max
 from cases.checklist.drugs import expand_all
 from cases.codes import CaseStatus, Modality, PlanKind
 from cases.lifecycle.agenda import agenda_present_case
+from cases.locks import case_lock
 from cases.models import Case, Plan, PlanComponent
 from cases.quorum import specialties_required_for_case
-from cases.services.case_profile import case_lock, case_open_check
+from cases.services.case_profile import case_open_check
 from cases.services.packets import packet_request_if_built
 from cases.services.reports import second_opinion_reviewed
 from cases.states import CASE

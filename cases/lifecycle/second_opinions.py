@@ -49,6 +49,7 @@ def _accept(user, request: SecondOpinion, case: Case, *, board, meeting) -> None
                 placed = agenda_place(case=case, by=user, meeting=proposed)
         except (Conflict, ValidationError):
             placed = None
+            case.refresh_from_db(fields=["status", "meeting"])  # the savepoint rolled back what apply had set
     if placed is None:
         agenda_place(case=case, by=user, meeting=meeting)  # none with room: the allocation sweep places it
     tell_requesters(

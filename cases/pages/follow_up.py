@@ -3,7 +3,7 @@ coordinators (and nurse navigators) of their boards, with an inline form per rec
 
 The list is ``cases.selectors.follow_up_due_plans`` (what the reminders count and the API's
 ``follow_up_due`` filter uses), scoped by ``cases_visible_to``; the form (``cases.pages.forms.FollowUpForm``) is
-recorded by ``cases.plans.follow_up_record``, which decides. Reminder e-mails link here with
+recorded by ``cases.services.follow_ups.follow_up_record``, which decides. Reminder e-mails link here with
 ``?board=<uuid>``.
 """
 

@@ -1,6 +1,6 @@
 """The forms of the case pages: each gives the dict (or the arguments) the service takes, and refuses what the
-API refuses with the same message. The rules themselves are the services' (``cases.services``, ``cases.plans``,
-``cases.second_opinions``, ``cases.case_checks``); these forms only read and shape what was posted."""
+API refuses with the same message. The rules themselves are the services' (``cases.services``, ``cases.lifecycle``,
+``cases.case_checks``); these forms only read and shape what was posted."""
 
 from __future__ import annotations
 

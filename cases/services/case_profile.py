@@ -1,5 +1,5 @@
 """A case's creation and profile: who edits it and when, the patient by MRN, the biomarker, pharmacogenomic and
-medication lists; and the row lock and open-case check the other writes of a case share."""
+medication lists; and the open-case check the other writes of a case share."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db import transaction
 
 from cases.case_checks import case_references_check
 from cases.codes import CaseStatus
+from cases.locks import case_lock
 from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
 from cases.services.packets import packet_request_if_built
 from cases.services.second_opinions import second_opinion_open_for
@@ -106,7 +107,7 @@ def case_editable(user, case: Case) -> bool:
 def case_update(*, user, case: Case, data: dict[str, Any], unchanged_since: datetime.datetime | None = None) -> Case:
     """Change the profile. Only the care team; never the status; the board only while a draft. With
     ``unchanged_since`` (the version a form was filled in on), a case changed since is refused, not overwritten."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = case_lock(case)
     case_edit_check(user, case)
     if unchanged_since is not None and case.updated_at != unchanged_since:
         raise Conflict("Someone else changed this case after you opened the form: nothing was saved.", code="stale")
@@ -138,10 +139,6 @@ def case_update(*, user, case: Case, data: dict[str, Any], unchanged_since: date
         detail={"fields": changed + sorted(k for k in ("patient", *CHILD_LISTS) if k in data)},
     )
     return case
-
-
-def case_lock(case: Case) -> Case:
-    return Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=case.pk)
 
 
 def case_open_check(case: Case, what: str) -> None:

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from cases.codes import CaseStatus, Implemented, PlanKind
+from cases.locks import case_lock
 from cases.models import Case, FollowUp, FollowUpReminder, Plan
 from cases.selectors import follow_up_due_plans
-from cases.services.case_profile import case_lock
 from cases.states import CASE
 from scheduling.models import Board
 from specialists.access import can_record_follow_up

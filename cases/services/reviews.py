@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cases.codes import Grade, ReviewKind
+from cases.locks import case_lock
 from cases.models import Case, ProfileRevision, Review, RevisedField
-from cases.services.case_profile import case_lock, case_open_check
+from cases.services.case_profile import case_open_check
 from cases.services.packets import packet_request_if_built
 from specialists.access import can_review
 from specialists.models import Specialty

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.codes import SECOND_OPINION_OPEN, CaseStatus, DiseaseSite, SecondOpinionStatus, Urgency
+from cases.locks import case_lock, cases_locked
 from cases.models import Case, SecondOpinion, SecondOpinionTransition
 from cases.states import SECOND_OPINION
 from scheduling.agenda import meeting_with_room
@@ -55,7 +56,7 @@ def due_business_days(urgency: str) -> int:
 
 
 def request_lock(request: SecondOpinion) -> tuple[SecondOpinion, Case]:
-    case = Case.objects.select_for_update(of=("self",)).select_related("board").get(pk=request.case_id)
+    case = cases_locked().get(pk=request.case_id)
     request = (
         SecondOpinion.objects.select_for_update(of=("self",))
         .select_related("board", "target_institution", "requested_by", "meeting")
@@ -94,7 +95,7 @@ def second_opinion_request(
 ) -> SecondOpinion:
     """A hospital asks an academic institution's board about one of its draft cases. The request is
     committed first; routing runs as a task on commit."""
-    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    case = case_lock(case)
     if not can_request_second_opinion(user, case):
         raise PermissionDenied("Only the case's care team at its institution requests a second opinion.")
     if target_institution.kind != InstitutionKind.ACADEMIC_CENTER:

@@ -1,10 +1,10 @@
 """Web pages of meetings (SPEC §5.6): the dashboard at /, the board calendar, the meeting page with its
 agenda builder and run mode.
 
-Reads go through the selectors (``meetings_visible_to``, ``cases_visible_to``), input is validated with the
-API's serializers and every change is made by the API's services (scheduling.services,
-scheduling.attendance), so no access or business rule is written twice. ``overview``: the dashboard and the
-calendar; ``meeting``: the meeting page and its actions; ``common``: what they share.
+Reads go through the selectors (``meetings_visible_to``, ``cases_visible_to``), input is validated with Django
+forms and every change is made by the services the API calls too (scheduling.services, scheduling.agenda,
+scheduling.attendance, cases.lifecycle.agenda), so no access or business rule is written twice. ``overview``: the
+dashboard and the calendar; ``meeting``: the meeting page and its actions; ``common``: what they share.
 """
 
 from scheduling.pages import meeting, overview

@@ -46,9 +46,6 @@ from specialists.access import (
 from tumorboard.reads import audited_read
 from tumorboard.web import Outcome, attempt, uuid_or_none
 
-PLAN_FORM = "cases/pages/_plan_form.html"
-
-
 # --- meeting page ---------------------------------------------------------------------------------------------
 
 

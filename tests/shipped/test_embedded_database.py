@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import at_once
+from tests.conftest import at_once, wait_for
 from tests.shipped.conftest import ShippedServer, api_token
 
 pytestmark = pytest.mark.shipped
@@ -98,15 +98,20 @@ def test_sixteen_writers_at_once_get_no_server_error_and_lose_no_write(shipped):
                 item["id"] for item in sorted(items, key=lambda i: i["position"]) if item["status"] == "scheduled"
             ]
             assert scheduled == expected_order[meeting["id"]]
-    with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True) as db:
-        ids = [m["id"].replace("-", "") for m in uninvited]
-        marks = ",".join("?" * len(ids))
-        invited, sent = db.execute(
-            "SELECT count(*), count(a.invited_at) FROM scheduling_attendance a JOIN scheduling_meeting m "
-            f"ON m.id = a.meeting_id WHERE m.public_id IN ({marks}) AND a.guest_case_id IS NULL",
-            ids,
-        ).fetchone()
-        assert (db.execute("PRAGMA journal_mode").fetchone()[0]) == "wal"
+    ids = [m["id"].replace("-", "") for m in uninvited]
+
+    def invitations() -> tuple[int, int]:
+        with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True) as db:
+            assert (db.execute("PRAGMA journal_mode").fetchone()[0]) == "wal"
+            return db.execute(
+                "SELECT count(*), count(a.invited_at) FROM scheduling_attendance a JOIN scheduling_meeting m "
+                f"ON m.id = a.meeting_id WHERE m.public_id IN ({','.join('?' * len(ids))}) AND a.guest_case_id IS NULL",
+                ids,
+            ).fetchone()
+
+    # the invitations go out from the background thread that runs the embedded server's tasks
+    wait_for(lambda: len(set(invitations())) == 1, timeout=60, message="every invitation sent")
+    invited, sent = invitations()
     assert invited == sent >= 6 * 9
     output = server.output()
     assert "Traceback" not in output and "database is locked" not in output
