@@ -112,6 +112,11 @@ def stage_value_error(field: str, value: str) -> str | None:
     return None if not value or STAGE_PATTERNS[field].match(value) else STAGE_MESSAGES[field]
 
 
+def stage_category(value: str) -> str:
+    """A TNM value without its prefix, upper-cased, as the checklist compares them: "ypN1a" → "N1A", "rcM1" → "M1"."""
+    return value.strip().upper().lstrip("RCPY")
+
+
 def stage_check(data: dict[str, Any]) -> None:
     """Raise ``ValidationError({"stage.<name>": [message]})`` for each stage field of ``data`` (the case's field
     names, as the services take them) whose value is not an AJCC 8th edition one."""

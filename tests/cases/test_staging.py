@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from cases.checklist.facts import build_facts
 from cases.models import Case
 from cases.services.case_profile import case_update
-from cases.staging import STAGE_FIELDS, STAGE_MESSAGES, stage_check
+from cases.staging import STAGE_FIELDS, STAGE_MESSAGES, stage_category, stage_check
 from demo.data import demo_cases
 from demo.loader import parse_stage
 from tests.cases.test_cases_api import PROFILE
@@ -119,3 +120,18 @@ def test_every_stage_of_the_demo_data_and_the_factories_is_an_ajcc_8th_one():
             stage_check({field: value for field, value, _ in review.revisions if field in STAGE_FIELDS})
     factory = CaseFactory.build()
     stage_check({f: getattr(factory, f) for f in STAGE_FIELDS})
+
+
+@pytest.mark.parametrize(
+    ("value", "category"),
+    [("T2", "T2"), ("cT2", "T2"), ("ypN1a", "N1A"), ("rcM1", "M1"), ("rpN0", "N0"), ("ycT1c", "T1C"), ("", "")],
+)
+def test_the_checklist_reads_a_category_without_its_prefix(value, category):
+    assert stage_category(value) == category
+
+
+def test_a_recurrence_m1_counts_as_metastatic_for_the_checklist(world):
+    case = CaseFactory(clinical_m="rcM1", metastatic=False, stage_group="IV")
+    assert build_facts(case).metastatic
+    case = CaseFactory(clinical_m="cM0", metastatic=False, stage_group="IIA")
+    assert not build_facts(case).metastatic
