@@ -121,6 +121,17 @@ class MessageSerializer(serializers.Serializer):
     message = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
+class ProvideInfoSerializer(serializers.Serializer):
+    message = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=4000,
+        default="",
+        help_text="The answer to the board. Required unless a document was added to the case since the board asked "
+        "(POST /cases/{id}/documents/ first); an answer with neither is a 400 on message.",
+    )
+
+
 class JoinSerializer(serializers.Serializer):
     meeting = serializers.UUIDField()
     meeting_starts_at = serializers.DateTimeField()
@@ -144,7 +155,7 @@ ACTION_PARAMS = {
     "accept": AcceptSerializer,
     "decline": SecondOpinionReasonSerializer,
     "request-info": MessageSerializer,
-    "provide-info": MessageSerializer,
+    "provide-info": ProvideInfoSerializer,
     "cancel": SecondOpinionReasonSerializer,
 }
 

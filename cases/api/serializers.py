@@ -14,6 +14,7 @@ from cases.case_checks import ORGAN_DATES, case_references_check, organ_function
 from cases.codes import CommentKind, DocumentKind, FinancialNavigation, PriorAnthracycline
 from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
 from cases.selectors import physicians_eligible
+from cases.staging import STAGE_MESSAGES, STAGE_VALIDATORS
 from scheduling.selectors import boards_targetable_by
 from specialists.models import Specialty, User
 from tumorboard.api.fields import ModelSerializer, StrictCharField
@@ -46,15 +47,35 @@ class PatientSerializer(ModelSerializer):
         return value
 
 
+def stage_field(field: str, **kwargs) -> StrictCharField:
+    """A stage field: blank, or one of its AJCC 8th edition values (the message names them)."""
+    return StrictCharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        validators=[STAGE_VALIDATORS[field]],
+        help_text=STAGE_MESSAGES[field],
+        **kwargs,
+    )
+
+
 class StageSerializer(serializers.Serializer):
-    system = StrictCharField(source="stage_system", max_length=16, required=False, default="AJCC8")
-    clinical_t = StrictCharField(max_length=8, required=False, allow_blank=True)
-    clinical_n = StrictCharField(max_length=8, required=False, allow_blank=True)
-    clinical_m = StrictCharField(max_length=8, required=False, allow_blank=True)
-    pathological_t = StrictCharField(max_length=8, required=False, allow_blank=True)
-    pathological_n = StrictCharField(max_length=8, required=False, allow_blank=True)
-    pathological_m = StrictCharField(max_length=8, required=False, allow_blank=True)
-    group = StrictCharField(source="stage_group", max_length=8, required=False, allow_blank=True)
+    """AJCC 8th edition categories and groups only (``cases.staging``: the pattern of each field is its code list)."""
+
+    system = StrictCharField(
+        source="stage_system",
+        max_length=16,
+        required=False,
+        default="AJCC8",
+        validators=[STAGE_VALIDATORS["stage_system"]],
+    )
+    clinical_t = stage_field("clinical_t")
+    clinical_n = stage_field("clinical_n")
+    clinical_m = stage_field("clinical_m")
+    pathological_t = stage_field("pathological_t")
+    pathological_n = stage_field("pathological_n")
+    pathological_m = stage_field("pathological_m")
+    group = stage_field("stage_group", source="stage_group")
 
 
 class OrganFunctionSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.checklist import drugs
 from cases.codes import BiomarkerResult, CommentKind, MedicationStatus, Modality, PlanKind
 from cases.models import Biomarker, Case, Comment, Document, Pharmacogenomic, Plan, PlanComponent
+from cases.staging import stage_category
 
 
 class Severity:
@@ -167,7 +168,7 @@ class Facts:
     def metastatic(self) -> bool:
         case = self.case
         m_stages = (case.clinical_m, case.pathological_m)
-        return case.metastatic or any(m.strip().upper().lstrip("CPY").startswith("M1") for m in m_stages)
+        return case.metastatic or any(stage_category(m).startswith("M1") for m in m_stages)
 
     @property
     def advanced(self) -> bool:

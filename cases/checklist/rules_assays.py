@@ -11,6 +11,7 @@ from cases.checklist.drugs import (
 )
 from cases.checklist.facts import HER2_NEGATIVE, Facts, Finding, Severity
 from cases.codes import BiomarkerName, BiomarkerResult, DiseaseSite, Modality
+from cases.staging import stage_category
 
 # ---------------------------------------------------------------------------------------------------------
 # Early breast cancer, ER+/HER2-/node-negative: Oncotype DX and MammaPrint
@@ -35,7 +36,7 @@ _EARLY_GROUP = re.compile(r"^(I|II)([ABC]\d?)?$")
 
 def _node_negative(case) -> bool:
     """Node status from the pathological N when recorded, else the clinical N."""
-    n = (case.pathological_n or case.clinical_n).strip().upper().lstrip("CPY")
+    n = stage_category(case.pathological_n or case.clinical_n)
     return n.startswith("N0")
 
 
@@ -221,21 +222,17 @@ _AXILLARY_DISSECTION = re.compile(
 _NEOADJUVANT = re.compile(r"neo[\s-]*adjuvant|pre[\s-]*operative", re.IGNORECASE)
 
 
-def _category(value: str) -> str:
-    return value.strip().upper().lstrip("CPY")
-
-
 def breast_z0011(facts: Facts) -> Finding | None:
     """ACOSOG Z0011: T1-2, clinically node-negative, sentinel-node metastases (pN1), breast-conserving surgery with
     whole-breast radiotherapy and no neoadjuvant therapy, with an axillary dissection planned."""
     case = facts.case
-    t = _category(case.pathological_t or case.clinical_t)
+    t = stage_category(case.pathological_t or case.clinical_t)
     if (
         case.primary_site != DiseaseSite.BREAST
         or facts.metastatic
         or not t.startswith(("T1", "T2"))
-        or _category(case.clinical_n).startswith(("N1", "N2", "N3"))
-        or not _category(case.pathological_n).startswith("N1")
+        or stage_category(case.clinical_n).startswith(("N1", "N2", "N3"))
+        or not stage_category(case.pathological_n).startswith("N1")
     ):
         return None
     surgery = " ".join(c.detail or "" for c in facts.components if c.modality == Modality.SURGERY)

@@ -20,6 +20,8 @@ from tumorboard.errors import Conflict
 # which side takes each: the requesting physicians, or the coordinators who answer the request.
 REQUESTER_ACTIONS = frozenset({"provide-info", "cancel"})
 USER_ACTIONS = ("accept", "decline", "request-info", "provide-info", "cancel")
+# An answer to a request for information carries a message, a document added since the request, or both.
+EMPTY_ANSWER = "Answer with a message or add a document."
 
 
 def _board_check(user, request: SecondOpinion, board):
@@ -71,6 +73,14 @@ def _release(user, request: SecondOpinion, case: Case, why: str) -> None:
         CASE.apply(case, "withdraw", by=user, note=why, fields={"meeting": None})
 
 
+def _documents_since_asked(request: SecondOpinion, case: Case) -> bool:
+    """Whether a document was added to the case since the board last asked for information (on the portal's
+    answer form, the documents sent with the answer are added just before it, in the same transaction)."""
+    asked = request.transitions.filter(action="request-info").order_by("-at", "-id").values_list("at", flat=True)
+    asked_at = asked.first()
+    return asked_at is not None and case.documents.filter(created_at__gte=asked_at).exists()
+
+
 def _may_take(user, request: SecondOpinion, action: str) -> bool:
     allowed = is_second_opinion_requester if action in REQUESTER_ACTIONS else can_answer_second_opinion
     return allowed(user, request)
@@ -104,6 +114,8 @@ def second_opinion_transition(
     if action_name in {"decline", "request-info"} and not message:
         field = "reason" if action_name == "decline" else "message"
         raise ValidationError({field: ["Say why." if action_name == "decline" else "Say what is needed."]})
+    if action_name == "provide-info" and not message and not _documents_since_asked(request, case):
+        raise ValidationError({"message": [ValidationError(EMPTY_ANSWER, code="empty_answer")]})
     if not requester and request.routed_at is None:
         raise Conflict("The request is still being routed; try again in a moment.", code="not_routed")
     if action_name == "accept":

@@ -28,6 +28,7 @@ from cases.codes import (
 )
 from cases.pages.forms import TOO_MANY, future
 from cases.selectors import physicians_eligible
+from cases.staging import STAGE_VALIDATORS
 from tumorboard.forms import (
     ChoiceField,
     DateField,
@@ -112,11 +113,13 @@ ACP = {"healthcare_proxy": "acp_healthcare_proxy", "advance_directive": "acp_adv
 
 
 def _stage_fields(*, system: bool) -> dict[str, forms.Field]:
-    fields: dict[str, forms.Field] = {f"stage.{f}": TextField(max_length=8, required=False) for f in (
+    fields: dict[str, forms.Field] = {f"stage.{f}": TextField(
+        max_length=8, required=False, validators=[STAGE_VALIDATORS[STAGE.get(f, f)]]
+    ) for f in (
         "clinical_t", "clinical_n", "clinical_m", "pathological_t", "pathological_n", "pathological_m", "group"
     )}  # fmt: skip
     if system:
-        fields["stage.system"] = TextField(max_length=16)
+        fields["stage.system"] = TextField(max_length=16, validators=[STAGE_VALIDATORS["stage_system"]])
     return fields
 
 

@@ -15,6 +15,7 @@ from cases.locks import case_lock
 from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
 from cases.services.packets import packet_request_if_built
 from cases.services.second_opinions import second_opinion_open_for
+from cases.staging import stage_check
 from specialists.access import is_care_team
 from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
@@ -81,6 +82,7 @@ def case_create(*, user, data: dict[str, Any]) -> Case:
     if user.institution_id is None:
         raise PermissionDenied("Only users of an institution create cases.")
     case_references_check(user=user, data=data)
+    stage_check(data)
     _duplicates_check(data)
     patient = _patient_resolve(institution=user.institution, data=data["patient"])
     fields = {f: data[f] for f in CASE_PROFILE_FIELDS if f in data}
@@ -112,6 +114,7 @@ def case_update(*, user, case: Case, data: dict[str, Any], unchanged_since: date
     if unchanged_since is not None and case.updated_at != unchanged_since:
         raise Conflict("Someone else changed this case after you opened the form: nothing was saved.", code="stale")
     case_references_check(user=user, data=data, case=case)
+    stage_check(data)
     if "board" in data and data["board"] != case.board:
         if case.status != S.DRAFT:
             raise ValidationError({"board": ["The board can only be changed while the case is a draft."]})

@@ -12,6 +12,7 @@ from cases.locks import case_lock
 from cases.models import Case, ProfileRevision, Review, RevisedField
 from cases.services.case_profile import case_open_check
 from cases.services.packets import packet_request_if_built
+from cases.staging import STAGE_FIELDS, stage_value_error
 from specialists.access import can_review
 from specialists.models import Specialty
 from tumorboard.audit import audit_write
@@ -59,6 +60,8 @@ def _revisions_check(case: Case, kind: str, revisions: list[dict[str, Any]]) -> 
             errors[f"{where}.revised"] = [f"A grade is one of {', '.join(Grade.values)}."]
         elif len(value) > Case._meta.get_field(name).max_length:
             errors[f"{where}.revised"] = [f"At most {Case._meta.get_field(name).max_length} characters."]
+        elif name in STAGE_FIELDS and (message := stage_value_error(name, value)):
+            errors[f"{where}.revised"] = [message]
         if not revision["reason"].strip():
             errors[f"{where}.reason"] = ["Say why the value is revised."]
         seen.add(name)

@@ -332,6 +332,7 @@ RULE_FIELDS = {
     "note": "a note for the reason 'other'",
     "patient.mrn": "a case's patient keeps their MRN",
     "questions": "at least one question, none empty",
+    "message": "an answer to a request for information: a message, or a document added since the board asked",
 }
 
 

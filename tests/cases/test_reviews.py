@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case, ProfileRevision, Review
+from cases.staging import STAGE_MESSAGES
 from specialists.models import BoardRole, Specialty
 from tests.factories import MembershipFactory, UserFactory
 from tumorboard.models import AuditEvent
@@ -111,6 +112,10 @@ BAD = [
      "revisions[0].revised", "At most 8 characters."),
     ("pathology_reread", {"field": "ecog", "revised": "2", "reason": "r"}, "revisions[0].field",
      '"ecog" is not a valid choice.'),
+    ("pathology_reread", {"field": "pathological_t", "revised": "T99", "reason": "r"}, "revisions[0].revised",
+     STAGE_MESSAGES["pathological_t"]),
+    ("imaging_reread", {"field": "stage_group", "revised": "ZZZ", "reason": "r"}, "revisions[0].revised",
+     STAGE_MESSAGES["stage_group"]),
 ]  # fmt: skip
 
 

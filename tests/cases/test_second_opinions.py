@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -161,7 +162,9 @@ def test_actions_follow_the_state_machine_409_when_not_allowed_and_repeats_chang
     act(world, api, capture, coordinator, so_id, "request-info", {"message": "Imaging, please."})
     act(world, api, capture, coordinator, so_id, "request-info", {"message": "Imaging, please."})  # no-op
     assert api(coordinator).post(f"{URL}{so_id}/accept/").status_code == 409
-    act(world, api, capture, referrer, so_id, "provide-info")
+    response = api(referrer).post(f"{URL}{so_id}/provide-info/", {"message": " "}, format="json")
+    assert response.status_code == 400 and errors(response) == {"message": "Answer with a message or add a document."}
+    act(world, api, capture, referrer, so_id, "provide-info", {"message": "The MRI report is attached."})
     act(world, api, capture, coordinator, so_id, "accept")
     assert api(coordinator).post(f"{URL}{so_id}/accept/").status_code == 200  # no-op
     response = api(coordinator).post(f"{URL}{so_id}/decline/", {"reason": "Too late"}, format="json")
@@ -169,6 +172,40 @@ def test_actions_follow_the_state_machine_409_when_not_allowed_and_repeats_chang
     assert api(coordinator).post(f"{URL}{so_id}/request-info/", {"message": "x"}).status_code == 409
     transitions = fetch(so_id).transitions.values_list("action", flat=True)
     assert list(transitions) == ["request", "route", "request-info", "provide-info", "accept", "schedule"]
+
+
+def _upload(api, user, case, title: str):
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.4\n% report\n", content_type="application/pdf")
+    data = {"file": upload, "kind": "pathology", "title": title, "date": "2026-11-02"}
+    response = api(user).post(f"/api/v1/cases/{case.public_id}/documents/", data, format="multipart")
+    assert response.status_code == 201, response.json()
+
+
+def test_an_answer_needs_a_message_or_a_document_added_since_the_board_asked(world, api, capture):
+    so_id = submit(world, api, capture)["id"]
+    referrer, case = world.referrer, world.community_case
+    _upload(api, referrer, case, "Sent with the request")  # before the board asked: it does not answer
+    act(world, api, capture, world.coordinator, so_id, "request-info", {"message": "The staging MRI, please."})
+    for body in ({}, {"message": ""}, {"message": "  \n "}):
+        response = api(referrer).post(f"{URL}{so_id}/provide-info/", body, format="json")
+        assert response.status_code == 400
+        assert response.json()["errors"] == [
+            {"field": "message", "code": "empty_answer", "message": "Answer with a message or add a document."}
+        ]
+    assert fetch(so_id).status == "info_requested"
+    assert list(fetch(so_id).transitions.values_list("action", flat=True))[-1] == "request-info"
+    _upload(api, referrer, case, "Staging MRI")  # a document added since: the answer may be only that
+    so = act(world, api, capture, referrer, so_id, "provide-info")
+    assert so["status"] == "requested"
+    assert fetch(so_id).transitions.last().action == "provide-info"
+
+
+def test_a_message_alone_answers(world, api, capture):
+    so_id = submit(world, api, capture)["id"]
+    act(world, api, capture, world.coordinator, so_id, "request-info", {"message": "Menopausal status?"})
+    act(world, api, capture, world.referrer, so_id, "provide-info", {"message": "Postmenopausal since 2019."})
+    assert fetch(so_id).status == "requested"
+    assert fetch(so_id).transitions.last().message == "Postmenopausal since 2019."
 
 
 def test_each_side_takes_its_own_actions(world, api, capture):

@@ -5,6 +5,8 @@ saved values that now differ shown."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -12,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.codes import CaseStatus
 from cases.services import case_profile as services
+from cases.staging import STAGE_MESSAGES
 from tests.conftest import at_once
 from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent
@@ -187,6 +190,46 @@ def test_a_refused_profile_is_shown_next_to_its_field_and_nothing_is_written(cli
     assert case.updated_at == before and case.histology != "Lobular carcinoma"
     assert list(case.medications.values_list("name", flat=True)) == ["tamoxifen"]
     assert not case.biomarkers.exists() and not case.pharmacogenomics.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("stage.clinical_t", "T99"), ("stage.clinical_n", "banana"), ("stage.clinical_m", "M7"), ("stage.group", "ZZZ"),
+     ("stage.pathological_t", "cT2"), ("stage.system", "TNM7")],
+)  # fmt: skip
+def test_a_stage_outside_the_ajcc_8th_lists_is_refused_at_its_field_with_the_allowed_values(
+    client, world, field, value
+):
+    case = world.case
+    client.force_login(world.member)
+    before = case.updated_at
+    response = client.post(url(case), form_of(client, case) | {field: value, "histology": "Lobular carcinoma"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert_refused(page, field, "")
+    name = {"stage.group": "stage_group", "stage.system": "stage_system"}.get(field, field.removeprefix("stage."))
+    assert html.escape(STAGE_MESSAGES[name]) in page  # the message names the allowed values
+    assert f'value="{value}"' in page  # the entry is kept
+    case.refresh_from_db()
+    assert case.updated_at == before and case.histology != "Lobular carcinoma"
+
+
+def test_ajcc_8th_values_with_their_prefix_are_saved(client, world):
+    case = world.case
+    client.force_login(world.member)
+    stage = {"stage.clinical_t": "cT2", "stage.clinical_n": "cN1mi", "stage.clinical_m": "cM0",
+             "stage.pathological_t": "ypT1c", "stage.pathological_n": "ypN0(i+)", "stage.pathological_m": "",
+             "stage.group": "IIIC1"}  # fmt: skip
+    response = client.post(url(case), form_of(client, case) | stage)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    case.refresh_from_db()
+    assert (case.clinical_t, case.clinical_n, case.pathological_t, case.pathological_n, case.stage_group) == (
+        "cT2",
+        "cN1mi",
+        "ypT1c",
+        "ypN0(i+)",
+        "IIIC1",
+    )
 
 
 def test_a_form_opened_before_someone_elses_change_is_refused_409_with_what_differs(client, world):

@@ -213,6 +213,10 @@ def test_a_new_request_about_one_of_my_draft_cases(client, world, django_capture
         ({"doc_file_1": SimpleUploadedFile("x.pdf", b"not a pdf", content_type="application/pdf")}, "doc_1.file"),
         ({"doc_kind_1": "selfie"}, "doc_1.kind"),
         ({"doc_date_1": "yesterday"}, "doc_1.date"),
+        ({"stage.clinical_t": "T99"}, "stage.clinical_t"),
+        ({"stage.clinical_n": "banana"}, "stage.clinical_n"),
+        ({"stage.clinical_m": "M7"}, "stage.clinical_m"),
+        ({"stage.group": "ZZZ"}, "stage.group"),
     ],
 )
 def test_a_bad_field_anywhere_writes_nothing_and_names_the_field(client, world, overrides, field):
@@ -332,6 +336,23 @@ def test_request_information_then_the_answer_with_a_document(client, world, djan
     so.refresh_from_db()
     assert so.status == "requested" and so.transitions.last().message == "Attached."
     assert Document.objects.get().title == "Pathology"
+
+
+def test_an_empty_answer_is_refused_and_a_document_alone_answers(client, world):
+    so = routed_request(world)
+    second_opinion_transition(user=world.coordinator, request=so, action_name="request-info", message="The MRI?")
+    client.force_login(world.referrer)
+    response = client.post(f"{page_of(so)}provide-info/", {"message": "  "})
+    assert response.status_code == 400
+    assert response.context["errors"]["message"] == ["Answer with a message or add a document."]
+    assert "Answer with a message or add a document." in response.content.decode()
+    assert SecondOpinion.objects.get(pk=so.pk).status == "info_requested"
+    document = {"doc_file_1": pdf(), "doc_kind_1": "imaging", "doc_title_1": "Breast MRI", "doc_date_1": "2026-11-01"}
+    response = client.post(f"{page_of(so)}provide-info/", {"message": ""} | document)
+    assert response.status_code == 302
+    so.refresh_from_db()
+    assert so.status == "requested" and so.transitions.last().action == "provide-info"
+    assert Document.objects.get().title == "Breast MRI"
 
 
 def test_the_requester_cannot_answer_for_the_board_nor_the_board_cancel(client, world):
