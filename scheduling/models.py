@@ -106,7 +106,7 @@ class MeetingTransition(models.Model):
 class AgendaItemStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     PRESENTED = "presented", "Presented"
-    ROLLED_OVER = "rolled_over", "Rolled over to a later meeting"
+    ROLLED_OVER = "rolled_over", "Rolled over"
     REMOVED = "removed", "Removed"
 
 
@@ -120,6 +120,14 @@ class AgendaItem(BaseModel):
     status = models.CharField(max_length=16, choices=AgendaItemStatus.choices, default=AgendaItemStatus.SCHEDULED)
     note = models.TextField(blank=True, help_text="Why the case is on this meeting (late submission, roll-over, ...).")
     present = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    rolled_to = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="A rolled-over item: the meeting its case was rolled to (none when no meeting had room).",
+    )
 
     class Meta:
         ordering = ["meeting_id", "position", "id"]
@@ -139,6 +147,15 @@ class AgendaItem(BaseModel):
     @property
     def audit_patient_id(self) -> int:
         return self.case.patient_id
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pages show it; a rolled-over item names the meeting its case went to."""
+        if self.status != AgendaItemStatus.ROLLED_OVER:
+            return self.get_status_display()
+        if self.rolled_to_id is None:
+            return "Rolled over (no meeting had room then)"
+        return f"Rolled over to the meeting of {self.rolled_to.local_start}"
 
 
 class Rsvp(models.TextChoices):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from scheduling.attendance import enqueue_invitations
 from scheduling.models import Board, Meeting, MeetingStatus
+from scheduling.quorum import meeting_quorum
 from scheduling.recurrence import (
     MAX_HORIZON,
     RecurrenceError,
@@ -23,7 +25,7 @@ from scheduling.recurrence import (
 )
 from scheduling.states import MEETING
 from specialists.access import coordinated_board_ids, is_admin, is_board_coordinator
-from specialists.models import BoardMembership, BoardRole
+from specialists.models import BoardMembership, BoardRole, Specialty
 from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
 from tumorboard.models import AuditAction
@@ -181,19 +183,68 @@ def meeting_create_one_off(
     return meeting
 
 
+def meeting_start_concerns(meeting: Meeting) -> list[str]:
+    """Why starting ``meeting`` now needs a confirmation: its day (in the board's time zone) has not come, or a
+    required specialty has no accepted invitation (the quorum as ``meeting_quorum`` counts it before the start)."""
+    concerns = []
+    tz = ZoneInfo(meeting.board.timezone)
+    day, today = meeting.starts_at.astimezone(tz).date(), timezone.now().astimezone(tz).date()
+    if day > today:
+        days = (day - today).days
+        concerns.append(
+            f"the meeting is on {day:%Y-%m-%d} ({meeting.board.timezone}), "
+            f"{days} day{'s' if days > 1 else ''} from today"
+        )
+    quorum = meeting_quorum(meeting, meeting.attendances.select_related("user"))
+    if not quorum.met:
+        labels = dict(Specialty.choices)
+        concerns.append(f"its quorum is missing {', '.join(labels.get(c, c) for c in quorum.missing)}")
+    return concerns
+
+
+def _confirmation_check(meeting: Meeting, action_name: str, *, confirm: bool, reason: str) -> str:
+    """The confirmations a start or a cancellation needs; returns the note the transition keeps."""
+    reason = reason.strip()
+    if action_name == "cancel":
+        errors = {}
+        if not reason:
+            errors["reason"] = ["Say why the meeting is cancelled."]
+        if not confirm:
+            errors["confirm"] = ["Confirm the cancellation: the invitees are told and the agenda moves on."]
+        if errors:
+            raise ValidationError(errors)
+        return reason
+    if action_name != "start":
+        return reason
+    concerns = meeting_start_concerns(meeting)
+    if concerns and not confirm:
+        raise Conflict(
+            f"Starting now needs a confirmation: {'; '.join(concerns)}. Confirm with a reason to start anyway.",
+            code="start_needs_confirmation",
+        )
+    if confirm and not reason:
+        raise ValidationError({"reason": ["Say why the meeting starts anyway."]})
+    if concerns:
+        return f"{reason} (confirmed: {'; '.join(concerns)})"
+    return reason
+
+
 @transaction.atomic
-def meeting_status_change(*, user, meeting: Meeting, action_name: str, reason: str = "") -> tuple[Meeting, bool]:
+def meeting_status_change(
+    *, user, meeting: Meeting, action_name: str, reason: str = "", confirm: bool = False
+) -> tuple[Meeting, bool]:
     """start / complete / cancel a meeting: its status, and the invitations' cancellation. Repeats are no-ops; anything
-    else from the wrong state is a 409. The lifecycle's ``meeting_transition`` calls this and rolls the agenda over."""
+    else from the wrong state is a 409. Starting before the meeting's day or with its quorum missing is a 409 unless
+    ``confirm`` with a ``reason`` (kept with the transition, with what was confirmed); cancelling needs both.
+    The lifecycle's ``meeting_transition`` calls this and rolls the agenda over."""
     meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
     refusal = Conflict(f"Cannot {action_name} a meeting that is {meeting.get_status_display().lower()}.")
     permitted = is_board_coordinator(user, meeting.board_id)
     if not MEETING.guard(meeting, action_name, permitted=permitted, who="the board's coordinators", refusal=refusal):
         return meeting, False
-    if action_name == "cancel" and not reason.strip():
-        raise ValidationError({"reason": ["Say why the meeting is cancelled."]})
+    note = _confirmation_check(meeting, action_name, confirm=confirm, reason=reason)
     fields = {"sequence": meeting.sequence + 1} if action_name == "cancel" else {}
-    MEETING.apply(meeting, action_name, by=user, note=reason, fields=fields, refusal=refusal)
+    MEETING.apply(meeting, action_name, by=user, note=note, fields=fields, refusal=refusal)
     if action_name == "cancel" and meeting.attendances.exists():
         enqueue_invitations(meeting)  # METHOD:CANCEL to everyone invited
     return meeting, True

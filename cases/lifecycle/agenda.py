@@ -66,9 +66,10 @@ def agenda_place(*, case: Case, by, meeting: Meeting | None = None) -> AgendaIte
     return None
 
 
-def _allocate(case: Case, *, by, action: str, prefix: str = "", exclude_meeting_id: int | None = None):
+def _allocate(case: Case, *, by, action: str, rolled: str = "", exclude_meeting_id: int | None = None):
     """Put a locked case on the earliest meeting of its board whose cut-off has not passed and that has
-    time left. Returns the item (its note says why it is not on an earlier meeting), or None.
+    time left. Returns the item (its note says why it is not on an earlier meeting, and for a roll-over, from
+    where and to which meeting: ``rolled`` is why it left its meeting), or None.
 
     Full meetings are filtered out by the database, so one allocation costs a few indexed queries
     whatever the number of meetings; a lost compare-and-set race simply looks again.
@@ -94,7 +95,8 @@ def _allocate(case: Case, *, by, action: str, prefix: str = "", exclude_meeting_
     full = meetings.filter(starts_at__gt=open_from, starts_at__lt=meeting.starts_at).first()
     if full is not None:
         reasons.append(f"the meeting of {full.local_start} is full")
-    note = prefix + (f"Placed on a later meeting: {'; '.join(reasons)}." if reasons else "")
+    note = f"Rolled over to the meeting of {meeting.local_start}: {rolled}. " if rolled else ""
+    note += f"Placed on a later meeting: {'; '.join(reasons)}." if reasons else ""
     return _place(case=case, meeting=meeting, minutes=minutes, note=note.strip(), by=by, action=action)
 
 
@@ -117,7 +119,9 @@ def _roll(item: AgendaItem, *, by, why: str) -> Case:
     AGENDA_ITEM.apply(item, "roll-over")
     meeting_minutes_release(item)
     CASE.apply(case, "defer", by=by, note=f"Deferred: {why}.", fields={"meeting": None})
-    if _allocate(case, by=by, action="roll-over", prefix=f"Rolled over: {why}. ", exclude_meeting_id=item.meeting_id):
+    placed = _allocate(case, by=by, action="roll-over", rolled=why, exclude_meeting_id=item.meeting_id)
+    if placed is not None:
+        AgendaItem.objects.filter(pk=item.pk).update(rolled_to=placed.meeting, updated_at=timezone.now())
         return case
     second_opinion_slot_sync(case=case, by=by)  # no room anywhere: the requester's slot is gone for now
     return case
@@ -256,10 +260,15 @@ def agenda_release_for_case(*, case: Case) -> None:
 
 
 @transaction.atomic
-def meeting_transition(*, user, meeting: Meeting, action_name: str, reason: str = "") -> tuple[Meeting, bool]:
-    """start / complete / cancel (scheduling's ``meeting_status_change``). Completing rolls the cases not presented
-    to the next meeting; cancelling rolls the whole agenda."""
-    meeting, changed = meeting_status_change(user=user, meeting=meeting, action_name=action_name, reason=reason)
+def meeting_transition(
+    *, user, meeting: Meeting, action_name: str, reason: str = "", confirm: bool = False
+) -> tuple[Meeting, bool]:
+    """start / complete / cancel (scheduling's ``meeting_status_change``: an early start or one with the quorum
+    missing, and any cancellation, need ``confirm`` and a ``reason``). Completing rolls the cases not presented to
+    the next meeting; cancelling rolls the whole agenda. Each rolled case's note names the meeting it went to."""
+    meeting, changed = meeting_status_change(
+        user=user, meeting=meeting, action_name=action_name, reason=reason, confirm=confirm
+    )
     if changed and action_name in {"complete", "cancel"}:
         why = "not presented at" if action_name == "complete" else "cancellation of"
         agenda_roll_over(meeting=meeting, by=user, why=f"{why} the meeting of {meeting.local_start}")

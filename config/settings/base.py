@@ -319,6 +319,8 @@ SPECTACULAR_SETTINGS = {
         "DiseaseSiteEnum": "cases.codes.DiseaseSite",
         "TreatmentIntentEnum": "cases.codes.TreatmentIntent",
         "SecondOpinionStatusEnum": "cases.codes.SecondOpinionStatus",
+        "ConfirmedEnum": [(True, True)],  # a meeting action's confirmation given
+        "NotConfirmedEnum": [(False, False)],  # a start as planned
     },
 }
 

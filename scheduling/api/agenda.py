@@ -42,13 +42,22 @@ class AgendaItemSerializer(ModelSerializer):
     primary_site = StrictCharField(source="case.primary_site", read_only=True)
     case_status = StrictCharField(source="case.status", read_only=True)
     present = serializers.SlugRelatedField(slug_field="public_id", many=True, read_only=True)
+    rolled_to = serializers.SlugRelatedField(
+        slug_field="public_id",
+        read_only=True,
+        allow_null=True,
+        help_text="A rolled-over item: the meeting its case was rolled to (null when no meeting had room then).",
+    )
+    status_label = StrictCharField(
+        read_only=True, help_text="The status in words; a roll-over names the meeting (its local start)."
+    )
     quorum = serializers.SerializerMethodField()
 
     class Meta:
         model = AgendaItem
         fields = [
-            "id", "case", "position", "minutes", "status", "note", "urgency", "primary_site", "case_status",
-            "present", "quorum",
+            "id", "case", "position", "minutes", "status", "status_label", "note", "urgency", "primary_site",
+            "case_status", "present", "rolled_to", "quorum",
         ]  # fmt: skip
 
     @extend_schema_field(QuorumSerializer)
@@ -147,7 +156,7 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
             return AgendaItem.objects.none()
         return (
             agenda_items_visible_to(self.request.user, self.meeting)
-            .select_related("case__board")
+            .select_related("case__board", "rolled_to__board")
             .prefetch_related(
                 "case__biomarkers", Prefetch("present", queryset=User.objects.only("public_id", "specialty"))
             )

@@ -1,5 +1,5 @@
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from cases.codes import DiseaseSite
@@ -95,3 +95,47 @@ class GenerateMeetingsResultSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class MeetingActionSerializer(serializers.Serializer):
+    """What a meeting action reads: the view reads every action's body with this, the service decides what each
+    needs (so that a 403 stays a 403 and a repeat stays a no-op)."""
+
+    reason = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")
+    confirm = serializers.BooleanField(required=False, default=False)
+
+
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class TrueField(serializers.BooleanField):
+    """A confirmation: only ``true`` is accepted (the service answers 400 otherwise)."""
+
+
+@extend_schema_field({"type": "boolean", "enum": [False]})
+class FalseField(serializers.BooleanField):
+    """No confirmation given (documented as ``false``; the service decides whether one is needed)."""
+
+
+class MeetingStartPlainSerializer(serializers.Serializer):
+    """A start as planned: on the meeting's day with its quorum (otherwise 409 ``start_needs_confirmation``)."""
+
+    confirm = FalseField(required=False, default=False, help_text="Not confirmed: the start must be safe as it is.")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class MeetingStartConfirmedSerializer(serializers.Serializer):
+    """A confirmed start: before the meeting's day or with its quorum missing, with the reason kept."""
+
+    confirm = TrueField(help_text="Start anyway although the meeting's day has not come or its quorum is missing.")
+    reason = StrictCharField(max_length=4000, help_text="Why the meeting starts anyway; kept with the transition.")
+
+
+MEETING_START_BODY = PolymorphicProxySerializer(
+    component_name="MeetingStart",
+    serializers=[MeetingStartPlainSerializer, MeetingStartConfirmedSerializer],
+    resource_type_field_name=None,
+)
+
+
+class MeetingCancelSerializer(serializers.Serializer):
+    confirm = TrueField(help_text="Must be true: the invitees are told and the agenda rolls over.")
+    reason = StrictCharField(max_length=4000, help_text="Why the meeting is cancelled (told to the invitees).")

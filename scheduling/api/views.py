@@ -14,9 +14,12 @@ from cases.lifecycle.agenda import meeting_transition
 from scheduling import ical
 from scheduling.api.filters import BoardFilter, MeetingFilter
 from scheduling.api.serializers import (
+    MEETING_START_BODY,
     BoardSerializer,
     GenerateMeetingsResultSerializer,
     GenerateMeetingsSerializer,
+    MeetingActionSerializer,
+    MeetingCancelSerializer,
     MeetingCreateSerializer,
     MeetingSerializer,
     ReasonSerializer,
@@ -25,7 +28,6 @@ from scheduling.attendance import calendar_feed_for, calendar_feed_url, meeting_
 from scheduling.models import Attendance, Meeting, MeetingStatus
 from scheduling.selectors import boards_targetable_by, boards_visible_to, meetings_visible_to
 from scheduling.services import board_create, board_update, meeting_create_one_off, meetings_generate_by
-from tumorboard.api.fields import required_text_serializer
 from tumorboard.api.views import JSONErrorsMixin, PublicIdMixin
 
 
@@ -77,23 +79,33 @@ class BoardViewSet(PublicIdMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
         return Response({"created": created, "meetings": meetings})
 
 
-CANCEL_BODY = required_text_serializer(
-    "MeetingCancel", "reason", "Why the meeting is cancelled (told to the invitees)."
-)
+ACTION_BODIES = {"start": MEETING_START_BODY, "complete": ReasonSerializer, "cancel": MeetingCancelSerializer}
+ACTION_HELP = {
+    "start": "Start the meeting. Before its day (in the board's time zone) or with its quorum missing: 409 "
+    "`start_needs_confirmation` unless `confirm` is true with a `reason`, which the transition keeps.",
+    "complete": "Complete the meeting; the cases not presented roll over to the next meeting with room (each "
+    "rolled item names it in `rolled_to` and its note).",
+    "cancel": "Cancel the meeting: `reason` and `confirm: true` are required; the invitees are told and the "
+    "agenda rolls over.",
+}
 
 
 def _meeting_action(name: str):
     def view(self, request, id=None):
         meeting = self.get_object()
-        params = ReasonSerializer(data=request.data)
+        params = MeetingActionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        meeting_transition(user=request.user, meeting=meeting, action_name=name, reason=params.validated_data["reason"])
+        meeting_transition(user=request.user, meeting=meeting, action_name=name, **params.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
     view.__name__ = name
+    view.__doc__ = ACTION_HELP[name]
     view = action(detail=True, methods=["post"])(view)
-    body = CANCEL_BODY if name == "cancel" else ReasonSerializer
-    return extend_schema(request=body, responses=MeetingSerializer, summary=f"{name} the meeting")(view)
+    return extend_schema(
+        request=ACTION_BODIES[name],
+        responses=MeetingSerializer,
+        summary=f"{name} the meeting",
+    )(view)
 
 
 class MeetingViewSet(JSONErrorsMixin, PublicIdMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

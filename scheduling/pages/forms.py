@@ -63,6 +63,13 @@ class ReasonForm(Form):
     reason = TextField(max_length=4000, required=False)
 
 
+class MeetingActionForm(Form):
+    """Start, complete or cancel: the service decides when ``confirm`` and a ``reason`` are needed."""
+
+    reason = TextField(max_length=4000, required=False)
+    confirm = BooleanField()
+
+
 class AgendaAddForm(Form):
     case = UUIDField(required=True)
     minutes = IntegerField(min_value=1, max_value=600)

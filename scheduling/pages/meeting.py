@@ -34,6 +34,7 @@ from scheduling.pages.forms import (
     AgendaReorderForm,
     AgendaResizeForm,
     CheckInForm,
+    MeetingActionForm,
     PresenceForm,
     ReasonForm,
 )
@@ -80,7 +81,7 @@ def _meeting_context(
     attendances = list(meeting.attendances.select_related("user"))
     items = list(
         agenda_items_visible_to(user, meeting)
-        .select_related("case__patient", "case__board")
+        .select_related("case__patient", "case__board", "rolled_to__board")
         .prefetch_related("case__biomarkers", "present")
         .order_by("position", "id")
     )
@@ -197,7 +198,9 @@ def meeting_page(request, meeting_id):
     return render(request, "scheduling/pages/meeting.html", _meeting_context(request, meeting, item_id=item_id))
 
 
-def _respond(request, meeting: Meeting, outcome: Outcome, *, fragment: str, form: str, done: str, error_item=None):
+def _respond(
+    request, meeting: Meeting, outcome: Outcome, *, fragment: str, form: str, done: str, error_item=None, extra=None
+):
     """PRG for a plain POST; the fragment, re-rendered in place, for htmx. A refusal shows its errors with its
     status (400/403/409) next to the form it came from."""
     meeting.refresh_from_db()
@@ -217,6 +220,7 @@ def _respond(request, meeting: Meeting, outcome: Outcome, *, fragment: str, form
     )
     # an htmx answer also swaps, out of band, what depends on it elsewhere on the page (quorum, run mode)
     context["oob"] = bool(request.htmx)
+    context.update(extra or {})
     template = fragment if request.htmx else "scheduling/pages/meeting.html"
     return render(request, template, context, status=200 if outcome.ok else outcome.status)
 
@@ -304,19 +308,30 @@ def agenda_item_action(request, meeting_id, item_id, action):
 @login_required
 @require_POST
 def meeting_action(request, meeting_id, action):
+    """Start, complete or cancel. A start the service refuses for want of a confirmation (before the meeting's day,
+    quorum missing) comes back with its message and the confirm form (checkbox and reason) in its place."""
     meeting = _meeting(request.user, meeting_id)
 
     def transition():
-        params = ReasonForm(request.POST).cleaned_or_raise()
-        reason = params["reason"]
-        return lifecycle.meeting_transition(user=request.user, meeting=meeting, action_name=action, reason=reason)
+        params = MeetingActionForm(request.POST).cleaned_or_raise()
+        return lifecycle.meeting_transition(
+            user=request.user, meeting=meeting, action_name=action, reason=params["reason"], confirm=params["confirm"]
+        )
 
     done = {"start": "Meeting started.", "complete": "Meeting completed.", "cancel": "Meeting cancelled."}[action]
     outcome = attempt(transition)
     if outcome.ok and not request.htmx:
         messages.success(request, done)
         return redirect(_meeting_url(meeting))
-    return _respond(request, meeting, outcome, fragment="scheduling/pages/meeting.html", form="meeting", done=done)
+    # the confirm form: after the refusal, and again while the confirmation lacks its reason
+    confirming = action == "start" and (
+        any(e["code"] == "start_needs_confirmation" for e in outcome.errors)
+        or (outcome.status == 400 and bool(request.POST.get("confirm")))
+    )
+    form = "cancel" if action == "cancel" else "meeting"
+    fragment = "scheduling/pages/meeting.html"
+    extra = {"start_confirm": confirming}
+    return _respond(request, meeting, outcome, fragment=fragment, form=form, done=done, extra=extra)
 
 
 @login_required

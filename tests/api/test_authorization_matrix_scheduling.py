@@ -73,6 +73,8 @@ FOREIGN_BOARD = "referrer=400 referrer2=400"  # the academic board in a payload 
 NEW_BOARD = {"name": "Melanoma", "disease_sites": ["melanoma"], "recurrence": "FREQ=WEEKLY;BYDAY=WE"}
 BOARD_EDIT = {"video_url": "https://video.example.org/breast"}
 WHY = {"reason": "The chair is away."}
+CANCEL = {**WHY, "confirm": True}
+START = {"confirm": True, "reason": "The board meets early this week."}  # the meeting is days ahead
 ACCEPT = {"rsvp": "accepted"}
 CHAIR = {"user": "{chair}"}  # check the chair in
 MEETINGS = "/api/v1/meetings/"
@@ -167,15 +169,17 @@ ENDPOINTS = [
     Endpoint("POST", MEETINGS, others=400, payload=in_the_past, note="in the past"),  # bad input, whoever asks
     meeting("PATCH", "", BOARD_EDIT, others=405),  # a meeting changes by its actions only
     meeting("DELETE", "", others=405),
-    meeting("POST", "start/", at="scheduled", ok=COORD, deny=SEES),
+    meeting("POST", "start/", START, at="scheduled", ok=COORD, deny=SEES),
+    meeting("POST", "start/", at="scheduled", also=CONFLICT, deny=SEES, note="early, not confirmed"),
     meeting("POST", "start/", at="in_progress", ok=COORD, deny=SEES),  # a repeat is a no-op
-    meeting("POST", "start/", at="cancelled", also=CONFLICT, deny=SEES),
-    meeting("POST", "start/", at="scheduled", on="other_meeting", ok="admin", deny=SEES_THORACIC),
+    meeting("POST", "start/", START, at="cancelled", also=CONFLICT, deny=SEES),
+    meeting("POST", "start/", START, at="scheduled", on="other_meeting", ok="admin", deny=SEES_THORACIC),
     meeting("POST", "complete/", at="in_progress", ok=COORD, deny=SEES),
     meeting("POST", "complete/", at="scheduled", also=CONFLICT, deny=SEES),
-    meeting("POST", "cancel/", WHY, at="scheduled", ok=COORD, deny=SEES),
+    meeting("POST", "cancel/", CANCEL, at="scheduled", ok=COORD, deny=SEES),
     meeting("POST", "cancel/", {}, at="scheduled", also="coordinator=400 admin=400", deny=SEES, note="no reason"),
-    meeting("POST", "cancel/", WHY, at="completed", also=CONFLICT, deny=SEES),
+    meeting("POST", "cancel/", WHY, at="scheduled", also="coordinator=400 admin=400", deny=SEES, note="no confirm"),
+    meeting("POST", "cancel/", CANCEL, at="completed", also=CONFLICT, deny=SEES),
     meeting("POST", "invite/", at="scheduled", ok=COORD, deny=SEES),
     meeting("POST", "invite/", at="cancelled", also=CONFLICT, deny=SEES),
     meeting("POST", "invite/", at="scheduled", on="other_meeting", ok="admin", deny=SEES_THORACIC),
@@ -276,7 +280,7 @@ def test_an_agenda_holds_only_the_cases_the_role_may_see(world, path: str, role:
 FOREIGN = [  # (role, method, path, the placeholder foreign to the role, a payload that passes validation)
     ("referrer", "PATCH", "/api/v1/boards/{board}/", "board", BOARD_EDIT),
     ("referrer2", "POST", "/api/v1/boards/{other_board}/generate-meetings/", "other_board", {"until": "2030-01-01"}),
-    ("referrer", "POST", "/api/v1/meetings/{meeting}/cancel/", "meeting", WHY),
+    ("referrer", "POST", "/api/v1/meetings/{meeting}/cancel/", "meeting", CANCEL),
     ("referrer", "POST", "/api/v1/meetings/{meeting}/invite/", "meeting", None),
     ("referrer", "GET", "/api/v1/meetings/{meeting}/invite.ics", "meeting", None),
     ("referrer", "GET", AGENDA, "meeting", None),

@@ -29,7 +29,13 @@ def on_agenda(world, case: Case | None = None) -> AgendaItem:
 def in_meeting(world, case: Case | None = None) -> AgendaItem:
     """The case on the agenda of a meeting in progress."""
     item = on_agenda(world, case)
-    scheduling.meeting_transition(user=world.coordinator, meeting=item.meeting, action_name="start")
+    scheduling.meeting_transition(
+        user=world.coordinator,
+        meeting=item.meeting,
+        action_name="start",
+        confirm=True,
+        reason="The test runs it ahead of its day.",
+    )
     return item
 
 

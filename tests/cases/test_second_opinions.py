@@ -317,7 +317,13 @@ def test_the_join_page_shows_the_slot_and_posting_joins_and_redirects_to_the_cal
 def _reviewed(world, api, capture) -> tuple[dict, SecondOpinionReport]:
     so = accepted(world, api, capture)
     item = AgendaItem.objects.get(case=world.community_case, status="scheduled")
-    scheduling.meeting_transition(user=world.coordinator, meeting=item.meeting, action_name="start")
+    scheduling.meeting_transition(
+        user=world.coordinator,
+        meeting=item.meeting,
+        action_name="start",
+        confirm=True,
+        reason="The test runs it ahead of its day.",
+    )
     # the report message is "lost": no on-commit execution for the plan
     response = api(world.coordinator).post(
         f"/api/v1/cases/{world.community_case.public_id}/plans/", BOARD, format="json"

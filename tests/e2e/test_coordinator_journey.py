@@ -102,10 +102,17 @@ def test_a_coordinator_builds_the_agenda_and_runs_the_meeting(world, page):
     assert order == [cases[1].pk, cases[0].pk]
     snapshot(page, "coordinator-5-reordered")
 
-    # 6. start the meeting
+    # 6. start the meeting: ahead of its day with nobody's acceptance, it asks for a confirmation and a reason
     page.get_by_role("button", name="Start meeting").click()
+    expect(page.get_by_text("Starting now needs a confirmation")).to_be_visible()
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.SCHEDULED
+    page.get_by_label("Reason for starting now").fill("The members check in at the meeting.")
+    page.get_by_label("I confirm starting the meeting now").check()
+    snapshot(page, "coordinator-6-confirm-start")
+    page.get_by_role("button", name="Start anyway").click()
     expect(page.get_by_role("heading", name="Run the meeting: case by case")).to_be_visible()
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.IN_PROGRESS
+    assert meeting.transitions.get().reason.startswith("The members check in at the meeting.")
     snapshot(page, "coordinator-6-started")
 
     # 7. check attendees in (one remote)

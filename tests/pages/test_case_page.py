@@ -501,7 +501,13 @@ def test_the_chair_records_the_board_plan_and_sees_proposed_and_board_side_by_si
 ):
     case, meeting = scheduled(world)
     proposed(world, case)
-    meeting_transition(user=world.coordinator, meeting=meeting, action_name="start")
+    meeting_transition(
+        user=world.coordinator,
+        meeting=meeting,
+        action_name="start",
+        confirm=True,
+        reason="The test runs it ahead of its day.",
+    )
     client.force_login(world.chair)
     page = client.get(url(case)).content.decode()
     assert "Record board plan" in page
@@ -572,7 +578,13 @@ def test_the_page_marks_what_the_change_record_calls_a_change(
             "components": [surgery, {"modality": Modality.SYSTEMIC_THERAPY, **proposed_systemic}],
         },
     )
-    meeting_transition(user=world.coordinator, meeting=meeting, action_name="start")
+    meeting_transition(
+        user=world.coordinator,
+        meeting=meeting,
+        action_name="start",
+        confirm=True,
+        reason="The test runs it ahead of its day.",
+    )
     with django_capture_on_commit_callbacks(execute=True):  # the change detection runs on commit
         plan_record(
             user=world.chair,
@@ -595,7 +607,13 @@ def test_the_page_marks_what_the_change_record_calls_a_change(
 
 def test_a_board_plan_with_a_meeting_of_another_board_is_refused(client, world):
     case, meeting = scheduled(world)
-    meeting_transition(user=world.coordinator, meeting=meeting, action_name="start")
+    meeting_transition(
+        user=world.coordinator,
+        meeting=meeting,
+        action_name="start",
+        confirm=True,
+        reason="The test runs it ahead of its day.",
+    )
     client.force_login(world.chair)
     other = Meeting.objects.get(board=world.other_board)
     data = {
@@ -616,7 +634,13 @@ def test_a_board_plan_with_a_meeting_of_another_board_is_refused(client, world):
 
 def test_a_board_plan_with_an_unknown_specialty_is_refused_next_to_the_specialties(client, world):
     case, meeting = scheduled(world)
-    meeting_transition(user=world.coordinator, meeting=meeting, action_name="start")
+    meeting_transition(
+        user=world.coordinator,
+        meeting=meeting,
+        action_name="start",
+        confirm=True,
+        reason="The test runs it ahead of its day.",
+    )
     client.force_login(world.chair)
     data = {"kind": "board", "intent": "curative", "consensus": "unanimous", "modality_1": "surgery"}
     response = client.post(url(case, "plans/"), data | {"specialties_present": ["pathology", "astrology"]})

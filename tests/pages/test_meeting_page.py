@@ -275,16 +275,75 @@ def test_moving_to_another_boards_meeting_is_refused(client, world):
 # --- meeting transitions, RSVP, check-in, run mode ---------------------------------------------------------
 
 
-def test_cancel_needs_a_reason(client, world):
+def test_cancel_needs_a_reason_and_a_confirmation(client, world):
     meeting = meeting_of(world)
     client.force_login(world.coordinator)
-    response = client.post(url(meeting, "cancel/"), {"reason": ""})
+    response = client.post(url(meeting, "cancel/"), {"reason": "", "confirm": "true"})
     assert response.status_code == 400
     assert_refused(response.content.decode(), "reason")
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.SCHEDULED
     response = client.post(url(meeting, "cancel/"), {"reason": "Holiday"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert_refused(body, "confirm")
+    assert 'value="Holiday"' in body  # what was typed stays
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.SCHEDULED
+    response = client.post(url(meeting, "cancel/"), {"reason": "Holiday", "confirm": "true"})
     assert response.status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.CANCELLED
+    assert meeting.transitions.get().reason == "Holiday"
+
+
+def test_cancel_sits_apart_from_start(client, world):
+    client.force_login(world.coordinator)
+    body = client.get(url(meeting_of(world))).content.decode()
+    actions = body[body.index("<h3>Meeting actions</h3>") :]
+    actions = actions[: actions.index("</section>")]
+    assert "Start meeting" in actions and "Cancel meeting" not in actions
+    cancel = body[body.index('aria-labelledby="cancel-heading"') :]
+    assert body.index("Start meeting") < body.index('id="agenda-heading"') < body.index("cancel-heading")
+    assert 'name="reason"' in cancel and 'type="checkbox" id="cancel-confirm" name="confirm"' in cancel
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_an_early_start_asks_for_a_confirmation_and_a_reason(client, world, htmx):
+    meeting = meeting_of(world)  # a week ahead, nobody accepted
+    client.force_login(world.coordinator)
+    extra = HTMX if htmx else {}
+    response = client.post(url(meeting, "start/"), **extra)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Starting now needs a confirmation: the meeting is on" in body
+    assert "its quorum is missing" in body
+    confirm_form = body[body.index('id="start-confirm"') :]
+    assert 'name="reason"' in confirm_form and 'name="confirm"' in confirm_form and "Start anyway" in confirm_form
+    assert meeting_of(world).status == MeetingStatus.SCHEDULED
+
+    response = client.post(url(meeting, "start/"), {"confirm": "true", "reason": ""}, **extra)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert_refused(body, "reason")
+    assert 'id="start-confirm"' in body  # the confirm form stays, its box still checked
+    assert 'id="start-confirm-box" name="confirm" value="true" checked' in body
+    assert meeting_of(world).status == MeetingStatus.SCHEDULED
+
+    reason = "The chair is away next week."
+    response = client.post(url(meeting, "start/"), {"confirm": "true", "reason": reason}, **extra)
+    assert response.status_code == (200 if htmx else 302)
+    assert meeting_of(world).status == MeetingStatus.IN_PROGRESS
+    assert meeting.transitions.get().reason.startswith(reason)
+
+
+def test_a_safe_start_needs_no_confirmation(client, world):
+    meeting = meeting_of(world)
+    now = timezone.now().replace(microsecond=0)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=now, ends_at=now + datetime.timedelta(hours=1))
+    radiation = UserFactory(institution=world.academic, specialty="radiation_oncology")
+    for user in (world.member, world.chair, radiation):
+        Attendance.objects.create(meeting=meeting, user=user, rsvp=Rsvp.ACCEPTED)
+    client.force_login(world.coordinator)
+    assert client.post(url(meeting, "start/")).status_code == 302
+    assert meeting_of(world).status == MeetingStatus.IN_PROGRESS
 
 
 def test_complete_before_start_is_a_409(client, world):
@@ -326,7 +385,8 @@ def test_run_mode_check_in_and_present(client, world):
     )
     first, second = place(meeting, submitted(world), 1), place(meeting, submitted(world), 2)
     client.force_login(world.coordinator)
-    assert client.post(url(meeting, "start/")).status_code == 302
+    started = client.post(url(meeting, "start/"), {"confirm": "true", "reason": "Nobody has accepted yet."})
+    assert started.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.IN_PROGRESS
 

@@ -431,7 +431,13 @@ def _reviewed(world, so, capture, *, build: bool):
     second_opinion_transition(user=world.coordinator, request=so, action_name="accept")
     meeting = Meeting.objects.get(agenda_items__case=so.case)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + datetime.timedelta(minutes=5))
-    scheduling.meeting_transition(user=world.coordinator, meeting=meeting, action_name="start")
+    scheduling.meeting_transition(
+        user=world.coordinator,
+        meeting=meeting,
+        action_name="start",
+        confirm=True,
+        reason="The test runs it ahead of its day.",
+    )
     from rest_framework.test import APIClient
 
     api = APIClient()

@@ -76,7 +76,7 @@ def test_invitations_carry_a_parsable_ics_and_no_patient_data(team, django_captu
     assert len(mail.outbox) == 4
 
     with django_capture_on_commit_callbacks(execute=True):
-        meeting_transition(user=coordinator, meeting=meeting, action_name="cancel", reason="Holiday")
+        meeting_transition(user=coordinator, meeting=meeting, action_name="cancel", reason="Holiday", confirm=True)
     cancels = mail.outbox[4:]
     assert len(cancels) == 4
     mimetype, calendar = _ics(cancels[0])
@@ -113,7 +113,13 @@ def test_meeting_quorum_before_and_during_the_meeting(team):
     assert meeting_quorum(meeting, attendances()).met
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=1))
     meeting.refresh_from_db()
-    meeting_transition(user=coordinator, meeting=meeting, action_name="start")
+    meeting_transition(
+        user=coordinator,
+        meeting=meeting,
+        action_name="start",
+        confirm=True,
+        reason="The test runs it ahead of its day.",
+    )
     meeting.refresh_from_db()
     # once started, only those who checked in count
     assert meeting_quorum(meeting, attendances()).missing == SPECIALTIES

@@ -101,7 +101,10 @@ def test_one_off_meeting_and_meeting_actions(world, api):
     url = f"/api/v1/meetings/{body['id']}"
     assert client.post(f"{url}/complete/").status_code == 409
     assert client.post(f"{url}/cancel/", {}).json()["errors"][0]["field"] == "reason"
-    assert client.post(f"{url}/start/").json()["status"] == "in_progress"
+    early = client.post(f"{url}/start/")  # three days ahead, and nobody accepted: a confirmation is needed
+    assert early.status_code == 409 and early.json()["errors"][0]["code"] == "start_needs_confirmation"
+    confirmed = {"confirm": True, "reason": "The board meets early this week."}
+    assert client.post(f"{url}/start/", confirmed, format="json").json()["status"] == "in_progress"
     assert client.post(f"{url}/start/").status_code == 200  # idempotent
     assert client.post(f"{url}/cancel/", {"reason": "x"}).status_code == 409
     assert client.post(f"{url}/complete/").json()["status"] == "completed"
