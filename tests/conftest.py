@@ -17,6 +17,7 @@ from django.db import connection
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from cases.lifecycle.agenda import meeting_transition
 from cases.models import Case
 from scheduling.models import Board
 from specialists.models import BoardRole, Institution, InstitutionKind, Specialty, User
@@ -222,3 +223,11 @@ def celery_worker(transactional_db, tmp_path):
     yield worker
     worker.stop()
     app.conf.task_always_eager = True
+
+
+def meeting_start(meeting, *, by):
+    """Start ``meeting`` as its coordinator ``by`` would, confirming a start before its day or without its quorum
+    (tests run meetings whenever they need them)."""
+    return meeting_transition(
+        user=by, meeting=meeting, action_name="start", confirm=True, reason="The test runs it ahead of its day."
+    )

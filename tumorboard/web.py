@@ -14,9 +14,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from rest_framework import serializers
 
-from tumorboard.api.errors import _django_validation, _flatten
+from tumorboard.api.errors import _django_validation
 from tumorboard.errors import Conflict
 
 
@@ -44,8 +43,6 @@ def attempt(call, *args, **kwargs) -> Outcome:
     try:
         with transaction.atomic():
             return Outcome(call(*args, **kwargs))
-    except serializers.ValidationError as exc:
-        return Outcome(errors=_flatten(exc.detail), status=400)
     except DjangoValidationError as exc:
         return Outcome(errors=_django_validation(exc), status=400)
     except Conflict as exc:

@@ -16,7 +16,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.lifecycle import agenda as lifecycle
-from cases.lifecycle.agenda import agenda_item_presented, agenda_remove
 from cases.quorum import case_quorum
 from cases.selectors import agenda_items_visible_to, case_named
 from scheduling import attendance as attendance_services
@@ -199,7 +198,7 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
         item = self._item(id)
         params = AgendaRemoveSerializer(data=request.data)  # a body that is not an object is a 400
         params.is_valid(raise_exception=True)
-        agenda_remove(user=request.user, item=item, reason=params.validated_data["reason"])
+        lifecycle.agenda_remove(user=request.user, item=item, reason=params.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[MEETING_ID], request=AgendaReorderSerializer, responses=AgendaItemSerializer(many=True))
@@ -213,7 +212,7 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
     @extend_schema(parameters=[MEETING_ID], request=None, responses=AgendaItemSerializer)
     @action(detail=True, methods=["post"])
     def presented(self, request, id=None, **kwargs):
-        item = agenda_item_presented(user=request.user, item=self._item(id))
+        item = lifecycle.agenda_item_presented(user=request.user, item=self._item(id))
         return Response(self.get_serializer(self._item(item.public_id)).data)
 
     @extend_schema(parameters=[MEETING_ID], request=PresenceSerializer, responses=AgendaItemSerializer)

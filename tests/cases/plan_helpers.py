@@ -5,6 +5,7 @@ from __future__ import annotations
 from cases.lifecycle import agenda as scheduling
 from cases.models import Case
 from scheduling.models import AgendaItem, Meeting
+from tests.conftest import meeting_start
 
 PROPOSED = {
     "kind": "proposed",
@@ -29,13 +30,7 @@ def on_agenda(world, case: Case | None = None) -> AgendaItem:
 def in_meeting(world, case: Case | None = None) -> AgendaItem:
     """The case on the agenda of a meeting in progress."""
     item = on_agenda(world, case)
-    scheduling.meeting_transition(
-        user=world.coordinator,
-        meeting=item.meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(item.meeting, by=world.coordinator)
     return item
 
 

@@ -10,12 +10,11 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases.lifecycle import agenda as scheduling
 from cases.models import Case, SecondOpinion, SecondOpinionReport
 from scheduling.models import Attendance, Meeting
 from tests.cases.plan_helpers import BOARD, PROPOSED
 from tests.cases.so_helpers import URL, act, payload, submit
-from tests.conftest import wait_for
+from tests.conftest import meeting_start, wait_for
 from tumorboard.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -74,13 +73,7 @@ def test_submit_route_info_accept_meeting_plan_report(world, api, django_capture
 
     # meeting day: the requester joins for their slot and sees no other case
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + datetime.timedelta(minutes=30))
-    scheduling.meeting_transition(
-        user=coordinator,
-        meeting=meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(meeting, by=coordinator)
     joined = api(referrer).post(f"{URL}{so_id}/join/")
     assert joined.status_code == 200, joined.json()
     slot_fields = {"meeting", "meeting_starts_at", "slot_starts_at", "minutes", "video_url", "checked_in_at"}
@@ -130,13 +123,7 @@ def test_routing_and_the_report_run_on_a_real_worker_and_log_no_patient_data(cel
     )
     assert api(coordinator).post(f"{URL}{so_id}/accept/").json()["status"] == "scheduled"
     meeting = Meeting.objects.get(agenda_items__case=world.community_case)
-    scheduling.meeting_transition(
-        user=coordinator,
-        meeting=meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(meeting, by=coordinator)
     response = api(coordinator).post(f"/api/v1/cases/{world.community_case.public_id}/plans/", BOARD, format="json")
     assert response.status_code == 201
     wait_for(

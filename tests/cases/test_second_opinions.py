@@ -24,6 +24,7 @@ from scheduling.models import AgendaItem, Attendance, Meeting
 from specialists.models import BoardRole
 from tests.cases.plan_helpers import BOARD
 from tests.cases.so_helpers import URL, act, errors, fetch, payload, submit
+from tests.conftest import meeting_start
 from tests.factories import BoardFactory, CaseFactory, MeetingFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -317,13 +318,7 @@ def test_the_join_page_shows_the_slot_and_posting_joins_and_redirects_to_the_cal
 def _reviewed(world, api, capture) -> tuple[dict, SecondOpinionReport]:
     so = accepted(world, api, capture)
     item = AgendaItem.objects.get(case=world.community_case, status="scheduled")
-    scheduling.meeting_transition(
-        user=world.coordinator,
-        meeting=item.meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(item.meeting, by=world.coordinator)
     # the report message is "lost": no on-commit execution for the plan
     response = api(world.coordinator).post(
         f"/api/v1/cases/{world.community_case.public_id}/plans/", BOARD, format="json"

@@ -15,12 +15,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
-from cases.lifecycle import agenda as scheduling
 from cases.models import Case, SecondOpinion, SecondOpinionReport
 from config.celery import app
 from scheduling.models import Meeting
 from tests.cases.plan_helpers import BOARD
-from tests.conftest import WorkerProcess
+from tests.conftest import WorkerProcess, meeting_start
 from tests.e2e.helpers import expect_focused, sign_in, snapshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -147,13 +146,7 @@ def test_a_community_oncologist_gets_a_second_opinion(world, page, browser, live
     # the board meets and records its plan; the report's build waits in the broker until a real worker starts
     meeting = Meeting.objects.get(agenda_items__case=so.case)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + datetime.timedelta(minutes=5))
-    scheduling.meeting_transition(
-        user=world.coordinator,
-        meeting=meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(meeting, by=world.coordinator)
     api = APIClient()
     api.force_authenticate(world.coordinator)
     app.conf.task_always_eager = False

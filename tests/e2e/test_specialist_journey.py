@@ -11,12 +11,13 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.codes import CaseStatus, Modality, PlanKind, TreatmentIntent
-from cases.lifecycle.agenda import agenda_add, meeting_transition
+from cases.lifecycle.agenda import agenda_add
 from cases.lifecycle.recommendation import plan_record
 from cases.models import ChangeRecord, Comment, Plan, Review
 from scheduling.attendance import meeting_invite
 from scheduling.models import Attendance, Meeting
 from specialists.models import BoardRole, Specialty
+from tests.conftest import meeting_start
 from tests.e2e.helpers import sign_in, snapshot
 from tests.factories import MembershipFactory, UserFactory
 
@@ -118,13 +119,7 @@ def test_a_specialist_prepares_a_case_and_the_board_records_its_plan(world, jour
     snapshot(page, "specialist-6-reviewed")
 
     # 7. at the meeting, the chair records the board's plan through the plan form on the case page
-    meeting_transition(
-        user=world.coordinator,
-        meeting=meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(meeting, by=world.coordinator)
     page.context.clear_cookies()
     sign_in(page, "chair")
     page.goto(f"/cases/{case.public_id}/")

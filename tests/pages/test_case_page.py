@@ -16,11 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.codes import CaseStatus, Consensus, Modality, PacketStatus, PlanKind, TreatmentIntent
-from cases.lifecycle.agenda import agenda_add, meeting_transition
+from cases.lifecycle.agenda import agenda_add
 from cases.lifecycle.recommendation import plan_record
 from cases.models import ChangeRecord, Comment, Document, Packet, Plan, Review
 from scheduling.models import Meeting, MeetingStatus
 from specialists.models import BoardMembership, Specialty
+from tests.conftest import meeting_start
 from tests.factories import CommentFactory, UserFactory
 from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent
@@ -501,13 +502,7 @@ def test_the_chair_records_the_board_plan_and_sees_proposed_and_board_side_by_si
 ):
     case, meeting = scheduled(world)
     proposed(world, case)
-    meeting_transition(
-        user=world.coordinator,
-        meeting=meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(meeting, by=world.coordinator)
     client.force_login(world.chair)
     page = client.get(url(case)).content.decode()
     assert "Record board plan" in page
@@ -578,13 +573,7 @@ def test_the_page_marks_what_the_change_record_calls_a_change(
             "components": [surgery, {"modality": Modality.SYSTEMIC_THERAPY, **proposed_systemic}],
         },
     )
-    meeting_transition(
-        user=world.coordinator,
-        meeting=meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(meeting, by=world.coordinator)
     with django_capture_on_commit_callbacks(execute=True):  # the change detection runs on commit
         plan_record(
             user=world.chair,
@@ -607,13 +596,7 @@ def test_the_page_marks_what_the_change_record_calls_a_change(
 
 def test_a_board_plan_with_a_meeting_of_another_board_is_refused(client, world):
     case, meeting = scheduled(world)
-    meeting_transition(
-        user=world.coordinator,
-        meeting=meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(meeting, by=world.coordinator)
     client.force_login(world.chair)
     other = Meeting.objects.get(board=world.other_board)
     data = {
@@ -634,13 +617,7 @@ def test_a_board_plan_with_a_meeting_of_another_board_is_refused(client, world):
 
 def test_a_board_plan_with_an_unknown_specialty_is_refused_next_to_the_specialties(client, world):
     case, meeting = scheduled(world)
-    meeting_transition(
-        user=world.coordinator,
-        meeting=meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(meeting, by=world.coordinator)
     client.force_login(world.chair)
     data = {"kind": "board", "intent": "curative", "consensus": "unanimous", "modality_1": "surgery"}
     response = client.post(url(case, "plans/"), data | {"specialties_present": ["pathology", "astrology"]})

@@ -14,12 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.codes import PacketStatus
-from cases.lifecycle import agenda as scheduling
 from cases.lifecycle.second_opinions import second_opinion_transition
 from cases.models import Case, Document, Patient, SecondOpinion, SecondOpinionReport
 from cases.services.second_opinions import second_opinion_request, second_opinion_route
 from scheduling.models import Meeting
 from tests.cases.plan_helpers import BOARD
+from tests.conftest import meeting_start
 from tests.factories import CaseFactory, MeetingFactory
 from tests.pages.markup import assert_refused
 from tumorboard.models import AuditEvent
@@ -431,13 +431,7 @@ def _reviewed(world, so, capture, *, build: bool):
     second_opinion_transition(user=world.coordinator, request=so, action_name="accept")
     meeting = Meeting.objects.get(agenda_items__case=so.case)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + datetime.timedelta(minutes=5))
-    scheduling.meeting_transition(
-        user=world.coordinator,
-        meeting=meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(meeting, by=world.coordinator)
     from rest_framework.test import APIClient
 
     api = APIClient()

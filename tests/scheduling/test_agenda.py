@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.lifecycle.agenda import agenda_allocate, meeting_transition
 from cases.models import Case, CaseTransition
 from scheduling.models import AgendaItem, Meeting
-from tests.conftest import at_once
+from tests.conftest import at_once, meeting_start
 from tests.factories import BoardFactory, CaseFactory, MeetingFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,9 +94,7 @@ def test_completing_rolls_unpresented_cases_and_cancelling_rolls_the_agenda(boar
     assert first.allocated_minutes == 0 and first.sequence == 1
 
     Meeting.objects.filter(pk=second.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=5))
-    meeting_transition(
-        user=coordinator, meeting=second, action_name="start", confirm=True, reason="The test runs it ahead of its day."
-    )
+    meeting_start(second, by=coordinator)
     meeting_transition(user=coordinator, meeting=second, action_name="complete")
     for case in cases:
         case.refresh_from_db()

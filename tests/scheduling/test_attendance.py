@@ -22,6 +22,7 @@ from scheduling.attendance import (
 )
 from scheduling.models import Attendance, Meeting
 from scheduling.quorum import meeting_quorum
+from tests.conftest import meeting_start
 from tests.factories import BoardFactory, CaseFactory, MeetingFactory, MembershipFactory, UserFactory
 from tumorboard.models import Notification
 
@@ -113,13 +114,7 @@ def test_meeting_quorum_before_and_during_the_meeting(team):
     assert meeting_quorum(meeting, attendances()).met
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=1))
     meeting.refresh_from_db()
-    meeting_transition(
-        user=coordinator,
-        meeting=meeting,
-        action_name="start",
-        confirm=True,
-        reason="The test runs it ahead of its day.",
-    )
+    meeting_start(meeting, by=coordinator)
     meeting.refresh_from_db()
     # once started, only those who checked in count
     assert meeting_quorum(meeting, attendances()).missing == SPECIALTIES
