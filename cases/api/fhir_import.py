@@ -11,8 +11,9 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,7 +21,7 @@ from cases import selectors
 from cases.api.serializers import CaseSerializer
 from cases.case_checks import NONEXISTENT
 from cases.fhir.clinical import read_bundle
-from cases.fhir.parse import BundleRefused, Facts
+from cases.fhir.parse import BUNDLE_TYPES, BundleRefused, Facts
 from cases.services.fhir_import import case_import
 from cases.staging import STAGE_PATHS
 from scheduling.selectors import boards_targetable_by
@@ -41,7 +42,7 @@ class BoundedJSONParser(JSONParser):
         limit = settings.FHIR_IMPORT_MAX_BYTES
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
-            raise PayloadTooLarge(f"The bundle is larger than {limit // (1024 * 1024) or limit} MB.")
+            raise PayloadTooLarge(f"The bundle is larger than {limit} bytes.")
         return super().parse(io.BytesIO(raw), media_type, parser_context)
 
 
@@ -66,6 +67,24 @@ class FhirImportSerializer(serializers.Serializer):
     warnings = ImportWarningSerializer(many=True, help_text="What the bundle carries and was not imported, and why.")
 
 
+# What the document can say of a bundle; each resource is validated by its fhir.resources model, which the errors'
+# paths then name (a FHIR Bundle's whole JSON schema is not repeated here).
+BUNDLE_SCHEMA = {
+    "type": "object",
+    "description": "A FHIR R4 Bundle holding one patient's mCODE resources.",
+    "properties": {
+        "resourceType": {"type": "string", "enum": ["Bundle"]},
+        "type": {"type": "string", "enum": list(BUNDLE_TYPES)},
+        "entry": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"fullUrl": {"type": "string"}, "resource": {"type": "object"}},
+            },
+        },
+    },
+    "required": ["resourceType", "type"],
+}
 FIELD_OF_PATH = {path: field for field, path in STAGE_PATHS.items()}
 BOARD = OpenApiParameter(
     "board", OpenApiTypes.UUID, OpenApiParameter.QUERY, description="A board of your institution for a new case."
@@ -79,10 +98,11 @@ def _board(request):
     try:
         public_id = uuid.UUID(value)
     except ValueError:
-        raise exceptions.ValidationError({"board": ["Must be a valid UUID."]}) from None
+        raise exceptions.ValidationError({"board": [ErrorDetail("Must be a valid UUID.", code="invalid")]}) from None
     board = boards_targetable_by(request.user).filter(public_id=public_id).first()
     if board is None:
-        raise exceptions.ValidationError({"board": [NONEXISTENT.format(value=public_id)]})
+        message = NONEXISTENT.format(value=public_id)
+        raise exceptions.ValidationError({"board": [ErrorDetail(message, code="does_not_exist")]})
     return board
 
 
@@ -98,11 +118,11 @@ class FhirImportView(APIView):
     @extend_schema(
         summary="Import a patient's FHIR R4 Bundle (mCODE) as a case",
         parameters=[BOARD],
-        request={"application/fhir+json": OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
+        request={"application/fhir+json": BUNDLE_SCHEMA, "application/json": BUNDLE_SCHEMA},
         responses={
-            201: FhirImportSerializer,
-            200: FhirImportSerializer,
-            413: ErrorSerializer,
+            201: OpenApiResponse(FhirImportSerializer, description="A new draft case."),
+            200: OpenApiResponse(FhirImportSerializer, description="The case of this patient's cancer, updated."),
+            413: OpenApiResponse(ErrorSerializer, description="The bundle is larger than FHIR_IMPORT_MAX_BYTES."),
         },
     )
     def post(self, request):
