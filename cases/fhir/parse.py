@@ -75,13 +75,19 @@ def fhir_path(prefix: str, loc: tuple) -> str:
 
 def _validation_errors(prefix: str, error: ValidationError) -> list[dict[str, Any]]:
     return [
-        refusal(fhir_path(prefix, tuple(item["loc"])), "invalid_fhir", str(item["msg"]).removeprefix("Value error, "))
+        # an element the Bundle itself may not have, named "" by a client, is the bundle's fault as a whole (None)
+        refusal(
+            fhir_path(prefix, tuple(item["loc"])) or None,
+            "invalid_fhir",
+            str(item["msg"]).removeprefix("Value error, "),
+        )
         for item in error.errors()
     ]
 
 
-def _validated(raw: Any) -> tuple[list[Entry], list[dict[str, Any]]]:
-    """The bundle's entries, each resource validated by its model; the errors of the whole bundle."""
+def _validated(raw: Any) -> tuple[list[Entry], list[str], list[dict[str, Any]]]:
+    """The bundle's entries, each resource validated by its model; the paths of the entries without a resource (a
+    transaction's deletion); the errors of the whole bundle."""
     if not isinstance(raw, dict) or raw.get("resourceType") != "Bundle":
         raise BundleRefused([refusal("resourceType", "not_a_bundle", "The body is not a FHIR R4 Bundle.")])
     if raw.get("type") not in BUNDLE_TYPES:
@@ -92,6 +98,7 @@ def _validated(raw: Any) -> tuple[list[Entry], list[dict[str, Any]]]:
         raise BundleRefused([refusal("entry", "invalid_fhir", "A bundle's entry is a list.")])
     errors: list[dict[str, Any]] = []
     entries: list[Entry] = []
+    bare: list[str] = []
     shell = dict(raw, entry=[])
     for index, item in enumerate(entries_raw):
         path = f"entry[{index}]"
@@ -101,7 +108,13 @@ def _validated(raw: Any) -> tuple[list[Entry], list[dict[str, Any]]]:
         shell["entry"].append({k: v for k, v in item.items() if k != "resource"})
         resource = item.get("resource")
         if resource is None:
+            bare.append(path)
             continue
+        errors += [
+            refusal(text_path, "null_characters_not_allowed", "Text may not hold NUL characters.")
+            for text_path, text in _strings(resource, f"{path}.resource")
+            if "\x00" in text
+        ]
         resource_type = resource.get("resourceType") if isinstance(resource, dict) else None
         try:
             model = get_fhir_model_class(resource_type) if isinstance(resource_type, str) else None
@@ -117,12 +130,16 @@ def _validated(raw: Any) -> tuple[list[Entry], list[dict[str, Any]]]:
         except ValidationError as error:
             errors += _validation_errors(f"{path}.resource", error)
             continue
+        except (KeyError, TypeError):  # the library's own failure on a contained resource of no known type
+            message = "A contained resource is not of a FHIR R4 resource type."
+            errors.append(refusal(f"{path}.resource.contained", "unknown_resource_type", message))
+            continue
         entries.append(Entry(index, f"{path}.resource", validated, resource, str(item.get("fullUrl") or "")))
     try:
         Bundle.model_validate(shell)
     except ValidationError as error:
         errors += _validation_errors("", error)
-    return entries, errors
+    return entries, bare, errors
 
 
 def _keys(entry: Entry) -> set[str]:
@@ -133,17 +150,16 @@ def _keys(entry: Entry) -> set[str]:
     return keys
 
 
-def _references(value: Any, path: str):
-    """Every ``reference`` string inside a resource's JSON, with its FHIR path."""
-    if isinstance(value, dict):
+def _strings(value: Any, path: str):
+    """Every string inside a resource's JSON, with its FHIR path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
         for key, item in value.items():
-            if key == "reference" and isinstance(item, str):
-                yield f"{path}.reference", item
-            else:
-                yield from _references(item, f"{path}.{key}")
+            yield from _strings(item, f"{path}.{key}")
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _references(item, f"{path}[{index}]")
+            yield from _strings(item, f"{path}[{index}]")
 
 
 def _resolves(reference: str, keys: set[str]) -> bool:
@@ -202,7 +218,7 @@ def _sex(gender: str | None) -> str:
 def bundle_entries(raw: Any) -> tuple[list[Entry], Entry, Facts]:
     """Validate the bundle, find its one Patient, check every clinical resource is about it and warn of every
     reference the bundle does not carry. Returns the entries, the Patient's entry and the facts begun with it."""
-    entries, errors = _validated(raw)
+    entries, bare, errors = _validated(raw)
     if errors:
         raise BundleRefused(errors)
     patients = [e for e in entries if e.resource.get_resource_type() == "Patient"]
@@ -215,6 +231,8 @@ def bundle_entries(raw: Any) -> tuple[list[Entry], Entry, Facts]:
     patient_keys = _keys(patient)
     keys = set().union(*(_keys(e) for e in entries))
     facts = Facts()
+    for path in bare:
+        facts.warn(path, "The entry carries no resource: nothing to import.")
     _patient(patient, facts)
     errors = []
     for entry in entries:
@@ -228,7 +246,7 @@ def bundle_entries(raw: Any) -> tuple[list[Entry], Entry, Facts]:
     if errors:
         raise BundleRefused(errors)
     for entry in entries:
-        for path, reference in _references(entry.raw, entry.path):
-            if not _resolves(reference, keys):
+        for path, reference in _strings(entry.raw, entry.path):
+            if path.endswith(".reference") and not _resolves(reference, keys):
                 facts.warn(path, f"The bundle does not carry {reference}: the reference is not followed.")
     return entries, patient, facts

@@ -41,6 +41,10 @@ def _unknown_type(body):
     body["entry"][3]["resource"] = {"resourceType": "TumorBoardFinding", "id": "x"}
 
 
+def _contained_unknown_type(body):
+    resource(body, "er")["contained"] = [{"resourceType": "TumorBoardFinding"}]
+
+
 def _no_mrn(body):
     del resource(body, "p1")["identifier"]
 
@@ -51,6 +55,10 @@ def _partial_birth_date(body):
 
 def _no_primary(body):
     body["entry"].pop(1)
+
+
+def _nul(body):
+    resource(body, "p1")["name"][0]["family"] = "Ex\x00ample"
 
 
 def _batch(body):
@@ -66,10 +74,12 @@ def _batch(body):
         (_bad_value, "entry[11].resource.valueQuantity.value", "invalid_fhir"),
         (_unknown_element, "entry[1].resource.stagingSummary", "invalid_fhir"),
         (_unknown_type, "entry[3].resource.resourceType", "unknown_resource_type"),
+        (_contained_unknown_type, "entry[8].resource.contained", "unknown_resource_type"),
         (_no_mrn, "entry[0].resource.identifier", "no_mrn"),
         (_partial_birth_date, "entry[0].resource.birthDate", "no_birth_date"),
         (_no_primary, "entry", "no_primary_cancer"),
         (_batch, "type", "bundle_type"),
+        (_nul, "entry[0].resource.name[0].family", "null_characters_not_allowed"),
     ],
 )
 def test_a_bad_bundle_is_refused_with_the_path_of_the_fault(world, api, change, field, code):
@@ -91,6 +101,8 @@ def test_a_bad_bundle_is_refused_with_the_path_of_the_fault(world, api, change, 
         (b"{not json", None, "parse_error"),
         ({"resourceType": "Patient", "id": "p1"}, "resourceType", "not_a_bundle"),
         ([1, 2], "resourceType", "not_a_bundle"),
+        ({"resourceType": "Bundle", "type": "collection", "": 1}, None, "invalid_fhir"),
+        ({"resourceType": "Bundle", "type": "collection", "total": "many"}, "total", "invalid_fhir"),
     ],
 )
 def test_what_is_not_a_fhir_bundle_is_refused(world, api, body, field, code):

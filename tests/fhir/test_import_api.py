@@ -66,6 +66,19 @@ def test_what_is_not_mapped_is_a_warning_with_its_path(world, api):
     assert "Practitioner/dr-owen" in by_path["entry[10].resource.performer[0].reference"]
 
 
+def test_an_entry_without_a_resource_is_a_warning(world, api):
+    body = bundle("breast")
+    body["type"] = "transaction"
+    body["entry"].append({"request": {"method": "DELETE", "url": "Observation/old"}})
+
+    response = post(api(world.member), body)
+
+    assert response.status_code == 201
+    assert {"path": "entry[17]", "message": "The entry carries no resource: nothing to import."} in response.json()[
+        "warnings"
+    ]
+
+
 def test_the_sparse_bundle_reads_the_icd10_diagnosis_and_the_metastases(world, api):
     response = post(api(world.referrer), bundle("sparse"), content_type="application/json")
 
