@@ -27,7 +27,6 @@ from tumorboard.models import AuditAction
 # facts that travel together: a measurement and its date are one fact
 GROUPS = {"gfr_date": "gfr_ml_min", "lvef_date": "lvef_percent", "bilirubin_date": "bilirubin_mg_dl"}
 BIOMARKER_FIELDS = ("name", "result", "value", "detail", "date")
-EMPTY = (None, "", [], False)
 
 
 @dataclass(frozen=True)
@@ -82,11 +81,17 @@ def _existing(user, facts: Facts) -> Case | None:
     )
 
 
+def _empty(value: Any) -> bool:
+    """Nothing recorded: None, blank, an empty list, or a flag left at False (an ECOG of 0 is a value)."""
+    return value is None or value is False or value == "" or value == []
+
+
 def _decide(current: Any, imported: Any, previous: Any) -> str:
-    """ "same", "write" or "keep": write where the case holds nothing or what the last import brought."""
+    """The fate of an imported fact: "same", "write" (the case holds nothing, or what the last import brought) or
+    "keep" (a person changed it since)."""
     if current == imported:
         return "same"
-    if current in EMPTY or (previous is not None and current == previous):
+    if _empty(current) or (previous is not None and current == previous):
         return "write"
     return "keep"
 
@@ -99,7 +104,7 @@ def _update_data(case: Case, facts: Facts, last: dict[str, Any]) -> tuple[dict[s
         current = [_json(getattr(case, m)) for m in members]
         imported = [_json(facts.case[m]) for m in members]
         previous = [last[m] for m in members] if all(m in last for m in members) else None
-        decision = _decide(current if any(c not in EMPTY for c in current) else None, imported, previous)
+        decision = _decide(None if all(_empty(c) for c in current) else current, imported, previous)
         if decision == "write":
             data |= {m: facts.case[m] for m in members}
             changed.append(name)

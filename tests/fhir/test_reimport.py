@@ -90,6 +90,16 @@ def test_a_later_import_follows_the_record_where_the_case_still_holds_the_last_i
     assert case["stage"]["clinical_t"] == "T3"
 
 
+def test_an_ecog_of_zero_entered_by_hand_is_kept(world, api):
+    case_id = post(api(world.member), bundle("breast")).json()["case"]["id"]
+    assert api(world.member).patch(f"/api/v1/cases/{case_id}/", {"ecog": 0}, format="json").status_code == 200
+
+    body = post(api(world.member), bundle("breast")).json()
+
+    assert body["case"]["ecog"] == 0
+    assert body["kept"] == ["ecog"]
+
+
 def test_only_the_care_team_reimports_into_a_case(world, api):
     post(api(world.member), bundle("breast"))
 
