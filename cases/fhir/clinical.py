@@ -322,6 +322,29 @@ def _observation(entry: Entry, facts: Facts, latest: dict) -> None:
     facts.warn(entry.path, f"The observation {_label(observation.code) or '(no code)'} is not imported yet.")
 
 
+def _site_without_condition(entries: list[Entry], facts: Facts) -> None:
+    """A bundle with no primary cancer condition (a genomics report's) gives the site through the order's reason
+    (ServiceRequest.reasonCode) or the specimen's body site, with a warning; with neither it is refused."""
+    for entry in entries:
+        resource = entry.resource
+        resource_type = resource.get_resource_type()
+        if resource_type == "ServiceRequest":
+            found = [(f"{entry.path}.reasonCode[{i}]", c) for i, c in enumerate(resource.reasonCode or [])]
+        elif resource_type == "Specimen" and resource.collection is not None:
+            found = [(f"{entry.path}.collection.bodySite", resource.collection.bodySite)]
+        else:
+            continue
+        for path, concept in found:
+            site = _site([concept], tables.primary_sites())
+            if site is not None:
+                facts.put("primary_site", site, path)
+                message = "The bundle holds no primary cancer condition: the primary site is read from here."
+                facts.warn(path, message)
+                return
+    message = "The bundle holds no primary cancer condition, nor an order's reason or a specimen's site giving it."
+    raise BundleRefused([refusal("entry", "no_primary_cancer", message)])
+
+
 def read_bundle(raw: Any) -> Facts:
     """The facts of a patient's bundle, or ``BundleRefused``."""
     entries, patient, facts = bundle_entries(raw)
@@ -345,10 +368,10 @@ def read_bundle(raw: Any) -> Facts:
             _observation(entry, facts, latest)
         else:
             facts.warn(entry.path, f"{resource_type} is not imported yet.")
-    if not primaries:
-        message = "The bundle holds no primary cancer condition: a case is about one primary cancer."
-        raise BundleRefused([refusal("entry", "no_primary_cancer", message)])
-    _primary(primaries[0], facts)
+    if primaries:
+        _primary(primaries[0], facts)
+    else:
+        _site_without_condition(entries, facts)
     for entry in primaries[1:]:
         facts.warn(entry.path, "A second primary cancer: a case is about one; import it as its own bundle.")
     facts.warnings.sort(key=lambda w: _entry_index(w["path"]))

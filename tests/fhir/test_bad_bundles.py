@@ -54,7 +54,7 @@ def _partial_birth_date(body):
 
 
 def _no_primary(body):
-    body["entry"].pop(1)
+    body["entry"].pop(1)  # and no order or specimen giving the site
 
 
 def _nul(body):

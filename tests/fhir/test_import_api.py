@@ -98,3 +98,18 @@ def test_the_sparse_bundle_reads_the_icd10_diagnosis_and_the_metastases(world, a
 def test_dates_are_read_as_dates(world, api):
     case = post(api(world.member), bundle("breast")).json()["case"]
     assert datetime.date.fromisoformat(case["diagnosis_date"]) < datetime.date.today()
+
+
+def test_a_genomics_bundle_without_a_condition_takes_the_site_from_the_orders_reason(world, api):
+    response = post(api(world.member), bundle("lung_genomics"))
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["case"]["primary_site"] == "lung"
+    assert [(b["name"], b["result"], b["value"]) for b in body["case"]["biomarkers"]] == [("TMB", "high", 14.0)]
+    assert {
+        "path": "entry[1].resource.reasonCode[0]",
+        "message": "The bundle holds no primary cancer condition: the primary site is read from here.",
+    } in body["warnings"]
+    paths = {w["path"] for w in body["warnings"]}
+    assert {"entry[1].resource", "entry[2].resource", "entry[3].resource"} <= paths  # order, specimen, report
