@@ -37,6 +37,11 @@ def iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def case_timezone(case: Case) -> str:
+    """The time zone a case's times are shown in: its board's, else the server's."""
+    return case.board.timezone if case.board_id else settings.TIME_ZONE
+
+
 def _agenda_slot(case: Case) -> dict | None:
     item = (
         AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED).select_related("meeting__board").first()
@@ -108,6 +113,7 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
             "urgency": case.urgency,
             "question": case.question,
             "board": case.board.name if case.board_id else None,
+            "timezone": case_timezone(case),
             "treating_physician": case.treating_physician.name if case.treating_physician_id else None,
         },
         "patient": {
