@@ -31,6 +31,7 @@ from cases.codes import (
     TreatmentIntent,
 )
 from cases.models.plans import RevisedField
+from scheduling.models import MeetingStatus, Rsvp
 from specialists.models import BoardRole, Specialty
 from tumorboard.codes import DiseaseSite, Urgency
 
@@ -45,6 +46,7 @@ CODE_LISTS: dict[str, type[TextChoices]] = {
     "grade": Grade,
     "intent": TreatmentIntent,
     "medication": MedicationStatus,
+    "meeting": MeetingStatus,
     "menopausal": MenopausalStatus,
     "modality": Modality,
     "phenotype": PgxPhenotype,
@@ -53,6 +55,7 @@ CODE_LISTS: dict[str, type[TextChoices]] = {
     "review": ReviewKind,
     "revised": RevisedField,
     "role": BoardRole,
+    "rsvp": Rsvp,
     "sex": Sex,
     "site": DiseaseSite,
     "specialty": Specialty,
