@@ -118,7 +118,7 @@ def meeting_packet_build(*, meeting_id: int) -> str:
         meeting = Meeting.objects.select_related("board__institution").get(pk=meeting_id)
         content = meeting_packet_content(meeting)
         digest = hashlib.sha256(canonical(content)).hexdigest()
-        case_ids = [case["id"] for case in content["cases"]]
+        case_ids = [case["case"]["id"] for case in content["cases"]]
         return digest, case_ids, None if digest == packet.sha256 else render_meeting_packet_pdf(content)
 
     def commit(packet: MeetingPacket, rendered, started: datetime.datetime) -> str:
