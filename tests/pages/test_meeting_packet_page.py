@@ -38,7 +38,7 @@ def test_a_member_asks_for_the_meetings_packet_and_downloads_it(
         html = client.get(status, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in html and "Ready" in html
     url = f"/api/v1/meetings/{meeting.public_id}/packet/pdf/?version=1"
-    assert f'href="{url}"' in html and "Download the meeting&#x27;s packet (PDF, version 1)" in html
+    assert f'href="{url}"' in html and "Download the meeting's packet (PDF, version 1)" in html
     download = client.get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
 
@@ -48,7 +48,8 @@ def test_without_htmx_the_request_comes_back_to_the_page(world, client, django_c
     client.force_login(world.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/meetings/{meeting.public_id}/packet/build/")
-    assert response.status_code == 302 and response["Location"].endswith(f"/meetings/{meeting.public_id}/#meeting-packet")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/meetings/{meeting.public_id}/#meeting-packet")
     assert MeetingPacket.objects.get().version == 1  # an empty agenda: the cover alone
 
 

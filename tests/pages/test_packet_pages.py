@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 
 from cases.models import PacketVersion, SecondOpinionReport
 from cases.services import packets
+from tests.cases.checklist_helpers import document
 from tests.cases.plan_helpers import PROPOSED
 from tests.cases.so_helpers import routed_request
-from tests.cases.checklist_helpers import document
 from tests.factories import CommentFactory
 from tests.pages.test_portal import _reviewed, page_of
 
