@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from cases.models import (
     Comment,
     Document,
     FollowUp,
+    MeetingPacket,
     Packet,
     Plan,
     Review,
@@ -26,7 +28,13 @@ from cases.models import (
 )
 from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
 from scheduling.selectors import boards_visible_to, meetings_visible_to
-from specialists.access import coordinated_board_ids, coordinated_institution_ids, is_admin, member_board_ids
+from specialists.access import (
+    coordinated_board_ids,
+    coordinated_institution_ids,
+    is_admin,
+    is_board_member,
+    member_board_ids,
+)
 from specialists.models import Institution, InstitutionKind, User
 
 
@@ -220,6 +228,19 @@ def packet_of(case: Case) -> Packet | None:
     if packet is not None:
         packet.case = case
     return packet
+
+
+def meeting_packet_meeting(user, public_id) -> Meeting:
+    """The meeting whose packet the user may ask for and read: its board's members (coordinators and chairs among
+    them, and admins); 404 for anyone else, as for a meeting they do not see."""
+    meeting = get_object_or_404(meetings_visible_to(user).select_related("board"), public_id=public_id)
+    if not is_board_member(user, meeting.board_id):
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def meeting_packet_of(meeting: Meeting) -> MeetingPacket | None:
+    return MeetingPacket.objects.filter(meeting=meeting).first()
 
 
 def agenda_items_visible_to(user, meeting: Meeting) -> QuerySet[AgendaItem]:

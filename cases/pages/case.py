@@ -180,6 +180,7 @@ def _packet_context(case, packet: Packet | None) -> dict:
         "case": case,
         "packet": packet,
         "packet_version": version,
+        "packet_tz": packets.case_timezone(case),
         "packet_busy": packet is not None and packet.status in PACKET_BUSY,
         "packet_pdf_url": (
             f"/api/v1/cases/{case.public_id}/packet/pdf/?version={version.version}" if version and version.pdf else ""

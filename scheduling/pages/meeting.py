@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.codes import PlanKind
 from cases.lifecycle import agenda as lifecycle
+from cases.pages.meeting_packet import meeting_packet_context
 from cases.quorum import case_quorum
 from cases.selectors import agenda_items_visible_to, case_named, cases_visible_to, cases_waiting, plans_of
-from scheduling import agenda
 from scheduling import attendance as attendance_services
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
 from scheduling.pages.common import (
@@ -117,6 +117,7 @@ def _meeting_context(
         "notice": notice,
         "values": request.POST if request.method == "POST" else {},
         "video_url": meeting.effective_video_url,
+        **meeting_packet_context(user, meeting),
     }
     if editable:
         addable = list(
@@ -259,7 +260,7 @@ def agenda_reorder(request, meeting_id):
 
     def reorder():
         params = AgendaReorderForm(request.POST).cleaned_or_raise()
-        return agenda.agenda_reorder(user=request.user, meeting=meeting, item_ids=params["items"])
+        return lifecycle.agenda_reorder(user=request.user, meeting=meeting, item_ids=params["items"])
 
     return _respond(request, meeting, attempt(reorder), fragment=AGENDA, form="agenda", done="Agenda reordered.")
 
@@ -277,7 +278,7 @@ def agenda_item_action(request, meeting_id, item_id, action):
 
     def resize():
         params = AgendaResizeForm(post).cleaned_or_raise()
-        return agenda.agenda_item_resize(user=user, item=item, minutes=params["minutes"])
+        return lifecycle.agenda_item_resize(user=user, item=item, minutes=params["minutes"])
 
     def remove():
         params = ReasonForm(post).cleaned_or_raise()
