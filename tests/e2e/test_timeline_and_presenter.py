@@ -1,4 +1,4 @@
-"""Two journeys in Chromium at a large screen's size (1920×1080), each step audited by axe-core: a member reads the
+"""Two journeys in Chromium at a large screen's size (1920 x 1080), each step audited by axe-core: a member reads the
 case page's timeline and filters it by kind; the chair presents a meeting's cases from run mode's presenter view,
 moving with the keyboard, the timer running and then over time (tests/e2e/screenshots/journey-timeline-*.png,
 journey-presenter-*.png)."""

@@ -176,3 +176,12 @@ def test_the_same_queries_with_one_and_six_cases_and_their_documents(client, wor
         document(items[2].case, world.member, f"Scan {i}")
     assert queries(meeting, items[2]) == one
     assert one <= 25, one
+
+
+def test_before_the_meeting_the_presenter_can_rehearse(client, world):
+    meeting, items = running(world, n=2)
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.SCHEDULED)
+    client.force_login(world.member)
+    body = client.get(url(meeting, items[0])).content.decode()
+    assert "Back to the meeting" in body and "Back to run mode" not in body
+    assert 'rel="next"' in body
