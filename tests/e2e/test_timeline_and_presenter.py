@@ -89,6 +89,7 @@ def test_the_chair_presents_the_cases_with_the_keyboard_and_the_timer(world, pag
     expect(page).to_have_url(re.compile(rf"item={items[1].public_id}"))
     page.keyboard.press("ArrowLeft")
     expect(page).to_have_url(re.compile(rf"item={items[0].public_id}"))
+    snapshot(page, "presenter-0-run-mode")
 
     run.get_by_role("link", name="Presenter view (large screen)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ada First")
