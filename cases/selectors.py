@@ -180,6 +180,15 @@ def follow_ups_of(case: Case) -> QuerySet[FollowUp]:
     return case.follow_ups.select_related("plan", "recorded_by").order_by("-created_at", "-id")
 
 
+def agenda_items_of(case: Case) -> QuerySet[AgendaItem]:
+    """Every slot the case has had on an agenda (taken off and rolled over too), in the order of the meetings."""
+    return (
+        AgendaItem.objects.filter(case=case)
+        .select_related("meeting__board", "rolled_to__board")
+        .order_by("meeting__starts_at", "id")
+    )
+
+
 def follow_up_due_plans(*, now: datetime.datetime | None = None):
     """Current board recommendations (no later version) decided more than FOLLOW_UP_DUE_DAYS ago (at their
     meeting; when recorded, without one) with no follow-up recorded for them, on recommended or closed cases."""

@@ -4,9 +4,10 @@ agenda builder and run mode.
 Reads go through the selectors (``meetings_visible_to``, ``cases_visible_to``), input is validated with Django
 forms and every change is made by the services the API calls too (scheduling.services, scheduling.agenda,
 scheduling.attendance, cases.lifecycle.agenda), so no access or business rule is written twice. ``overview``: the
-dashboard and the calendar; ``meeting``: the meeting page and its actions; ``common``: what they share.
+dashboard and the calendar; ``meeting``: the meeting page and its actions; ``presenter``: run mode's
+large-screen view of one case; ``common``: what they share.
 """
 
-from scheduling.pages import meeting, overview
+from scheduling.pages import meeting, overview, presenter
 
-urlpatterns = overview.urlpatterns + meeting.urlpatterns
+urlpatterns = overview.urlpatterns + meeting.urlpatterns + presenter.urlpatterns
