@@ -30,6 +30,7 @@ from tumorboard.web import Outcome, attempt
 PREVIEW_COUNT = 6
 # the service names its refusals by the board's fields; the form shows them next to the controls that set them
 FIELD_OF = {"submission_cutoff_hours": "cutoff"}
+SCHEDULE = {"timezone", "start_time", "pattern", "weekdays", "weeks", "nth", "month_weekday", "rule"}
 MULTIPLE = ("disease_sites", "required_specialties", "weekdays")
 
 BOARD_PAGE = "scheduling/pages/board.html"
@@ -53,11 +54,12 @@ def _errors(outcome: Outcome) -> dict[str, list[str]]:
 
 def preview(board: Board | None, form: BoardForm, *, institution) -> dict:
     """The next six meetings the form's schedule gives, in its time zone: the weekday, the date, the local time and
-    the zone's abbreviation, and where the clocks change between two meetings. Nothing is saved."""
-    if not form.is_valid():
+    the zone's abbreviation, and where the clocks change between two meetings. Nothing is saved; the other fields'
+    errors (a blank name) do not hide it."""
+    if SCHEDULE & set(form.errors) or not form.is_bound:
         return {"problem": "Complete the schedule above to see its next meetings."}
     data = form.cleaned_data
-    candidate = copy.copy(board) if board is not None else Board(institution=institution)
+    candidate = copy.copy(board) if board is not None else Board(institution=institution, created_at=timezone.now())
     candidate.recurrence, candidate.timezone, candidate.start_time = (
         form.recurrence(),
         data["timezone"],

@@ -341,6 +341,8 @@ def test_the_preview_follows_the_form_without_saving(client, late_october, world
     assert world.board.recurrence == "FREQ=WEEKLY;BYDAY=TU"  # nothing saved
     response = client.get("/boards/new/preview/", settings_of(weekdays=[]), **HTMX)
     assert "Complete the schedule above to see its next meetings." in html_of(response)
+    response = client.get("/boards/new/preview/", settings_of(name="", weekdays=["MO"]), **HTMX)
+    assert preview_rows(html_of(response))[0] == ("Monday 19 October 2026", "07:30", "CEST")  # a blank name aside
 
 
 def test_the_board_page_costs_the_same_at_any_number_of_members(client, world, django_assert_num_queries):
