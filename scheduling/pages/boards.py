@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scheduling.models import Board
+from scheduling.pages.common import coordinated_boards
 from scheduling.pages.forms import PATTERNS, BoardForm, MemberAddForm, MemberForm
 from scheduling.recurrence import NTH, WEEKDAYS, RecurrenceError, describe, rrule_to_words, upcoming
 from scheduling.selectors import board_member_candidates, board_members, boards_visible_to
@@ -140,7 +141,7 @@ def _form_context(request, form: BoardForm, board: Board | None, *, errors=None,
 
 NEW_BOARD_DEFAULTS = {
     "pattern": "weekly", "weekdays": ["TU"], "weeks": 1, "nth": "1", "month_weekday": "TU", "start_time": "07:30",
-    "duration_minutes": 60, "minutes_per_case": 10, "cutoff": 48, "cutoff_unit": "hours", "timezone": "Europe/Berlin",
+    "duration_minutes": 60, "minutes_per_case": 10, "cutoff": 48, "cutoff_unit": "hours",
 }  # fmt: skip
 
 
@@ -151,7 +152,9 @@ def board_new(request):
     if not can_create_board(user, user.institution_id):
         raise PermissionDenied("Only coordinators of your institution's boards create boards.")
     if request.method == "GET":
-        form = BoardForm(initial=NEW_BOARD_DEFAULTS | {"timezone": timezone.get_current_timezone_name()})
+        # the time zone of the boards they coordinate already, else the site's
+        zone = coordinated_boards(user).values_list("timezone", flat=True).first()
+        form = BoardForm(initial=NEW_BOARD_DEFAULTS | {"timezone": zone or timezone.get_current_timezone_name()})
         return render(request, "scheduling/pages/board_new.html", _form_context(request, form, None))
     form = BoardForm(request.POST)
     if request.POST.get("action") == "preview":

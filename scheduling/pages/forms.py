@@ -164,7 +164,7 @@ class BoardForm(Form):
     ``board_create`` / ``board_update`` take; the schedule's own rules (a rule that never occurs, a cut-off longer
     than the interval) are the service's."""
 
-    name = TextField(max_length=200, label="Name")
+    name = TextField(max_length=200, label="Name", error_messages={"required": "Give the board a name."})
     disease_sites = MultipleChoiceField(choices=DiseaseSite.choices, label="Disease sites")
     required_specialties = MultipleChoiceField(choices=Specialty.choices, label="Specialties needed for quorum")
     timezone = ChoiceField(choices=timezone_choices, label="Time zone")

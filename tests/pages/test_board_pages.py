@@ -173,7 +173,8 @@ def test_the_list_shows_the_coordinator_s_boards_first_in_words(client, world, d
 def test_a_coordinator_creates_a_board_from_words(client, world):
     client.force_login(world.coordinator)
     html = html_of(client.get("/boards/new/"))
-    assert checked(html, "pattern") == {"weekly"} and 'value="Europe/Berlin"' in html
+    assert checked(html, "pattern") == {"weekly"} and checked(html, "weekdays") == {"TU"}
+    assert '<option value="Europe/Paris" selected>' in html  # the time zone of the board they coordinate
     response = client.post("/boards/new/", settings_of(weekdays=["TH", "MO"], weeks="2"))
     board = Board.objects.get(name="Sarcoma")
     assert response.status_code == 302 and response["Location"] == url(board)
@@ -212,6 +213,7 @@ def test_the_words_become_the_rrule(client, world, words, rule):
         ({"cutoff": "8", "cutoff_unit": "days"}, "cutoff", "must be shorter than the interval between meetings"),
         ({"minutes_per_case": "90"}, "minutes_per_case", "A case cannot take longer than the whole meeting."),
         ({"name": "Thoracic"}, "name", "Your institution already has a board with this name."),
+        ({"name": " "}, "name", "Give the board a name."),
         ({"start_time": "7.30 am"}, "start_time", "Give the time as HH:MM, e.g. 07:30."),
         ({"video_url": "zoom meeting"}, "video_url", "Give the full address of the video call"),
     ],
