@@ -35,6 +35,7 @@ from tumorboard.forms import (
     PublicIdField,
     TextField,
     UUIDField,
+    messages,
 )
 
 
@@ -147,8 +148,8 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 class TimeField(forms.TimeField):
     def __init__(self, **kwargs):
-        messages = {"required": "Give the start time, e.g. 07:30.", "invalid": "Give the time as HH:MM, e.g. 07:30."}
-        super().__init__(input_formats=["%H:%M", "%H:%M:%S"], error_messages=messages, **kwargs)
+        wording = messages(required="Give the start time, e.g. 07:30.", invalid="Give the time as HH:MM, e.g. 07:30.")
+        super().__init__(input_formats=["%H:%M", "%H:%M:%S"], error_messages=wording, **kwargs)
 
 
 CUTOFF_UNITS = [("hours", "hours"), ("days", "days")]
@@ -182,7 +183,7 @@ class BoardForm(Form):
     cutoff_unit = ChoiceField(choices=CUTOFF_UNITS, label="Cut-off unit")
     video_url = forms.URLField(
         required=False, max_length=200, label="Video-conference link", assume_scheme="https",
-        error_messages={"invalid": "Give the full address of the video call, starting with https://."},
+        error_messages=messages(invalid="Give the full address of the video call, starting with https://."),
     )  # fmt: skip
 
     def __init__(self, data=None, *, board=None, **kwargs):
