@@ -57,17 +57,14 @@ def preview(board: Board | None, form: BoardForm, *, institution) -> dict:
     """The next six meetings the form's schedule gives, in its time zone: the weekday, the date, the local time and
     the zone's abbreviation, and where the clocks change between two meetings. Nothing is saved; the other fields'
     errors (a blank name) do not hide it."""
-    if SCHEDULE & set(form.errors) or not form.is_bound:
+    if SCHEDULE & set(form.errors):
         return {"problem": "Complete the schedule above to see its next meetings."}
     data = form.cleaned_data
     candidate = copy.copy(board) if board is not None else Board(institution=institution, created_at=timezone.now())
-    candidate.recurrence, candidate.timezone, candidate.start_time = (
-        form.recurrence(),
-        data["timezone"],
-        data["start_time"],
-    )
+    candidate.recurrence = form.recurrence()
+    candidate.timezone, candidate.start_time = data["timezone"], data["start_time"]
     if not candidate.recurrence:
-        return {"problem": "No regular meetings: add one-off meetings from the calendar.", "rows": []}
+        return {"problem": "No regular meetings: add one-off meetings from the calendar."}
     try:
         starts = upcoming(candidate, after=timezone.now(), count=PREVIEW_COUNT)
     except RecurrenceError as exc:
@@ -120,7 +117,7 @@ def boards_list(request):
     return render(request, "scheduling/pages/boards.html", context)
 
 
-def _form_context(request, form: BoardForm, board: Board | None, *, errors=None, show_preview=True) -> dict:
+def _form_context(request, form: BoardForm, board: Board | None, *, errors=None) -> dict:
     institution = board.institution if board is not None else request.user.institution
     context = {
         "v": _values(form),
@@ -133,9 +130,8 @@ def _form_context(request, form: BoardForm, board: Board | None, *, errors=None,
         "form_patterns": PATTERNS,
         "preview_count": PREVIEW_COUNT,
         "preview_url": reverse("board-preview", args=[board.public_id]) if board else reverse("board-new-preview"),
+        "preview": preview(board, form, institution=institution),
     }
-    if show_preview:
-        context["preview"] = preview(board, form, institution=institution)
     return context
 
 
@@ -154,7 +150,7 @@ def board_new(request):
     if request.method == "GET":
         # the time zone of the boards they coordinate already, else the site's
         zone = coordinated_boards(user).values_list("timezone", flat=True).first()
-        form = BoardForm(initial=NEW_BOARD_DEFAULTS | {"timezone": zone or timezone.get_current_timezone_name()})
+        form = BoardForm(_bound(NEW_BOARD_DEFAULTS | {"timezone": zone or timezone.get_current_timezone_name()}))
         return render(request, "scheduling/pages/board_new.html", _form_context(request, form, None))
     form = BoardForm(request.POST)
     if request.POST.get("action") == "preview":
@@ -191,9 +187,7 @@ def _page_context(request, board: Board, *, form=None, errors=None, member_error
     }
     if coordinator:
         context["candidates"] = list(board_member_candidates(board))
-    form = form or BoardForm(initial=BoardForm.initial_for(board), board=board)
-    if not form.is_bound:  # the preview of the saved schedule: an unbound form is read from its values
-        form = BoardForm(_bound(form.initial), board=board)
+    form = form or BoardForm(_bound(BoardForm.saved_values(board)), board=board)  # the saved values, as if posted
     context.update(_form_context(request, form, board, errors=errors))
     return context
 
@@ -206,8 +200,8 @@ def _duration(hours: int) -> str:
 
 
 def _values(form: BoardForm) -> dict:
-    """What the form's controls show: the posted values (several for the checkboxes), else the saved ones."""
-    data = form.data if form.is_bound else form.initial
+    """What the form's controls show: the values posted, or the saved ones (several for the checkboxes)."""
+    data = form.data
     if hasattr(data, "getlist"):
         return {name: data.getlist(name) if name in MULTIPLE else data.get(name, "") for name in form.fields}
     return {name: data.get(name, [] if name in MULTIPLE else "") for name in form.fields}

@@ -239,8 +239,8 @@ class BoardForm(Form):
         }
 
     @classmethod
-    def initial_for(cls, board) -> dict[str, Any]:
-        """The form's values for a saved board: its RRULE in words, its cut-off in days when whole days."""
+    def saved_values(cls, board) -> dict[str, Any]:
+        """A saved board as its form posts it: its RRULE in words, its cut-off in days when whole days."""
         words = rrule_to_words(board.recurrence)
         days = board.submission_cutoff_hours % 24 == 0 and board.submission_cutoff_hours > 0
         return {

@@ -175,6 +175,8 @@ def test_a_coordinator_creates_a_board_from_words(client, world):
     html = html_of(client.get("/boards/new/"))
     assert checked(html, "pattern") == {"weekly"} and checked(html, "weekdays") == {"TU"}
     assert '<option value="Europe/Paris" selected>' in html  # the time zone of the board they coordinate
+    rows = preview_rows(html)  # the preview of the defaults before anything is typed
+    assert len(rows) == 6 and {(day.split()[0], time) for day, time, _ in rows} == {("Tuesday", "07:30")}
     response = client.post("/boards/new/", settings_of(weekdays=["TH", "MO"], weeks="2"))
     board = Board.objects.get(name="Sarcoma")
     assert response.status_code == 302 and response["Location"] == url(board)
