@@ -294,3 +294,8 @@ def second_opinion_accept_targets(user, *, board=None, meeting=None) -> dict:
             if found[field] is None:
                 raise _nonexistent(field, f"No such {field}.")
     return found
+
+
+def case_timezone(case: Case) -> str:
+    """The time zone a case's times are shown in: its board's, else the server's."""
+    return case.board.timezone if case.board_id else settings.TIME_ZONE

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import TextChoices
 
 from cases import selectors
@@ -110,10 +109,6 @@ class TimelineEvent:
         return self.day.isoformat() if self.day else self.at.isoformat(timespec="minutes")
 
 
-def timeline_timezone(case: Case) -> ZoneInfo:
-    return ZoneInfo(case.board.timezone if case.board_id else settings.TIME_ZONE)
-
-
 def case_timeline(
     case: Case,
     *,
@@ -128,7 +123,7 @@ def case_timeline(
 ) -> list[TimelineEvent]:
     """Every event of ``case``, oldest first. The keyword lists: what the caller already read with the selectors
     of ``cases.selectors`` (``documents_of``, ...); a missing one is read here."""
-    tz = timeline_timezone(case)
+    tz = ZoneInfo(selectors.case_timezone(case))
     now = now or datetime.datetime.now(tz)
     clinical = _clinical(
         case, tz, selectors.documents_of(case) if documents is None else documents, case.biomarkers.all()

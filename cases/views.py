@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import selectors
 from cases.lifecycle.second_opinion_slots import second_opinion_join, second_opinion_slot
 from cases.models import PacketVersion
-from cases.services.packets import case_timezone
+from cases.selectors import case_timezone
 from scheduling.attendance import slot_starts_at
 from tumorboard.errors import Conflict
 from tumorboard.reads import audited_read

@@ -50,7 +50,7 @@ from cases.services.case_profile import CLOSED_STATUSES, case_editable
 from cases.services.comments import comment_create
 from cases.services.documents import document_create
 from cases.services.reviews import REVIEW_SPECIALTY, review_record
-from cases.timeline import EventKind, case_timeline, timeline_timezone
+from cases.timeline import EventKind, case_timeline
 from scheduling.models import AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
 from specialists.access import can_comment, can_record_board_plan, can_review
@@ -184,7 +184,7 @@ def _packet_context(case, packet: Packet | None) -> dict:
         "case": case,
         "packet": packet,
         "packet_version": version,
-        "packet_tz": packets.case_timezone(case),
+        "packet_tz": selectors.case_timezone(case),
         "packet_busy": packet is not None and packet.status in PACKET_BUSY,
         "packet_pdf_url": (
             f"/api/v1/cases/{case.public_id}/packet/pdf/?version={version.version}" if version and version.pdf else ""
@@ -253,7 +253,7 @@ def _timeline_context(request, case, **sources) -> dict:
         "timeline_count": len(events),
         "timeline_kinds": kinds,
         "timeline_filtered": bool(wanted),
-        "timeline_timezone": str(timeline_timezone(case)),
+        "timeline_timezone": selectors.case_timezone(case),
     }
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases import builds
+from cases import builds, selectors
 from cases.checklist import build_facts, checklist_prefetch, run_rules
 from cases.codes import CommentKind, PacketStatus
 from cases.models import Case, Packet, PacketVersion
@@ -34,11 +34,6 @@ CONTENT_SCHEMA = 1
 
 def iso(value) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def case_timezone(case: Case) -> str:
-    """The time zone a case's times are shown in: its board's, else the server's."""
-    return case.board.timezone if case.board_id else settings.TIME_ZONE
 
 
 def _agenda_slot(case: Case) -> dict | None:
@@ -112,7 +107,7 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
             "urgency": case.urgency,
             "question": case.question,
             "board": case.board.name if case.board_id else None,
-            "timezone": case_timezone(case),
+            "timezone": selectors.case_timezone(case),
             "treating_physician": case.treating_physician.name if case.treating_physician_id else None,
         },
         "patient": {
