@@ -31,12 +31,9 @@ def _case_brief(case, meeting) -> dict:
     day = meeting.starts_at.astimezone(ZoneInfo(meeting.board.timezone)).date()
     findings = sorted((f for f in evaluate(case) if f.severity in SHOWN), key=lambda f: Severity.ORDER[f.severity])
     plans = [p for p in plans_of(case) if p.kind == PlanKind.PROPOSED]
-    clinical = " ".join(filter(None, [case.clinical_t, case.clinical_n, case.clinical_m]))
-    pathological = " ".join(filter(None, [case.pathological_t, case.pathological_n, case.pathological_m]))
     return {
         "case": case,
         "age": case.patient.age_on(day),
-        "stage": {"clinical": clinical, "pathological": pathological, "group": case.stage_group},
         "findings": findings,
         "critical": sum(1 for f in findings if f.severity == Severity.CRITICAL),
         "proposed": plans[-1] if plans else None,

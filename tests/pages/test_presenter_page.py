@@ -86,8 +86,7 @@ def test_the_presenter_sees_the_case_in_brief(client, world):
     for text in (
         "Breast, stage IIA",
         "Invasive ductal carcinoma",
-        "cT2 N0 M0",
-        "group IIA",
+        "cT2 N0 M0 · stage IIA",
         "<strong>HER2</strong> positive (3)",
         "<strong>Estrogen receptor</strong> negative",
         "Question 1: adjuvant chemotherapy?",
