@@ -40,6 +40,7 @@ def test_a_member_gets_the_meetings_packet_from_the_meeting_page(world, page, ce
     assert MeetingPacket.objects.get(meeting=meeting).version == 1
     body = page.request.get(link.get_attribute("href")).body()
     assert body.startswith(b"%PDF-")
+    SCREENSHOTS.mkdir(exist_ok=True)
     (SCREENSHOTS / "journey-meeting-packet.pdf").write_bytes(body)  # for a person to look at
     link.scroll_into_view_if_needed()
     snapshot(page, "meeting-packet-ready")
