@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from cases.models import MeetingPacket, Packet
 from scheduling.models import Meeting
 from tests.cases.test_meeting_packets import _agenda
-from tests.conftest import wait_for
+from tests.conftest import meeting_start, wait_for
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.helpers import sign_in, snapshot
 
@@ -62,3 +62,14 @@ def test_a_member_gets_the_meetings_packet_from_the_meeting_page(world, page, ce
     page.wait_for_url(f"**/cases/{cases[1].public_id}/")
     _printed(page, "case")
     expect(page.locator("main form").first).to_be_hidden()
+
+    page.emulate_media(media="screen")
+
+    # run mode, printed: the case under discussion on its own page, without the plan form or the case navigation
+    meeting_start(meeting, by=world.coordinator)
+    page.goto(f"/meetings/{meeting.public_id}/")
+    expect(page.locator("#run")).to_be_visible()
+    _printed(page, "run")
+    expect(page.locator("#run")).to_be_visible()
+    expect(page.locator("#run form").first).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Cases of this meeting")).to_be_hidden()
