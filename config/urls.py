@@ -21,6 +21,7 @@ urlpatterns = [
     # web pages (SPEC §5.6)
     path("", include("scheduling.pages")),
     path("", include("cases.pages.case")),
+    path("", include("cases.pages.meeting_packet")),
     path("", include("cases.pages.profile")),
     path("", include("cases.pages.inbox")),
     path("", include("cases.pages.follow_up")),

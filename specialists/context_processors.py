@@ -28,6 +28,7 @@ def navigation(request) -> dict:
     links = [
         ("/", "Dashboard", roles["coordinator"]),
         ("/calendar/", "Calendar", roles["member"]),
+        ("/boards/", "Boards", roles["coordinator"]),
         ("/inbox/", "Inbox", roles["member"]),
         ("/follow-up/", "Follow-through", roles["follow_up"]),
         ("/second-opinions/", "Second opinions", roles["referrer"] or roles["coordinator"]),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_dosing_navigation_lab_dates'),
+        ('cases', '0009_meeting_packet'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
