@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from cases.api.analytics import PlanChangeAnalyticsView, TurnaroundAnalyticsView
 from cases.api.checklist import CaseChecklistView
+from cases.api.fhir_import import FhirImportView
 from cases.api.meeting_packets import MeetingPacketPdfView, MeetingPacketView
 from cases.api.packets import CasePacketPdfView, CasePacketView
 from cases.api.plans import ChangeViewSet, FollowUpViewSet, PlanViewSet, ReviewViewSet
@@ -51,6 +52,7 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("me/calendar/", CalendarFeedView.as_view(), name="me-calendar"),
     path("analytics/plan-changes/", PlanChangeAnalyticsView.as_view(), name="analytics-plan-changes"),
+    path("fhir/import/", FhirImportView.as_view(), name="fhir-import"),
     path("analytics/turnaround/", TurnaroundAnalyticsView.as_view(), name="analytics-turnaround"),
     # SPEC §6 names it without a trailing slash
     re_path(

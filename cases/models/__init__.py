@@ -11,6 +11,7 @@ from cases.models.case import (
     Pharmacogenomic,
     _document_path,
 )
+from cases.models.imports import CaseImport
 from cases.models.packets import MeetingPacket, Packet, PacketVersion, _meeting_packet_pdf_path, _packet_pdf_path
 from cases.models.plans import (
     PATHOLOGY_FIELDS,
@@ -36,6 +37,7 @@ __all__ = [
     "STAGING_FIELDS",
     "Biomarker",
     "Case",
+    "CaseImport",
     "CaseTransition",
     "ChangeRecord",
     "Comment",

@@ -182,6 +182,8 @@ DOCUMENT_CONTENT_TYPES = env(
     default=["application/pdf", "image/png", "image/jpeg", "text/plain", "application/dicom"],
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# FHIR import (POST /api/v1/fhir/import/): a larger bundle is refused with 413 before it is parsed.
+FHIR_IMPORT_MAX_BYTES = env("FHIR_IMPORT_MAX_BYTES", as_int, default=5 * 1024 * 1024)
 
 # E-mail. Messages carry links and ids only, never patient data.
 # Without a configured backend each message is one line on the console: its subject and number of recipients.

@@ -49,6 +49,7 @@ from tests.api.matrix_helpers import (
     minus,
 )
 from tests.factories import UserFactory
+from tests.fhir.helpers import bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,10 @@ def new_case(world) -> dict:
     return {**PROFILE, "board": str(world.board.public_id)}
 
 
+def fhir_bundle(world) -> dict:
+    return bundle("breast")
+
+
 def login(world) -> dict:
     return {"username": world.member.username, "password": "pw-for-tests"}
 
@@ -214,6 +219,18 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/cases/", ok=EVERYONE),
     # a board of the writer's own institution → 201; the academic board is foreign to referrers → 400 "board"
     Endpoint("POST", "/api/v1/cases/", ok=ACADEMIC, code=201, also="referrer=400 referrer2=400", payload=new_case),
+    # a FHIR bundle's import makes a case in the importer's institution; another institution's board is refused as
+    # the case's own "board" field is (400, the board reads as nonexistent)
+    Endpoint("POST", "/api/v1/fhir/import/", ok=EVERYONE, code=201, payload=fhir_bundle),
+    Endpoint(
+        "POST",
+        "/api/v1/fhir/import/?board={board}",
+        ok=ACADEMIC,
+        code=201,
+        also="referrer=400 referrer2=400",
+        payload=fhir_bundle,
+        field="board",
+    ),
     Endpoint("GET", "/api/v1/audit-events/", ok="admin", others=403),  # not patient-scoped: 403 is right
     Endpoint("GET", "/healthz", ok=EVERYONE, anon=200),
     Endpoint("GET", "/readyz", ok=EVERYONE, anon=200),

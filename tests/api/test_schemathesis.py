@@ -294,6 +294,17 @@ SEMANTIC_CODES = {
     "otp_invalid",
     "null_characters_not_allowed",  # PostgreSQL stores no NUL character
     "blank",  # text of spaces only (the document can say minLength, not "not only spaces")
+    # a FHIR bundle's content, checked by its resources' fhir.resources models (POST /fhir/import/): the document
+    # states the Bundle's shell, not FHIR's every resource type, nor which resources one patient's bundle must hold
+    "invalid_fhir",
+    "unknown_resource_type",
+    "no_patient",
+    "two_patients",
+    "other_patient",
+    "no_mrn",
+    "no_name",
+    "no_birth_date",
+    "no_primary_cancer",
 }
 RULE_FIELDS = {
     "to": "on or after from",

@@ -1,0 +1,80 @@
+"""The terminology tables of terminology/*.csv, each loaded once. Every file names its source in its header (lines
+starting with ``#``); the code holds no clinical code of its own."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+DIRECTORY = Path(__file__).with_name("terminology")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DIRECTORY / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+@dataclass(frozen=True)
+class SiteTable:
+    """Codes → a site word, matched exactly or by prefix (an ICD-10-CM category covers its subcodes)."""
+
+    exact: dict[tuple[str, str], str]
+    prefixes: tuple[tuple[str, str, str], ...]  # (system, prefix, site), longest prefix first
+
+    def lookup(self, system: str | None, code: str | None) -> str | None:
+        if not system or not code:
+            return None
+        if (system, code) in self.exact:
+            return self.exact[(system, code)]
+        return next((site for s, prefix, site in self.prefixes if s == system and code.startswith(prefix)), None)
+
+
+def _site_table(name: str) -> SiteTable:
+    rows = _rows(name)
+    exact = {(r["system"], r["code"]): r["site"] for r in rows if r["match"] == "exact"}
+    prefixes = sorted(
+        ((r["system"], r["code"], r["site"]) for r in rows if r["match"] == "prefix"), key=lambda p: -len(p[1])
+    )
+    return SiteTable(exact=exact, prefixes=tuple(prefixes))
+
+
+@functools.cache
+def primary_sites() -> SiteTable:
+    """Primary cancer condition codes and body sites → ``DiseaseSite`` values."""
+    return _site_table("primary_sites.csv")
+
+
+@functools.cache
+def metastatic_sites() -> SiteTable:
+    """Secondary cancer condition codes and body sites → the words of the case's metastatic sites."""
+    return _site_table("metastatic_sites.csv")
+
+
+@functools.cache
+def tnm() -> dict[tuple[str, str], tuple[str, str]]:
+    """(system, code) → (kind, value): kind "type" for a staging type ("clinical T", "pathological group"), else
+    "T"/"N"/"M"/"group" for a category or stage group value ("cT3", "IIB")."""
+    return {(r["system"], r["code"]): (r["kind"], r["value"]) for r in _rows("tnm.csv")}
+
+
+@dataclass(frozen=True)
+class ObservationCode:
+    fact: str  # "biomarker:ER", "ecog", "gfr", ...
+    unit: str  # the UCUM unit the value is read in ("" for a score or a coded result)
+    display: str
+
+
+@functools.cache
+def observations() -> dict[tuple[str, str], ObservationCode]:
+    return {
+        (r["system"], r["code"]): ObservationCode(fact=r["fact"], unit=r["unit"], display=r["display"])
+        for r in _rows("observations.csv")
+    }
+
+
+@functools.cache
+def results() -> dict[tuple[str, str], str]:
+    """Coded tumor-marker results → ``BiomarkerResult`` values."""
+    return {(r["system"], r["code"]): r["result"] for r in _rows("results.csv")}
