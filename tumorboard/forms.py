@@ -1,8 +1,10 @@
-"""Django forms for the pages, worded as the API words its refusals.
+"""Django forms for the pages, with refusals worded for the clinicians who read them.
 
 The pages validate input with Django forms and formsets and call the same services as the API, so a rule is
-written once (in the service) and a refusal reads the same on a page as in the API: the fields here say "This
-field may not be blank.", '"x" is not a valid choice.', "A valid integer is required." as the API does.
+written once (in the service). The API answers a developer in DRF's words ("This field may not be blank."); a page
+answers a clinician, next to the field: "Please fill this in.", "Please choose one of the options offered.",
+"Please enter a whole number.". ``DEVELOPER_PHRASES`` lists the phrasings a page never shows (a test submits every
+form's refusals and looks for them), and ``tumorboard.web.attempt`` rewords the few a service shares with the API.
 
 A form's errors leave it as a Django ``ValidationError({field: [...]})`` (``Form.cleaned_or_raise``), which
 ``tumorboard.web.attempt`` turns into the ``{field, code, message}`` errors the pages show, like a service's.
@@ -19,59 +21,115 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import INITIAL_FORM_COUNT, MAX_NUM_FORM_COUNT, MIN_NUM_FORM_COUNT, TOTAL_FORM_COUNT
 
-BLANK = "This field may not be blank."
-REQUIRED = "This field is required."
-NOT_A_CHOICE = '"%(value)s" is not a valid choice.'
-MAX_CHARS = "Ensure this field has no more than %(limit_value)d characters."
-NOT_AN_INTEGER = "A valid integer is required."
-NOT_A_NUMBER = "A valid number is required."
-NOT_A_DATE = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
-NOT_A_UUID = "Must be a valid UUID."
-NONEXISTENT = "Object with public_id=%(value)s does not exist."
+BLANK = "Please fill this in."
+REQUIRED = "Please fill this in."
+CHOOSE = "Please choose one of the options offered."
+NOT_A_CHOICE = '"%(value)s" is not one of the options offered: please choose from the list.'
+MAX_CHARS = "Please shorten this to %(limit_value)d characters or fewer (it has %(show_value)d)."
+NOT_AN_INTEGER = "Please enter a whole number."
+NOT_A_NUMBER = "Please enter a number."
+AT_LEAST = "Please enter %(limit_value)s or more."
+AT_MOST = "Please enter %(limit_value)s or less."
+NOT_A_DATE = "Please enter the date as year-month-day, for example 2026-03-14."
+NOT_A_UUID = "Please choose one from the list."
+NONEXISTENT = "That choice is not available (it may have been removed or belong elsewhere): please choose another."
+TOO_MANY = "Please list at most {n}."
+AT_LEAST_ONE = "Please add at least one."
+NO_FILE = "Please choose a file to upload."
+EMPTY_FILE = "The file is empty: please choose another."
+
+# What DRF and Django say to a developer; a page says none of it (tests/pages/test_page_wording.py).
+DEVELOPER_PHRASES = (
+    "This field may not be blank",
+    "This field is required",
+    "This field may not be null",
+    "is not a valid choice",
+    "Select a valid choice",
+    "This list may not be empty",
+    "Ensure this field has",
+    "Ensure this value",
+    "A valid integer is required",
+    "A valid number is required",
+    "Enter a whole number",
+    "Enter a number",
+    "Enter a valid",
+    "Date has wrong format",
+    "Must be a valid UUID",
+    "Object with public_id",
+    "does not exist",
+    "Expected a list of items",
+    "Invalid pk",
+    "No file was submitted",
+    "The submitted file is empty",
+    "Enter a list of values",
+    "Management form data",
+)
+
+# Django's codes for the field checks every field class below words for a clinician.
+MESSAGES = {
+    "required": BLANK,
+    "max_length": MAX_CHARS,
+    "min_value": AT_LEAST,
+    "max_value": AT_MOST,
+    "invalid_choice": NOT_A_CHOICE,
+    "invalid_list": NOT_A_UUID,
+    "missing": NO_FILE,
+    "empty": EMPTY_FILE,
+    "contradiction": NO_FILE,
+}
+
+
+def messages(**overrides: str) -> dict[str, str]:
+    """A field's ``error_messages``: the clinician's wording of every check, with ``overrides``."""
+    return {**MESSAGES, **overrides}
 
 
 class TextField(forms.CharField):
     """Text, stripped; blank refused unless ``required=False``."""
 
     def __init__(self, *, max_length: int | None = None, required: bool = True, **kwargs):
-        messages = {"required": BLANK, "max_length": MAX_CHARS, **kwargs.pop("error_messages", {})}
-        super().__init__(max_length=max_length, required=required, error_messages=messages, **kwargs)
+        wording = messages(**kwargs.pop("error_messages", {}))
+        super().__init__(max_length=max_length, required=required, error_messages=wording, **kwargs)
 
 
 class ChoiceField(forms.ChoiceField):
     def __init__(self, *, choices, required: bool = True, **kwargs):
-        messages = {"required": NOT_A_CHOICE % {"value": ""}, "invalid_choice": NOT_A_CHOICE}
-        super().__init__(choices=choices, required=required, error_messages=messages, **kwargs)
+        super().__init__(choices=choices, required=required, error_messages=messages(required=CHOOSE), **kwargs)
 
 
 class MultipleChoiceField(forms.MultipleChoiceField):
     def __init__(self, *, choices, required: bool = False, **kwargs):
-        messages = {"invalid_choice": NOT_A_CHOICE}
-        super().__init__(choices=choices, required=required, error_messages=messages, **kwargs)
+        wording = messages(required=CHOOSE, invalid_list=CHOOSE)
+        super().__init__(choices=choices, required=required, error_messages=wording, **kwargs)
 
 
 class IntegerField(forms.IntegerField):
     def __init__(self, *, required: bool = False, **kwargs):
-        messages = {"required": NOT_AN_INTEGER, "invalid": NOT_AN_INTEGER}
-        super().__init__(required=required, error_messages=messages, **kwargs)
+        wording = messages(required=NOT_AN_INTEGER, invalid=NOT_AN_INTEGER, step_size=NOT_AN_INTEGER)
+        super().__init__(required=required, error_messages=wording, **kwargs)
 
 
 class FloatField(forms.FloatField):
     def __init__(self, *, required: bool = False, **kwargs):
-        messages = {"required": NOT_A_NUMBER, "invalid": NOT_A_NUMBER}
-        super().__init__(required=required, error_messages=messages, **kwargs)
+        wording = messages(required=NOT_A_NUMBER, invalid=NOT_A_NUMBER)
+        super().__init__(required=required, error_messages=wording, **kwargs)
 
 
 class DateField(forms.DateField):
     def __init__(self, *, required: bool = False, **kwargs):
-        messages = {"required": NOT_A_DATE, "invalid": NOT_A_DATE}
-        super().__init__(required=required, input_formats=["%Y-%m-%d"], error_messages=messages, **kwargs)
+        wording = messages(required=NOT_A_DATE, invalid=NOT_A_DATE)
+        super().__init__(required=required, input_formats=["%Y-%m-%d"], error_messages=wording, **kwargs)
 
 
 class UUIDField(forms.UUIDField):
     def __init__(self, *, required: bool = False, **kwargs):
-        messages = {"required": NOT_A_UUID, "invalid": NOT_A_UUID, **kwargs.pop("error_messages", {})}
-        super().__init__(required=required, error_messages=messages, **kwargs)
+        wording = messages(required=NOT_A_UUID, invalid=NOT_A_UUID, **kwargs.pop("error_messages", {}))
+        super().__init__(required=required, error_messages=wording, **kwargs)
+
+
+class FileField(forms.FileField):
+    def __init__(self, *, required: bool = True, **kwargs):
+        super().__init__(required=required, error_messages=messages(required=NO_FILE), **kwargs)
 
 
 class PublicIdField(forms.ModelChoiceField):

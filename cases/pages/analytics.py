@@ -2,7 +2,7 @@
 second-opinion turnaround and case volume, as server-drawn SVG charts with their figures in tables.
 
 The figures are those of ``GET /api/v1/analytics/plan-changes/`` and ``/turnaround/`` (the same functions,
-the same scope, the filters refused with the same messages); aggregates only, so nothing here is audited per case.
+the same scope, the same filters refused); aggregates only, so nothing here is audited per case.
 """
 
 from __future__ import annotations

@@ -26,11 +26,12 @@ from cases.codes import (
     TreatmentIntent,
     Urgency,
 )
-from cases.pages.forms import TOO_MANY, future
+from cases.pages.forms import future
 from cases.selectors import physicians_eligible
 from cases.staging import STAGE_VALIDATORS
 from scheduling.selectors import boards_targetable_by
 from tumorboard.forms import (
+    TOO_MANY,
     ChoiceField,
     DateField,
     FlagField,
@@ -59,7 +60,7 @@ class LinesField(forms.CharField):
             raise ValidationError(TOO_MANY.format(n=self.max_items), code="max_length")
         for line in value:
             if len(line) > self.item_length:
-                message = f"Ensure this field has no more than {self.item_length} characters."
+                message = f"Please shorten each line to {self.item_length} characters or fewer."
                 raise ValidationError(message, code="max_length")
 
     def run_validators(self, value):

@@ -1,5 +1,5 @@
 """The forms of the case pages: each gives the dict (or the arguments) the service takes, and refuses what the
-API refuses with the same message. The rules themselves are the services' (``cases.services``, ``cases.lifecycle``,
+API refuses, worded for a clinician. The rules themselves are the services' (``cases.services``, ``cases.lifecycle``,
 ``cases.case_checks``); these forms only read and shape what was posted."""
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from scheduling.models import Meeting
 from specialists.models import Institution, Specialty
 from tumorboard.forms import (
     BLANK,
-    NOT_A_CHOICE,
+    CHOOSE,
+    TOO_MANY,
     ChoiceField,
     DateField,
+    FileField,
     FloatField,
     Form,
     IntegerField,
@@ -40,8 +42,6 @@ from tumorboard.forms import (
     UUIDField,
     row_formset,
 )
-
-TOO_MANY = "Ensure this field has no more than {n} elements."
 
 
 def future(message: str):
@@ -72,9 +72,7 @@ class CommentForm(Form):
 class DocumentForm(Form):
     """A document: the file, its kind, title and the date of the report (``document_create`` checks the file)."""
 
-    file = forms.FileField(
-        error_messages={"required": "No file was submitted.", "empty": "The submitted file is empty."}
-    )
+    file = FileField()
     kind = ChoiceField(choices=DocumentKind.choices)
     title = TextField(max_length=200)
     date = DateField(required=True, validators=[future("The document's date is in the future.")])
@@ -117,7 +115,7 @@ class ReviewForm(Form):
         if given:
             for name in self.REVISION:
                 if f"revision_{name}" in data and not data[f"revision_{name}"]:
-                    blank = NOT_A_CHOICE % {"value": ""} if name == "field" else BLANK
+                    blank = CHOOSE if name == "field" else BLANK
                     self.add_error(f"revision_{name}", ValidationError(blank, code="blank"))
         return data
 
@@ -156,7 +154,7 @@ class AnalyticsQueryForm(Form):
     def clean(self):
         data = super().clean()
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
-            self.add_error("to", "Must be on or after from.")
+            self.add_error("to", "The end of the period is before its start: please enter a later date.")
         return data
 
     def params(self) -> dict[str, Any]:
@@ -177,7 +175,8 @@ class DrugsField(forms.CharField):
             raise ValidationError(TOO_MANY.format(n=20), code="max_length")
         for drug in value:
             if len(drug) > 100:
-                raise ValidationError("Ensure this field has no more than 100 characters.", code="max_length")
+                message = f"{drug[:40]}…: please shorten each drug to 100 characters or fewer."
+                raise ValidationError(message, code="max_length")
 
     def run_validators(self, value):
         pass
@@ -258,11 +257,11 @@ class QuestionsField(forms.Field):
 
     def validate(self, value):
         if not value:
-            raise ValidationError("Ensure this field has at least 1 elements.", code="min_length")
+            raise ValidationError("Please ask the board at least one question.", code="min_length")
         if len(value) > 20:
             raise ValidationError(TOO_MANY.format(n=20), code="max_length")
         if any(len(question) > 2000 for question in value):
-            raise ValidationError("Ensure this field has no more than 2000 characters.", code="max_length")
+            raise ValidationError("Please shorten each question to 2000 characters or fewer.", code="max_length")
 
 
 class SecondOpinionAskForm(Form):
@@ -276,7 +275,8 @@ class SecondOpinionAskForm(Form):
     def clean_target_institution(self):
         target = Institution.objects.filter(public_id=self.cleaned_data["target_institution"]).first()
         if target is None:
-            raise ValidationError("No such institution.", code="does_not_exist")
+            message = "That institution is not one you can ask: please choose from the list."
+            raise ValidationError(message, code="does_not_exist")
         return target
 
 

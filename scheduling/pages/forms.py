@@ -1,5 +1,5 @@
 """The forms of the meeting pages: each gives what the scheduling service takes and refuses what the API
-refuses, with the same message; the rules are the services' and the selectors'."""
+refuses, worded for a clinician; the rules are the services' and the selectors'."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from scheduling.models import Rsvp
-from tumorboard.forms import NOT_A_UUID, ChoiceField, Form, IntegerField, TextField, UUIDField
+from tumorboard.forms import NOT_A_UUID, TOO_MANY, ChoiceField, Form, IntegerField, TextField, UUIDField
 
 
 class UUIDListField(forms.Field):
@@ -32,7 +32,7 @@ class UUIDListField(forms.Field):
 
     def validate(self, value):
         if len(value) > self.max_items:
-            raise ValidationError(f"Ensure this field has no more than {self.max_items} elements.", code="max_length")
+            raise ValidationError(TOO_MANY.format(n=self.max_items), code="max_length")
 
 
 class BooleanField(forms.Field):
@@ -51,7 +51,7 @@ class BooleanField(forms.Field):
             return True
         if value in self.FALSE:
             return False
-        raise ValidationError("Must be a valid boolean.", code="invalid")
+        raise ValidationError("Please answer yes or no.", code="invalid")
 
 
 class RsvpForm(Form):

@@ -74,7 +74,7 @@ def test_a_community_oncologist_gets_a_second_opinion(world, page, browser, live
     expect(page.get_by_label("Patient MRN")).to_have_value("VCH-2044")
     reason = page.get_by_label("Why a second opinion")
     expect_focused(reason)  # the first refused field, and a screen reader reads why with it
-    expect(reason).to_have_accessible_description("This field may not be blank.")
+    expect(reason).to_have_accessible_description("Please fill this in.")
     assert not SecondOpinion.objects.exists() and not Case.objects.filter(patient__mrn="VCH-2044").exists()
     snapshot(page, "community-02b-refused")
     page.get_by_label("Why a second opinion").fill("Triple-negative, node-positive: we want the board's view.")

@@ -69,9 +69,9 @@ def test_a_community_hospital_sees_its_own_figures_only(client, world):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("board=not-a-board", "board", "Must be a valid UUID."),
-        ("from=2025-13-01", "from", "Date has wrong format"),
-        ("from=2025-05-01&to=2025-04-01", "to", "Must be on or after from."),
+        ("board=not-a-board", "board", "Please choose one from the list."),
+        ("from=2025-13-01", "from", "Please enter the date as year-month-day, for example 2026-03-14."),
+        ("from=2025-05-01&to=2025-04-01", "to", "The end of the period is before its start"),
     ],
 )
 def test_a_bad_filter_is_refused_with_its_field_and_reason(client, world, query, field, message):

@@ -1,6 +1,7 @@
 """The case rules that moved from the API's serializer into the service layer (``cases.case_checks``) refuse a
-page's form with the same field and message as the API: a treating physician of another institution (the profile
-form, the portal's new case) and a metastasis count on a case not marked metastatic."""
+page's form on the same field as the API: a treating physician of another institution (the profile form, the portal's
+new case; the API words it for a developer, the page for a clinician) and a metastasis count on a case not marked
+metastatic (the same words)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from cases.models import Case
 from tests.pages.markup import assert_refused
 from tests.pages.test_case_profile import form_of, url
 from tests.pages.test_portal import NEW, new_case_form
+from tumorboard.forms import NONEXISTENT
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +46,9 @@ def test_a_physician_of_another_institution_on_the_profile_form(client, world, a
     answer = api(world.member).patch(
         f"/api/v1/cases/{world.case.public_id}/", {"treating_physician": str(foreign.public_id)}, format="json"
     )
-    message = f"Object with public_id={foreign.public_id} does not exist."
-    assert page["treating_physician"] == api_errors(answer)["treating_physician"] == [message]
+    # the same refusal, in a developer's words for the API and a clinician's for the page
+    assert api_errors(answer)["treating_physician"] == [f"Object with public_id={foreign.public_id} does not exist."]
+    assert page["treating_physician"] == [NONEXISTENT]
 
 
 def test_a_metastasis_count_on_a_case_not_marked_metastatic_on_the_profile_form(client, world, api):
@@ -70,5 +73,5 @@ def test_a_physician_of_another_institution_on_the_portals_new_case(client, worl
         "treating_physician": str(foreign.public_id),
     }
     answer = api(world.referrer).post("/api/v1/cases/", payload, format="json")
-    message = f"Object with public_id={foreign.public_id} does not exist."
-    assert response.context["errors"]["treating_physician"] == api_errors(answer)["treating_physician"] == [message]
+    assert api_errors(answer)["treating_physician"] == [f"Object with public_id={foreign.public_id} does not exist."]
+    assert response.context["errors"]["treating_physician"] == [NONEXISTENT]
