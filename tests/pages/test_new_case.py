@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases.models import Case, Document, Patient
 from tests.factories import BoardFactory, UserFactory
 from tests.pages.markup import Page, assert_refused
+from tumorboard.forms import DEVELOPER_PHRASES
 from tumorboard.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +128,7 @@ def test_a_refused_case_writes_nothing_and_says_why_next_to_each_field(client, w
         assert_refused(body, field)
     assert "The case was not created." in body
     assert 'value="ACC-5001"' in body  # what was typed comes back
+    assert [phrase for phrase in DEVELOPER_PHRASES if phrase in body] == []
     assert counts() == before and stored_files() == files
 
 
