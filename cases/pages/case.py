@@ -49,6 +49,7 @@ from cases.services.documents import document_create
 from cases.services.reviews import REVIEW_SPECIALTY, review_record
 from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
+from scheduling.selectors import meetings_visible_to
 from specialists.access import can_comment, can_record_board_plan, can_review
 from specialists.models import Specialty
 from tumorboard.forms import item_errors
@@ -233,6 +234,13 @@ def _review_kinds(user, case) -> list[tuple[str, str]]:
     ]
 
 
+def _linked_meetings(user, slot, plans: list[Plan]) -> set[int]:
+    """The meetings the page names that the user may open: a community physician's case is discussed at an
+    academic board's meeting, whose time they see but whose page is not theirs."""
+    named = {p.meeting_id for p in plans if p.meeting_id} | ({slot.meeting_id} if slot is not None else set())
+    return set(meetings_visible_to(user).filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+
+
 def case_page_render(request, case, *, status: int = 200, **forms):
     """The case page; ``forms`` carries a refused form's ``errors`` and ``values`` (e.g. ``comment_form``)."""
     user = request.user
@@ -272,6 +280,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         "patient": case.patient,
         "age": case.patient.age_on(today),
         "slot": slot,
+        "linked_meetings": _linked_meetings(user, slot, plan_list),
         "findings": findings,
         "finding_counts": counts,
         "documents": documents,

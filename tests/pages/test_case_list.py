@@ -10,8 +10,9 @@ import re
 
 import pytest
 
-from cases.models import Case
+from cases.models import Case, Patient
 from cases.pages.case_list import PAGE_SIZE
+from scheduling.models import AgendaItem
 from tests.factories import CaseFactory, MeetingFactory, PatientFactory, UserFactory
 from tests.pages.markup import assert_refused
 from tumorboard.forms import DEVELOPER_PHRASES
@@ -20,6 +21,14 @@ from tumorboard.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 LIST = "/cases/"
+
+
+@pytest.fixture(autouse=True)
+def _known_names(world):
+    """The world's patients get names no search or sort here stumbles on (the factory's are random)."""
+    for n, case in enumerate((world.case, world.other_case, world.community_case, world.community2_case)):
+        Patient.objects.filter(pk=case.patient_id).update(name=f"Kim Fixed{n}")
+        case.patient.refresh_from_db()
 
 
 def patient_case(world, name: str, mrn: str, **fields) -> Case:
@@ -202,3 +211,19 @@ def test_the_list_costs_the_same_queries_for_a_few_cases_and_a_full_page(client,
     with django_assert_num_queries(QUERIES):
         large = client.get(LIST, params)
     assert len(names(small)) == 2 and len(names(large)) == PAGE_SIZE
+
+
+def test_from_the_list_a_community_physician_reaches_their_case_and_no_page_they_may_not_see(client, world):
+    """Their case on an academic board's meeting: the list and the case page show its time, with no link to the
+    meeting's page (a 404 for them)."""
+    meeting = MeetingFactory(board=world.board)
+    case = world.community_case
+    Case.objects.filter(pk=case.pk).update(board=world.board, meeting=meeting, status="scheduled")
+    AgendaItem.objects.create(meeting=meeting, case=case, position=1, minutes=10)
+    client.force_login(world.referrer)
+    assert meeting.local_start in client.get(LIST).content.decode()
+    body = client.get(f"/cases/{case.public_id}/").content.decode()
+    assert meeting.local_start in body and f"/meetings/{meeting.public_id}/" not in body
+    assert client.get(f"/meetings/{meeting.public_id}/").status_code == 404
+    client.force_login(world.coordinator)
+    assert f'href="/meetings/{meeting.public_id}/"' in client.get(f"/cases/{case.public_id}/").content.decode()
