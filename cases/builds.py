@@ -25,6 +25,36 @@ from cases.states import BUILD
 logger = logging.getLogger(__name__)
 
 
+def request(model: type[models.Model], **lookup) -> Any:
+    """Ask for a (re)build of the ``model`` row found by ``lookup`` (created pending if missing), under its lock, for a
+    document whose row says since when it was asked for (``requested_at``). A request while it builds is found by the
+    build as it commits (``finish``); the caller enqueues the build task on commit."""
+    now = timezone.now()
+    row, created = model.objects.select_for_update().get_or_create(
+        **lookup, defaults={"requested_at": now, "status": PacketStatus.PENDING}
+    )
+    if not created and row.status == PacketStatus.BUILDING:
+        row.requested_at = now
+        row.save(update_fields=["requested_at", "updated_at"])
+    elif not created:
+        BUILD.apply(row, "request", fields={"requested_at": now})
+    return row
+
+
+def answered(row) -> bool:
+    """A finished build (ready or failed) already answers the row's latest request: a redelivered message skips it."""
+    return row.status in {PacketStatus.READY, PacketStatus.FAILED} and bool(
+        row.started_at and row.requested_at <= row.started_at
+    )
+
+
+def finish(row, started: datetime.datetime, **fields) -> None:
+    """Under the row's lock, the build that started at ``started`` is done: ready, or pending again when a request
+    arrived meanwhile (its message rebuilds it)."""
+    step = "rebuild" if row.requested_at > started else "finish"
+    BUILD.apply(row, step, fields={"error": "", **fields})
+
+
 def build(
     rows: models.QuerySet,
     *,

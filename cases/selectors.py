@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from cases.models import (
     Comment,
     Document,
     FollowUp,
+    MeetingPacket,
     Packet,
     Plan,
     Review,
@@ -26,7 +28,13 @@ from cases.models import (
 )
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting
 from scheduling.selectors import boards_visible_to, meetings_visible_to
-from specialists.access import coordinated_board_ids, coordinated_institution_ids, is_admin, member_board_ids
+from specialists.access import (
+    coordinated_board_ids,
+    coordinated_institution_ids,
+    is_admin,
+    is_board_member,
+    member_board_ids,
+)
 from specialists.models import Institution, InstitutionKind, User
 
 
@@ -198,6 +206,15 @@ def follow_ups_of(case: Case) -> QuerySet[FollowUp]:
     return case.follow_ups.select_related("plan", "recorded_by").order_by("-created_at", "-id")
 
 
+def agenda_items_of(case: Case) -> QuerySet[AgendaItem]:
+    """Every slot the case has had on an agenda (taken off and rolled over too), in the order of the meetings."""
+    return (
+        AgendaItem.objects.filter(case=case)
+        .select_related("meeting__board", "rolled_to__board")
+        .order_by("meeting__starts_at", "id")
+    )
+
+
 def follow_up_due_plans(*, now: datetime.datetime | None = None):
     """Current board recommendations (no later version) decided more than FOLLOW_UP_DUE_DAYS ago (at their
     meeting; when recorded, without one) with no follow-up recorded for them, on recommended or closed cases."""
@@ -248,6 +265,19 @@ def packet_of(case: Case) -> Packet | None:
     return packet
 
 
+def meeting_packet_meeting(user, public_id) -> Meeting:
+    """The meeting whose packet the user may ask for and read: its board's members (coordinators and chairs among
+    them, and admins); 404 for anyone else, as for a meeting they do not see."""
+    meeting = get_object_or_404(meetings_visible_to(user).select_related("board"), public_id=public_id)
+    if not is_board_member(user, meeting.board_id):
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def meeting_packet_of(meeting: Meeting) -> MeetingPacket | None:
+    return MeetingPacket.objects.filter(meeting=meeting).first()
+
+
 def agenda_items_visible_to(user, meeting: Meeting) -> QuerySet[AgendaItem]:
     """The items of a meeting's agenda whose cases the user may see (taken-off items left out)."""
     return AgendaItem.objects.filter(meeting=meeting, case__in=cases_visible_to(user)).exclude(
@@ -290,3 +320,8 @@ def second_opinion_accept_targets(user, *, board=None, meeting=None) -> dict:
             if found[field] is None:
                 raise _nonexistent(field, f"No such {field}.")
     return found
+
+
+def case_timezone(case: Case) -> str:
+    """The time zone a case's times are shown in: its board's, else the server's."""
+    return case.board.timezone if case.board_id else settings.TIME_ZONE

@@ -12,7 +12,7 @@ from django.db import InterfaceError, OperationalError
 
 from cases.lifecycle.agenda import agenda_allocate
 from cases.selectors import cases_waiting_for_allocation
-from cases.services import follow_ups, packets, plan_changes, reports, second_opinions
+from cases.services import follow_ups, meeting_packets, packets, plan_changes, reports, second_opinions
 
 logger = logging.getLogger(__name__)
 # A database that is briefly away (restart, failover) is retried with backoff rather than dropping the work.
@@ -27,6 +27,11 @@ RETRY_ON_DATABASE_ERRORS = {
 @shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=120, time_limit=180)
 def packet_build(case_id: int) -> str:
     return packets.packet_build(case_id=case_id)
+
+
+@shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=300, time_limit=360)
+def meeting_packet_build(meeting_id: int) -> str:
+    return meeting_packets.meeting_packet_build(meeting_id=meeting_id)
 
 
 @shared_task(soft_time_limit=300, time_limit=360)
@@ -88,6 +93,14 @@ def _stale_documents():
         "packets",
         packet_build,
         packets.packets_stale(
+            pending_after=settings.PACKET_STALE_PENDING_SECONDS * seconds,
+            building_after=settings.PACKET_STALE_BUILDING_SECONDS * seconds,
+        ),
+    )
+    yield (
+        "meeting packets",
+        meeting_packet_build,
+        meeting_packets.meeting_packets_stale(
             pending_after=settings.PACKET_STALE_PENDING_SECONDS * seconds,
             building_after=settings.PACKET_STALE_BUILDING_SECONDS * seconds,
         ),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import selectors
 from cases.lifecycle.second_opinion_slots import second_opinion_join, second_opinion_slot
 from cases.models import PacketVersion
+from cases.selectors import case_timezone
 from scheduling.attendance import slot_starts_at
 from tumorboard.errors import Conflict
 from tumorboard.reads import audited_read
@@ -27,7 +28,14 @@ def packet_page(request, case_id):
         raise Http404("No packet has been built for this case yet.")
     version.case = case
     audited_read([version], user=request.user, view="packet page")
-    return render(request, "cases/packet.html", {"packet": version.content, "for_print": False})
+    context = {
+        "case": case,
+        "version": version,
+        "packet": version.content,
+        "tz": case_timezone(case),
+        "pdf_url": f"/api/v1/cases/{case.public_id}/packet/pdf/?version={version.version}" if version.pdf else "",
+    }
+    return render(request, "cases/pages/packet.html", context)
 
 
 @login_required

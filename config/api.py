@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from cases.api.analytics import PlanChangeAnalyticsView, TurnaroundAnalyticsView
 from cases.api.checklist import CaseChecklistView
+from cases.api.meeting_packets import MeetingPacketPdfView, MeetingPacketView
 from cases.api.packets import CasePacketPdfView, CasePacketView
 from cases.api.plans import ChangeViewSet, FollowUpViewSet, PlanViewSet, ReviewViewSet
 from cases.api.second_opinions import SecondOpinionViewSet
@@ -62,5 +63,11 @@ urlpatterns = [
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/packet/$", CasePacketView.as_view(), name="case-packet"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/packet/pdf/$", CasePacketPdfView.as_view(), name="case-packet-pdf"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/", include(case_router.urls)),
+    re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/packet/$", MeetingPacketView.as_view(), name="meeting-packet"),
+    re_path(
+        rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/packet/pdf/$",
+        MeetingPacketPdfView.as_view(),
+        name="meeting-packet-pdf",
+    ),
     re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/", include(meeting_router.urls)),
 ]

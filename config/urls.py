@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("cases.pages.case_list")),
     path("", include("cases.pages.case_new")),
     path("", include("cases.pages.case")),
+    path("", include("cases.pages.meeting_packet")),
     path("", include("cases.pages.profile")),
     path("", include("cases.pages.inbox")),
     path("", include("cases.pages.follow_up")),

@@ -70,3 +70,17 @@ def presented_meetings(case):
     return Meeting.objects.filter(agenda_items__case=case, agenda_items__status=AgendaItemStatus.PRESENTED).order_by(
         "-starts_at"
     )
+
+
+def board_members(board: Board):
+    """The board's members with their specialty and role, by specialty then name."""
+    return board.memberships.select_related("user").order_by("user__specialty", "user__last_name", "user__username")
+
+
+def board_member_candidates(board: Board) -> QuerySet[User]:
+    """Who a coordinator may add to ``board``: the active people of its institution not on it yet."""
+    return (
+        User.objects.filter(institution_id=board.institution_id, is_active=True)
+        .exclude(memberships__board=board)
+        .order_by("specialty", "last_name", "username")
+    )

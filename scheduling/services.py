@@ -24,8 +24,8 @@ from scheduling.recurrence import (
     shortest_interval,
 )
 from scheduling.states import MEETING
-from specialists.access import coordinated_board_ids, is_admin, is_board_coordinator
-from specialists.models import BoardMembership, BoardRole, Specialty
+from specialists.access import can_create_board, is_board_coordinator
+from specialists.models import BoardMembership, BoardRole, Specialty, User
 from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
 from tumorboard.models import AuditAction
@@ -72,17 +72,11 @@ def _board_validate(board: Board) -> None:
         raise ValidationError(errors)
 
 
-def _can_create_board(user, institution_id: int) -> bool:
-    if is_admin(user):
-        return True
-    return user.institution_id == institution_id and bool(coordinated_board_ids(user))
-
-
 @transaction.atomic
 def board_create(*, user, data: dict[str, Any]) -> Board:
     """A new board of the user's institution; its creator becomes its coordinator."""
     institution = data.pop("institution", None) or user.institution
-    if institution is None or not _can_create_board(user, institution.pk):
+    if institution is None or not can_create_board(user, institution.pk):
         raise PermissionDenied("Only coordinators of the institution's boards create boards.")
     board = Board(institution=institution, **{f: data[f] for f in BOARD_FIELDS if f in data})
     _board_validate(board)
@@ -248,3 +242,54 @@ def meeting_status_change(
     if action_name == "cancel" and meeting.attendances.exists():
         enqueue_invitations(meeting)  # METHOD:CANCEL to everyone invited
     return meeting, True
+
+
+def _board_locked_for_coordinator(user, board: Board) -> Board:
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    if not is_board_coordinator(user, board.pk):
+        raise PermissionDenied("Only the board's coordinators change its members.")
+    return board
+
+
+def _keeps_a_coordinator(board: Board, *, leaving: User, field: str) -> None:
+    others = BoardMembership.objects.filter(board=board, role=BoardRole.COORDINATOR).exclude(user=leaving)
+    if not others.exists():
+        message = f"{leaving.name} is the board's only coordinator: make another member coordinator first."
+        raise ValidationError({field: [message]})
+
+
+@transaction.atomic
+def board_member_set(*, user, board: Board, member: User, role: str) -> BoardMembership:
+    """Add ``member`` to the board with ``role``, or change their role. Only active people of the board's
+    institution join it; the board always keeps a coordinator."""
+    board = _board_locked_for_coordinator(user, board)
+    if role not in BoardRole.values:
+        raise ValidationError({"role": ["Choose member, chair or coordinator."]})
+    if not member.is_active or member.institution_id != board.institution_id:
+        raise ValidationError({"user": ["Only active colleagues of the board's institution join it."]})
+    membership = BoardMembership.objects.filter(board=board, user=member).first()
+    if membership is not None and membership.role == role:
+        return membership
+    if membership is not None and membership.role == BoardRole.COORDINATOR:
+        _keeps_a_coordinator(board, leaving=member, field="role")
+    before = membership.role if membership is not None else None
+    membership, _ = BoardMembership.objects.update_or_create(board=board, user=member, defaults={"role": role})
+    detail = {"member": str(member.public_id), "role": role, "was": before}
+    audit_write(user=user, action=AuditAction.UPDATE, obj=board, detail=detail)
+    return membership
+
+
+@transaction.atomic
+def board_member_remove(*, user, board: Board, member: User) -> bool:
+    """Take ``member`` off the board (a no-op when they are not on it); never its last coordinator."""
+    board = _board_locked_for_coordinator(user, board)
+    membership = BoardMembership.objects.filter(board=board, user=member).first()
+    if membership is None:
+        return False
+    if membership.role == BoardRole.COORDINATOR:
+        _keeps_a_coordinator(board, leaving=member, field="member")
+    membership.delete()
+    audit_write(
+        user=user, action=AuditAction.UPDATE, obj=board, detail={"member": str(member.public_id), "removed": True}
+    )
+    return True

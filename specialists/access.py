@@ -59,6 +59,13 @@ def is_board_coordinator(user, board_id: int | None) -> bool:
     return board_id is not None and (is_admin(user) or board_roles(user).get(board_id) == BoardRole.COORDINATOR)
 
 
+def can_create_board(user, institution_id: int | None) -> bool:
+    """A new board of an institution: admins, and the coordinators of a board of their own institution."""
+    if is_admin(user):
+        return True
+    return institution_id is not None and user.institution_id == institution_id and bool(coordinated_board_ids(user))
+
+
 def is_board_chair_or_coordinator(user, board_id: int | None) -> bool:
     return board_id is not None and (
         is_admin(user) or board_roles(user).get(board_id) in {BoardRole.CHAIR, BoardRole.COORDINATOR}

@@ -29,6 +29,7 @@ def navigation(request) -> dict:
     links = [
         ("/", "Dashboard", roles["coordinator"]),
         ("/calendar/", "Calendar", roles["member"]),
+        ("/boards/", "Boards", roles["coordinator"]),
         ("/inbox/", "Inbox", roles["member"]),
         ("/cases/", "Cases", roles["cases"]),
         ("/follow-up/", "Follow-through", roles["follow_up"]),

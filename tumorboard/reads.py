@@ -50,10 +50,13 @@ def audited_search(objects: Iterable[T], *, user, model, matches: int, view: str
     return audited_list(objects, user=user, view=view)
 
 
-def audited_download(*, user, obj: Any, file, filename: str, content_type: str) -> FileResponse:
+def audited_download(
+    *, user, obj: Any, file, filename: str, content_type: str, holds: Iterable[Any] = ()
+) -> FileResponse:
     """A stored file of ``obj`` (a document, a packet version, a report) as an attachment: one DOWNLOAD row against
-    the object's patient, and a response that is never cached."""
-    audit_read(user=user, objects=[obj], action=AuditAction.DOWNLOAD)
+    the object's patient, one more for each object the file also ``holds`` (the cases of a meeting's packet), and a
+    response that is never cached."""
+    audit_read(user=user, objects=[obj, *holds], action=AuditAction.DOWNLOAD)
     response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "no-store"
     return response

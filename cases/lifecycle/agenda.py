@@ -16,8 +16,10 @@ from cases.codes import CaseStatus
 from cases.lifecycle.second_opinion_slots import second_opinion_slot_sync
 from cases.locks import case_lock, cases_locked
 from cases.models import Case
+from cases.services.meeting_packets import meeting_packet_request_if_built
 from cases.services.packets import packet_request
 from cases.states import CASE
+from scheduling import agenda as agenda_rows
 from scheduling.agenda import (
     agenda_coordinator_check,
     agenda_open_check,
@@ -35,6 +37,12 @@ from tumorboard.errors import Conflict
 from tumorboard.models import AuditAction
 
 
+def _agenda_changed(*meeting_ids: int) -> None:
+    """What follows a change of agendas: the meetings' packets that exist are built again."""
+    for meeting_id in dict.fromkeys(meeting_ids):
+        meeting_packet_request_if_built(meeting_id=meeting_id, reason="the agenda changed")
+
+
 def _place(*, case: Case, meeting: Meeting, minutes: int, note: str, by, action: str) -> AgendaItem:
     item = AgendaItem.objects.create(
         meeting=meeting,
@@ -46,6 +54,7 @@ def _place(*, case: Case, meeting: Meeting, minutes: int, note: str, by, action:
     CASE.apply(case, action, by=by, note=note, fields={"meeting": meeting})
     packet_request(case=case, reason="placed on a meeting")
     second_opinion_slot_sync(case=case, by=by)
+    _agenda_changed(meeting.pk)
     return item
 
 
@@ -118,6 +127,7 @@ def _roll(item: AgendaItem, *, by, why: str) -> Case:
     case = cases_locked().get(pk=item.case_id)
     AGENDA_ITEM.apply(item, "roll-over")
     meeting_minutes_release(item)
+    _agenda_changed(item.meeting_id)
     CASE.apply(case, "defer", by=by, note=f"Deferred: {why}.", fields={"meeting": None})
     placed = _allocate(case, by=by, action="roll-over", rolled=why, exclude_meeting_id=item.meeting_id)
     if placed is not None:
@@ -178,6 +188,7 @@ def agenda_remove(*, user, item: AgendaItem, reason: str = "") -> AgendaItem:
     case = cases_locked().get(pk=item.case_id)
     CASE.apply(case, "unschedule", by=user, note=reason, fields={"meeting": None})
     second_opinion_slot_sync(case=case, by=user)
+    _agenda_changed(item.meeting_id)
     audit_write(user=user, action=AuditAction.DELETE, obj=item, detail={"reason": reason})
     return item
 
@@ -209,8 +220,25 @@ def agenda_move(*, user, item: AgendaItem, meeting: Meeting) -> AgendaItem:
     )
     Case.objects.filter(pk=item.case_id).update(meeting=meeting, updated_at=timezone.now())
     second_opinion_slot_sync(case=item.case, by=user)
+    _agenda_changed(source.pk, meeting.pk)
     audit_write(user=user, action=AuditAction.UPDATE, obj=new, detail={"moved_from": str(source.public_id)})
     return new
+
+
+@transaction.atomic
+def agenda_reorder(*, user, meeting: Meeting, item_ids: list) -> list[AgendaItem]:
+    """Set the order of the scheduled items (scheduling/agenda.py); the meeting's packet follows."""
+    items = agenda_rows.agenda_reorder(user=user, meeting=meeting, item_ids=item_ids)
+    _agenda_changed(meeting.pk)
+    return items
+
+
+@transaction.atomic
+def agenda_item_resize(*, user, item: AgendaItem, minutes: int) -> AgendaItem:
+    """Give one case more or fewer minutes (scheduling/agenda.py); the meeting's packet follows."""
+    item = agenda_rows.agenda_item_resize(user=user, item=item, minutes=minutes)
+    _agenda_changed(item.meeting_id)
+    return item
 
 
 def _present(item: AgendaItem, *, case: Case, by) -> None:

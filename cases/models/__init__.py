@@ -11,7 +11,7 @@ from cases.models.case import (
     Pharmacogenomic,
     _document_path,
 )
-from cases.models.packets import Packet, PacketVersion, _packet_pdf_path
+from cases.models.packets import MeetingPacket, Packet, PacketVersion, _meeting_packet_pdf_path, _packet_pdf_path
 from cases.models.plans import (
     PATHOLOGY_FIELDS,
     STAGING_FIELDS,
@@ -43,6 +43,7 @@ __all__ = [
     "FollowUp",
     "FollowUpReminder",
     "Medication",
+    "MeetingPacket",
     "Packet",
     "PacketVersion",
     "Patient",
@@ -56,6 +57,7 @@ __all__ = [
     "SecondOpinionReport",
     "SecondOpinionTransition",
     "_document_path",
+    "_meeting_packet_pdf_path",
     "_packet_pdf_path",
     "_report_pdf_path",
 ]

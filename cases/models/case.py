@@ -158,6 +158,24 @@ class Case(BaseModel):
         stage = self.stage_summary
         return f"{self.get_primary_site_display()}, stage {stage}" if stage else self.get_primary_site_display()
 
+    @property
+    def stage_text(self) -> str:
+        """The stage as the board says it: "cT2 N1a M0 · ypT1c N0 · stage IIB" (a T, N or M written without its
+        prefix takes the c or p of its kind); "" when nothing is staged."""
+
+        def tnm(prefix: str, values: tuple[str, str, str]) -> str:
+            values = [v for v in values if v]
+            if values and values[0][:1] in "TNM":
+                values[0] = prefix + values[0]
+            return " ".join(values)
+
+        parts = [
+            tnm("c", (self.clinical_t, self.clinical_n, self.clinical_m)),
+            tnm("p", (self.pathological_t, self.pathological_n, self.pathological_m)),
+            f"stage {self.stage_group}" if self.stage_group else "",
+        ]
+        return " · ".join(p for p in parts if p)
+
 
 class Biomarker(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="biomarkers")

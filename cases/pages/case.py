@@ -1,5 +1,6 @@
 """The case page (SPEC §5.6): profile, checklist, packet, documents, comments, reviews, plans, the change the
-board made, follow-ups; and the plan form it shares with the meeting's run mode.
+board made, follow-ups, the patient's timeline (cases.timeline); and the plan form it shares with the meeting's
+run mode.
 
 Everything goes through the selectors and services the API uses: ``case_get`` scopes the case (404 for others),
 the forms of ``cases.pages.forms`` read input, ``tumorboard.web.attempt`` turns refusals into errors next to the
@@ -7,6 +8,8 @@ fields.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,7 +50,8 @@ from cases.services.case_profile import CLOSED_STATUSES, case_editable
 from cases.services.comments import comment_create
 from cases.services.documents import document_create
 from cases.services.reviews import REVIEW_SPECIALTY, review_record
-from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
+from cases.timeline import EventKind, case_timeline
+from scheduling.models import AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
 from scheduling.selectors import meetings_visible_to
 from specialists.access import can_comment, can_record_board_plan, can_review
@@ -181,6 +185,7 @@ def _packet_context(case, packet: Packet | None) -> dict:
         "case": case,
         "packet": packet,
         "packet_version": version,
+        "packet_tz": selectors.case_timezone(case),
         "packet_busy": packet is not None and packet.status in PACKET_BUSY,
         "packet_pdf_url": (
             f"/api/v1/cases/{case.public_id}/packet/pdf/?version={version.version}" if version and version.pdf else ""
@@ -234,11 +239,30 @@ def _review_kinds(user, case) -> list[tuple[str, str]]:
     ]
 
 
-def _linked_meetings(user, slot, plans: list[Plan]) -> set[int]:
+def _linked_meetings(user, agenda_items: list, plans: list[Plan]) -> set[int]:
     """The meetings the page names that the user may open: a community physician's case is discussed at an
     academic board's meeting, whose time they see but whose page is not theirs."""
-    named = {p.meeting_id for p in plans if p.meeting_id} | ({slot.meeting_id} if slot is not None else set())
+    named = {p.meeting_id for p in plans if p.meeting_id} | {item.meeting_id for item in agenda_items}
     return set(meetings_visible_to(user).filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+
+
+def _timeline_context(request, case, **sources) -> dict:
+    """The timeline, filtered by the kinds ticked (``?kind=plan&kind=review``; none ticked: everything)."""
+    events = case_timeline(case, **sources)
+    wanted = {k for k in request.GET.getlist("kind") if k in EventKind.values}
+    counts = Counter(e.kind for e in events)
+    kinds = [
+        {"value": value, "label": label, "count": counts[value], "checked": value in wanted}
+        for value, label in EventKind.choices
+        if counts[value]
+    ]
+    return {
+        "timeline": [e for e in events if not wanted or e.kind in wanted],
+        "timeline_count": len(events),
+        "timeline_kinds": kinds,
+        "timeline_filtered": bool(wanted),
+        "timeline_timezone": selectors.case_timezone(case),
+    }
 
 
 def case_page_render(request, case, *, status: int = 200, **forms):
@@ -256,12 +280,10 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         ]
     changes = list(selectors.changes_of(case))
     follow_ups = list(selectors.follow_ups_of(case))
-    slot = (
-        AgendaItem.objects.select_related("meeting__board")
-        .filter(case=case, status__in=[AgendaItemStatus.SCHEDULED, AgendaItemStatus.PRESENTED])
-        .order_by("-meeting__starts_at")
-        .first()
-    )
+    agenda_items = list(selectors.agenda_items_of(case))
+    live = [i for i in agenda_items if i.status in (AgendaItemStatus.SCHEDULED, AgendaItemStatus.PRESENTED)]
+    slot = live[-1] if live else None  # the latest meeting's
+    linked_meetings = _linked_meetings(user, agenda_items, plan_list)
     audited_read([case], user=user, view="case page")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity.CHOICES}
     can_board_plan = can_record_board_plan(user, case) and case.status in BOARD_PLAN_STATUSES
@@ -280,7 +302,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         "patient": case.patient,
         "age": case.patient.age_on(today),
         "slot": slot,
-        "linked_meetings": _linked_meetings(user, slot, plan_list),
+        "linked_meetings": linked_meetings,
         "findings": findings,
         "finding_counts": counts,
         "documents": documents,
@@ -307,6 +329,18 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         "refusal_messages": refusal.get("", []),
         "refusal_fields": [name for name in refusal if name],
         **_packet_context(case, selectors.packet_of(case)),
+        **_timeline_context(
+            request,
+            case,
+            documents=documents,
+            comments=comments,
+            reviews=reviews,
+            plans=plan_list,
+            changes=changes,
+            follow_ups=follow_ups,
+            agenda_items=agenda_items,
+            meetings_linked=linked_meetings,
+        ),
         **forms,
     }
     return render(request, "cases/pages/case.html", context, status=status)

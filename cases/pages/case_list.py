@@ -9,7 +9,6 @@ the rest of the filter still applies.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -104,10 +103,6 @@ def _columns(kept: QueryDict, sort: str) -> list[dict[str, str]]:
     return columns
 
 
-def _row_time_zone(case: Case) -> str:
-    return case.board.timezone if case.board_id else settings.TIME_ZONE
-
-
 @login_required
 @require_GET
 def case_list_page(request):
@@ -130,7 +125,7 @@ def case_list_page(request):
     else:
         cases = audited_list(page.object_list, user=user, view=VIEW)
     for case in cases:
-        case.time_zone = _row_time_zone(case)
+        case.time_zone = selectors.case_timezone(case)
     kept = request.GET.copy()  # what the pager and the column headers carry on: the filters the list applied
     for name in [*errors, "page"]:
         kept.pop(name or "sort", None)

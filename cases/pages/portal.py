@@ -320,7 +320,8 @@ def _get(request, request_id) -> SecondOpinion:
 def second_opinion_page(request, request_id):
     so = _get(request, request_id)
     context = _page_context(request, so)
-    audited_read([so, *context["documents"]], user=request.user, view="second-opinion-page")
+    shown = [so, *context["documents"], *filter(None, [context["report_ready"]])]
+    audited_read(shown, user=request.user, view="second-opinion-page")
     return render(request, "cases/pages/second_opinion_page.html", context)
 
 
@@ -336,6 +337,8 @@ def second_opinion_report_status(request, request_id):
     # report never shows beside the status from before it (a poll reading between the two would stop there)
     so.refresh_from_db(fields=["status", "report_sent_at"])
     context |= {"so": so, "board_tz": _board_tz(so), "oob": True}
+    if context["report_ready"] is not None:
+        audited_read([context["report_ready"]], user=request.user, view="second-opinion report")
     return render(request, "cases/pages/second_opinion_report_status.html", context)
 
 

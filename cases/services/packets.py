@@ -19,11 +19,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases import builds
+from cases import builds, selectors
 from cases.checklist import build_facts, checklist_prefetch, run_rules
 from cases.codes import CommentKind, PacketStatus
 from cases.models import Case, Packet, PacketVersion
-from cases.states import BUILD
 from scheduling.models import AgendaItem, AgendaItemStatus, Meeting, MeetingStatus
 from tumorboard.audit import audit_write
 from tumorboard.models import AuditAction
@@ -108,6 +107,7 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
             "urgency": case.urgency,
             "question": case.question,
             "board": case.board.name if case.board_id else None,
+            "timezone": selectors.case_timezone(case),
             "treating_physician": case.treating_physician.name if case.treating_physician_id else None,
         },
         "patient": {
@@ -213,16 +213,8 @@ def render_pdf(content: dict) -> bytes:
 
 def packet_request(*, case: Case, by=None, reason: str = "") -> Packet:
     """Ask for a (re)build. The packet row is written first, then the task is enqueued on commit."""
-    now = timezone.now()
     with transaction.atomic():
-        packet, created = Packet.objects.select_for_update().get_or_create(
-            case=case, defaults={"requested_at": now, "status": PacketStatus.PENDING}
-        )
-        if not created and packet.status == PacketStatus.BUILDING:  # the build finds the newer request as it commits
-            packet.requested_at = now
-            packet.save(update_fields=["requested_at", "updated_at"])
-        elif not created:
-            BUILD.apply(packet, "request", fields={"requested_at": now})
+        packet = builds.request(Packet, case=case)
         if by is not None:
             audit_write(user=by, action=AuditAction.CREATE, obj=packet, detail={"packet": "requested", "why": reason})
         enqueue("cases.tasks.packet_build", case.pk)
@@ -239,11 +231,6 @@ def packet_build(*, case_id: int) -> str:
     """Build the packet of one case (cases/builds.py). Returns ready, unchanged, failed, skipped (a finished build
     already answers the latest request) or superseded: a data change and a request at once start two builds, and the
     later one, with the newer data, wins. An unchanged content adds no version."""
-
-    def finished(packet: Packet) -> bool:  # a redelivered message for work already finished
-        return packet.status in {PacketStatus.READY, PacketStatus.FAILED} and bool(
-            packet.started_at and packet.requested_at <= packet.started_at
-        )
 
     def render(packet: Packet) -> tuple[dict, bytes, str, bytes | None]:
         content = packet_content(packet_queryset().get(pk=case_id))
@@ -267,15 +254,13 @@ def packet_build(*, case_id: int) -> str:
             version.pdf.save("packet.pdf", ContentFile(pdf or render_pdf(content)), save=False)
             version.save()
             latest, outcome = version, "ready"
-        # a request that arrived while building leaves the packet pending: its message rebuilds it
-        step = "rebuild" if packet.requested_at > started else "finish"
-        BUILD.apply(packet, step, fields={"version": latest, "error": ""})
+        builds.finish(packet, started, version=latest)
         if packet.status == PacketStatus.READY:
             transaction.on_commit(lambda: packets_ready_notify(case_id=case_id))
         return outcome
 
     return builds.build(
-        Packet.objects.filter(case_id=case_id), skip=finished, render=render, commit=commit, what="case packet"
+        Packet.objects.filter(case_id=case_id), skip=builds.answered, render=render, commit=commit, what="case packet"
     )
 
 

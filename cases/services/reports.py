@@ -28,6 +28,7 @@ from cases.models import Plan, SecondOpinion, SecondOpinionReport
 from cases.services.packets import canonical, iso, packet_queryset, plan_content, review_content
 from cases.services.second_opinions import tell_requesters
 from cases.states import BUILD, SECOND_OPINION
+from specialists.models import BoardMembership, BoardRole
 from tumorboard.queue import enqueue
 
 SO = SecondOpinionStatus
@@ -68,6 +69,12 @@ def report_content(report: SecondOpinionReport) -> dict[str, Any]:
     patient = case.patient
     alerts = [f.as_dict() for f in run_rules(build_facts(case, today)) if f.severity in {"critical", "warning"}]
     meeting = plan.meeting
+    board = meeting.board if meeting is not None else request.board
+    chairs = (
+        BoardMembership.objects.filter(board=board, role=BoardRole.CHAIR).select_related("user").order_by("user_id")
+        if board is not None
+        else []
+    )
     return {
         "schema": CONTENT_SCHEMA,
         "report": {"id": str(report.public_id), "version": report.version},
@@ -120,6 +127,14 @@ def report_content(report: SecondOpinionReport) -> dict[str, Any]:
             review_content(r) for r in sorted(case.reviews.all(), key=lambda r: (r.created_at, r.pk))
         ],
         "alerts": alerts,
+        "timezone": board.timezone if board is not None else settings.TIME_ZONE,
+        "signature": {
+            "recorded_by": plan.created_by.name,
+            "chairs": [m.user.name for m in chairs],
+            "board": board.name if board is not None else None,
+            "institution": request.target_institution.name,
+            "signed_at": iso(plan.created_at),
+        },
     }
 
 

@@ -19,7 +19,6 @@ from cases.lifecycle import agenda as lifecycle
 from cases.quorum import case_quorum
 from cases.selectors import agenda_items_visible_to, case_named
 from scheduling import attendance as attendance_services
-from scheduling.agenda import agenda_item_resize, agenda_reorder
 from scheduling.models import AgendaItem, Attendance, Meeting, Rsvp
 from scheduling.selectors import meeting_invitees_named, meeting_member_named, meeting_named, meetings_visible_to
 from specialists.models import User
@@ -187,7 +186,7 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
         params = AgendaChangeSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         if "minutes" in params.validated_data:
-            item = agenda_item_resize(user=request.user, item=item, minutes=params.validated_data["minutes"])
+            item = lifecycle.agenda_item_resize(user=request.user, item=item, minutes=params.validated_data["minutes"])
         if "meeting" in params.validated_data:
             target = meeting_named(request.user, params.validated_data["meeting"])
             item = lifecycle.agenda_move(user=request.user, item=item, meeting=target)
@@ -206,7 +205,7 @@ class AgendaViewSet(MeetingChildViewSet, AuditedListMixin):
     def reorder(self, request, **kwargs):
         params = AgendaReorderSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        agenda_reorder(user=request.user, meeting=self.meeting, item_ids=params.validated_data["items"])
+        lifecycle.agenda_reorder(user=request.user, meeting=self.meeting, item_ids=params.validated_data["items"])
         return self.list(request)
 
     @extend_schema(parameters=[MEETING_ID], request=None, responses=AgendaItemSerializer)

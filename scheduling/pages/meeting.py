@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.codes import PlanKind
 from cases.lifecycle import agenda as lifecycle
+from cases.pages.meeting_packet import meeting_packet_context
 from cases.quorum import case_quorum
 from cases.selectors import agenda_items_visible_to, case_named, cases_visible_to, cases_waiting, plans_of
-from scheduling import agenda
 from scheduling import attendance as attendance_services
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
 from scheduling.pages.common import (
@@ -25,8 +24,11 @@ from scheduling.pages.common import (
     OPEN_MEETING,
     RSVP_ANSWERS,
     capacity_of,
+    meeting_of,
+    meeting_url,
     quorum_view,
     rsvp_answer,
+    run_position,
 )
 from scheduling.pages.forms import (
     AgendaAddForm,
@@ -39,7 +41,7 @@ from scheduling.pages.forms import (
     ReasonForm,
 )
 from scheduling.quorum import case_specialties_present, meeting_quorum, specialties_ordered
-from scheduling.selectors import meeting_invitees_named, meeting_member_named, meeting_named, meetings_visible_to
+from scheduling.selectors import meeting_invitees_named, meeting_member_named, meeting_named
 from specialists.access import (
     is_board_chair_or_coordinator,
     is_board_coordinator,
@@ -48,15 +50,6 @@ from tumorboard.reads import audited_read
 from tumorboard.web import Outcome, attempt, uuid_or_none
 
 # --- meeting page ---------------------------------------------------------------------------------------------
-
-
-def _meeting(user, meeting_id) -> Meeting:
-    return get_object_or_404(meetings_visible_to(user).select_related("board"), public_id=meeting_id)
-
-
-def _meeting_url(meeting: Meeting, item=None) -> str:
-    url = reverse("meeting-page", args=[meeting.public_id])
-    return f"{url}?item={item.public_id}" if item is not None else url
 
 
 def _attendance_rows(meeting: Meeting, attendances: list[Attendance]) -> list[dict]:
@@ -117,6 +110,7 @@ def _meeting_context(
         "notice": notice,
         "values": request.POST if request.method == "POST" else {},
         "video_url": meeting.effective_video_url,
+        **meeting_packet_context(user, meeting),
     }
     if editable:
         addable = list(
@@ -143,17 +137,9 @@ def _run_mode(meeting: Meeting, items: list[AgendaItem], item_id, attendances: l
     run = [i for i in items if i.status in LIVE]
     if not run:
         return {"run": True, "current": None}
-    current = None
-    if item_id is not None:
-        current = next((i for i in run if i.public_id == item_id), None)
-        if current is None:
-            raise Http404("No such item on this agenda.")
-    current = current or next((i for i in run if i.status == AgendaItemStatus.SCHEDULED), run[0])
+    previous, current, following = run_position(run, item_id)
     for item in run:
         item.is_current = item is current
-    at = run.index(current)
-    previous = run[at - 1] if at > 0 else None
-    following = run[at + 1] if at < len(run) - 1 else None
     case = current.case
     plans = list(plans_of(case))
     # who was present for this case: by default everyone checked in (as the quorum counts it until recorded)
@@ -180,7 +166,7 @@ def _run_mode(meeting: Meeting, items: list[AgendaItem], item_id, attendances: l
             "kind": PlanKind.BOARD,
             "meeting": meeting,
             "specialties_present": specialties_ordered(case_specialties_present(case, meeting)),
-            "next": _meeting_url(meeting, following),
+            "next": meeting_url(meeting, following),
         },
     }
 
@@ -188,7 +174,7 @@ def _run_mode(meeting: Meeting, items: list[AgendaItem], item_id, attendances: l
 @login_required
 @require_GET
 def meeting_page(request, meeting_id):
-    meeting = _meeting(request.user, meeting_id)
+    meeting = meeting_of(request.user, meeting_id)
     item_id = None
     if "item" in request.GET:
         item_id = uuid_or_none(request.GET["item"])
@@ -236,7 +222,7 @@ def _item(user, meeting: Meeting, item_id) -> AgendaItem:
 @login_required
 @require_POST
 def agenda_add(request, meeting_id):
-    meeting = _meeting(request.user, meeting_id)
+    meeting = meeting_of(request.user, meeting_id)
 
     def add():
         params = AgendaAddForm(request.POST).cleaned_or_raise()
@@ -255,11 +241,11 @@ def agenda_add(request, meeting_id):
 @login_required
 @require_POST
 def agenda_reorder(request, meeting_id):
-    meeting = _meeting(request.user, meeting_id)
+    meeting = meeting_of(request.user, meeting_id)
 
     def reorder():
         params = AgendaReorderForm(request.POST).cleaned_or_raise()
-        return agenda.agenda_reorder(user=request.user, meeting=meeting, item_ids=params["items"])
+        return lifecycle.agenda_reorder(user=request.user, meeting=meeting, item_ids=params["items"])
 
     return _respond(request, meeting, attempt(reorder), fragment=AGENDA, form="agenda", done="Agenda reordered.")
 
@@ -267,7 +253,7 @@ def agenda_reorder(request, meeting_id):
 @login_required
 @require_POST
 def agenda_item_action(request, meeting_id, item_id, action):
-    meeting = _meeting(request.user, meeting_id)
+    meeting = meeting_of(request.user, meeting_id)
     item = _item(request.user, meeting, item_id)
     user, post = request.user, request.POST
 
@@ -277,7 +263,7 @@ def agenda_item_action(request, meeting_id, item_id, action):
 
     def resize():
         params = AgendaResizeForm(post).cleaned_or_raise()
-        return agenda.agenda_item_resize(user=user, item=item, minutes=params["minutes"])
+        return lifecycle.agenda_item_resize(user=user, item=item, minutes=params["minutes"])
 
     def remove():
         params = ReasonForm(post).cleaned_or_raise()
@@ -310,7 +296,7 @@ def agenda_item_action(request, meeting_id, item_id, action):
 def meeting_action(request, meeting_id, action):
     """Start, complete or cancel. A start the service refuses for want of a confirmation (before the meeting's day,
     quorum missing) comes back with its message and the confirm form (checkbox and reason) in its place."""
-    meeting = _meeting(request.user, meeting_id)
+    meeting = meeting_of(request.user, meeting_id)
 
     def transition():
         params = MeetingActionForm(request.POST).cleaned_or_raise()
@@ -322,7 +308,7 @@ def meeting_action(request, meeting_id, action):
     outcome = attempt(transition)
     if outcome.ok and not request.htmx:
         messages.success(request, done)
-        return redirect(_meeting_url(meeting))
+        return redirect(meeting_url(meeting))
     # the confirm form: after the refusal, and again while the confirmation lacks its reason
     confirming = action == "start" and (
         any(e["code"] == "start_needs_confirmation" for e in outcome.errors)
@@ -337,7 +323,7 @@ def meeting_action(request, meeting_id, action):
 @login_required
 @require_POST
 def meeting_rsvp(request, meeting_id):
-    meeting = _meeting(request.user, meeting_id)
+    meeting = meeting_of(request.user, meeting_id)
 
     outcome = attempt(rsvp_answer, user=request.user, meeting=meeting, posted=request.POST.get("rsvp", ""))
     return _respond(request, meeting, outcome, fragment=ATTENDANCE, form="attendance", done="Your answer is recorded.")
@@ -347,7 +333,7 @@ def meeting_rsvp(request, meeting_id):
 @require_POST
 def meeting_invite(request, meeting_id):
     """Invite every member of the board (idempotent); each gets the .ics by e-mail once per version."""
-    meeting = _meeting(request.user, meeting_id)
+    meeting = meeting_of(request.user, meeting_id)
     outcome = attempt(attendance_services.meeting_invite, user=request.user, meeting=meeting)
     return _respond(request, meeting, outcome, fragment=ATTENDANCE, form="attendance", done="Invitations sent.")
 
@@ -355,7 +341,7 @@ def meeting_invite(request, meeting_id):
 @login_required
 @require_POST
 def meeting_check_in(request, meeting_id):
-    meeting = _meeting(request.user, meeting_id)
+    meeting = meeting_of(request.user, meeting_id)
 
     def check_in():
         params = CheckInForm(request.POST).cleaned_or_raise()

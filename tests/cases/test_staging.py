@@ -135,3 +135,16 @@ def test_a_recurrence_m1_counts_as_metastatic_for_the_checklist(world):
     assert build_facts(case).metastatic
     case = CaseFactory(clinical_m="cM0", metastatic=False, stage_group="IIA")
     assert not build_facts(case).metastatic
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ({}, ""),
+        ({"clinical_t": "T2", "clinical_n": "N0", "clinical_m": "M0", "stage_group": "IIA"}, "cT2 N0 M0 · stage IIA"),
+        ({"clinical_t": "cT3", "pathological_t": "ypT1c", "pathological_n": "N0"}, "cT3 · ypT1c N0"),
+        ({"pathological_n": "N1a"}, "pN1a"),
+    ],
+)
+def test_the_stage_reads_as_the_board_says_it(stage, text):
+    assert Case(**stage).stage_text == text

@@ -679,3 +679,18 @@ def test_the_case_page_costs_the_same_queries_with_1_and_6_comments_documents_an
     assert len(response.context["documents"]) == 6
     assert len(response.context["plans"]) == 6
     assert one <= 30, one
+
+
+def test_comment_plan_and_review_times_are_the_board_s_local_time(client, world):
+    world.board.timezone = "America/New_York"
+    world.board.save(update_fields=["timezone"])
+    noon_utc = datetime.datetime(2026, 1, 15, 12, 0, tzinfo=datetime.UTC)
+    comment = CommentFactory(case=world.case, author=world.member, body="Margins?")
+    Comment.objects.filter(pk=comment.pk).update(created_at=noon_utc)
+    plan = proposed(world, world.case)
+    Plan.objects.filter(pk=plan.pk).update(created_at=noon_utc + datetime.timedelta(hours=1))
+    client.force_login(world.member)
+    html = client.get(url(world.case)).content.decode()
+    assert "15 Jan 2026, 07:00 EST" in html  # the comment
+    assert "15 Jan 2026, 08:00 EST" in html  # the proposed plan
+    assert not re.search(r">[^<]*\b1[23]:00\b", html)  # no UTC time shown (a <time datetime> keeps it for machines)

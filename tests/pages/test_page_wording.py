@@ -191,6 +191,8 @@ def pages(world) -> list[tuple[object, str]]:
         (world.referrer, "/second-opinions/new/"),
         (world.referrer, f"/second-opinions/{asking.public_id}/"),
         (world.coordinator, f"/second-opinions/{incoming.public_id}/"),
+        (world.coordinator, "/boards/new/"),
+        (world.coordinator, f"/boards/{world.board.public_id}/"),
     ]
 
 

@@ -1,0 +1,113 @@
+"""Template filters of the rendered documents (the case packet, the second-opinion letter, the meeting's packet):
+their content is canonical JSON with codes and UTC ISO times, which people read as labels and local times."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django import template
+from django.conf import settings
+from django.db.models import TextChoices
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_date, parse_datetime
+
+from cases.codes import (
+    BiomarkerName,
+    BiomarkerResult,
+    CaseStatus,
+    ChangeCategory,
+    Consensus,
+    DocumentKind,
+    FinancialNavigation,
+    Grade,
+    MedicationStatus,
+    MenopausalStatus,
+    Modality,
+    PgxPhenotype,
+    PlanKind,
+    ReviewKind,
+    Sex,
+    TreatmentIntent,
+)
+from cases.models.plans import RevisedField
+from scheduling.models import MeetingStatus, Rsvp
+from specialists.models import BoardRole, Specialty
+from tumorboard.codes import DiseaseSite, Urgency
+
+register = template.Library()
+
+CODE_LISTS: dict[str, type[TextChoices]] = {
+    "biomarker": BiomarkerName,
+    "change": ChangeCategory,
+    "consensus": Consensus,
+    "document": DocumentKind,
+    "financial": FinancialNavigation,
+    "grade": Grade,
+    "intent": TreatmentIntent,
+    "medication": MedicationStatus,
+    "meeting": MeetingStatus,
+    "menopausal": MenopausalStatus,
+    "modality": Modality,
+    "phenotype": PgxPhenotype,
+    "plan": PlanKind,
+    "result": BiomarkerResult,
+    "review": ReviewKind,
+    "revised": RevisedField,
+    "role": BoardRole,
+    "rsvp": Rsvp,
+    "sex": Sex,
+    "site": DiseaseSite,
+    "specialty": Specialty,
+    "status": CaseStatus,
+    "urgency": Urgency,
+}
+LABELS = {name: dict(choices.choices) for name, choices in CODE_LISTS.items()}
+
+
+@register.filter
+def label(code, code_list: str) -> str:
+    """The label of ``code`` in the named code list (``{{ c.status|label:"status" }}``); a code the list does not
+    know (one written before it changed) reads as words, never as a blank."""
+    if code in (None, ""):
+        return ""
+    known = LABELS[code_list].get(code)
+    return str(known) if known is not None else str(code).replace("_", " ").capitalize()
+
+
+@register.filter
+def labels(codes, code_list: str) -> str:
+    """A list of codes as their labels, comma-separated."""
+    return ", ".join(label(code, code_list) for code in codes or [])
+
+
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+@register.filter
+def local(value, tz_name: str | None = None) -> str:
+    """An ISO date-time (UTC, as the content stores it) in the board's time zone, "12 Mar 2026, 16:00 CET"; an ISO
+    date as "12 Mar 2026"."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        moment = parse_datetime(str(value))
+        if moment is None:
+            day = parse_date(str(value))
+            return date_format(day, "j M Y") if day else str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return date_format(moment.astimezone(zone(tz_name)), "j M Y, H:i T")
+
+
+@register.filter
+def local_date(value, tz_name: str | None = None) -> str:
+    """The day of an ISO date-time in the board's time zone, "12 Mar 2026"."""
+    text = local(value, tz_name)
+    return text.split(",")[0] if text else ""
