@@ -94,13 +94,18 @@ def local(value, tz_name: str | None = None) -> str:
     date as "12 Mar 2026"."""
     if not value:
         return ""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return date_format(value, "j M Y")
     if isinstance(value, datetime.datetime):
         moment = value
     else:
-        moment = parse_datetime(str(value))
+        text = str(value)
+        day = parse_date(text) if len(text) == 10 else None  # a day, not midnight UTC
+        if day is not None:
+            return date_format(day, "j M Y")
+        moment = parse_datetime(text)
         if moment is None:
-            day = parse_date(str(value))
-            return date_format(day, "j M Y") if day else str(value)
+            return text
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return date_format(moment.astimezone(zone(tz_name)), "j M Y, H:i T")

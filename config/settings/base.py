@@ -319,6 +319,7 @@ SPECTACULAR_SETTINGS = {
         "DiseaseSiteEnum": "cases.codes.DiseaseSite",
         "TreatmentIntentEnum": "cases.codes.TreatmentIntent",
         "SecondOpinionStatusEnum": "cases.codes.SecondOpinionStatus",
+        "PacketStatusEnum": "cases.codes.PacketStatus",  # a rendered document's build: packets, reports
         "ConfirmedEnum": [(True, True)],  # a meeting action's confirmation given
         "NotConfirmedEnum": [(False, False)],  # a start as planned
     },

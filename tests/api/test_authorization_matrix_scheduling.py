@@ -37,7 +37,7 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, MeetingPacket
 from scheduling.attendance import RSVP_SALT, rsvp_token
 from scheduling.models import AgendaItem, Attendance, Meeting
 from tests.api.matrix_helpers import (
@@ -126,6 +126,11 @@ def today(world, refs: Refs) -> None:
 def checked_in(world, refs: Refs) -> None:
     """The chair is at the meeting."""
     Attendance.objects.create(meeting=refs.subject("meeting").get(), user=world.chair, rsvp="accepted", present=True)
+
+
+def packet_asked(world, refs: Refs) -> None:
+    """Someone asked for the Breast meeting's packet (not built yet)."""
+    MeetingPacket.objects.create(meeting=refs.subject("meeting").get(), requested_at=timezone.now())
 
 
 def board(method: str, path: str, payload=None, on: str = "board", **rules) -> Endpoint:
@@ -223,6 +228,13 @@ ENDPOINTS = [
         given=today,
         note="chair",
     ),
+    # --- the meeting's packet: the board's members (and admins); who merely sees the meeting (a coordinator of the
+    # institution, for the Thoracic one) gets 404 like everyone else
+    meeting("POST", "packet/", ok=BREAST_MEETING, code=202),
+    meeting("POST", "packet/", on="other_meeting", ok="other_member admin", code=202),
+    meeting("GET", "packet/"),  # none asked for yet: 404 for everyone
+    meeting("GET", "packet/", ok=BREAST_MEETING, given=packet_asked),
+    meeting("GET", "packet/pdf/", given=packet_asked),  # none built yet
     # --- the user's own private calendar feed URL: nothing to hide
     Endpoint("GET", "/api/v1/me/calendar/", ok=EVERYONE),
     Endpoint("POST", "/api/v1/me/calendar/", ok=EVERYONE),

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from cases.models import PacketVersion, SecondOpinionReport
 from cases.services import packets
+from cases.templatetags.documents import label, local
 from tests.cases.checklist_helpers import document
 from tests.cases.plan_helpers import PROPOSED
 from tests.cases.so_helpers import routed_request
@@ -59,10 +60,11 @@ def test_the_packet_page_has_a_header_a_way_back_labels_and_local_times(
     text = visible_text(html)
     patient = world.case.patient.name
     assert f"Case packet: {patient}" in text and f"{patient} · Breast" in text.replace("&middot;", "·")
-    for label in ("Estrogen receptor", "Positive", "Pathology report", "Medical oncology", "Routine", "Female"):
-        assert label in text, label
+    for shown in ("Estrogen receptor", "Positive", "Pathology report", "Medical oncology", "Routine", "Female"):
+        assert shown in text, shown
     built = version.built_at.astimezone(ZoneInfo("Europe/Paris"))
     assert f"built {built:%-d %b %Y, %H:%M} CE" in text  # the board's time, CET or CEST
+    assert "born 12 Apr 1965" in text and "UTC" not in text  # a day reads as a day, not as midnight UTC
     assert not UUID.search(text), UUID.search(text)
     for code in CODES:
         assert code not in text, code
@@ -136,3 +138,13 @@ def test_the_report_page_shows_the_recommendation_the_questions_and_what_changed
         assert code not in section, code
     client.force_login(world.referrer2)
     assert client.get(page_of(report.request)).status_code == 404
+
+
+def test_days_read_as_days_and_moments_in_the_boards_time():
+    assert local("1965-04-12") == "12 Apr 1965"
+    assert local("2026-07-01T14:00:00+00:00", "Europe/Paris") == "1 Jul 2026, 16:00 CEST"
+    assert local("2026-01-01T14:00:00+00:00", "America/New_York") == "1 Jan 2026, 09:00 EST"
+    assert local("", "Europe/Paris") == "" and local(None) == ""
+    assert (
+        label("systemic_therapy", "modality") == "Systemic therapy" and label("a_new_code", "modality") == "A new code"
+    )
