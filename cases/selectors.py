@@ -26,7 +26,7 @@ from cases.models import (
     SecondOpinion,
     SecondOpinionReport,
 )
-from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
+from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from specialists.access import (
     coordinated_board_ids,
@@ -128,6 +128,32 @@ def _with_profile(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def case_list(user) -> QuerySet[Case]:
     return _with_profile(cases_visible_to(user))
+
+
+def case_table(user) -> QuerySet[Case]:
+    """The cases the user sees with what a row of the case list shows (the patient, the board, the meeting and
+    its board's time zone): one query for a page of rows, however many there are."""
+    return cases_visible_to(user).select_related("patient", "board", "meeting__board")
+
+
+def cases_matching(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
+    """The cases whose patient's MRN starts with ``term`` or whose name holds each of its words (in any order,
+    any case): "smith jane" finds Jane Smith."""
+    words = term.split()
+    if not words:
+        return cases
+    by_name = Q()
+    for word in words:
+        by_name &= Q(patient__name__icontains=word)
+    return cases.filter(by_name | Q(patient__mrn__istartswith=term.strip()))
+
+
+def case_list_choices(cases: QuerySet[Case], *, meetings: int = 50) -> dict[str, list]:
+    """What the case list's board and meeting filters offer: the boards and the latest meetings of ``cases``
+    (a selector's scope), so no filter names a board or meeting the user has no case on."""
+    boards = Board.objects.filter(pk__in=cases.values("board_id")).order_by("name")
+    on = Meeting.objects.filter(pk__in=cases.filter(meeting__isnull=False).values("meeting_id"))
+    return {"boards": list(boards), "meetings": list(on.select_related("board").order_by("-starts_at")[:meetings])}
 
 
 def case_after_write(case: Case) -> Case:

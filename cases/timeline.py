@@ -11,7 +11,7 @@ events at the same moment keep the order they were gathered in, clinical ones fi
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -120,9 +120,11 @@ def case_timeline(
     follow_ups: Iterable | None = None,
     agenda_items: Iterable | None = None,
     now: datetime.datetime | None = None,
+    meetings_linked: Container[int] | None = None,
 ) -> list[TimelineEvent]:
     """Every event of ``case``, oldest first. The keyword lists: what the caller already read with the selectors
-    of ``cases.selectors`` (``documents_of``, ...); a missing one is read here."""
+    of ``cases.selectors`` (``documents_of``, ...); a missing one is read here. ``meetings_linked``: the ids of the
+    meetings whose page the reader may open (None: all); the others show without a link."""
     tz = ZoneInfo(selectors.case_timezone(case))
     now = now or datetime.datetime.now(tz)
     clinical = _clinical(
@@ -138,7 +140,7 @@ def case_timeline(
             selectors.plans_of(case) if plans is None else plans,
             selectors.changes_of(case) if changes is None else changes,
         ),
-        *_meetings(tz, now, selectors.agenda_items_of(case) if agenda_items is None else agenda_items),
+        *_meetings(tz, now, selectors.agenda_items_of(case) if agenda_items is None else agenda_items, meetings_linked),
         *_follow_ups(tz, selectors.follow_ups_of(case) if follow_ups is None else follow_ups),
         *_second_opinions(case, tz),
     ]
@@ -239,7 +241,7 @@ def _plans(tz, plans, changes) -> list[TimelineEvent]:
     return events
 
 
-def _meetings(tz, now, agenda_items) -> list[TimelineEvent]:
+def _meetings(tz, now, agenda_items, linked: Container[int] | None) -> list[TimelineEvent]:
     events = []
     for item in agenda_items:
         meeting = item.meeting
@@ -250,7 +252,7 @@ def _meetings(tz, now, agenda_items) -> list[TimelineEvent]:
         if item.note:
             details.append(item.note)
         upcoming = item.status == AgendaItemStatus.SCHEDULED and meeting.starts_at > now
-        href = f"/meetings/{meeting.public_id}/"
+        href = f"/meetings/{meeting.public_id}/" if linked is None or meeting.pk in linked else ""
         at = meeting.starts_at.astimezone(tz)
         events.append(TimelineEvent(at, EventKind.MEETING, label, tuple(details), href=href, upcoming=upcoming))
     return events

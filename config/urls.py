@@ -20,6 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # web pages (SPEC §5.6)
     path("", include("scheduling.pages")),
+    path("", include("cases.pages.case_list")),
+    path("", include("cases.pages.case_new")),
     path("", include("cases.pages.case")),
     path("", include("cases.pages.meeting_packet")),
     path("", include("cases.pages.profile")),

@@ -1,5 +1,5 @@
-"""Writing the audit log. Services call ``audit_write``; ``audit_read`` is called only by ``tumorboard.reads``, the
-one choke point every read of patient data goes through.
+"""Writing the audit log. Services call ``audit_write``; ``audit_read`` and ``audit_search`` are called only by
+``tumorboard.reads``, the one choke point every read of patient data goes through.
 
 Both write in the caller's transaction (requests are atomic), so an access and its audit row commit
 together or not at all. The request id and client address come from the request being served.
@@ -61,3 +61,11 @@ def audit_read(*, user, objects: Iterable[Any], action: str = AuditAction.READ, 
         )
     if events:
         AuditEvent.objects.bulk_create(events)
+
+
+def audit_search(*, user, object_type: str, detail: dict) -> None:
+    """Record a search of patient records (``object_type``, e.g. ``cases.case``): one row with no object, as the
+    search itself reads every record it scans. ``detail`` says what was searched and found, never the term."""
+    _event(
+        user=user, action=AuditAction.SEARCH, object_type=object_type, object_id="", patient_id=None, detail=detail
+    ).save()

@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", "Delete"
     TRANSITION = "transition", "Transition"
     DOWNLOAD = "download", "Download"
+    SEARCH = "search", "Search"
     SIGN_IN = "sign_in", "Sign-in"
     LOCKOUT = "lockout", "Sign-in locked"
     TOKEN_REVOKE = "token_revoke", "Token revoked"

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from django.http import FileResponse
 
-from tumorboard.audit import audit_read
+from tumorboard.audit import audit_read, audit_search
 from tumorboard.models import AuditAction
 
 T = TypeVar("T")
@@ -40,6 +40,14 @@ def audited_list(objects: Iterable[T], *, user, view: str | None = None) -> list
     objects = list(objects)
     audit_read(user=user, objects=objects, action=AuditAction.LIST, detail=_detail(view))
     return objects
+
+
+def audited_search(objects: Iterable[T], *, user, model, matches: int, view: str) -> list[T]:
+    """A search of patient records by a term that is itself patient data (a name, an MRN): one SEARCH row saying
+    that ``user`` searched ``model``'s records and how many matched (the term is never written), and the results
+    shown as a listing (``audited_list``)."""
+    audit_search(user=user, object_type=model._meta.label_lower, detail={"view": view, "matches": matches})
+    return audited_list(objects, user=user, view=view)
 
 
 def audited_download(

@@ -11,7 +11,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cases import selectors
-from cases.api.filters import CaseFilter
 from cases.api.serializers import (
     CaseActionSerializer,
     CaseSerializer,
@@ -19,6 +18,7 @@ from cases.api.serializers import (
     CommentSerializer,
     DocumentSerializer,
 )
+from cases.filters import CaseFilter
 from cases.lifecycle.case_actions import case_transition
 from cases.models import Comment, Document
 from cases.services.case_profile import case_create, case_update

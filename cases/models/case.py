@@ -148,10 +148,14 @@ class Case(BaseModel):
         return [label for recorded, label in documents if recorded]
 
     @property
+    def stage_summary(self) -> str:
+        """The stage group, or the clinical TNM when no group is recorded ("IIA", "T2 N1 M0"); blank if neither."""
+        return self.stage_group or " ".join(filter(None, [self.clinical_t, self.clinical_n, self.clinical_m]))
+
+    @property
     def label(self) -> str:
-        """What the pages call the case beside the patient's name: its site and stage ("Breast, stage IIA"; the
-        clinical TNM when no stage group is recorded)."""
-        stage = self.stage_group or " ".join(filter(None, [self.clinical_t, self.clinical_n, self.clinical_m]))
+        """What the pages call the case beside the patient's name: its site and stage ("Breast, stage IIA")."""
+        stage = self.stage_summary
         return f"{self.get_primary_site_display()}, stage {stage}" if stage else self.get_primary_site_display()
 
     @property

@@ -53,6 +53,7 @@ from cases.services.reviews import REVIEW_SPECIALTY, review_record
 from cases.timeline import EventKind, case_timeline
 from scheduling.models import AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
+from scheduling.selectors import meetings_visible_to
 from specialists.access import can_comment, can_record_board_plan, can_review
 from specialists.models import Specialty
 from tumorboard.forms import item_errors
@@ -238,6 +239,13 @@ def _review_kinds(user, case) -> list[tuple[str, str]]:
     ]
 
 
+def _linked_meetings(user, agenda_items: list, plans: list[Plan]) -> set[int]:
+    """The meetings the page names that the user may open: a community physician's case is discussed at an
+    academic board's meeting, whose time they see but whose page is not theirs."""
+    named = {p.meeting_id for p in plans if p.meeting_id} | {item.meeting_id for item in agenda_items}
+    return set(meetings_visible_to(user).filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+
+
 def _timeline_context(request, case, **sources) -> dict:
     """The timeline, filtered by the kinds ticked (``?kind=plan&kind=review``; none ticked: everything)."""
     events = case_timeline(case, **sources)
@@ -275,6 +283,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
     agenda_items = list(selectors.agenda_items_of(case))
     live = [i for i in agenda_items if i.status in (AgendaItemStatus.SCHEDULED, AgendaItemStatus.PRESENTED)]
     slot = live[-1] if live else None  # the latest meeting's
+    linked_meetings = _linked_meetings(user, agenda_items, plan_list)
     audited_read([case], user=user, view="case page")
     counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity.CHOICES}
     can_board_plan = can_record_board_plan(user, case) and case.status in BOARD_PLAN_STATUSES
@@ -293,6 +302,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         "patient": case.patient,
         "age": case.patient.age_on(today),
         "slot": slot,
+        "linked_meetings": linked_meetings,
         "findings": findings,
         "finding_counts": counts,
         "documents": documents,
@@ -329,6 +339,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
             changes=changes,
             follow_ups=follow_ups,
             agenda_items=agenda_items,
+            meetings_linked=linked_meetings,
         ),
         **forms,
     }

@@ -1,6 +1,6 @@
 """The case forms of the pages: the clinical profile (``/cases/<id>/profile/``) with its row formsets, and the
-new case of the portal's request form. Each gives the dict ``case_update``/``case_create`` take; the rules are
-the services' (``cases.case_checks``)."""
+new case (``/cases/new/`` and the portal's request form). Each gives the dict ``case_update``/``case_create``
+take; the rules are the services' (``cases.case_checks``)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from cases.codes import (
 from cases.pages.forms import future
 from cases.selectors import physicians_eligible
 from cases.staging import STAGE_VALIDATORS
+from scheduling.selectors import boards_targetable_by
 from tumorboard.forms import (
     TOO_MANY,
     ChoiceField,
@@ -124,6 +125,20 @@ def _stage_fields(*, system: bool) -> dict[str, forms.Field]:
     return fields
 
 
+ORGAN_FUNCTION = (("gfr_ml_min", "gfr_date", "GFR", 300), ("lvef_percent", "lvef_date", "LVEF", 100),
+                  ("bilirubin_mg_dl", "bilirubin_date", "bilirubin", 50))  # fmt: skip
+
+
+def _organ_fields() -> dict[str, forms.Field]:
+    """Organ function: each value (up to its highest plausible one) and the date it was measured on."""
+    fields: dict[str, forms.Field] = {}
+    for value, date, label, high in ORGAN_FUNCTION:
+        fields[f"organ_function.{value}"] = FloatField(min_value=0, max_value=high, label=label)
+        measured = future(f"The {label}'s date is in the future.")
+        fields[f"organ_function.{date}"] = DateField(validators=[measured], label=f"{label} measured on")
+    return fields
+
+
 def _case_data(cleaned: dict[str, Any], *, leave_out_blank: bool) -> dict[str, Any]:
     """A case form's cleaned data as the case services take it (``stage.group`` → ``stage_group``, ...)."""
     data: dict[str, Any] = {}
@@ -165,10 +180,7 @@ class CaseProfileForm(Form):
         f["prior_anthracycline_mg_m2"] = FloatField(min_value=0, max_value=2000)
         f["treating_physician"] = PublicIdField(physicians_eligible(case.institution_id))
         f.update(_stage_fields(system=True))
-        for name, (low, high) in {"gfr_ml_min": (0, 300), "lvef_percent": (0, 100), "bilirubin_mg_dl": (0, 50)}.items():
-            f[f"organ_function.{name}"] = FloatField(min_value=low, max_value=high)
-        for name, label in (("gfr", "GFR"), ("lvef", "LVEF"), ("bilirubin", "bilirubin")):
-            f[f"organ_function.{name}_date"] = DateField(validators=[future(f"The {label}'s date is in the future.")])
+        f.update(_organ_fields())
         for name in ("metastatic", "fertility_preservation_discussed", "goals_of_care_discussed"):
             f[name] = FlagField()
         for name in ACP:
@@ -211,29 +223,37 @@ class CaseProfileForm(Form):
         return data
 
 
-class PortalCaseForm(Form):
-    """A new case on the portal's request form; blank optional fields are left out (the case's defaults)."""
+class NewCaseForm(Form):
+    """A new case, with the three dimensions a first presentation needs (the rest is on the clinical profile
+    page): the ``/cases/new/`` page's form and the portal's request form (``with_board=False``: a community case
+    gets its board when its second opinion is routed). Blank optional fields are left out (the case's defaults)."""
 
     blank_is_missing = True
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, with_board: bool, **kwargs):
         super().__init__(*args, **kwargs)
         f = self.fields
-        f["patient.mrn"] = TextField(max_length=64)
-        f["patient.name"] = TextField(max_length=200)
-        f["patient.birth_date"] = DateField(required=True, validators=[_birth_date])
-        f["patient.sex"] = ChoiceField(choices=Sex.choices, required=False)
-        f["primary_site"] = ChoiceField(choices=DiseaseSite.choices)
-        f["histology"] = TextField(max_length=200, required=False)
-        f["grade"] = ChoiceField(choices=Grade.choices, required=False)
-        f["ecog"] = IntegerField(min_value=0, max_value=4)
-        f["treatment_intent"] = ChoiceField(choices=TreatmentIntent.choices, required=False)
-        f["question"] = TextField(required=False)
-        f["treating_physician"] = PublicIdField(physicians_eligible(user.institution_id))
-        portal_stage = ("stage.clinical_t", "stage.clinical_n", "stage.clinical_m", "stage.group")
-        f.update({k: v for k, v in _stage_fields(system=False).items() if k in portal_stage})
-        f["metastatic"] = FlagField()
-        f["urgency"] = ChoiceField(choices=Urgency.choices, required=False)
+        f["patient.mrn"] = TextField(max_length=64, label="Patient MRN")
+        f["patient.name"] = TextField(max_length=200, label="Patient name")
+        f["patient.birth_date"] = DateField(required=True, validators=[_birth_date], label="Birth date")
+        f["patient.sex"] = ChoiceField(choices=Sex.choices, required=False, label="Sex")
+        f["primary_site"] = ChoiceField(choices=DiseaseSite.choices, label="Primary site")
+        f["histology"] = TextField(max_length=200, required=False, label="Histology")
+        f["grade"] = ChoiceField(choices=Grade.choices, required=False, label="Grade")
+        f["diagnosis_date"] = DateField(
+            validators=[future("The diagnosis date is in the future.")], label="Diagnosed on"
+        )
+        new_case_stage = ("stage.clinical_t", "stage.clinical_n", "stage.clinical_m", "stage.group")
+        f.update({k: v for k, v in _stage_fields(system=False).items() if k in new_case_stage})
+        f["metastatic"] = FlagField(label="Metastatic disease")
+        f["ecog"] = IntegerField(min_value=0, max_value=4, label="ECOG performance status")
+        f.update(_organ_fields())
+        f["treatment_intent"] = ChoiceField(choices=TreatmentIntent.choices, required=False, label="Treatment intent")
+        f["question"] = TextField(required=False, label="Question for the board")
+        f["urgency"] = ChoiceField(choices=Urgency.choices, required=False, label="Urgency")
+        f["treating_physician"] = PublicIdField(physicians_eligible(user.institution_id), label="Treating physician")
+        if with_board:
+            f["board"] = PublicIdField(boards_targetable_by(user), label="Board")
 
     def case_data(self) -> dict[str, Any]:
         cleaned = self.cleaned_or_raise()
@@ -242,7 +262,22 @@ class PortalCaseForm(Form):
         data["patient"] = {k[8:]: v for k, v in cleaned.items() if k.startswith("patient.") and v not in ("", None)}
         if any(k.startswith("stage.") and v for k, v in cleaned.items()):
             data["stage_system"] = "AJCC8"
+        organ_function_check(data)
         return data
+
+
+def new_case_choices(user, *, with_board: bool) -> dict[str, Any]:
+    """What the new-case fields (``cases/pages/_case_fields.html``) offer the user."""
+    return {
+        "sites": DiseaseSite.choices,
+        "sexes": Sex.choices,
+        "grades": Grade.choices,
+        "intents": TreatmentIntent.choices,
+        "urgencies": Urgency.choices,
+        "ecogs": range(5),
+        "physicians": physicians_eligible(user.institution_id),
+        "boards": boards_targetable_by(user).order_by("name") if with_board else [],
+    }
 
 
 def _birth_date(value):

@@ -31,19 +31,15 @@ from cases import selectors
 from cases.codes import (
     SECOND_OPINION_OPEN,
     CaseStatus,
-    DiseaseSite,
     DocumentKind,
-    Grade,
     PacketStatus,
     SecondOpinionStatus,
-    Sex,
-    TreatmentIntent,
     Urgency,
 )
 from cases.filters import SecondOpinionFilter
 from cases.lifecycle.second_opinions import second_opinion_actions_open, second_opinion_transition
 from cases.models import Document, SecondOpinion
-from cases.pages.case_forms import PortalCaseForm
+from cases.pages.case_new import NEW_CASE_FIELDS, new_case_context, new_case_form
 from cases.pages.forms import SECOND_OPINION_ACTION_FORMS, SecondOpinionAskForm
 from cases.pages.portal_forms import (
     document_form_rows,
@@ -86,12 +82,8 @@ STEP_LABELS = {
 }
 
 
-NEW_FORM_FIELDS = {
-    "case", "patient", "patient.mrn", "patient.name", "patient.birth_date", "patient.sex", "primary_site",
-    "histology", "grade", "ecog", "treatment_intent", "question", "treating_physician", "stage.clinical_t",
-    "stage.clinical_n", "stage.clinical_m", "stage.group", "metastatic", "target_institution", "questions",
-    "reason", "urgency",
-}  # fmt: skip
+# the request form's fields: the new case's (no board: routing gives one) and the request's
+NEW_FORM_FIELDS = (NEW_CASE_FIELDS - {"board"}) | {"case", "target_institution", "questions", "reason", "urgency"}
 ACTION_FIELDS = {
     "accept": {"meeting"},
     "decline": {"reason"},
@@ -176,9 +168,7 @@ def _request_create(*, request, created: list[Document]) -> SecondOpinion:
     errors: dict[str, Any] = {}
     case = case_form = None
     if new_case:
-        case_form = PortalCaseForm(post, user=user)
-        if not case_form.is_valid():
-            errors.update(case_form.error_dict())
+        case_form, errors = new_case_form(request, with_board=False)
     else:
         picked = post.get("case", "")
         try:
@@ -203,24 +193,11 @@ def _request_create(*, request, created: list[Document]) -> SecondOpinion:
 def _new_context(request, *, errors=None, values=None) -> dict[str, Any]:
     user = request.user
     drafts = selectors.second_opinion_candidates(user)
-    values = values or {}
-    return {
-        "errors": errors or {},
-        "values": values,
-        "v": {key.replace(".", "_"): values.get(key) for key in values},
+    return new_case_context(user, values=values, errors=errors, with_board=False) | {
         "questions_text": "\n".join(_questions(values)) if values else "",
         "case_choice": values.get("case_choice", "new") if values else ("existing" if drafts else "new"),
         "drafts": drafts,
         "targets": selectors.second_opinion_targets(user),
-        "physicians": selectors.physicians_eligible(user.institution_id),
-        "sites": DiseaseSite.choices,
-        "sexes": Sex.choices,
-        "grades": Grade.choices,
-        "intents": TreatmentIntent.choices,
-        "urgencies": Urgency.choices,
-        "document_kinds": DocumentKind.choices,
-        "document_rows": document_form_rows(values, errors),
-        "ecogs": range(5),
     }
 
 

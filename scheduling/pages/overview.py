@@ -46,13 +46,15 @@ WAITING_SHOWN = 10
 @require_GET
 def home(request):
     """Coordinators land on their dashboard; specialists on their inbox; community hospitals on their
-    second opinions."""
+    second opinions; the rest of a care team (on no board) on their cases."""
     roles = user_roles(request.user)
     if not roles["coordinator"]:
         if roles["member"]:
             return redirect("/inbox/")
         if roles["referrer"]:
             return redirect("/second-opinions/")
+        if roles["cases"] and not roles["admin"]:
+            return redirect("/cases/")
     return render(request, "scheduling/pages/dashboard.html", _dashboard(request.user))
 
 

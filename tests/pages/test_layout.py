@@ -33,7 +33,9 @@ def test_coordinators_see_the_dashboard_and_the_navigation_of_their_role(client,
     response = client.get("/")
     assert response.status_code == 200
     labels = [link["label"] for link in response.context["nav"]]
-    assert labels == ["Dashboard", "Calendar", "Boards", "Inbox", "Follow-through", "Second opinions", "Analytics"]
+    assert labels == [
+        "Dashboard", "Calendar", "Boards", "Inbox", "Cases", "Follow-through", "Second opinions", "Analytics"
+    ]  # fmt: skip
     assert response.context["nav"][0]["current"] is True
 
 
@@ -52,7 +54,16 @@ def test_a_referrer_sees_only_the_portal_navigation(client, world):
     client.force_login(world.referrer)
     response = client.get("/accounts/2fa/")
     labels = [link["label"] for link in response.context["nav"]]
-    assert labels == ["Second opinions", "Analytics"]
+    assert labels == ["Cases", "Second opinions", "Analytics"]
+
+
+def test_a_clinician_on_no_board_lands_on_their_cases_and_has_only_them_in_the_menu(client, world):
+    clinician = UserFactory(institution=world.academic, specialty="medical_oncology")
+    client.force_login(clinician)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/cases/"
+    assert [link["label"] for link in client.get("/cases/").context["nav"]] == ["Cases"]
 
 
 def test_allauth_pages_use_the_site_layout_and_local_static_files(client):

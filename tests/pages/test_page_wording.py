@@ -186,6 +186,8 @@ def pages(world) -> list[tuple[object, str]]:
         (navigator, "/follow-up/"),
         (world.member, "/analytics/"),
         (world.member, "/calendar/"),
+        (world.member, "/cases/"),
+        (world.member, "/cases/new/"),
         (world.referrer, "/second-opinions/new/"),
         (world.referrer, f"/second-opinions/{asking.public_id}/"),
         (world.coordinator, f"/second-opinions/{incoming.public_id}/"),
