@@ -104,7 +104,9 @@ def test_a_specialist_prepares_a_case_and_the_board_records_its_plan(world, jour
     page.get_by_label("Comment", exact=True).fill("Pathology concordant; HER2 1+ on re-cut.")
     page.get_by_role("button", name="Add comment").click()
     expect(page.get_by_text("Comment added.")).to_be_visible()
-    expect(page.get_by_text("Pathology concordant; HER2 1+ on re-cut.")).to_be_visible()
+    comments = page.locator("#comments")
+    expect(comments.get_by_text("Pathology concordant; HER2 1+ on re-cut.")).to_be_visible()
+    expect(page.locator("#timeline").get_by_text("Pathology concordant; HER2 1+ on re-cut.")).to_be_visible()
     assert Comment.objects.filter(case=case, author=pathologist, kind="pre_review").exists()
     snapshot(page, "specialist-5-commented")
 
