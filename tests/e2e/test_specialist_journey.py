@@ -116,7 +116,7 @@ def test_a_specialist_prepares_a_case_and_the_board_records_its_plan(world, jour
     page.get_by_label("Recommendation").fill("No change to staging.")
     page.get_by_role("button", name="Record review").click()
     expect(page.get_by_text("Specialty review recorded.")).to_be_visible()
-    expect(page.get_by_text("grade 2 confirmed")).to_be_visible()
+    expect(page.locator("#reviews").get_by_text("grade 2 confirmed")).to_be_visible()
     assert Review.objects.filter(case=case, author=pathologist, kind="pathology_reread").exists()
     snapshot(page, "specialist-6-reviewed")
 
