@@ -182,9 +182,11 @@ def _statuses(case, tz) -> list[TimelineEvent]:
     events = [
         TimelineEvent(case.created_at.astimezone(tz), EventKind.STATUS, "Case created", who=_name(case.created_by))
     ]
-    for t in CaseTransition.objects.filter(case=case).select_related("by").order_by("at", "id"):
+    transitions = CaseTransition.objects.filter(case=case).exclude(action="create")  # "Case created" says it
+    for t in transitions.select_related("by").order_by("at", "id"):
         label = CASE_STEPS.get(t.action, f"Status changed to {t.get_to_status_display().lower()}")
-        details = [f"Status: {t.get_from_status_display()} → {t.get_to_status_display()}"]
+        moved = t.from_status != t.to_status
+        details = [f"Status: {t.get_from_status_display()} → {t.get_to_status_display()}"] if moved else []
         if t.reason:
             details.append(f"Reason: {t.reason}")
         events.append(TimelineEvent(t.at.astimezone(tz), EventKind.STATUS, label, tuple(details), who=_name(t.by)))

@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from cases import selectors
-from cases.models import Case, Comment
+from cases.models import Case, CaseTransition, Comment
 from cases.timeline import EventKind, case_timeline
 from tests.cases.timeline_helpers import at, history
 
@@ -112,3 +112,9 @@ def test_the_lists_a_caller_already_holds_are_not_read_again(world, django_asser
     with django_assert_num_queries(2):  # the status transitions, the second-opinion steps
         events = case_timeline(case, **held)
     assert [e.label for e in events] == [e.label for e in case_timeline(fresh(world.case))]
+
+
+def test_a_case_created_by_the_service_is_created_once(world):
+    CaseTransition.objects.create(case=world.case, from_status="draft", to_status="draft", action="create")
+    statuses = [e for e in case_timeline(fresh(world.case)) if e.kind == EventKind.STATUS]
+    assert [(e.label, e.details) for e in statuses] == [("Case created", ())]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -29,5 +31,5 @@ def test_a_coordinator_reads_the_charts_and_filters_them(world, page):
     expect(page.locator("#h-changes + p strong")).to_have_text("0%")
     page.get_by_label("From").fill("2025-05-01")
     page.get_by_role("button", name="Apply").click()
-    expect(page.get_by_role("alert")).to_have_text("The end of the period is before its start: please enter a later date.")
+    expect(page.get_by_role("alert")).to_have_text(re.compile("The end of the period is before its start"))
     snapshot(page, "analytics-refused-filter")

@@ -65,6 +65,7 @@ def test_the_packet_page_has_a_header_a_way_back_labels_and_local_times(
     built = version.built_at.astimezone(ZoneInfo("Europe/Paris"))
     assert f"built {built:%-d %b %Y, %H:%M} CE" in text  # the board's time, CET or CEST
     assert "born 12 Apr 1965" in text and "UTC" not in text  # a day reads as a day, not as midnight UTC
+    assert "LVEF not recorded" in text and "— %" not in text  # a value missing reads so, without its unit
     assert not UUID.search(text), UUID.search(text)
     for code in CODES:
         assert code not in text, code
