@@ -3,9 +3,9 @@ second-opinion requester's link to the meeting."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,11 +21,13 @@ from tumorboard.reads import audited_read
 @login_required
 @require_GET
 def packet_page(request, case_id):
-    """The latest built packet of a case the user may see (404 otherwise, or before the first build)."""
+    """The latest built packet of a case the user may see (404 otherwise). Before the first build, the case page's
+    packet section, where it is built."""
     case = selectors.case_get(request.user, case_id)
     version = PacketVersion.objects.filter(case=case).order_by("-version").first()
     if version is None:
-        raise Http404("No packet has been built for this case yet.")
+        messages.info(request, "No packet has been built for this case yet: build it here.")
+        return redirect(f"/cases/{case.public_id}/#packet")
     version.case = case
     audited_read([version], user=request.user, view="packet page")
     context = {

@@ -55,6 +55,15 @@ def test_the_packet_page_renders_the_same_template_as_the_pdf(world, client, dja
     assert client.get(url).status_code == 404
 
 
+def test_before_the_first_build_the_packet_page_sends_to_where_it_is_built(world, client):
+    client.force_login(world.member)
+    page = client.get(f"/cases/{world.case.public_id}/packet/", follow=True)
+    assert page.redirect_chain == [(f"/cases/{world.case.public_id}/#packet", 302)]
+    assert "No packet has been built for this case yet: build it here." in page.content.decode()
+    client.force_login(world.referrer)
+    assert client.get(f"/cases/{world.case.public_id}/packet/").status_code == 404
+
+
 def test_unchanged_content_makes_no_new_version_and_a_change_does(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _request(world)
