@@ -6,7 +6,7 @@ from cases.codes import DiseaseSite
 from scheduling.api.agenda import QuorumSerializer
 from scheduling.models import Board, Meeting
 from scheduling.quorum import meeting_quorum
-from specialists.models import Specialty
+from specialists.models import BoardRole, Specialty
 from tumorboard.api.fields import ModelSerializer, StrictCharField
 
 
@@ -47,6 +47,15 @@ class BoardSerializer(ModelSerializer):
 
     def validate_required_specialties(self, value):
         return sorted(set(value), key=Specialty.values.index)
+
+
+class BoardMemberSerializer(serializers.Serializer):
+    """A member of a board: who, their specialty and their role on this board."""
+
+    user = serializers.UUIDField(source="user.public_id", read_only=True)
+    name = StrictCharField(source="user.name", read_only=True)
+    specialty = serializers.CharField(source="user.specialty", read_only=True)
+    role = serializers.ChoiceField(choices=BoardRole.choices)
 
 
 class MeetingSerializer(ModelSerializer):

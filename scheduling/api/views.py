@@ -3,7 +3,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer
@@ -15,6 +16,7 @@ from scheduling import ical
 from scheduling.api.filters import BoardFilter, MeetingFilter
 from scheduling.api.serializers import (
     MEETING_START_BODY,
+    BoardMemberSerializer,
     BoardSerializer,
     GenerateMeetingsResultSerializer,
     GenerateMeetingsSerializer,
@@ -26,8 +28,16 @@ from scheduling.api.serializers import (
 )
 from scheduling.attendance import calendar_feed_for, calendar_feed_url, meeting_invite
 from scheduling.models import Attendance, Meeting, MeetingStatus
-from scheduling.selectors import boards_targetable_by, boards_visible_to, meetings_visible_to
-from scheduling.services import board_create, board_update, meeting_create_one_off, meetings_generate_by
+from scheduling.selectors import board_members, boards_targetable_by, boards_visible_to, meetings_visible_to
+from scheduling.services import (
+    board_create,
+    board_member_remove,
+    board_member_set,
+    board_update,
+    meeting_create_one_off,
+    meetings_generate_by,
+)
+from specialists.models import User
 from tumorboard.api.views import JSONErrorsMixin, PublicIdMixin
 
 
@@ -40,12 +50,47 @@ class ICalendarRenderer(BaseRenderer):
         return data if isinstance(data, bytes) else b""
 
 
-class BoardViewSet(PublicIdMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+MEMBER = OpenApiParameter("user_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The member's user id")
+
+
+class BoardMembersMixin:
+    """``/boards/{id}/members/``: who is on a board, with specialty and role; its coordinators add people of the
+    board's institution, change their role and take them off (``board_member_set`` / ``board_member_remove``, which
+    the boards pages call too, and which never leave a board without a coordinator)."""
+
+    @extend_schema(responses=BoardMemberSerializer(many=True), summary="The board's members")
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def members(self, request, id=None):
+        return Response(BoardMemberSerializer(board_members(self.get_object()), many=True).data)
+
+    @extend_schema(
+        methods=["PUT"],
+        parameters=[MEMBER],
+        request=BoardMemberSerializer,
+        responses=BoardMemberSerializer,
+        summary="Add a colleague to the board, or change their role (coordinators)",
+    )
+    @extend_schema(methods=["DELETE"], parameters=[MEMBER], request=None, responses={204: None},
+                   summary="Take a member off the board (coordinators; never its last coordinator)")  # fmt: skip
+    @action(detail=True, methods=["put", "delete"], url_path=r"members/(?P<user_id>[0-9a-fA-F-]{36})")
+    def member(self, request, id=None, user_id=None):
+        board = self.get_object()
+        member = get_object_or_404(User, public_id=user_id, institution_id=board.institution_id)
+        if request.method == "DELETE":
+            board_member_remove(user=request.user, board=board, member=member)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        params = BoardMemberSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        membership = board_member_set(user=request.user, board=board, member=member, role=params.validated_data["role"])
+        return Response(BoardMemberSerializer(membership).data)
+
+
+class BoardViewSet(BoardMembersMixin, PublicIdMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Boards of your institution. Its coordinators create and change them."""
 
     serializer_class = BoardSerializer
     filterset_class = BoardFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         return boards_visible_to(self.request.user).select_related("institution")

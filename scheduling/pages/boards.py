@@ -1,7 +1,7 @@
 """The boards pages: the list of the user's boards, a new board, and the board page where its coordinators change its
 settings (the recurrence in words, turned into the RRULE), its members and their roles, with a preview of its next
 six meetings in the board's local time. Every write is ``board_create`` / ``board_update`` / ``board_member_set`` /
-``board_member_remove``, as in the API and the admin."""
+``board_member_remove``, as in the API (`/api/v1/boards/{id}/members/`)."""
 
 from __future__ import annotations
 

@@ -160,6 +160,12 @@ ENDPOINTS = [
     board("PUT", "", BOARD_EDIT, others=405),
     board("DELETE", "", others=405),
     board("POST", "generate-meetings/", until, ok=COORD, deny=BOARD_SEES),
+    # --- a board's members: seen by everyone who sees the board, changed by its coordinators
+    board("GET", "members/", ok=ACADEMIC),
+    board("PUT", "members/{other_member}/", {"role": "member"}, ok=COORD, deny=BOARD_SEES),
+    board("PUT", "members/{member}/", {"role": "member"}, on="other_board", ok="admin", deny=NON_ADMIN),
+    board("DELETE", "members/{member}/", ok=COORD, code=204, deny=BOARD_SEES),
+    board("DELETE", "members/{referrer}/", note="another institution"),  # that person does not exist here
     board("POST", "generate-meetings/", until, on="other_board", ok="admin", deny=NON_ADMIN),
     # more than two years ahead: 400, but only to those who may generate (403 stays 403)
     board("POST", "generate-meetings/", too_far, also="coordinator=400 admin=400", deny=BOARD_SEES, note="too far"),
