@@ -46,6 +46,11 @@ EXPORT_SCHEMA = {
 class CaseFhirView(APIView):
     renderer_classes = [FhirJSONRenderer, FhirAsJSONRenderer]
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400:  # the house's errors ({errors: [...]}) are JSON, not FHIR
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
     @extend_schema(
         operation_id="cases_fhir_retrieve",
         summary="The case as a FHIR R4 Bundle (mCODE)",

@@ -1,6 +1,6 @@
-"""A case as a FHIR R4 Bundle (type collection, mCODE STU4 profiles): the Patient, the primary cancer Condition, the
-staging, tumor-marker and ECOG Observations, one CarePlan per plan version (its drugs as MedicationRequests) and one
-Task per second opinion.
+"""A case as a FHIR R4 Bundle (type collection, mCODE STU4 profiles): the Patient, the primary and secondary cancer
+Conditions, the staging, tumor-marker and ECOG Observations, one CarePlan per plan version (its drugs as
+MedicationRequests) and one Task per second opinion.
 
 Every resource is a fhir.resources R4B model (validated as it is built; serialized by the library), never
 hand-written JSON. Codes come from the import's own terminology tables (``cases.fhir.tables``), so what the export
@@ -35,7 +35,14 @@ from fhir.resources.R4B.task import Task, TaskRestriction
 
 from cases.codes import BiomarkerName, Consensus, Implemented, PlanKind, SecondOpinionStatus, TreatmentIntent, Urgency
 from cases.fhir import tables
-from cases.fhir.clinical import AJCC_SYSTEM, ASSERTED_DATE_EXTENSION, HISTOLOGY_EXTENSION, MCODE, PRIMARY_PROFILE
+from cases.fhir.clinical import (
+    AJCC_SYSTEM,
+    ASSERTED_DATE_EXTENSION,
+    HISTOLOGY_EXTENSION,
+    MCODE,
+    PRIMARY_PROFILE,
+    SECONDARY_PROFILE,
+)
 from cases.fhir.parse import MRN_TYPE
 from cases.models import Case, FollowUp, Plan, SecondOpinion
 
@@ -166,6 +173,26 @@ class _Builder:
                 subject=_ref(patient),
             )
         )
+
+    def metastases(self, patient: Patient) -> None:
+        """One secondary cancer condition per metastatic site (one without a site when none is recorded)."""
+        case = self.case
+        sites = list(case.metastatic_sites or []) or ([""] if case.metastatic else [])
+        for index, site in enumerate(sites):
+            code = tables.metastatic_site_codes().get((site, "code"))
+            body = tables.metastatic_site_codes().get((site, "body_site"))
+            text = f"Secondary malignant neoplasm of {site}" if site else "Secondary malignant neoplasm"
+            self.add(
+                Condition(
+                    id=self._id(f"secondary-cancer-condition-{index}"),
+                    meta=Meta(profile=[SECONDARY_PROFILE]),
+                    clinicalStatus=CodeableConcept(coding=[Coding(system=CLINICAL_STATUS, code="active")]),
+                    verificationStatus=CodeableConcept(coding=[Coding(system=VERIFICATION_STATUS, code="confirmed")]),
+                    code=_concept(code, text),
+                    bodySite=[_concept(body, site)] if site else None,
+                    subject=_ref(patient),
+                )
+            )
 
     # ---- observations --------------------------------------------------------------------------------------
 
@@ -356,6 +383,7 @@ def case_bundle(case: Case, rows: ExportRows) -> Bundle:
     builder = _Builder(case, rows)
     patient = builder.patient()
     condition = builder.condition(patient)
+    builder.metastases(patient)
     builder.staging(patient, condition)
     builder.markers(patient, condition)
     builder.ecog(patient)

@@ -94,10 +94,20 @@ def _code(row: dict[str, str]) -> Code:
     return Code(system=row["system"], code=row["code"], display=row["display"])
 
 
+def _exported(name: str) -> dict[tuple[str, str], Code]:
+    return {(r["site"], r["export"]): _code(r) for r in _rows(name) if r.get("export")}
+
+
 @functools.cache
 def primary_site_codes() -> dict[tuple[str, str], Code]:
     """(site, "code" | "body_site") → the row of primary_sites.csv marked for the export."""
-    return {(r["site"], r["export"]): _code(r) for r in _rows("primary_sites.csv") if r.get("export")}
+    return _exported("primary_sites.csv")
+
+
+@functools.cache
+def metastatic_site_codes() -> dict[tuple[str, str], Code]:
+    """(site word, "code" | "body_site") → the row of metastatic_sites.csv marked for the export."""
+    return _exported("metastatic_sites.csv")
 
 
 @functools.cache

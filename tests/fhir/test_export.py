@@ -27,9 +27,9 @@ def url(case) -> str:
     return f"/api/v1/cases/{case.public_id}/fhir/"
 
 
-def imported(world, api) -> Case:
-    """The breast bundle imported by a member of the breast board, on that board."""
-    response = post(api(world.member), bundle("breast"), board=world.board.public_id)
+def imported(world, api, name: str = "breast") -> Case:
+    """A bundle of tests/fhir/bundles/ imported by a member of the breast board (the breast one on that board)."""
+    response = post(api(world.member), bundle(name), board=world.board.public_id if name == "breast" else None)
     assert response.status_code == 201, response.content
     return Case.objects.get(public_id=response.json()["case"]["id"])
 
@@ -242,7 +242,9 @@ def test_a_second_opinion_is_a_task_whose_status_maps_its_state(world, api, stat
 
 def test_access_follows_the_case(world, api):
     case = imported(world, api)
-    assert api(world.referrer2).get(url(case)).status_code == 404
+    outsider = api(world.referrer2).get(url(case))
+    assert outsider.status_code == 404 and outsider["Content-Type"] == "application/json"
+    assert outsider.json() == api(world.referrer2).get(url(world.community_case)).json()  # as a case it cannot see
     assert api(world.other_member).get(url(case)).status_code == 404
     assert api(None).get(url(case)).status_code == 401
     assert api(world.chair).get(url(case)).status_code == 200
@@ -284,7 +286,7 @@ def test_an_export_costs_a_fixed_number_of_queries(world, api, django_assert_num
 
 FACTS = (
     "primary_site", "histology", "diagnosis_date", "clinical_t", "clinical_n", "clinical_m", "pathological_t",
-    "pathological_n", "pathological_m", "stage_group", "ecog", "metastatic",
+    "pathological_n", "pathological_m", "stage_group", "ecog", "metastatic", "metastatic_sites",
 )  # fmt: skip
 
 
@@ -298,8 +300,9 @@ def _facts(case: Case) -> dict:
     }
 
 
-def test_an_exported_bundle_imported_again_gives_back_the_same_facts(world, api):
-    case = imported(world, api)
+@pytest.mark.parametrize("name", ["breast", "sparse", "lung_genomics"])
+def test_an_exported_bundle_imported_again_gives_back_the_same_facts(world, api, name):
+    case = imported(world, api, name)
     with_plans(case, world, 2)
     exported = export(world, api, case).json()
 
@@ -310,4 +313,15 @@ def test_an_exported_bundle_imported_again_gives_back_the_same_facts(world, api)
     copy = Case.objects.get(public_id=again.json()["case"]["id"])
     assert copy.pk != case.pk and copy.institution_id == world.community2.pk
     assert _facts(copy) == _facts(case)
-    assert _facts(case)["biomarkers"] and _facts(case)["stage_group"] and _facts(case)["ecog"] is not None
+    assert _facts(case)["biomarkers"] or name == "sparse"
+
+
+def test_the_round_trip_holds_staging_markers_and_metastases(world, api):
+    breast, sparse = imported(world, api, "breast"), imported(world, api, "sparse")
+    assert breast.stage_group and breast.pathological_t and breast.ecog is not None
+    assert len(breast.biomarkers.all()) >= 4
+    assert sparse.metastatic and len(sparse.metastatic_sites) >= 2
+    secondary = resources(export(world, api, sparse).json(), "Condition")[1:]
+    assert [c["meta"]["profile"] for c in secondary] == [[MCODE + "mcode-secondary-cancer-condition"]] * len(
+        sparse.metastatic_sites
+    )
