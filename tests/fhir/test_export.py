@@ -325,3 +325,15 @@ def test_the_round_trip_holds_staging_markers_and_metastases(world, api):
     assert [c["meta"]["profile"] for c in secondary] == [[MCODE + "mcode-secondary-cancer-condition"]] * len(
         sparse.metastatic_sites
     )
+
+
+def test_the_export_imported_back_at_its_own_institution_changes_nothing(world, api):
+    case = imported(world, api)
+    before = _facts(case)
+
+    again = post(api(world.member), export(world, api, case).json())
+
+    assert again.status_code == 200 and again.json()["created"] is False, again.content
+    assert again.json()["case"]["id"] == str(case.public_id)
+    assert (again.json()["changed"], again.json()["kept"]) == ([], [])
+    assert _facts(case) == before
