@@ -336,7 +336,7 @@ class _Builder:
         )
         self.add(care_plan)
         for component in plan.components.all():
-            for index, drug in enumerate(component.drugs or []):
+            for index, drug in enumerate(d for d in component.drugs or [] if d.strip()):
                 self.add(
                     MedicationRequest(
                         id=self._id(f"plan-{plan.public_id}-{component.position}-{index}"),
@@ -366,7 +366,7 @@ class _Builder:
                     intent="order",
                     priority="urgent" if request.urgency == Urgency.URGENT else "routine",
                     code=CodeableConcept(text="Second opinion of a tumor board"),
-                    description=request.reason,
+                    description=request.reason or None,
                     focus=_ref(condition),
                     for_fhir=_ref(patient),
                     authoredOn=request.created_at,
