@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.codes import SECOND_OPINION_OPEN, CaseStatus, PacketStatus, PlanKind
+from cases.fhir.export import ExportRows
 from cases.models import (
     Case,
     ChangeRecord,
@@ -195,6 +196,22 @@ def plans_of(case: Case) -> QuerySet[Plan]:
         .prefetch_related("components")
         .annotate(current=~Exists(later))
         .order_by("created_at", "id")
+    )
+
+
+def case_fhir_rows(user, case: Case) -> ExportRows:
+    """What the case's FHIR export reads besides the case (``cases.fhir.export``): its plans with their boards and
+    components, their follow-ups, and the second opinions on it the user may see; a fixed number of queries."""
+    return ExportRows(
+        plans=list(plans_of(case).select_related("meeting__board")),
+        follow_ups=list(case.follow_ups.order_by("-created_at", "-id")),
+        second_opinions=list(
+            second_opinions_visible_to(user)
+            .filter(case=case)
+            .select_related("requesting_institution", "target_institution")
+            .prefetch_related("transitions")
+            .order_by("created_at", "id")
+        ),
     )
 
 

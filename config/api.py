@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from cases.api.analytics import PlanChangeAnalyticsView, TurnaroundAnalyticsView
 from cases.api.checklist import CaseChecklistView
+from cases.api.fhir_export import CaseFhirView
 from cases.api.fhir_import import FhirImportView
 from cases.api.meeting_packets import MeetingPacketPdfView, MeetingPacketView
 from cases.api.packets import CasePacketPdfView, CasePacketView
@@ -63,6 +64,7 @@ urlpatterns = [
     path("", include(router.urls)),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/checklist/$", CaseChecklistView.as_view(), name="case-checklist"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/packet/$", CasePacketView.as_view(), name="case-packet"),
+    re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/fhir/$", CaseFhirView.as_view(), name="case-fhir"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/packet/pdf/$", CasePacketPdfView.as_view(), name="case-packet-pdf"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/", include(case_router.urls)),
     re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/packet/$", MeetingPacketView.as_view(), name="meeting-packet"),

@@ -78,3 +78,68 @@ def observations() -> dict[tuple[str, str], ObservationCode]:
 def results() -> dict[tuple[str, str], str]:
     """Coded tumor-marker results → ``BiomarkerResult`` values."""
     return {(r["system"], r["code"]): r["result"] for r in _rows("results.csv")}
+
+
+# ---- the export's reverse lookups: a case's value → the code the import reads back ----------------------------
+
+
+@dataclass(frozen=True)
+class Code:
+    system: str
+    code: str
+    display: str
+
+
+def _code(row: dict[str, str]) -> Code:
+    return Code(system=row["system"], code=row["code"], display=row["display"])
+
+
+def _exported(name: str) -> dict[tuple[str, str], Code]:
+    return {(r["site"], r["export"]): _code(r) for r in _rows(name) if r.get("export")}
+
+
+@functools.cache
+def primary_site_codes() -> dict[tuple[str, str], Code]:
+    """(site, "code" | "body_site") → the row of primary_sites.csv marked for the export."""
+    return _exported("primary_sites.csv")
+
+
+@functools.cache
+def metastatic_site_codes() -> dict[tuple[str, str], Code]:
+    """(site word, "code" | "body_site") → the row of metastatic_sites.csv marked for the export."""
+    return _exported("metastatic_sites.csv")
+
+
+@functools.cache
+def tnm_codes() -> dict[tuple[str, str], Code]:
+    """(kind, value) → the first code of tnm.csv for it (SNOMED CT before LOINC): ("type", "clinical T"),
+    ("T", "cT3"), ("method", "AJCC8")."""
+    codes: dict[tuple[str, str], Code] = {}
+    for row in _rows("tnm.csv"):
+        codes.setdefault((row["kind"], row["value"]), _code(row))
+    return codes
+
+
+@functools.cache
+def observation_codes() -> dict[tuple[str, bool], tuple[Code, str]]:
+    """(fact, measured) → the first code of observations.csv for the fact with a unit (measured) or without one (a
+    coded result), with its unit."""
+    codes: dict[tuple[str, bool], tuple[Code, str]] = {}
+    for row in _rows("observations.csv"):
+        codes.setdefault((row["fact"], bool(row["unit"])), (_code(row), row["unit"]))
+    return codes
+
+
+@functools.cache
+def result_codes() -> dict[tuple[str, str], Code]:
+    """(result, system) → the first code of results.csv giving that ``BiomarkerResult`` in that system."""
+    codes: dict[tuple[str, str], Code] = {}
+    for row in _rows("results.csv"):
+        codes.setdefault((row["result"], row["system"]), _code(row))
+    return codes
+
+
+@functools.cache
+def modality_codes() -> dict[str, Code]:
+    """``Modality`` → the SNOMED CT code of a plan activity (modalities.csv); a modality not listed has none."""
+    return {r["modality"]: _code(r) for r in _rows("modalities.csv")}

@@ -159,6 +159,7 @@ def case_endpoints(key: str, who: Who):
     yield Endpoint("DELETE", f"{base}/", others=405)
     yield Endpoint("GET", f"{base}/history/", ok=who.sees)
     yield Endpoint("GET", f"{base}/checklist/", ok=who.sees)
+    yield Endpoint("GET", f"{base}/fhir/", ok=who.sees)  # the case as a FHIR bundle: read as the case is
     yield Endpoint("POST", f"{base}/packet/", ok=who.sees, code=202)
     # no packet built yet in the matrix world: 404 for everyone (tests/cases/test_packets.py reads built ones)
     yield Endpoint("GET", f"{base}/packet/")
@@ -342,6 +343,7 @@ FOREIGN = [  # (role, method, path, the placeholder that is foreign to the role)
     ("referrer", "POST", "/api/v1/cases/{community2_case}/withdraw/", "community2_case"),
     ("other_member", "GET", "/api/v1/cases/{case}/history/", "case"),
     ("other_member", "GET", "/api/v1/cases/{case}/checklist/", "case"),
+    ("referrer2", "GET", "/api/v1/cases/{case}/fhir/", "case"),
     ("referrer2", "GET", "/api/v1/cases/{case}/documents/", "case"),
     ("referrer2", "POST", "/api/v1/cases/{case}/comments/", "case"),
     ("member", "GET", "/api/v1/cases/{case}/documents/{doc_other_case}/", "doc_other_case"),
