@@ -66,14 +66,27 @@ class BundleForm(Form):
         return data
 
 
+ORDER = {key: index for index, key in enumerate(LABELS)}  # the profile form's order: site, histology, stage, ...
+
+
+def _key_of(name: str) -> str:
+    if name.startswith(("biomarkers.", "patient.")):
+        return name.split(".", 1)[0]
+    return STAGE_PATHS.get(name) or (f"organ_function.{name}" if f"organ_function.{name}" in LABELS else name)
+
+
+def in_order(names) -> list[str]:
+    """Fact names in the order the profile shows them."""
+    return sorted(names, key=lambda name: ORDER.get(_key_of(name), len(ORDER)))
+
+
 def label(name: str) -> str:
     """A fact's words: "Clinical T", "Estrogen receptor", "GFR"."""
     if name.startswith("biomarkers."):
         return BiomarkerName(name.split(".", 1)[1]).label
     if name.startswith("patient."):
         return f"Patient's {name.split('.', 1)[1].replace('_', ' ')}"
-    key = STAGE_PATHS.get(name) or (f"organ_function.{name}" if f"organ_function.{name}" in LABELS else name)
-    return LABELS.get(key, name.replace("_", " ").capitalize())
+    return LABELS.get(_key_of(name), name.replace("_", " ").capitalize())
 
 
 def _value(name: str, facts: Facts) -> str:
@@ -106,7 +119,9 @@ def preview_rows(facts: Facts, result) -> list[dict[str, str]]:
     def fate(name: str) -> str:
         return "write" if result.created or name in result.changed else "keep" if name in result.kept else "same"
 
-    rows = [{"label": label(n), "value": _value(n, facts), "fate": fate(n)} for n in facts.case if n not in GROUPS]
+    rows = [
+        {"label": label(n), "value": _value(n, facts), "fate": fate(n)} for n in in_order(facts.case) if n not in GROUPS
+    ]
     markers: dict[str, list] = {}
     for item in facts.biomarkers:
         markers.setdefault(item["name"], []).append(item)
@@ -127,7 +142,7 @@ def record_note(case) -> dict[str, Any] | None:
     return {
         "when": record.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
         "by": record.imported_by.name,
-        "facts": [label(name) for name in facts_from_record(case, record)],
+        "facts": [label(name) for name in in_order(facts_from_record(case, record))],
     }
 
 
