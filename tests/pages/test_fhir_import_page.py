@@ -219,3 +219,17 @@ def test_the_case_page_of_an_imported_case_keeps_its_query_budget(client, world,
     with django_assert_max_num_queries(31):
         page = client.get(response.url)
     assert "From the health record." in page.content.decode()
+
+
+def test_the_confirmation_is_audited_by_the_service_and_the_page_logs_no_patient_data(client, world, caplog):
+    caplog.set_level("DEBUG")
+    client.force_login(world.coordinator)
+    first = preview(client, bundle("breast"))
+    assert not AuditEvent.objects.filter(object_type="cases.caseimport").exists()  # the preview's rows rolled back
+    client.post(URL, {"token": token_of(first)})
+    case = Case.objects.get(patient__mrn="FHIR-0001")
+    written = AuditEvent.objects.filter(user=world.coordinator, patient_id=case.patient_id)
+    assert {"cases.case", "cases.caseimport"} <= set(written.values_list("object_type", flat=True))
+    client.post(URL, {"bundle": upload(b"{ not json FHIR-0001")})
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "FHIR-0001" not in logged and "Alexandra" not in logged
