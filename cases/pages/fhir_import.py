@@ -146,6 +146,19 @@ def record_note(case) -> dict[str, Any] | None:
     }
 
 
+def worded_warnings(result) -> list[dict[str, str]]:
+    """The import's warnings for a clinician: ``case_import`` ends them with one per fact kept as entered by hand,
+    naming the fact by its field ("ecog: ..."); the page names it by its label."""
+    count = len(result.kept)
+    if not count:
+        return result.warnings
+    kept = [
+        {**warning, "message": f"{label(name)}: the case keeps the value entered by hand; the record's differs."}
+        for name, warning in zip(result.kept, result.warnings[-count:], strict=True)
+    ]
+    return result.warnings[:-count] + kept
+
+
 def _key(user, digest: str) -> str:
     return f"fhir-import:{user.pk}:{digest}"
 
@@ -182,7 +195,15 @@ def _preview(*, user, upload, board) -> dict[str, Any]:
         raise refusal_at_paths(facts, error) from None
     cache.set(_key(user, digest), raw, timeout=KEPT_MINUTES * 60)
     token = signing.dumps({"sha256": digest, "board": str(board.public_id) if board else ""}, salt=SALT)
-    return {"facts": facts, "result": result, "rows": preview_rows(facts, result), "token": token, "board": board}
+    rows = preview_rows(facts, result)
+    return {
+        "facts": facts,
+        "result": result,
+        "rows": rows,
+        "warnings": worded_warnings(result),
+        "token": token,
+        "board": board,
+    }
 
 
 EXPIRED = f"The uploaded file is kept for {KEPT_MINUTES} minutes and this preview is older: upload the file again."

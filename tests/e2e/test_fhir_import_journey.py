@@ -58,3 +58,16 @@ def test_a_coordinator_imports_a_bundle_and_sees_what_came_from_the_record(world
     expect(note).to_contain_text("Clinical T")
     expect(note).to_contain_text("Estrogen receptor")
     snapshot(page, "fhir-04-case")
+
+    # ECOG changed by hand, the same file again: a preview of an update that keeps it
+    Case.objects.filter(pk=case.pk).update(ecog=2)
+    page.goto(page.url.split("/cases/")[0] + "/cases/import/")
+    page.get_by_label("FHIR bundle (.json)").set_input_files(str(breast))
+    page.get_by_role("button", name="Show what would be imported").click()
+    expect(page.get_by_text("Updates the existing case")).to_be_visible()
+    expect(page.get_by_role("row", name="ECOG performance status")).to_contain_text("kept as entered by hand")
+    snapshot(page, "fhir-05-update-preview")
+    page.get_by_role("button", name="Update the case").click()
+    expect(page.get_by_text("The case was updated from the FHIR bundle")).to_be_visible()
+    expect(page.locator("#from-record")).not_to_contain_text("ECOG")
+    assert Case.objects.filter(patient__mrn="FHIR-0001").count() == 1

@@ -92,6 +92,7 @@ def test_confirm_creates_then_reupload_previews_an_update(client, world):
     text = again.content.decode()
     assert "Updates the existing case" in text and f"/cases/{case.public_id}/" in text
     assert "kept as entered by hand" in text and "Update the case" in text
+    assert "ECOG performance status: the case keeps the value entered by hand" in text and "ecog:" not in text
     done = client.post(URL, {"token": token_of(again)})
     assert done.status_code == 302 and done.url == f"/cases/{case.public_id}/"
     assert Case.objects.filter(patient__mrn="FHIR-0001").count() == 1
