@@ -206,6 +206,7 @@ def _preview(*, user, upload, board) -> dict[str, Any]:
     }
 
 
+NOT_YOURS = "This confirmation does not match a preview of yours: upload the file again."
 EXPIRED = f"The uploaded file is kept for {KEPT_MINUTES} minutes and this preview is older: upload the file again."
 
 
@@ -215,12 +216,13 @@ def _confirm(*, user, token: str):
     except signing.SignatureExpired:
         raise ValidationError({"bundle": [ValidationError(EXPIRED, code="expired")]}) from None
     except signing.BadSignature:
-        message = "This confirmation does not match a preview of yours: upload the file again."
-        raise ValidationError({"bundle": [ValidationError(message, code="tampered")]}) from None
+        raise ValidationError({"bundle": [ValidationError(NOT_YOURS, code="tampered")]}) from None
     raw = cache.get(_key(user, signed["sha256"]))
     if raw is None:
         raise ValidationError({"bundle": [ValidationError(EXPIRED, code="expired")]})
     facts, digest = _read(raw)
+    if digest != signed["sha256"]:  # the kept bytes are the previewed ones, or nothing is written
+        raise ValidationError({"bundle": [ValidationError(NOT_YOURS, code="tampered")]})
     board = None
     if signed["board"]:
         board = boards_targetable_by(user).filter(public_id=signed["board"]).first()

@@ -8,9 +8,12 @@ import json
 import re
 
 import pytest
+from django.core import signing
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import Biomarker, Case, CaseImport, Patient
+from cases.pages.fhir_import import SALT
 from tests.factories import BoardFactory, UserFactory
 from tests.fhir.helpers import bundle, resource
 from tests.pages.markup import Page
@@ -234,3 +237,15 @@ def test_the_confirmation_is_audited_by_the_service_and_the_page_logs_no_patient
     client.post(URL, {"bundle": upload(b"{ not json FHIR-0001")})
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "FHIR-0001" not in logged and "Alexandra" not in logged
+
+
+def test_kept_bytes_that_are_not_the_previewed_bundle_are_refused(client, world):
+    client.force_login(world.coordinator)
+    token = token_of(preview(client, bundle("breast")))
+    digest = signing.loads(token, salt=SALT)["sha256"]
+    other = bundle("breast")
+    resource(other, "ecog")["valueInteger"] = 3
+    cache.set(f"fhir-import:{world.coordinator.pk}:{digest}", json.dumps(other).encode())
+    response = client.post(URL, {"token": token})
+    assert response.status_code == 400 and "does not match a preview of yours" in response.content.decode()
+    assert not CaseImport.objects.exists()
