@@ -16,6 +16,7 @@ from cases.codes import SECOND_OPINION_OPEN, CaseStatus, PacketStatus, PlanKind
 from cases.fhir.export import ExportRows
 from cases.models import (
     Case,
+    CaseImport,
     ChangeRecord,
     Comment,
     Document,
@@ -337,6 +338,11 @@ def second_opinion_accept_targets(user, *, board=None, meeting=None) -> dict:
             if found[field] is None:
                 raise _nonexistent(field, f"No such {field}.")
     return found
+
+
+def import_latest(case: Case) -> CaseImport | None:
+    """The case's latest import from the health record, with who imported it (one query)."""
+    return case.imports.select_related("imported_by").first()
 
 
 def case_timezone(case: Case) -> str:

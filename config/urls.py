@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("scheduling.pages")),
     path("", include("cases.pages.case_list")),
     path("", include("cases.pages.case_new")),
+    path("", include("cases.pages.fhir_import")),
     path("", include("cases.pages.case")),
     path("", include("cases.pages.meeting_packet")),
     path("", include("cases.pages.profile")),

@@ -21,9 +21,8 @@ from cases import selectors
 from cases.api.serializers import CaseSerializer
 from cases.case_checks import NONEXISTENT
 from cases.fhir.clinical import read_bundle
-from cases.fhir.parse import BUNDLE_TYPES, BundleRefused, Facts
-from cases.services.fhir_import import case_import
-from cases.staging import STAGE_PATHS
+from cases.fhir.parse import BUNDLE_TYPES, BundleRefused
+from cases.services.fhir_import import case_import, refusal_at_paths
 from scheduling.selectors import boards_targetable_by
 from tumorboard.api.errors import ErrorSerializer, errors_response
 from tumorboard.api.fields import StrictCharField
@@ -85,7 +84,6 @@ BUNDLE_SCHEMA = {
     },
     "required": ["resourceType", "type"],
 }
-FIELD_OF_PATH = {path: field for field, path in STAGE_PATHS.items()}
 BOARD = OpenApiParameter(
     "board", OpenApiTypes.UUID, OpenApiParameter.QUERY, description="A board of your institution for a new case."
 )
@@ -104,12 +102,6 @@ def _board(request):
         message = NONEXISTENT.format(value=public_id)
         raise exceptions.ValidationError({"board": [ErrorDetail(message, code="does_not_exist")]})
     return board
-
-
-def _path(facts: Facts, key: str) -> str:
-    """The bundle's path of the fact a case service refused ("stage.clinical_t" → "entry[2].resource...")."""
-    name = FIELD_OF_PATH.get(key, key)
-    return facts.sources.get(name, key)
 
 
 class FhirImportView(APIView):
@@ -136,10 +128,7 @@ class FhirImportView(APIView):
         try:
             result = case_import(user=request.user, facts=facts, board=board, bundle_sha256=digest)
         except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                raise
-            # the services name the case's fields: the client sent FHIR, so the errors name the bundle's paths
-            raise ValidationError({_path(facts, key): errors for key, errors in error.error_dict.items()}) from None
+            raise refusal_at_paths(facts, error) from None
         case = selectors.case_after_write(result.case)
         body = {
             "case": CaseSerializer(case, context={"request": request}).data,

@@ -36,6 +36,7 @@ from cases.codes import (
 from cases.lifecycle.case_actions import CASE_ACTIONS, case_actions_open, case_transition
 from cases.lifecycle.recommendation import BOARD_ONLY_FIELDS, BOARD_PLAN_STATUSES, plan_record
 from cases.models import ChangeRecord, Packet, Plan, RevisedField
+from cases.pages.fhir_import import record_note
 from cases.pages.forms import (
     CommentForm,
     DocumentForm,
@@ -328,6 +329,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         "refused": refused is not None,
         "refusal_messages": refusal.get("", []),
         "refusal_fields": [name for name in refusal if name],
+        "from_record": record_note(case),
         **_packet_context(case, selectors.packet_of(case)),
         **_timeline_context(
             request,

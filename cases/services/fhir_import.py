@@ -21,12 +21,14 @@ from cases.fhir.parse import Facts
 from cases.locks import case_lock
 from cases.models import Case, CaseImport
 from cases.services.case_profile import CLOSED_STATUSES, case_create, case_edit_check, case_update
+from cases.staging import STAGE_PATHS
 from tumorboard.audit import audit_write
 from tumorboard.models import AuditAction
 
 # facts that travel together: a measurement and its date are one fact
 GROUPS = {"gfr_date": "gfr_ml_min", "lvef_date": "lvef_percent", "bilirubin_date": "bilirubin_mg_dl"}
 BIOMARKER_FIELDS = ("name", "result", "value", "detail", "date")
+FIELD_OF_PATH = {path: field for field, path in STAGE_PATHS.items()}
 
 
 @dataclass(frozen=True)
@@ -192,3 +194,36 @@ def case_import(*, user, facts: Facts, board=None, bundle_sha256: str) -> Import
         detail={"source": "fhir", "case": str(case.public_id), "created": created, "changed": changed, "kept": kept},
     )
     return ImportResult(case=case, created=created, changed=changed, kept=kept, warnings=warnings)
+
+
+def case_import_preview(*, user, facts: Facts, board=None) -> ImportResult:
+    """What ``case_import`` would do, written nothing: the same code, run in a transaction rolled back (its audit
+    rows too). ``result.case`` is the existing case when it would update one; a new case's object is not saved."""
+    with transaction.atomic():
+        result = case_import(user=user, facts=facts, board=board, bundle_sha256="")
+        transaction.set_rollback(True)
+    return result
+
+
+def refusal_at_paths(facts: Facts, error: ValidationError) -> ValidationError:
+    """A case service's refusal naming the case's fields ("stage.clinical_t") as one naming the bundle's paths
+    ("entry[2].resource.valueCodeableConcept"): the user sent FHIR."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {facts.sources.get(FIELD_OF_PATH.get(key, key), key): errors for key, errors in error.error_dict.items()}
+    )
+
+
+def facts_from_record(case: Case, record: CaseImport) -> list[str]:
+    """The facts ``record`` wrote that the case still holds as the record gave them (``clinical_t``,
+    ``biomarkers.ER``): a fact changed by hand since is not the record's any more."""
+    names = [n for n in record.facts if n != "biomarkers" and n not in GROUPS]
+    out = []
+    for name in names:
+        members = [name, *(d for d, v in GROUPS.items() if v == name and d in record.facts)]
+        if all(_json(getattr(case, m)) == record.facts[m] for m in members):
+            out.append(name)
+    current = _biomarkers_of(case)
+    out += [f"biomarkers.{n}" for n, items in record.facts.get("biomarkers", {}).items() if current.get(n) == items]
+    return out

@@ -71,6 +71,8 @@ def test_every_kind_of_page_has_no_accessibility_violation(page, live_server):
     assert not problems, "\n".join(problems)
     coordinator_kinds = {kind_of(path) for path in audited["coordinator"]}
     assert coordinator_kinds >= {"/", "/meetings/{id}/", "/cases/{id}/", "/cases/{id}/profile/", "/follow-up/"}
-    assert {"/cases/", "/cases/new/"} <= coordinator_kinds & {kind_of(path) for path in audited["community"]}
+    assert {"/cases/", "/cases/new/", "/cases/import/"} <= coordinator_kinds & {
+        kind_of(path) for path in audited["community"]
+    }
     assert {kind_of(path) for path in audited["community"]} >= {"/second-opinions/new/", "/second-opinions/{id}/"}
     print({username: len(paths) for username, paths in audited.items()})  # pages audited

@@ -188,6 +188,7 @@ def pages(world) -> list[tuple[object, str]]:
         (world.member, "/calendar/"),
         (world.member, "/cases/"),
         (world.member, "/cases/new/"),
+        (world.coordinator, "/cases/import/"),
         (world.referrer, "/second-opinions/new/"),
         (world.referrer, f"/second-opinions/{asking.public_id}/"),
         (world.coordinator, f"/second-opinions/{incoming.public_id}/"),
