@@ -175,6 +175,8 @@ def _read(raw: bytes) -> tuple[Facts, str]:
         errors = {}
         for error in refused.errors:
             message = PAGE_WORDS.get(error["code"], error["message"])
+            if error["code"] == "invalid_fhir":  # the validating library's words, framed for the person uploading
+                message = f"This part of the file does not follow FHIR R4 ({error['message']}): export it again."
             errors.setdefault(error["field"] or "bundle", []).append(ValidationError(message, code=error["code"]))
         raise ValidationError(errors) from None
     return facts, hashlib.sha256(json.dumps(bundle, sort_keys=True).encode()).hexdigest()

@@ -131,7 +131,7 @@ def test_bad_bundles_are_refused_in_place_with_their_path(client, world):
     resource(broken, "ecog")["valueInteger"] = "one"
     before = counts()
     cases = [
-        (broken, 400, ["entry[", "Nothing was imported"]),
+        (broken, 400, ["entry[", "does not follow FHIR R4", "Nothing was imported"]),
         ({"resourceType": "Patient"}, 400, ["not a FHIR R4 Bundle"]),
         (b"\xff\xfe not json", 400, ["The file is not JSON"]),
         (b"[" * 5000, 400, ["The file is not JSON"]),
