@@ -18,7 +18,7 @@ from django.utils import timezone
 from cases.codes import CaseStatus, Consensus, Modality, PacketStatus, PlanKind, TreatmentIntent
 from cases.lifecycle.agenda import agenda_add
 from cases.lifecycle.recommendation import plan_record
-from cases.models import ChangeRecord, Comment, Document, Packet, Plan, Review
+from cases.models import Biomarker, ChangeRecord, Comment, Document, Packet, Plan, Review
 from scheduling.models import Meeting, MeetingStatus
 from specialists.models import BoardMembership, Specialty
 from tests.conftest import meeting_start
@@ -694,3 +694,11 @@ def test_comment_plan_and_review_times_are_the_board_s_local_time(client, world)
     assert "15 Jan 2026, 07:00 EST" in html  # the comment
     assert "15 Jan 2026, 08:00 EST" in html  # the proposed plan
     assert not re.search(r">[^<]*\b1[23]:00\b", html)  # no UTC time shown (a <time datetime> keeps it for machines)
+
+
+def test_biomarkers_read_by_their_names_not_their_codes(client, world):
+    Biomarker.objects.create(case=world.case, name="ONCOTYPE_RS", result="high", value=31)
+    client.force_login(world.member)
+    html = client.get(url(world.case)).content.decode()
+    assert "<strong>Oncotype DX recurrence score</strong> High (31.0)" in html
+    assert "ONCOTYPE_RS" not in html
