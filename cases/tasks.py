@@ -89,22 +89,12 @@ def _stale_documents():
     """Every rendered document's stuck builds (cases/builds.py): (what, its build task, the ids to build again). A new
     document type is one more entry here."""
     seconds = datetime.timedelta(seconds=1)
-    yield (
-        "packets",
-        packet_build,
-        packets.packets_stale(
-            pending_after=settings.PACKET_STALE_PENDING_SECONDS * seconds,
-            building_after=settings.PACKET_STALE_BUILDING_SECONDS * seconds,
-        ),
-    )
-    yield (
-        "meeting packets",
-        meeting_packet_build,
-        meeting_packets.meeting_packets_stale(
-            pending_after=settings.PACKET_STALE_PENDING_SECONDS * seconds,
-            building_after=settings.PACKET_STALE_BUILDING_SECONDS * seconds,
-        ),
-    )
+    packet_ages = {  # a case's packet and a meeting's are stuck after the same times
+        "pending_after": settings.PACKET_STALE_PENDING_SECONDS * seconds,
+        "building_after": settings.PACKET_STALE_BUILDING_SECONDS * seconds,
+    }
+    yield ("packets", packet_build, packets.packets_stale(**packet_ages))
+    yield ("meeting packets", meeting_packet_build, meeting_packets.meeting_packets_stale(**packet_ages))
     yield (
         "second-opinion reports",
         second_opinion_report_build,
