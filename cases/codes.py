@@ -103,6 +103,59 @@ class MedicationStatus(TextChoices):
     STOPPED = "stopped", "Stopped"
 
 
+class VariantKind(TextChoices):
+    SEQUENCE = "sequence", "Sequence variant"
+    FUSION = "fusion", "Fusion"
+    COPY_NUMBER = "copy_number", "Copy-number change"
+    OTHER = "other", "Other"
+
+
+class VariantOrigin(TextChoices):
+    GERMLINE = "germline", "Germline"
+    SOMATIC = "somatic", "Somatic"
+    UNKNOWN = "unknown", "Origin not stated"
+
+
+class VariantInterpretation(TextChoices):
+    """ACMG/AMP five-tier clinical significance (Richards et al., Genet Med 2015); blank when the report gives none."""
+
+    PATHOGENIC = "pathogenic", "Pathogenic"
+    LIKELY_PATHOGENIC = "likely_pathogenic", "Likely pathogenic"
+    UNCERTAIN = "uncertain", "Uncertain significance"
+    LIKELY_BENIGN = "likely_benign", "Likely benign"
+    BENIGN = "benign", "Benign"
+
+
+class StagingSystem(TextChoices):
+    """Staging and grouping systems other than AJCC TNM, kept with their system (mCODE's staging value sets)."""
+
+    FIGO = "figo", "FIGO stage"
+    GLEASON_GRADE_GROUP = "gleason_grade_group", "Gleason grade group (ISUP)"
+    ISS = "iss", "International Staging System (myeloma)"
+    R_ISS = "r_iss", "Revised ISS (myeloma)"
+    BINET = "binet", "Binet stage"
+    RAI = "rai", "Rai stage"
+    ANN_ARBOR = "ann_arbor", "Ann Arbor stage"
+    LUGANO = "lugano", "Lugano stage"
+    BRESLOW = "breslow", "Breslow depth (mm)"
+    RISK_GROUP = "risk_group", "Risk group"
+    OTHER = "other", "Other system"
+
+
+class TreatmentKind(TextChoices):
+    SYSTEMIC = "systemic", "Systemic therapy"
+    SURGERY = "surgery", "Surgery"
+    RADIOTHERAPY = "radiotherapy", "Radiotherapy"
+    OTHER = "other", "Other"
+
+
+class TreatmentCourseStatus(TextChoices):
+    ONGOING = "ongoing", "Ongoing"
+    COMPLETED = "completed", "Completed"
+    STOPPED = "stopped", "Stopped early"
+    UNKNOWN = "unknown", "Not stated"
+
+
 class CaseStatus(TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"

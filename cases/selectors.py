@@ -125,7 +125,7 @@ def _with_profile(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Everything a case's representation reads, at a constant number of queries."""
     return cases.select_related(
         "patient", "institution", "board", "meeting", "treating_physician", "created_by"
-    ).prefetch_related("biomarkers", "pharmacogenomics", "medications")
+    ).prefetch_related("biomarkers", "variants", "other_staging", "pharmacogenomics", "medications", "treatments")
 
 
 def case_list(user) -> QuerySet[Case]:

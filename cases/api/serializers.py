@@ -12,7 +12,19 @@ from rest_framework import serializers
 
 from cases.case_checks import ORGAN_DATES, case_references_check, organ_function_check
 from cases.codes import CommentKind, DocumentKind, FinancialNavigation, PriorAnthracycline
-from cases.models import Biomarker, Case, CaseTransition, Comment, Document, Medication, Patient, Pharmacogenomic
+from cases.models import (
+    Biomarker,
+    Case,
+    CaseTransition,
+    Comment,
+    Document,
+    GenomicVariant,
+    Medication,
+    Patient,
+    Pharmacogenomic,
+    StagingRecord,
+    TreatmentCourse,
+)
 from cases.selectors import physicians_eligible
 from cases.staging import STAGE_MESSAGES, STAGE_VALIDATORS
 from scheduling.selectors import boards_targetable_by
@@ -176,6 +188,47 @@ class MedicationSerializer(WholeItemSerializer):
         fields = ["name", "status"]
 
 
+class GenomicVariantSerializer(WholeItemSerializer):
+    class Meta:
+        model = GenomicVariant
+        fields = ["kind", "gene", "partner_gene", "hgvs", "description", "origin", "interpretation", "date"]
+
+    def validate_date(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError("The report date is in the future.")
+        return value
+
+
+class StagingRecordSerializer(WholeItemSerializer):
+    class Meta:
+        model = StagingRecord
+        fields = ["system", "value", "date"]
+
+    def validate_date(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError("The staging date is in the future.")
+        return value
+
+
+class TreatmentCourseSerializer(WholeItemSerializer):
+    class Meta:
+        model = TreatmentCourse
+        fields = ["kind", "name", "code", "start", "end", "status", "detail"]
+        validators: list = []
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("start") and attrs.get("end") and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": ["The treatment ends before it starts."]})
+        return attrs
+
+
+def _score_of_ten(value):
+    if value is not None and value % 10:
+        raise serializers.ValidationError("Give the score in steps of 10 (0, 10, ... 100).")
+    return value
+
+
 class UserRefSerializer(ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     name = StrictCharField(read_only=True)
@@ -231,6 +284,27 @@ class CaseSerializer(ModelSerializer):
     stage = StageSerializer(source="*", required=False)
     organ_function = OrganFunctionSerializer(source="*", required=False)
     ecog = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=4)
+    karnofsky = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=100, validators=[_score_of_ten]
+    )
+    lansky = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=100,
+        validators=[_score_of_ten],
+        help_text="Lansky play-performance score, for children under 16.",
+    )
+    weight_kg = serializers.FloatField(required=False, allow_null=True, min_value=0.3, max_value=400)
+    height_cm = serializers.FloatField(required=False, allow_null=True, min_value=20, max_value=250)
+    bsa_m2 = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        min_value=0.05,
+        max_value=4,
+        help_text="Body surface area as measured; body_surface_area falls back to Mosteller's formula.",
+    )
+    body_surface_area = serializers.FloatField(read_only=True, allow_null=True)
     metastatic_sites = serializers.ListField(child=StrictCharField(max_length=64), required=False, max_length=50)
     metastasis_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1000)
     comorbidities = serializers.ListField(child=StrictCharField(max_length=200), required=False, max_length=50)
@@ -250,14 +324,20 @@ class CaseSerializer(ModelSerializer):
     biomarkers = BiomarkerSerializer(many=True, required=False, max_length=50)
     pharmacogenomics = PharmacogenomicSerializer(many=True, required=False, max_length=10)
     medications = MedicationSerializer(many=True, required=False, max_length=100)
+    variants = GenomicVariantSerializer(many=True, required=False, max_length=200)
+    other_staging = StagingRecordSerializer(many=True, required=False, max_length=20)
+    treatments = TreatmentCourseSerializer(many=True, required=False, max_length=200)
 
     class Meta:
         model = Case
         fields = [
             "id", "patient", "institution", "board", "board_name", "meeting", "status", "primary_site",
-            "histology", "grade", "stage", "metastatic", "metastatic_sites", "metastasis_count", "ecog",
-            "organ_function", "treatment_intent", "preferences", "question", "urgency", "diagnosis_date",
-            "treating_physician", "biomarkers", "pharmacogenomics", "medications", "comorbidities",
+            "histology", "grade", "stage", "other_staging", "metastatic", "metastatic_sites", "metastasis_count",
+            "ecog", "karnofsky", "lansky", "weight_kg", "height_cm", "bsa_m2", "body_measured_on",
+            "body_surface_area", "organ_function", "treatment_intent", "preferences", "question", "urgency",
+            "diagnosis_date",
+            "treating_physician", "biomarkers", "variants", "pharmacogenomics", "medications", "treatments",
+            "comorbidities",
             "menopausal_status", "fertility_goals", "fertility_preservation_discussed", "goals_of_care_discussed",
             "prior_anthracycline_mg_m2", "prior_anthracyclines", "financial_navigation", "advance_care_planning",
             "psychosocial_notes", "created_by", "created_at", "updated_at", "submitted_at",
@@ -274,6 +354,11 @@ class CaseSerializer(ModelSerializer):
     def validate_diagnosis_date(self, value):
         if value and value > timezone.localdate():
             raise serializers.ValidationError("The diagnosis date is in the future.")
+        return value
+
+    def validate_body_measured_on(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError("The measurement date is in the future.")
         return value
 
     def validate(self, attrs):

@@ -1,6 +1,7 @@
 """Patients and cases with their structured clinical profile (SPEC §2, §6), documents and comments."""
 
 import datetime
+import math
 import uuid
 
 from django.conf import settings
@@ -21,8 +22,14 @@ from cases.codes import (
     PgxGene,
     PgxPhenotype,
     Sex,
+    StagingSystem,
+    TreatmentCourseStatus,
     TreatmentIntent,
+    TreatmentKind,
     Urgency,
+    VariantInterpretation,
+    VariantKind,
+    VariantOrigin,
 )
 from specialists.models import Specialty
 from tumorboard.models import BaseModel
@@ -84,6 +91,14 @@ class Case(BaseModel):
 
     # Patient factors
     ecog = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(4)])
+    # Karnofsky (adults) and Lansky (children under 16) performance scores, 0-100 in steps of 10
+    karnofsky = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
+    lansky = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
+    # body measurements for dosing; bsa_m2 as the record gives it (body_surface_area computes it when absent)
+    weight_kg = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0.3), MaxValueValidator(400)])
+    height_cm = models.FloatField(null=True, blank=True, validators=[MinValueValidator(20), MaxValueValidator(250)])
+    bsa_m2 = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0.05), MaxValueValidator(4)])
+    body_measured_on = models.DateField(null=True, blank=True)
     gfr_ml_min = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(300)])
     lvef_percent = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)])
     bilirubin_mg_dl = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(50)])
@@ -128,6 +143,8 @@ class Case(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(ecog__lte=4), name="case_ecog_0_4"),
+            models.CheckConstraint(condition=models.Q(karnofsky__lte=100), name="case_karnofsky_0_100"),
+            models.CheckConstraint(condition=models.Q(lansky__lte=100), name="case_lansky_0_100"),
         ]
 
     def __str__(self) -> str:
@@ -146,6 +163,16 @@ class Case(BaseModel):
             (self.acp_polst, "POLST/MOLST"),
         ]
         return [label for recorded, label in documents if recorded]
+
+    @property
+    def body_surface_area(self) -> float | None:
+        """BSA in m²: as recorded, else by Mosteller's formula from height and weight (Mosteller, N Engl J Med
+        1987); None when neither is known."""
+        if self.bsa_m2:
+            return self.bsa_m2
+        if self.weight_kg and self.height_cm:
+            return round(math.sqrt(self.weight_kg * self.height_cm / 3600), 2)
+        return None
 
     @property
     def stage_summary(self) -> str:
@@ -216,6 +243,73 @@ class Medication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.status})"
+
+
+class GenomicVariant(models.Model):
+    """A variant or fusion from a genomic report: the gene, the change (HGVS, else a description), germline or
+    somatic, and its interpretation."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="variants")
+    kind = models.CharField(max_length=16, choices=VariantKind.choices, default=VariantKind.SEQUENCE)
+    gene = models.CharField(max_length=32, help_text="HGNC symbol; for a fusion, the 5' partner.")
+    partner_gene = models.CharField(max_length=32, blank=True, help_text="A fusion's 3' partner.")
+    hgvs = models.CharField("HGVS", max_length=200, blank=True, help_text="c. or p. notation, e.g. p.Leu858Arg.")
+    description = models.CharField(max_length=200, blank=True)
+    origin = models.CharField(max_length=16, choices=VariantOrigin.choices, default=VariantOrigin.UNKNOWN)
+    interpretation = models.CharField(max_length=24, choices=VariantInterpretation.choices, blank=True)
+    date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        gene = f"{self.gene}::{self.partner_gene}" if self.partner_gene else self.gene
+        return " ".join(filter(None, [gene, self.hgvs or self.description]))
+
+
+class StagingRecord(models.Model):
+    """A stage in a system other than AJCC TNM (FIGO, Gleason grade group, ISS, Binet, Rai, Ann Arbor, Breslow, ...),
+    kept with its system."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="other_staging")
+    system = models.CharField(max_length=24, choices=StagingSystem.choices)
+    value = models.CharField(max_length=64)
+    date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_system_display()} {self.value}"
+
+
+class TreatmentCourse(models.Model):
+    """Treatment history: a systemic therapy, an operation or a radiotherapy course the patient had or has."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="treatments")
+    kind = models.CharField(max_length=16, choices=TreatmentKind.choices)
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=64, blank=True, help_text="RxNorm for drugs, SNOMED CT for procedures.")
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=TreatmentCourseStatus.choices, default=TreatmentCourseStatus.UNKNOWN
+    )
+    detail = models.CharField(max_length=200, blank=True, help_text="Dose, fractions, site or intent as written.")
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__isnull=True)
+                | models.Q(end__isnull=True)
+                | models.Q(end__gte=models.F("start")),
+                name="treatment_course_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
 
 
 class CaseTransition(models.Model):

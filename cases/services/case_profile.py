@@ -12,7 +12,17 @@ from django.db import transaction
 from cases.case_checks import case_references_check
 from cases.codes import CaseStatus
 from cases.locks import case_lock
-from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
+from cases.models import (
+    Biomarker,
+    Case,
+    CaseTransition,
+    GenomicVariant,
+    Medication,
+    Patient,
+    Pharmacogenomic,
+    StagingRecord,
+    TreatmentCourse,
+)
 from cases.services.packets import packet_request_if_built
 from cases.services.second_opinions import second_opinion_open_for
 from cases.staging import stage_check
@@ -28,7 +38,8 @@ S = CaseStatus
 CASE_PROFILE_FIELDS = (
     "primary_site", "histology", "grade", "stage_system", "clinical_t", "clinical_n", "clinical_m",
     "pathological_t", "pathological_n", "pathological_m", "stage_group", "metastatic", "metastatic_sites",
-    "metastasis_count", "diagnosis_date", "ecog", "gfr_ml_min", "lvef_percent", "bilirubin_mg_dl",
+    "metastasis_count", "diagnosis_date", "ecog", "karnofsky", "lansky", "weight_kg", "height_cm", "bsa_m2",
+    "body_measured_on", "gfr_ml_min", "lvef_percent", "bilirubin_mg_dl",
     "comorbidities", "menopausal_status", "fertility_goals", "fertility_preservation_discussed",
     "goals_of_care_discussed", "prior_anthracycline_mg_m2", "preferences", "psychosocial_notes",
     "gfr_date", "lvef_date", "bilirubin_date", "prior_anthracyclines", "financial_navigation",
@@ -37,7 +48,14 @@ CASE_PROFILE_FIELDS = (
 )  # fmt: skip
 
 
-CHILD_LISTS = {"biomarkers": Biomarker, "pharmacogenomics": Pharmacogenomic, "medications": Medication}
+CHILD_LISTS = {
+    "biomarkers": Biomarker,
+    "pharmacogenomics": Pharmacogenomic,
+    "medications": Medication,
+    "variants": GenomicVariant,
+    "other_staging": StagingRecord,
+    "treatments": TreatmentCourse,
+}
 
 
 CLOSED_STATUSES = {S.CLOSED, S.WITHDRAWN}

@@ -249,12 +249,15 @@ def test_case_list_and_detail_cost_the_same_queries_at_page_size_1_and_50(world,
         case.biomarkers.create(name="ER", result="positive")
         case.medications.create(name="Letrozole")
         case.pharmacogenomics.create(gene="DPYD", phenotype="normal")
+        case.variants.create(gene="BRCA2", hgvs="c.5946del", origin="germline", interpretation="pathogenic")
+        case.other_staging.create(system="figo", value="IIIC")
+        case.treatments.create(kind="surgery", name="Lumpectomy")
     client = api(world.coordinator)
     one = _queries(client, "/api/v1/cases/?page_size=1")
     fifty = _queries(client, "/api/v1/cases/?page_size=50")
-    # token, memberships, count, page, 3 prefetches (biomarkers, pharmacogenomics, medications),
-    # one audit INSERT for the whole page, and the request transaction's SAVEPOINT/RELEASE.
-    assert one == fifty == 10, (one, fifty)
+    # token, memberships, count, page, 6 prefetches (biomarkers, variants, other staging, pharmacogenomics,
+    # medications, treatments), one audit INSERT for the whole page, and the request transaction's SAVEPOINT/RELEASE.
+    assert one == fifty == 13, (one, fifty)
     # the same without the count
-    assert _queries(client, f"/api/v1/cases/{world.case.public_id}/") == 9
+    assert _queries(client, f"/api/v1/cases/{world.case.public_id}/") == 12
     assert AuditEvent.objects.filter(action="list", user=world.coordinator).count() == 51
