@@ -223,10 +223,17 @@ class TreatmentCourseSerializer(WholeItemSerializer):
         return attrs
 
 
-def _score_of_ten(value):
-    if value is not None and value % 10:
-        raise serializers.ValidationError("Give the score in steps of 10 (0, 10, ... 100).")
-    return value
+class PerformanceScoreField(serializers.ChoiceField):
+    """A Karnofsky or Lansky score: 0 to 100 in steps of 10."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=list(range(0, 101, 10)),
+            required=False,
+            allow_null=True,
+            error_messages={"invalid_choice": "Give the score in steps of 10 (0, 10, ... 100)."},
+            **kwargs,
+        )
 
 
 class UserRefSerializer(ModelSerializer):
@@ -284,17 +291,8 @@ class CaseSerializer(ModelSerializer):
     stage = StageSerializer(source="*", required=False)
     organ_function = OrganFunctionSerializer(source="*", required=False)
     ecog = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=4)
-    karnofsky = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=100, validators=[_score_of_ten]
-    )
-    lansky = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        min_value=0,
-        max_value=100,
-        validators=[_score_of_ten],
-        help_text="Lansky play-performance score, for children under 16.",
-    )
+    karnofsky = PerformanceScoreField()
+    lansky = PerformanceScoreField(help_text="Lansky play-performance score, for children under 16.")
     weight_kg = serializers.FloatField(required=False, allow_null=True, min_value=0.3, max_value=400)
     height_cm = serializers.FloatField(required=False, allow_null=True, min_value=20, max_value=250)
     bsa_m2 = serializers.FloatField(
