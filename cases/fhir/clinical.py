@@ -310,7 +310,8 @@ def _other_staging(entry: Entry, facts: Facts, system: str) -> None:
     for coding in codings(observation.valueCodeableConcept):
         known = tables.staging().get((coding.system, coding.code))
         if known is not None and known.role == "value":
-            value, system = known.value, known.system
+            value = known.value
+            system = known.system if system == StagingSystem.OTHER else system  # "Neoplasm stage": the value says
             break
     if value is None and observation.valueQuantity is not None and system == "breslow":
         depth = quantity(entry, facts, system, "mm")

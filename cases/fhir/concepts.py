@@ -14,7 +14,7 @@ from cases.fhir.parse import Entry, Facts, entry_keys, resolves
 # bilirubin: 1 mg/dL = 17.1 µmol/L (its molar mass, 584.66 g/mol)
 UMOL_PER_MG_DL_BILIRUBIN = Decimal("17.1")
 QUALIFIERS = (" (finding)", " (qualifier value)", " (disorder)", " (procedure)", " (morphologic abnormality)",
-              " (regime/therapy)", " (situation)")  # fmt: skip
+              " (regime/therapy)", " (situation)", " (body structure)")  # fmt: skip
 
 
 def codings(concept) -> list:
