@@ -47,6 +47,8 @@ SCORES = {
 }
 # resources read through the references of others (a medication request's Medication): no warning of their own
 REFERENCED_ONLY = {"Medication"}
+# the most items of each list the case's serializer takes (cases.api.serializers.CaseSerializer)
+LIST_LIMITS = {"variants": 200, "other_staging": 20, "treatments": 200, "medications": 100}
 STAGE_FIELDS = {
     ("clinical", "T"): "clinical_t",
     ("clinical", "N"): "clinical_n",
@@ -412,6 +414,11 @@ def read_bundle(raw: Any) -> Facts:
         elif resource_type not in REFERENCED_ONLY:
             facts.warn(entry.path, f"{resource_type} is not imported.")
     genomics.implications(facts, found)
+    for name, limit in LIST_LIMITS.items():
+        items = getattr(facts, name)
+        if len(items) > limit:
+            facts.warn("entry", f"The bundle holds {len(items)} {name.replace('_', ' ')}: the first {limit} are kept.")
+            del items[limit:]
     if primaries:
         _primary(primaries[0], facts)
     else:

@@ -52,6 +52,7 @@ STATEMENT_STATUS = {"active": MedicationStatus.ACTIVE, "intended": MedicationSta
                     "on-hold": MedicationStatus.ACTIVE, "completed": MedicationStatus.STOPPED,
                     "stopped": MedicationStatus.STOPPED}  # fmt: skip
 RESOLVED = {"inactive", "remission", "resolved"}
+MAX_COMORBIDITIES = 50  # as the case's serializer takes them
 NOT_SO = {"refuted", "entered-in-error"}
 
 
@@ -61,9 +62,13 @@ NOT_SO = {"refuted", "entered-in-error"}
 def _add_comorbidity(facts: Facts, words: str, path: str) -> None:
     words = plain(words)[:200]
     present = facts.case.setdefault("comorbidities", [])
-    if words and words not in present and len(present) < 50:
-        present.append(words)
-        facts.sources.setdefault("comorbidities", path)
+    if not words or words in present:
+        return
+    if len(present) >= MAX_COMORBIDITIES:
+        facts.warn(path, f"{words}: the case lists {MAX_COMORBIDITIES} comorbidities at most; not imported.")
+        return
+    present.append(words)
+    facts.sources.setdefault("comorbidities", path)
 
 
 def _neoplasm(code: str) -> bool:
@@ -80,8 +85,8 @@ def comorbidity(entry: Entry, facts: Facts) -> None:
     if any(c.system == ICD10CM and _neoplasm(c.code or "") for c in codings(condition.code)):
         message = f"A cancer condition ({words}) that maps to no primary or secondary site of ours: not imported."
         facts.warn(f"{entry.path}.code", message)
-    elif not words:
-        facts.warn(f"{entry.path}.code", "The condition has no code or text: not imported.")
+    elif not (condition.code and (condition.code.text or any(c.display for c in codings(condition.code)))):
+        facts.warn(f"{entry.path}.code", f"The condition is coded without words ({words or 'no code'}): not imported.")
     elif status in RESOLVED:
         facts.warn(f"{entry.path}.clinicalStatus", f"{plain(words)}: {status}, not imported as a comorbidity.")
     elif verification in NOT_SO:
@@ -116,7 +121,8 @@ def _drug(resource, found: Found) -> tuple[str, str]:
     concept = resource.medicationCodeableConcept
     if concept is None and resource.medicationReference is not None:
         medication = found.resolve(resource.medicationReference)
-        concept = medication.resource.code if medication is not None else None
+        if medication is not None and medication.resource.get_resource_type() == "Medication":
+            concept = medication.resource.code
         if concept is None:
             return (resource.medicationReference.display or "").strip(), ""
     code = next((c.code for c in codings(concept) if c.system == RXNORM and c.code), "")
