@@ -7,9 +7,11 @@ treatment courses.
   profiles, or a reason naming the cancer) as systemic courses, one per drug (the administrations of one drug are one
   course, from the first to the last); cancer-related surgical procedures and radiotherapy course summaries
   (Procedure, by profile or by procedures.csv) as surgery and radiotherapy courses.
-- Current medications (``medications``, what the drug-interaction checks read): every MedicationRequest that is
-  active or on hold, cancer-related or not, and every MedicationStatement (active, or stopped). A cancer drug
-  being given is thus both a course and a current medication: the checks must see it, the history must show it.
+- Current medications (``medications``, what the drug-interaction checks read): every MedicationRequest,
+  cancer-related or not, active when the order is active or on hold, else stopped (so that a re-import of a record
+  that stopped a drug marks it stopped instead of leaving it active), and every MedicationStatement (active, or
+  stopped). A cancer drug being given is thus both a course and a current medication: the checks must see it, the
+  history must show it. Only active medications enter the interaction checks (cases.checklist.facts).
 Drugs are named by the record's text, else the checklist's name of their RxNorm code (drugs.csv), else the
 coding's display.
 """
@@ -168,9 +170,13 @@ def _course(facts: Facts, item: dict, path: str) -> None:
 
 
 def _current(facts: Facts, name: str, status: str, path: str) -> None:
-    if name and not any(m["name"] == name for m in facts.medications):
+    """A medication of the list the interaction checks read; a drug both ordered and stopped is active."""
+    same = next((m for m in facts.medications if m["name"] == name), None)
+    if same is None:
         facts.medications.append({"name": name, "status": status})
         facts.sources.setdefault(f"medications.{name}", path)
+    elif status == MedicationStatus.ACTIVE:
+        same["status"] = status
 
 
 def _period(period) -> tuple:
@@ -196,13 +202,12 @@ def medication(entry: Entry, facts: Facts, found: Found) -> None:
     if status is None:
         facts.warn(f"{entry.path}.status", f"{name}: {resource.status}, not a treatment given; not imported.")
         return
-    current = kind == "MedicationRequest" and resource.status in CURRENT_REQUEST
-    if current:
-        _current(facts, name, MedicationStatus.ACTIVE, entry.path)
+    if kind == "MedicationRequest":
+        current = resource.status in CURRENT_REQUEST
+        _current(facts, name, MedicationStatus.ACTIVE if current else MedicationStatus.STOPPED, entry.path)
     if not _cancer_related(resource, found):
-        if not current:
-            message = f"{name}: not a cancer treatment nor a current medication; not imported."
-            facts.warn(entry.path, message)
+        if kind == "MedicationAdministration":
+            facts.warn(entry.path, f"{name}: given, but not said to treat the cancer; not imported.")
         return
     if kind == "MedicationRequest":
         dosage = (resource.dosageInstruction or [None])[0]

@@ -151,8 +151,9 @@ def test_medications_procedures_radiotherapy_and_comorbidities(world, api):
         ("radiotherapy", "Radiotherapy", "", "2026-04-10", "2026-04-14", "completed",
          "5 sessions; External beam radiation therapy using photons; 35 Gy in 5 fractions; Liver structure"),
     ]  # fmt: skip
-    # active orders (a cancer drug or not) and statements: what the interaction checks read
+    # orders (a cancer drug or not) and statements: what the interaction checks read, the active ones
     assert case["medications"] == [
+        {"name": "oxaliplatin (FOLFOX)", "status": "stopped"},  # a completed order: not a current drug
         {"name": "capecitabine", "status": "active"},
         {"name": "warfarin 5 mg tablet", "status": "active"},
         {"name": "metformin", "status": "active"},
@@ -358,3 +359,17 @@ def test_the_export_costs_the_same_queries_whatever_the_facts(world, api, django
     # test_export's count without its plans and second opinion: the profile's lists come with the case, prefetched
     with django_assert_num_queries(15):
         assert client.get(f"/api/v1/cases/{case.public_id}/fhir/").status_code == 200
+
+
+def test_a_reimport_of_a_record_that_stopped_a_drug_marks_it_stopped(world, api):
+    imported(api, world.member, "pediatric_all")
+    later = bundle("pediatric_all")
+    resource(later, "pred")["status"] = "completed"
+    resource(later, "pred")["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"]["end"] = "2026-06-07"
+
+    body = post(api(world.member), later).json()
+
+    assert sorted(body["changed"]) == ["medications.prednisone", "treatments.systemic: prednisone"]
+    assert body["case"]["medications"] == [{"name": "prednisone", "status": "stopped"}]
+    course = next(t for t in body["case"]["treatments"] if t["name"] == "prednisone")
+    assert (course["status"], course["end"]) == ("completed", "2026-06-07")
