@@ -1,6 +1,8 @@
 """The clinical resources of a validated bundle → the case's facts: the primary and secondary cancer conditions,
-the TNM staging, the tumor markers, the performance status and the measurements. Codes are mapped only through the
-terminology tables (``cases.fhir.tables``); what has no place in the case yet becomes a warning with its path.
+the TNM staging and the staging in other systems, the tumor markers, the performance scores and the measurements;
+genomic variants (``cases.fhir.genomics``), comorbidities, medications and treatment history
+(``cases.fhir.history``) are read by their own modules. Codes are mapped only through the terminology tables
+(``cases.fhir.tables``); what has no place in the case becomes a warning with its path.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """A case as a FHIR R4 Bundle (type collection, mCODE STU4 profiles): the Patient, the primary and secondary cancer
-Conditions, the staging, tumor-marker and ECOG Observations, one CarePlan per plan version (its drugs as
-MedicationRequests) and one Task per second opinion.
+Conditions, the TNM and other staging, tumor-marker, ECOG/Karnofsky/Lansky and body-measurement Observations, the
+genomic variants (Genomics Reporting variant Observations grouped by a genomics report), the comorbidities
+(Conditions), the treatment history (MedicationAdministrations, Procedures) and current medications
+(MedicationStatements), one CarePlan per plan version (its drugs as MedicationRequests, RxNorm-coded where
+drugs.csv knows them) and one Task per second opinion.
 
 Every resource is a fhir.resources R4B model (validated as it is built; serialized by the library), never
 hand-written JSON. Codes come from the import's own terminology tables (``cases.fhir.tables``), so what the export
