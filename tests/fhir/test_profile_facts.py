@@ -373,3 +373,38 @@ def test_a_reimport_of_a_record_that_stopped_a_drug_marks_it_stopped(world, api)
     assert body["case"]["medications"] == [{"name": "prednisone", "status": "stopped"}]
     course = next(t for t in body["case"]["treatments"] if t["name"] == "prednisone")
     assert (course["status"], course["end"]) == ("completed", "2026-06-07")
+
+
+def test_a_drug_named_by_a_medication_of_the_bundle_or_by_nothing(world, api):
+    body = bundle("treatments")
+    del resource(body, "warfarin")["medicationCodeableConcept"]
+    resource(body, "warfarin")["medicationReference"] = {"reference": "urn:uuid:warfarin-product"}
+    product = {"resourceType": "Medication", "id": "warfarin-product", "code": {"text": "warfarin"}}
+    body["entry"].append({"fullUrl": "urn:uuid:warfarin-product", "resource": product})
+    del resource(body, "metformin")["medicationCodeableConcept"]
+    resource(body, "metformin")["medicationReference"] = {"reference": "Medication/elsewhere"}
+
+    response = post(api(world.member), body)
+
+    assert response.status_code == 201, response.json()
+    names = [m["name"] for m in response.json()["case"]["medications"]]
+    assert names == ["oxaliplatin (FOLFOX)", "capecitabine", "warfarin"]
+    warnings = {w["path"]: w["message"] for w in response.json()["warnings"]}
+    assert warnings["entry[15].resource"] == "The MedicationStatement names no drug: not imported."
+    assert "Medication/elsewhere" in warnings["entry[15].resource.medicationReference.reference"]
+    assert f"entry[{len(body['entry']) - 1}].resource" not in warnings  # the Medication is read through its order
+
+
+def test_a_course_that_ends_before_it_starts_keeps_its_start(world, api):
+    body = bundle("treatments")
+    resource(body, "oxali")["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"]["end"] = "2025-12-24"
+
+    response = post(api(world.member), body)
+
+    assert response.status_code == 201
+    course = next(t for t in response.json()["case"]["treatments"] if t["name"] == "oxaliplatin (FOLFOX)")
+    assert (course["start"], course["end"]) == ("2026-01-05", None)
+    assert {
+        "path": "entry[9].resource",
+        "message": "oxaliplatin (FOLFOX): the treatment ends before it starts; its end is not imported.",
+    } in response.json()["warnings"]
