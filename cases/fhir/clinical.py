@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from cases.codes import BiomarkerName, StagingSystem
 from cases.fhir import genomics, history, tables
-from cases.fhir.concepts import Found, codings, date, effective, label, plain, profiles, quantity
+from cases.fhir.concepts import Found, codings, date, effective, label, past, plain, profiles, quantity
 from cases.fhir.parse import BundleRefused, Entry, Facts, bundle_entries, refusal
 from cases.models import Case
 from cases.staging import stage_value_error
@@ -330,7 +330,7 @@ def _other_staging(entry: Entry, facts: Facts, system: str) -> None:
         facts.warn(path, f"The stage's code is not in our table: {value!r} is read from its words.")
     if observation.component:
         facts.warn(f"{entry.path}.component", "The stage's modifiers (components) are not imported.")
-    item = {"system": system, "value": value, "date": effective(observation)}
+    item = {"system": system, "value": value, "date": past(effective(observation), facts, entry.path, "staging")}
     if item not in facts.other_staging:
         facts.other_staging.append(item)
     facts.sources.setdefault(f"other_staging.{system}", entry.path)

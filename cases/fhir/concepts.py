@@ -55,6 +55,14 @@ def effective(resource) -> datetime.date | None:
     )
 
 
+def past(day: datetime.date | None, facts: Facts, path: str, what: str) -> datetime.date | None:
+    """A report or staging date, or None with a warning when it lies in the future (as the case's API refuses it)."""
+    if day is not None and day > datetime.date.today():
+        facts.warn(path, f"The {what} date is in the future: not imported.")
+        return None
+    return day
+
+
 def profiles(resource) -> set[str]:
     return {str(p).split("|")[0] for p in (resource.meta.profile or [])} if resource.meta else set()
 

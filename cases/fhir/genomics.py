@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cases.codes import VariantKind, VariantOrigin
 from cases.fhir import tables
-from cases.fhir.concepts import Found, codings, effective, label
+from cases.fhir.concepts import Found, codings, effective, label, past
 from cases.fhir.parse import Entry, Facts
 
 HGVS_ORDER = ("amino_acid_change", "dna_change", "genomic_dna_change")  # the one the case shows, first found
@@ -102,7 +102,7 @@ def variant(entry: Entry, facts: Facts, found: Found) -> None:
         "description": ("; ".join(notes) or "; ".join(others + described))[:200],
         "origin": origin,
         "interpretation": interpretation,
-        "date": effective(observation),
+        "date": past(effective(observation), facts, entry.path, "report"),
     }
     facts.variants.append(item)
     found.variants[entry.index] = item

@@ -408,3 +408,19 @@ def test_a_course_that_ends_before_it_starts_keeps_its_start(world, api):
         "path": "entry[9].resource",
         "message": "oxaliplatin (FOLFOX): the treatment ends before it starts; its end is not imported.",
     } in response.json()["warnings"]
+
+
+def test_a_report_or_staging_date_in_the_future_is_not_imported(world, api):
+    body = bundle("cll_binet_rai")
+    resource(body, "binet")["effectiveDateTime"] = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+
+    response = post(api(world.member), body)
+
+    assert response.status_code == 201
+    assert _items(response.json()["case"], "other_staging", ("system", "date")) == [
+        ("binet", None),
+        ("rai", "2026-01-20"),
+    ]
+    assert {"path": "entry[2].resource", "message": "The staging date is in the future: not imported."} in (
+        response.json()["warnings"]
+    )
