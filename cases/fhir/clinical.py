@@ -1,18 +1,23 @@
 """The clinical resources of a validated bundle → the case's facts: the primary and secondary cancer conditions,
-the TNM staging, the tumor markers, the performance status and the measurements. Codes are mapped only through the
-terminology tables (``cases.fhir.tables``); what has no place in the case yet becomes a warning with its path.
+the TNM staging and the staging in other systems, the tumor markers, the performance scores and the measurements;
+genomic variants (``cases.fhir.genomics``), comorbidities, medications and treatment history
+(``cases.fhir.history``) are read by their own modules. Codes are mapped only through the terminology tables
+(``cases.fhir.tables``); what has no place in the case becomes a warning with its path.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal
 from typing import Any
 
-from cases.codes import BiomarkerName
-from cases.fhir import tables
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from cases.codes import BiomarkerName, StagingSystem
+from cases.fhir import genomics, history, tables
+from cases.fhir.concepts import Found, codings, date, effective, label, past, plain, profiles, quantity
 from cases.fhir.parse import BundleRefused, Entry, Facts, bundle_entries, refusal
+from cases.models import Case
 from cases.staging import stage_value_error
 from tumorboard.codes import DiseaseSite
 
@@ -24,22 +29,28 @@ ASSERTED_DATE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/condition-ass
 AJCC_SYSTEM = "http://cancerstaging.org"
 AJCC_DISPLAY = re.compile(r"American Joint Committee on Cancer (?:stage )?(\S+)")
 UNREAD_STATUSES = {"entered-in-error", "cancelled", "registered"}
-# bilirubin: 1 mg/dL = 17.1 µmol/L (its molar mass, 584.66 g/mol)
-UMOL_PER_MG_DL_BILIRUBIN = Decimal("17.1")
-# the case's field for each measurement it keeps, with its date field; the other facts have no field yet (issue 19,
-# item 6: Karnofsky/Lansky, body weight, height, BSA and creatinine join the profile in a later change)
+# the case's field for each measurement it keeps, with its date field (weight, height and BSA share one date: the
+# latest of them); serum creatinine has no field (the checklist reads the GFR)
+BODY_DATE = "body_measured_on"
 MEASURED = {
     "gfr": ("gfr_ml_min", "gfr_date"),
     "lvef": ("lvef_percent", "lvef_date"),
     "bilirubin": ("bilirubin_mg_dl", "bilirubin_date"),
+    "weight": ("weight_kg", BODY_DATE),
+    "height": ("height_cm", BODY_DATE),
+    "bsa": ("bsa_m2", BODY_DATE),
 }
-NOT_KEPT = {
-    "karnofsky": "Karnofsky performance status",
-    "weight": "body weight",
-    "height": "body height",
-    "bsa": "body surface area",
-    "creatinine": "serum creatinine",
+NOT_KEPT = {"creatinine": "serum creatinine"}
+# performance scores: the top of the scale, its step, its name
+SCORES = {
+    "ecog": (4, 1, "ECOG performance status"),
+    "karnofsky": (100, 10, "Karnofsky performance status"),
+    "lansky": (100, 10, "Lansky play-performance status"),
 }
+# resources read through the references of others (a medication request's Medication): no warning of their own
+REFERENCED_ONLY = {"Medication"}
+# the most items of each list the case's serializer takes (cases.api.serializers.CaseSerializer)
+LIST_LIMITS = {"variants": 200, "other_staging": 20, "treatments": 200, "medications": 100}
 STAGE_FIELDS = {
     ("clinical", "T"): "clinical_t",
     ("clinical", "N"): "clinical_n",
@@ -52,47 +63,12 @@ STAGE_FIELDS = {
 }
 
 
-def _codings(concept) -> list:
-    return list(concept.coding or []) if concept is not None else []
-
-
-def _label(concept) -> str:
-    """How a coded concept reads to a person: its text, else its first display, else its first code."""
-    if concept is None:
-        return ""
-    if concept.text:
-        return concept.text
-    for coding in _codings(concept):
-        if coding.display or coding.code:
-            return coding.display or coding.code
-    return ""
-
-
-def _date(value) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    return value if isinstance(value, datetime.date) else None
-
-
-def _effective(resource) -> datetime.date | None:
-    period = getattr(resource, "effectivePeriod", None)
-    return (
-        _date(getattr(resource, "effectiveDateTime", None))
-        or _date(period and period.start)
-        or _date(getattr(resource, "issued", None))
-    )
-
-
-def _profiles(resource) -> set[str]:
-    return {str(p).split("|")[0] for p in (resource.meta.profile or [])} if resource.meta else set()
-
-
 # ---- conditions -------------------------------------------------------------------------------------------------
 
 
 def _site(concepts, table) -> str | None:
     for concept in concepts:
-        for coding in _codings(concept):
+        for coding in codings(concept):
             site = table.lookup(coding.system, coding.code)
             if site:
                 return site
@@ -100,10 +76,10 @@ def _site(concepts, table) -> str | None:
 
 
 def _condition_kind(resource) -> str | None:
-    profiles = _profiles(resource)
-    if PRIMARY_PROFILE in profiles:
+    given = profiles(resource)
+    if PRIMARY_PROFILE in given:
         return "primary"
-    if SECONDARY_PROFILE in profiles:
+    if SECONDARY_PROFILE in given:
         return "secondary"
     if _site([resource.code], tables.metastatic_sites()) and not _site([resource.code], tables.primary_sites()):
         return "secondary"
@@ -118,7 +94,7 @@ def _primary(entry: Entry, facts: Facts) -> None:
     if site is None:
         site = DiseaseSite.OTHER
         message = (
-            f"The cancer ({_label(condition.code) or 'no code'}) maps to no disease site of ours: imported as Other."
+            f"The cancer ({label(condition.code) or 'no code'}) maps to no disease site of ours: imported as Other."
         )
         facts.warn(f"{entry.path}.code", message)
     facts.put("primary_site", site, f"{entry.path}.code")
@@ -126,7 +102,7 @@ def _primary(entry: Entry, facts: Facts) -> None:
         extension_path = f"{entry.path}.extension[{index}]"
         if extension.url == HISTOLOGY_EXTENSION and extension.valueCodeableConcept is not None:
             facts.put(
-                "histology", _label(extension.valueCodeableConcept)[:200], f"{extension_path}.valueCodeableConcept"
+                "histology", _histology(extension.valueCodeableConcept)[:200], f"{extension_path}.valueCodeableConcept"
             )
         elif extension.url == ASSERTED_DATE_EXTENSION:
             _diagnosis_date(facts, extension.valueDateTime, f"{extension_path}.valueDateTime")
@@ -136,8 +112,18 @@ def _primary(entry: Entry, facts: Facts) -> None:
         _diagnosis_date(facts, condition.onsetDateTime, f"{entry.path}.onsetDateTime")
 
 
+def _histology(concept) -> str:
+    """The histology in words: the record's text, else the ICD-O-3 term of its morphology code (histology.csv), else
+    the coding's display."""
+    if concept.text:
+        return concept.text
+    term = next((tables.histologies()[(c.system, c.code)] for c in codings(concept) if (c.system, c.code) in
+                 tables.histologies()), None)  # fmt: skip
+    return term or label(concept)
+
+
 def _diagnosis_date(facts: Facts, value, path: str) -> None:
-    day = _date(value)
+    day = date(value)
     if day is None:
         facts.warn(path, "The diagnosis date is not a full date: not imported.")
     elif day > datetime.date.today():
@@ -154,7 +140,7 @@ def _secondary(entry: Entry, facts: Facts) -> None:
     for path, concept in concepts:
         site = _site([concept], tables.metastatic_sites())
         if site is None:
-            site = _label(concept).strip().lower()[:64]
+            site = label(concept).strip().lower()[:64]
             if not site:
                 facts.warn(path, "The metastasis has no site: only the disease is marked metastatic.")
                 continue
@@ -174,7 +160,7 @@ def _staging(entry: Entry, facts: Facts, kind: str) -> None:
     method = next(
         (
             tables.tnm().get((c.system, c.code))
-            for c in _codings(observation.method)
+            for c in codings(observation.method)
             if (c.system, c.code) in tables.tnm()
         ),
         None,
@@ -213,13 +199,13 @@ def _staging(entry: Entry, facts: Facts, kind: str) -> None:
 
 
 def _stage_value(concept) -> tuple[str | None, bool]:
-    for coding in _codings(concept):
+    for coding in codings(concept):
         known = tables.tnm().get((coding.system, coding.code))
         if known is not None and known[0] != "type":
             return known[1], False
         if coding.system == AJCC_SYSTEM and coding.code:
             return coding.code, False
-    for coding in _codings(concept):
+    for coding in codings(concept):
         match = AJCC_DISPLAY.match(coding.display or "")
         if coding.system == "http://snomed.info/sct" and match:
             return match.group(1), True
@@ -228,26 +214,11 @@ def _stage_value(concept) -> tuple[str | None, bool]:
 
 def _coded_result(observation) -> str | None:
     for concept in [observation.valueCodeableConcept, *(observation.interpretation or [])]:
-        for coding in _codings(concept):
+        for coding in codings(concept):
             result = tables.results().get((coding.system, coding.code))
             if result:
                 return result
     return None
-
-
-def _quantity(entry: Entry, facts: Facts, unit: str) -> Decimal | None:
-    quantity = entry.resource.valueQuantity
-    path = f"{entry.path}.valueQuantity"
-    if quantity is None or quantity.value is None:
-        facts.warn(path, "The observation has no numeric value: not imported.")
-        return None
-    given = quantity.code or quantity.unit or ""
-    if unit and given and given != unit:
-        if unit == "mg/dL" and given == "umol/L":
-            return quantity.value / UMOL_PER_MG_DL_BILIRUBIN
-        facts.warn(f"{path}.code", f"The unit {given!r} is not the {unit!r} the case keeps: not imported.")
-        return None
-    return quantity.value
 
 
 def _biomarker(entry: Entry, facts: Facts, name: str, unit: str) -> None:
@@ -259,35 +230,57 @@ def _biomarker(entry: Entry, facts: Facts, name: str, unit: str) -> None:
         shown = (
             f"{value:g} {unit}".strip()
             if value is not None
-            else (_label(observation.valueCodeableConcept) or "no value")
+            else (label(observation.valueCodeableConcept) or "no value")
         )
-        label = BiomarkerName(name).label
-        facts.warn(entry.path, f"{label} ({shown}) has no result we read (positive, negative, high, …): not imported.")
+        marker = BiomarkerName(name).label
+        facts.warn(entry.path, f"{marker} ({shown}) has no result we read (positive, negative, high, …): not imported.")
         return
-    detail = _label(observation.code)[:200] if unit == "" else ""
+    detail = label(observation.code)[:200] if unit == "" else ""
     facts.biomarkers.append(
-        {"name": name, "result": result, "value": value, "detail": detail, "date": _effective(observation)}
+        {"name": name, "result": result, "value": value, "detail": detail, "date": effective(observation)}
     )
-    facts.sources[f"biomarker:{name}"] = entry.path
+    facts.sources[f"biomarkers.{name}"] = entry.path
+
+
+def _score(entry: Entry, facts: Facts, fact: str) -> int | None:
+    """A performance score (valueInteger) within its scale, or None with a warning."""
+    top, step, words = SCORES[fact]
+    value = entry.resource.valueInteger
+    if value is None or not 0 <= value <= top or value % step:
+        scale = f"an integer from 0 to {top}" + (f" in steps of {step}" if step > 1 else "")
+        facts.warn(f"{entry.path}.valueInteger", f"The {words} is not {scale}: not imported.")
+        return None
+    return value
+
+
+def _bounds(name: str) -> tuple[float, float]:
+    """The range the case's field accepts (its model validators)."""
+    validators = Case._meta.get_field(name).validators
+    low = next((v.limit_value for v in validators if isinstance(v, MinValueValidator)), float("-inf"))
+    high = next((v.limit_value for v in validators if isinstance(v, MaxValueValidator)), float("inf"))
+    return low, high
 
 
 def _measurement(entry: Entry, facts: Facts, fact: str, unit: str, latest: dict) -> None:
     observation = entry.resource
-    day = _effective(observation)
-    if fact == "ecog":
-        value = observation.valueInteger
-        if value is None or not 0 <= value <= 4:
-            message = "The ECOG performance status is not an integer from 0 to 4: not imported."
-            facts.warn(f"{entry.path}.valueInteger", message)
-            return
-    elif fact in NOT_KEPT:
+    day = effective(observation)
+    if fact in NOT_KEPT:
         facts.warn(entry.path, f"The case has no field for the {NOT_KEPT[fact]} yet: not imported.")
         return
+    if fact in SCORES:
+        value = _score(entry, facts, fact)
+        if value is None:
+            return
     else:
-        value = _quantity(entry, facts, unit)
+        value = quantity(entry, facts, fact, unit)
         if value is None:
             return
         value = round(float(value), 2)
+        low, high = _bounds(MEASURED[fact][0])
+        if not low <= value <= high:
+            message = f"{value:g} {unit} is outside what the case accepts ({low:g} to {high:g}): not imported."
+            facts.warn(f"{entry.path}.valueQuantity.value", message)
+            return
     previous = latest.get(fact)
     if previous is not None and (previous[0] or datetime.date.min) > (day or datetime.date.min):
         facts.warn(entry.path, "An older measurement than another in the bundle: the case keeps the latest.")
@@ -295,31 +288,80 @@ def _measurement(entry: Entry, facts: Facts, fact: str, unit: str, latest: dict)
     if previous is not None:
         facts.warn(previous[1], "An older measurement than another in the bundle: the case keeps the latest.")
     latest[fact] = (day, entry.path)
-    if fact == "ecog":
-        facts.put("ecog", value, f"{entry.path}.valueInteger")
+    if fact in SCORES:
+        facts.put(fact, value, f"{entry.path}.valueInteger")
         return
     value_field, date_field = MEASURED[fact]
     facts.put(value_field, value, f"{entry.path}.valueQuantity")
+    if date_field == BODY_DATE:  # one date for weight, height and BSA: the latest of them
+        if day is not None and (facts.case.get(BODY_DATE) is None or day > facts.case[BODY_DATE]):
+            facts.put(BODY_DATE, day, f"{entry.path}.effectiveDateTime")
+        return
     facts.case[date_field] = day
     facts.sources[date_field] = f"{entry.path}.effectiveDateTime"
 
 
-def _observation(entry: Entry, facts: Facts, latest: dict) -> None:
+def _other_staging(entry: Entry, facts: Facts, system: str) -> None:
+    """A stage in a system other than AJCC TNM (FIGO, Gleason grade group, ISS, Binet, Rai, Ann Arbor/Lugano,
+    Breslow, a risk group), kept with its system; a value whose code staging.csv lacks is read from its words."""
+    observation = entry.resource
+    for coding in codings(observation.method):
+        known = tables.staging().get((coding.system, coding.code))
+        if known is not None and known.role == "method":
+            system = known.system
+    path = f"{entry.path}.valueCodeableConcept"
+    value = None
+    for coding in codings(observation.valueCodeableConcept):
+        known = tables.staging().get((coding.system, coding.code))
+        if known is not None and known.role == "value":
+            value = known.value
+            system = known.system if system == StagingSystem.OTHER else system  # "Neoplasm stage": the value says
+            break
+    if value is None and observation.valueQuantity is not None and system == "breslow":
+        depth = quantity(entry, facts, system, "mm")
+        if depth is None:
+            return
+        value = f"{float(depth):g}"
+    elif value is None:
+        value = plain(label(observation.valueCodeableConcept) or observation.valueString or "")[:64]
+        if not value:
+            facts.warn(entry.path, f"The {StagingSystem(system).label} has no value we read: not imported.")
+            return
+        facts.warn(path, f"The stage's code is not in our table: {value!r} is read from its words.")
+    if observation.component:
+        facts.warn(f"{entry.path}.component", "The stage's modifiers (components) are not imported.")
+    item = {"system": system, "value": value, "date": past(effective(observation), facts, entry.path, "staging")}
+    if item not in facts.other_staging:
+        facts.other_staging.append(item)
+    facts.sources.setdefault(f"other_staging.{system}", entry.path)
+
+
+def _observation(entry: Entry, facts: Facts, latest: dict, found: Found) -> None:
     observation = entry.resource
     if observation.status in UNREAD_STATUSES:
         facts.warn(f"{entry.path}.status", f"An observation with status {observation.status} is not imported.")
         return
-    for coding in _codings(observation.code):
+    for coding in codings(observation.code):
         staging = tables.tnm().get((coding.system, coding.code))
         if staging is not None and staging[0] == "type":
             return _staging(entry, facts, staging[1])
+        other = tables.staging().get((coding.system, coding.code))
+        if other is not None and other.role == "type":
+            return _other_staging(entry, facts, other.system)
         known = tables.observations().get((coding.system, coding.code))
         if known is not None:
             kind, _, name = known.fact.partition(":")
             if kind == "biomarker":
                 return _biomarker(entry, facts, name, known.unit)
+            if kind == "variant":
+                return genomics.variant(entry, facts, found)
+            if kind == "comorbidities":
+                return history.comorbidity_list(entry, facts, found)
             return _measurement(entry, facts, known.fact, known.unit, latest)
-    facts.warn(entry.path, f"The observation {_label(observation.code) or '(no code)'} is not imported yet.")
+        gx = tables.genomics().get((coding.system, coding.code))
+        if gx is not None and gx.role == "implication":
+            return found.implications.append(entry)
+    facts.warn(entry.path, f"The observation {label(observation.code) or '(no code)'} is not imported.")
 
 
 def _site_without_condition(entries: list[Entry], facts: Facts) -> None:
@@ -350,6 +392,7 @@ def read_bundle(raw: Any) -> Facts:
     entries, patient, facts = bundle_entries(raw)
     primaries = []
     latest: dict[str, tuple] = {}
+    found = Found.of(entries)
     for entry in entries:
         resource_type = entry.resource.get_resource_type()
         if entry is patient:
@@ -361,13 +404,23 @@ def read_bundle(raw: Any) -> Facts:
             elif kind == "secondary":
                 _secondary(entry, facts)
             else:
-                facts.warn(
-                    entry.path, f"The condition {_label(entry.resource.code) or '(no code)'} is not imported yet."
-                )
+                history.comorbidity(entry, facts)
         elif resource_type == "Observation":
-            _observation(entry, facts, latest)
-        else:
-            facts.warn(entry.path, f"{resource_type} is not imported yet.")
+            _observation(entry, facts, latest, found)
+        elif resource_type in ("MedicationRequest", "MedicationAdministration", "MedicationStatement"):
+            history.medication(entry, facts, found)
+        elif resource_type == "Procedure":
+            history.procedure(entry, facts)
+        elif resource_type == "DiagnosticReport":
+            genomics.report(entry, facts)
+        elif resource_type not in REFERENCED_ONLY:
+            facts.warn(entry.path, f"{resource_type} is not imported.")
+    genomics.implications(facts, found)
+    for name, limit in LIST_LIMITS.items():
+        items = getattr(facts, name)
+        if len(items) > limit:
+            facts.warn("entry", f"The bundle holds {len(items)} {name.replace('_', ' ')}: the first {limit} are kept.")
+            del items[limit:]
     if primaries:
         _primary(primaries[0], facts)
     else:

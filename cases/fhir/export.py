@@ -1,6 +1,9 @@
 """A case as a FHIR R4 Bundle (type collection, mCODE STU4 profiles): the Patient, the primary and secondary cancer
-Conditions, the staging, tumor-marker and ECOG Observations, one CarePlan per plan version (its drugs as
-MedicationRequests) and one Task per second opinion.
+Conditions, the TNM and other staging, tumor-marker, ECOG/Karnofsky/Lansky and body-measurement Observations, the
+genomic variants (Genomics Reporting variant Observations grouped by a genomics report), the comorbidities
+(Conditions), the treatment history (MedicationAdministrations, Procedures) and current medications
+(MedicationStatements), one CarePlan per plan version (its drugs as MedicationRequests, RxNorm-coded where
+drugs.csv knows them) and one Task per second opinion.
 
 Every resource is a fhir.resources R4B model (validated as it is built; serialized by the library), never
 hand-written JSON. Codes come from the import's own terminology tables (``cases.fhir.tables``), so what the export
@@ -19,21 +22,39 @@ from fhir.resources.R4B.careplan import CarePlan, CarePlanActivity, CarePlanActi
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.condition import Condition
+from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.dosage import Dosage
 from fhir.resources.R4B.extension import Extension
 from fhir.resources.R4B.humanname import HumanName
 from fhir.resources.R4B.identifier import Identifier
+from fhir.resources.R4B.medicationadministration import MedicationAdministration, MedicationAdministrationDosage
 from fhir.resources.R4B.medicationrequest import MedicationRequest
+from fhir.resources.R4B.medicationstatement import MedicationStatement
 from fhir.resources.R4B.meta import Meta
-from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.observation import Observation, ObservationComponent
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.period import Period
+from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.quantity import Quantity
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.task import Task, TaskRestriction
 
-from cases.codes import BiomarkerName, Consensus, Implemented, PlanKind, SecondOpinionStatus, TreatmentIntent, Urgency
+from cases.checklist.drugs import expand
+from cases.codes import (
+    BiomarkerName,
+    Consensus,
+    Implemented,
+    MedicationStatus,
+    PlanKind,
+    SecondOpinionStatus,
+    StagingSystem,
+    TreatmentCourseStatus,
+    TreatmentIntent,
+    TreatmentKind,
+    Urgency,
+    VariantOrigin,
+)
 from cases.fhir import tables
 from cases.fhir.clinical import (
     AJCC_SYSTEM,
@@ -43,6 +64,7 @@ from cases.fhir.clinical import (
     PRIMARY_PROFILE,
     SECONDARY_PROFILE,
 )
+from cases.fhir.history import RXNORM, SNOMED
 from cases.fhir.parse import MRN_TYPE
 from cases.models import Case, FollowUp, Plan, SecondOpinion
 
@@ -58,7 +80,37 @@ TNM_PROFILES = {
     "group": MCODE + "mcode-tnm-stage-group",
 }
 TUMOR_MARKER_PROFILE = MCODE + "mcode-tumor-marker-test"
-ECOG_PROFILE = MCODE + "mcode-ecog-performance-status"
+PERFORMANCE_PROFILES = {
+    "ecog": MCODE + "mcode-ecog-performance-status",
+    "karnofsky": MCODE + "mcode-karnofsky-performance-status",
+    "lansky": MCODE + "mcode-lansky-play-performance-status",
+}
+BODY = {
+    "weight": ("weight_kg", "http://hl7.org/fhir/StructureDefinition/bodyweight"),
+    "height": ("height_cm", "http://hl7.org/fhir/StructureDefinition/bodyheight"),
+    "bsa": ("bsa_m2", MCODE + "mcode-body-surface-area"),
+}
+CANCER_STAGE_PROFILE = MCODE + "mcode-cancer-stage"
+RISK_PROFILE = MCODE + "mcode-cancer-risk-assessment"
+PROCEDURE_PROFILES = {
+    TreatmentKind.SURGERY: MCODE + "mcode-cancer-related-surgical-procedure",
+    TreatmentKind.RADIOTHERAPY: MCODE + "mcode-radiotherapy-course-summary",
+}
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+VITAL_SIGNS = CodeableConcept(coding=[Coding(system=OBSERVATION_CATEGORY, code="vital-signs")])
+LABORATORY = CodeableConcept(coding=[Coding(system=OBSERVATION_CATEGORY, code="laboratory")])
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074"
+HGVS = "http://varnomen.hgvs.org"
+DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+# a course's status → MedicationAdministration.status and Procedure.status (the import reads them back)
+ADMINISTRATION_STATUS = {
+    TreatmentCourseStatus.ONGOING: "in-progress",
+    TreatmentCourseStatus.COMPLETED: "completed",
+    TreatmentCourseStatus.STOPPED: "stopped",
+    TreatmentCourseStatus.UNKNOWN: "unknown",
+}
+PROCEDURE_STATUS = ADMINISTRATION_STATUS
 
 # A second opinion's state → FHIR Task.status (http://hl7.org/fhir/R4/valueset-task-status.html); the request's
 # states were drawn after Task's (SPEC §4), so each has its own: info_requested waits on the requester (on-hold),
@@ -103,6 +155,27 @@ def _urn(value: uuid.UUID | str) -> str:
 
 def _ref(resource) -> Reference:
     return Reference(reference=_urn(resource.id))
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _hgvs_role(hgvs: str) -> str:
+    """The Genomics Reporting component an HGVS expression belongs in: p. → amino acid change, g. → genomic DNA
+    change, else DNA change (c.)."""
+    notation = hgvs.rsplit(":", 1)[-1]
+    return {"p": "amino_acid_change", "g": "genomic_dna_change"}.get(notation[:1], "dna_change")
+
+
+def _drug(name: str, code: str) -> CodeableConcept:
+    """A drug by its name, coded in RxNorm: its own code, else the ingredient's where the name is one drug the
+    checklist knows and drugs.csv codes."""
+    if code:
+        return CodeableConcept(coding=[Coding(system=RXNORM, code=code)], text=name)
+    known = expand(name)
+    coded = tables.drug_codes().get(next(iter(known))) if len(known) == 1 else None
+    return _concept(coded, name)
 
 
 def _concept(code: tables.Code | None, text: str) -> CodeableConcept:
@@ -256,12 +329,170 @@ class _Builder:
                 f"biomarker-{index}", TUMOR_MARKER_PROFILE, _concept(code, text), patient, condition, **value
             )
 
-    def ecog(self, patient: Patient) -> None:
-        if self.case.ecog is None:
+    def performance(self, patient: Patient) -> None:
+        """ECOG, Karnofsky and Lansky scores."""
+        for fact, profile in PERFORMANCE_PROFILES.items():
+            score = getattr(self.case, fact)
+            if score is None:
+                continue
+            code, _ = tables.observation_codes()[(fact, False)]
+            self._observation(fact, profile, _concept(code, code.display), patient, None, valueInteger=score)
+
+    def body(self, patient: Patient) -> None:
+        """Body weight, height and BSA as measured, on their one date."""
+        case = self.case
+        measured = {"effectiveDateTime": case.body_measured_on.isoformat()} if case.body_measured_on else {}
+        for fact, (name, profile) in BODY.items():
+            value = getattr(case, name)
+            if value is None:
+                continue
+            code, unit = tables.observation_codes()[(fact, True)]
+            self._observation(
+                fact,
+                profile,
+                _concept(code, code.display),
+                patient,
+                None,
+                category=[VITAL_SIGNS] if fact != "bsa" else None,
+                valueQuantity=Quantity(value=value, unit=unit, system=UCUM, code=unit),
+                **measured,
+            )
+
+    def other_staging(self, patient: Patient, condition: Condition) -> None:
+        for index, stage in enumerate(self.case.other_staging.all()):
+            stage_type = tables.staging_codes()[("type", stage.system, "")]
+            value = tables.staging_codes().get(("value", stage.system, stage.value))
+            self._observation(
+                f"other-staging-{index}",
+                RISK_PROFILE if stage.system == StagingSystem.RISK_GROUP else CANCER_STAGE_PROFILE,
+                _concept(stage_type, stage.get_system_display()),
+                patient,
+                condition,
+                valueCodeableConcept=_concept(value, stage.value) if value else CodeableConcept(text=stage.value),
+                effectiveDateTime=stage.date.isoformat() if stage.date else None,
+            )
+
+    def variants(self, patient: Patient, condition: Condition) -> None:
+        """Each variant as a Genomics Reporting variant Observation, grouped by one genomics report."""
+        results = [self._variant(index, v, patient, condition) for index, v in enumerate(self.case.variants.all())]
+        if not results:
             return
-        code, _ = tables.observation_codes()[("ecog", False)]
-        self._observation(
-            "ecog", ECOG_PROFILE, _concept(code, code.display), patient, None, valueInteger=self.case.ecog
+        code = tables.genomics_codes()[("report", "")]
+        dates = [v.date for v in self.case.variants.all() if v.date]
+        self.add(
+            DiagnosticReport(
+                id=self._id("genomics-report"),
+                meta=Meta(profile=[MCODE + "mcode-genomics-report"]),
+                status="final",
+                category=[CodeableConcept(coding=[Coding(system=V2_0074, code="GE")])],
+                code=_concept(code, code.display),
+                subject=_ref(patient),
+                effectiveDateTime=max(dates).isoformat() if dates else None,
+                result=[_ref(r) for r in results],
+            )
+        )
+
+    def _variant(self, index: int, variant, patient: Patient, condition: Condition) -> Observation:
+        codes = tables.genomics_codes()
+
+        def component(role: str, value: CodeableConcept) -> ObservationComponent:
+            code = codes[("component", role)]
+            return ObservationComponent(code=_concept(code, code.display), valueCodeableConcept=value)
+
+        def coded(role: str, value: str) -> CodeableConcept:
+            return _concept(codes[(role, value)], codes[(role, value)].display)
+
+        components = [component("gene", CodeableConcept(text=variant.gene))]
+        if variant.partner_gene:
+            components.append(component("gene", CodeableConcept(text=variant.partner_gene)))
+        if variant.hgvs:
+            notation = CodeableConcept(coding=[Coding(system=HGVS, code=variant.hgvs)])
+            components.append(component(_hgvs_role(variant.hgvs), notation))
+        if variant.origin != VariantOrigin.UNKNOWN:
+            components.append(component("origin", coded("origin", variant.origin)))
+        if variant.interpretation:
+            components.append(component("interpretation", coded("interpretation", variant.interpretation)))
+        if ("kind", variant.kind) in codes:
+            components.append(component("change_type", coded("kind", variant.kind)))
+        return self._observation(
+            f"variant-{index}",
+            MCODE + "mcode-genomic-variant",
+            _concept(tables.observation_codes()[("variant", False)][0], "Genetic variant assessment"),
+            patient,
+            condition,
+            category=[LABORATORY],
+            valueCodeableConcept=coded("presence", "present"),
+            component=components,
+            note=[Annotation(text=variant.description)] if variant.description else None,
+            effectiveDateTime=variant.date.isoformat() if variant.date else None,
+        )
+
+    def comorbidities(self, patient: Patient) -> None:
+        for index, words in enumerate(self.case.comorbidities or []):
+            self.add(
+                Condition(
+                    id=self._id(f"comorbidity-{index}"),
+                    category=[CodeableConcept(coding=[Coding(system=CONDITION_CATEGORY, code="problem-list-item")])],
+                    clinicalStatus=CodeableConcept(coding=[Coding(system=CLINICAL_STATUS, code="active")]),
+                    verificationStatus=CodeableConcept(coding=[Coding(system=VERIFICATION_STATUS, code="confirmed")]),
+                    code=CodeableConcept(text=words),
+                    subject=_ref(patient),
+                )
+            )
+
+    def treatments(self, patient: Patient, condition: Condition) -> None:
+        """Treatment history: systemic courses as MedicationAdministrations, operations and radiotherapy courses as
+        Procedures; the current medications as MedicationStatements."""
+        for index, course in enumerate(self.case.treatments.all()):
+            if course.kind == TreatmentKind.SYSTEMIC:
+                self._administration(index, course, patient, condition)
+            else:
+                self._procedure(index, course, patient, condition)
+        for index, medication in enumerate(self.case.medications.all()):
+            self.add(
+                MedicationStatement(
+                    id=self._id(f"medication-{index}"),
+                    status="active" if medication.status == MedicationStatus.ACTIVE else "stopped",
+                    medicationCodeableConcept=_drug(medication.name, ""),
+                    subject=_ref(patient),
+                )
+            )
+
+    def _administration(self, index: int, course, patient: Patient, condition: Condition) -> None:
+        if course.start or course.end:
+            period = Period(start=_day(course.start), end=_day(course.end))
+        else:  # an administration has a time in FHIR: said unknown
+            period = Period(extension=[Extension(url=DATA_ABSENT_REASON, valueCode="unknown")])
+        self.add(
+            MedicationAdministration(
+                id=self._id(f"treatment-{index}"),
+                meta=Meta(profile=[MCODE + "mcode-cancer-related-medication-administration"]),
+                status=ADMINISTRATION_STATUS[course.status],
+                medicationCodeableConcept=_drug(course.name, course.code),
+                subject=_ref(patient),
+                effectivePeriod=period,
+                reasonReference=[_ref(condition)],
+                dosage=MedicationAdministrationDosage(text=course.detail) if course.detail else None,
+            )
+        )
+
+    def _procedure(self, index: int, course, patient: Patient, condition: Condition) -> None:
+        code = (
+            tables.Code(SNOMED, course.code, course.name) if course.code else tables.procedure_codes().get(course.kind)
+        )
+        self.add(
+            Procedure(
+                id=self._id(f"treatment-{index}"),
+                meta=Meta(profile=[PROCEDURE_PROFILES[course.kind]]) if course.kind in PROCEDURE_PROFILES else None,
+                status=PROCEDURE_STATUS[course.status],
+                code=_concept(code, course.name),
+                subject=_ref(patient),
+                performedPeriod=Period(start=_day(course.start), end=_day(course.end))
+                if course.start or course.end
+                else None,
+                reasonReference=[_ref(condition)],
+                note=[Annotation(text=course.detail)] if course.detail else None,
+            )
         )
 
     # ---- the board's recommendations -----------------------------------------------------------------------
@@ -342,7 +573,7 @@ class _Builder:
                         id=self._id(f"plan-{plan.public_id}-{component.position}-{index}"),
                         status="active" if plan.current else "cancelled",
                         intent="proposal",
-                        medicationCodeableConcept=CodeableConcept(text=drug),
+                        medicationCodeableConcept=_drug(drug, ""),
                         subject=_ref(patient),
                         authoredOn=created,
                         basedOn=[_ref(care_plan)],
@@ -386,7 +617,12 @@ def case_bundle(case: Case, rows: ExportRows) -> Bundle:
     builder.metastases(patient)
     builder.staging(patient, condition)
     builder.markers(patient, condition)
-    builder.ecog(patient)
+    builder.performance(patient)
+    builder.body(patient)
+    builder.other_staging(patient, condition)
+    builder.variants(patient, condition)
+    builder.comorbidities(patient)
+    builder.treatments(patient, condition)
     builder.care_plans(patient, condition)
     builder.tasks(patient, condition)
     return Bundle(

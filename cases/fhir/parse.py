@@ -44,7 +44,13 @@ class Facts:
     patient: dict[str, Any] = field(default_factory=dict)  # mrn, name, birth_date, sex
     case: dict[str, Any] = field(default_factory=dict)  # case field → value (only what the bundle gave)
     biomarkers: list[dict[str, Any]] = field(default_factory=list)  # name, result, value, detail, date
-    sources: dict[str, str] = field(default_factory=dict)  # fact ("patient.mrn", "clinical_t", "biomarker:ER") → path
+    # the case's other lists, each item as its serializer takes it (cases.api.serializers)
+    variants: list[dict[str, Any]] = field(default_factory=list)  # kind, gene, partner_gene, hgvs, description, ...
+    other_staging: list[dict[str, Any]] = field(default_factory=list)  # system, value, date
+    treatments: list[dict[str, Any]] = field(default_factory=list)  # kind, name, code, start, end, status, detail
+    medications: list[dict[str, Any]] = field(default_factory=list)  # name, status (current medications)
+    # fact ("patient.mrn", "clinical_t", "biomarkers.ER", "variants.EGFR") → path
+    sources: dict[str, str] = field(default_factory=dict)
     warnings: list[dict[str, str]] = field(default_factory=list)
 
     def warn(self, path: str, message: str) -> None:
@@ -142,7 +148,7 @@ def _validated(raw: Any) -> tuple[list[Entry], list[str], list[dict[str, Any]]]:
     return entries, bare, errors
 
 
-def _keys(entry: Entry) -> set[str]:
+def entry_keys(entry: Entry) -> set[str]:
     """The references that point at an entry: its fullUrl and ``Type/id`` (and a fullUrl's trailing ``Type/id``)."""
     keys = {entry.full_url} if entry.full_url else set()
     if entry.resource.id:
@@ -162,7 +168,7 @@ def _strings(value: Any, path: str):
             yield from _strings(item, f"{path}[{index}]")
 
 
-def _resolves(reference: str, keys: set[str]) -> bool:
+def resolves(reference: str, keys: set[str]) -> bool:
     return reference in keys or any(key.endswith("/" + reference) for key in keys) or reference.startswith("#")
 
 
@@ -228,8 +234,8 @@ def bundle_entries(raw: Any) -> tuple[list[Entry], Entry, Facts]:
         message = "The bundle holds more than one Patient: import one patient's bundle at a time."
         raise BundleRefused([refusal(patients[1].path, "two_patients", message)])
     patient = patients[0]
-    patient_keys = _keys(patient)
-    keys = set().union(*(_keys(e) for e in entries))
+    patient_keys = entry_keys(patient)
+    keys = set().union(*(entry_keys(e) for e in entries))
     facts = Facts()
     for path in bare:
         facts.warn(path, "The entry carries no resource: nothing to import.")
@@ -240,13 +246,13 @@ def bundle_entries(raw: Any) -> tuple[list[Entry], Entry, Facts]:
             continue
         for name in ("subject", "patient"):
             reference = getattr(getattr(entry.resource, name, None), "reference", None)
-            if reference is not None and not _resolves(reference, patient_keys):
+            if reference is not None and not resolves(reference, patient_keys):
                 message = "This resource is about someone else than the bundle's Patient."
                 errors.append(refusal(f"{entry.path}.{name}.reference", "other_patient", message))
     if errors:
         raise BundleRefused(errors)
     for entry in entries:
         for path, reference in _strings(entry.raw, entry.path):
-            if path.endswith(".reference") and not _resolves(reference, keys):
+            if path.endswith(".reference") and not resolves(reference, keys):
                 facts.warn(path, f"The bundle does not carry {reference}: the reference is not followed.")
     return entries, patient, facts

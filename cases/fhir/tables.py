@@ -143,3 +143,84 @@ def result_codes() -> dict[tuple[str, str], Code]:
 def modality_codes() -> dict[str, Code]:
     """``Modality`` → the SNOMED CT code of a plan activity (modalities.csv); a modality not listed has none."""
     return {r["modality"]: _code(r) for r in _rows("modalities.csv")}
+
+
+# ---- the case's profile beyond TNM and markers: units, variants, other staging, treatments, histology ---------
+
+
+@functools.cache
+def unit_factors() -> dict[tuple[str, str], float]:
+    """(fact, UCUM unit given) → the factor to the unit the case keeps (units.csv)."""
+    return {(r["fact"], r["unit"]): float(r["factor"]) for r in _rows("units.csv")}
+
+
+@dataclass(frozen=True)
+class GenomicsCode:
+    role: str  # component | origin | interpretation | presence | kind | report | implication
+    value: str
+    code: Code
+
+
+@functools.cache
+def genomics() -> dict[tuple[str, str], GenomicsCode]:
+    return {(r["system"], r["code"]): GenomicsCode(r["role"], r["value"], _code(r)) for r in _rows("genomics.csv")}
+
+
+@functools.cache
+def genomics_codes() -> dict[tuple[str, str], Code]:
+    """(role, value) → the code genomics.csv marks for the export: ("component", "gene"), ("origin", "somatic")."""
+    return {(r["role"], r["value"]): _code(r) for r in _rows("genomics.csv") if r["export"]}
+
+
+@dataclass(frozen=True)
+class StagingCode:
+    role: str  # type | method | value
+    system: str  # cases.codes.StagingSystem
+    value: str
+
+
+@functools.cache
+def staging() -> dict[tuple[str, str], StagingCode]:
+    return {
+        (r["system"], r["code"]): StagingCode(r["role"], r["staging_system"], r["value"]) for r in _rows("staging.csv")
+    }
+
+
+@functools.cache
+def staging_codes() -> dict[tuple[str, str, str], Code]:
+    """("type", system, "") or ("value", system, value) → the code staging.csv marks for the export."""
+    return {
+        (r["role"], r["staging_system"], r["value"]): _code(r)
+        for r in _rows("staging.csv")
+        if r["export"] and r["role"] != "method"
+    }
+
+
+@functools.cache
+def procedures() -> dict[tuple[str, str], str]:
+    """Procedure codes → ``TreatmentKind`` values, or "diagnostic" (procedures.csv)."""
+    return {(r["system"], r["code"]): r["kind"] for r in _rows("procedures.csv")}
+
+
+@functools.cache
+def procedure_codes() -> dict[str, Code]:
+    """``TreatmentKind`` → the procedure code the export writes for a course without its own."""
+    return {r["kind"]: _code(r) for r in _rows("procedures.csv") if r["export"]}
+
+
+@functools.cache
+def drugs() -> dict[tuple[str, str], str]:
+    """RxNorm codes → the checklist's generic name (drugs.csv)."""
+    return {(r["system"], r["code"]): r["name"] for r in _rows("drugs.csv")}
+
+
+@functools.cache
+def drug_codes() -> dict[str, Code]:
+    """The checklist's generic name → its RxNorm ingredient code."""
+    return {r["name"]: _code(r) for r in _rows("drugs.csv")}
+
+
+@functools.cache
+def histologies() -> dict[tuple[str, str], str]:
+    """ICD-O-3 morphology codes → their preferred terms (histology.csv)."""
+    return {(r["system"], r["code"]): r["histology"] for r in _rows("histology.csv")}

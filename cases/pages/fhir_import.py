@@ -29,11 +29,29 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors
-from cases.codes import BiomarkerName, BiomarkerResult, DiseaseSite
+from cases.codes import (
+    BiomarkerName,
+    BiomarkerResult,
+    DiseaseSite,
+    MedicationStatus,
+    StagingSystem,
+    TreatmentCourseStatus,
+    TreatmentKind,
+    VariantInterpretation,
+    VariantKind,
+    VariantOrigin,
+)
 from cases.fhir.clinical import read_bundle
 from cases.fhir.parse import BundleRefused, Facts
 from cases.pages.profile import LABELS
-from cases.services.fhir_import import GROUPS, case_import, case_import_preview, facts_from_record, refusal_at_paths
+from cases.services.fhir_import import (
+    GROUPS,
+    LISTS,
+    case_import,
+    case_import_preview,
+    facts_from_record,
+    refusal_at_paths,
+)
 from cases.staging import STAGE_PATHS
 from scheduling.selectors import boards_targetable_by
 from tumorboard.forms import NO_FILE, FileField, Form, PublicIdField, TextField
@@ -41,7 +59,16 @@ from tumorboard.web import attempt
 
 KEPT_MINUTES = 30
 SALT = "cases.pages.fhir_import"
-UNITS = {"gfr_ml_min": "mL/min", "lvef_percent": "%", "bilirubin_mg_dl": "mg/dL"}
+UNITS = {
+    "gfr_ml_min": "mL/min", "lvef_percent": "%", "bilirubin_mg_dl": "mg/dL", "weight_kg": "kg", "height_cm": "cm",
+    "bsa_m2": "m²",
+}  # fmt: skip
+# the facts the profile form does not label (yet): their words here
+MORE_LABELS = {
+    "karnofsky": "Karnofsky performance status", "lansky": "Lansky play-performance status", "weight_kg": "Weight",
+    "height_cm": "Height", "bsa_m2": "Body surface area", "body_measured_on": "Weight, height and BSA measured on",
+}  # fmt: skip
+LIST_LABELS = {"variants": "Genomic variant", "medications": "Current medication"}
 # the reader's refusals of a whole file, as a page says them (the API's words speak of a request body)
 PAGE_WORDS = {
     "not_a_bundle": "The file is not a FHIR R4 Bundle: export the patient's record from the health record as a "
@@ -81,12 +108,22 @@ def in_order(names) -> list[str]:
 
 
 def label(name: str) -> str:
-    """A fact's words: "Clinical T", "Estrogen receptor", "GFR"."""
-    if name.startswith("biomarkers."):
-        return BiomarkerName(name.split(".", 1)[1]).label
-    if name.startswith("patient."):
-        return f"Patient's {name.split('.', 1)[1].replace('_', ' ')}"
-    return LABELS.get(_key_of(name), name.replace("_", " ").capitalize())
+    """A fact's words: "Clinical T", "Estrogen receptor", "GFR", "Genomic variant: EGFR", "FIGO stage",
+    "Systemic therapy: paclitaxel"."""
+    group, _, item = name.partition(".")
+    if group == "biomarkers":
+        return BiomarkerName(item).label
+    if group == "patient":
+        return f"Patient's {item.replace('_', ' ')}"
+    if group == "other_staging":
+        return StagingSystem(item).label
+    if group == "treatments":
+        kind, _, course = item.partition(": ")
+        return f"{TreatmentKind(kind).label}: {course}"
+    if group in LIST_LABELS:
+        return f"{LIST_LABELS[group]}: {item}"
+    key = _key_of(name)
+    return LABELS.get(key) or MORE_LABELS.get(key) or name.replace("_", " ").capitalize()
 
 
 def _value(name: str, facts: Facts) -> str:
@@ -113,6 +150,29 @@ def _marker(items: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
+def _words(name: str, item: dict[str, Any]) -> str:
+    """A list item as the preview shows it."""
+    day = item.get("date") or item.get("start")
+    if name == "variants":
+        parts = [
+            VariantKind(item["kind"]).label if item["kind"] != VariantKind.SEQUENCE else "",
+            item["hgvs"] or item["description"],
+            VariantOrigin(item["origin"]).label.lower() if item["origin"] != VariantOrigin.UNKNOWN else "",
+            VariantInterpretation(item["interpretation"]).label.lower() if item["interpretation"] else "",
+        ]
+    elif name == "other_staging":
+        parts = [item["value"]]
+    elif name == "treatments":
+        ended = f"to {item['end'].isoformat()}" if item.get("end") and item["end"] != item.get("start") else ""
+        parts = [TreatmentCourseStatus(item["status"]).label.lower(), ended, item["detail"]]
+    else:
+        parts = [MedicationStatus(item["status"]).label.lower()]
+    words = ", ".join(p for p in parts if p)
+    if not day:
+        return words
+    return f"{words} (from {day.isoformat()})" if name == "treatments" else f"{words} on {day.isoformat()}"
+
+
 def preview_rows(facts: Facts, result) -> list[dict[str, str]]:
     """Each fact the bundle gives, its words, and its fate: "write", "keep" (entered by hand) or "same"."""
 
@@ -129,6 +189,16 @@ def preview_rows(facts: Facts, result) -> list[dict[str, str]]:
         {"label": label(f"biomarkers.{n}"), "value": _marker(items), "fate": fate(f"biomarkers.{n}")}
         for n, items in markers.items()
     ]
+    for name, (_, key) in LISTS.items():
+        if name == "biomarkers":
+            continue
+        items: dict[str, list] = {}
+        for item in getattr(facts, name):
+            items.setdefault(key(item), []).append(_words(name, item))
+        rows += [
+            {"label": label(f"{name}.{n}"), "value": "; ".join(words), "fate": fate(f"{name}.{n}")}
+            for n, words in items.items()
+        ]
     return rows
 
 

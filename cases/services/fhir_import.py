@@ -17,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cases.codes import BiomarkerName, CaseStatus
+from cases.fhir.genomics import variant_key
+from cases.fhir.history import treatment_key
 from cases.fhir.parse import Facts
 from cases.locks import case_lock
 from cases.models import Case, CaseImport
@@ -25,9 +27,22 @@ from cases.staging import STAGE_PATHS
 from tumorboard.audit import audit_write
 from tumorboard.models import AuditAction
 
-# facts that travel together: a measurement and its date are one fact
+# facts that travel together: a measurement and its date are one fact (weight, height and BSA share a date: it is a
+# fact of its own)
 GROUPS = {"gfr_date": "gfr_ml_min", "lvef_date": "lvef_percent", "bilirubin_date": "bilirubin_mg_dl"}
-BIOMARKER_FIELDS = ("name", "result", "value", "detail", "date")
+# the case's lists the import writes: each item's fields, and the name an item goes by among the facts ("ER",
+# "EGFR", "figo", "systemic: paclitaxel"). A re-import decides per name, as for a field: the items of a name a person
+# changed by hand since the last import are kept, the others follow the record.
+LISTS = {
+    "biomarkers": (("name", "result", "value", "detail", "date"), lambda item: item["name"]),
+    "variants": (
+        ("kind", "gene", "partner_gene", "hgvs", "description", "origin", "interpretation", "date"),
+        variant_key,
+    ),
+    "other_staging": (("system", "value", "date"), lambda item: item["system"]),
+    "treatments": (("kind", "name", "code", "start", "end", "status", "detail"), treatment_key),
+    "medications": (("name", "status"), lambda item: item["name"]),
+}
 FIELD_OF_PATH = {path: field for field, path in STAGE_PATHS.items()}
 
 
@@ -50,23 +65,24 @@ def _json(value: Any) -> Any:
     return value
 
 
+def _by_name(name: str, items) -> dict[str, list]:
+    """A list's items (dicts) grouped by the name each goes by, in JSON form."""
+    fields, key = LISTS[name]
+    grouped: dict[str, list] = {}
+    for item in items:
+        grouped.setdefault(key(item), []).append(_json({f: item[f] for f in fields}))
+    return grouped
+
+
 def _imported_form(facts: Facts) -> dict[str, Any]:
-    """The facts as a ``CaseImport`` keeps them: fields, then the biomarkers by name."""
-    biomarkers: dict[str, list] = {}
-    for item in facts.biomarkers:
-        biomarkers.setdefault(item["name"], []).append(_json(item))
-    return _json(facts.case) | {"biomarkers": biomarkers}
+    """The facts as a ``CaseImport`` keeps them: fields, then each list's items by name."""
+    return _json(facts.case) | {name: _by_name(name, getattr(facts, name)) for name in LISTS}
 
 
-def _fields(case: Case, names) -> dict[str, Any]:
-    return {name: _json(getattr(case, name)) for name in names}
-
-
-def _biomarkers_of(case: Case) -> dict[str, list]:
-    current: dict[str, list] = {}
-    for row in case.biomarkers.all():
-        current.setdefault(row.name, []).append(_json({f: getattr(row, f) for f in BIOMARKER_FIELDS}))
-    return current
+def _rows(case: Case, name: str) -> list[dict[str, Any]]:
+    """The case's items of a list (prefetched or read), as dicts of the list's fields."""
+    fields, _ = LISTS[name]
+    return [{f: getattr(row, f) for f in fields} for row in getattr(case, name).all()]
 
 
 def _existing(user, facts: Facts) -> Case | None:
@@ -112,21 +128,18 @@ def _update_data(case: Case, facts: Facts, last: dict[str, Any]) -> tuple[dict[s
             changed.append(name)
         elif decision == "keep":
             kept.append(name)
-    current_markers = _biomarkers_of(case)
-    imported_markers = _imported_form(facts)["biomarkers"]
-    decisions = {
-        name: _decide(current_markers.get(name), items, last.get("biomarkers", {}).get(name))
-        for name, items in imported_markers.items()
-    }
-    if any(d == "write" for d in decisions.values()):
-        rows = []
-        for row in case.biomarkers.all():
-            if decisions.get(row.name) != "write":
-                rows.append({f: getattr(row, f) for f in BIOMARKER_FIELDS})
-        rows += [item for item in facts.biomarkers if decisions[item["name"]] == "write"]
-        data["biomarkers"] = rows
-    changed += [f"biomarkers.{n}" for n, d in decisions.items() if d == "write"]
-    kept += [f"biomarkers.{n}" for n, d in decisions.items() if d == "keep"]
+    for name, (_, key) in LISTS.items():
+        current = _by_name(name, _rows(case, name))
+        previous = last.get(name, {})
+        decisions = {
+            item_name: _decide(current.get(item_name), items, previous.get(item_name))
+            for item_name, items in _by_name(name, getattr(facts, name)).items()
+        }
+        if any(d == "write" for d in decisions.values()):
+            rows = [row for row in _rows(case, name) if decisions.get(key(row)) != "write"]
+            data[name] = rows + [item for item in getattr(facts, name) if decisions[key(item)] == "write"]
+        changed += [f"{name}.{n}" for n, d in decisions.items() if d == "write"]
+        kept += [f"{name}.{n}" for n, d in decisions.items() if d == "keep"]
     return data, changed, kept
 
 
@@ -147,12 +160,13 @@ def case_import(*, user, facts: Facts, board=None, bundle_sha256: str) -> Import
     warnings = list(facts.warnings)
     case = _existing(user, facts)
     if case is None:
-        data = {**facts.case, "patient": facts.patient, "biomarkers": facts.biomarkers}
+        lists = {name: getattr(facts, name) for name in LISTS if name == "biomarkers" or getattr(facts, name)}
+        data = {**facts.case, "patient": facts.patient, **lists}
         if board is not None:
             data["board"] = board
         case = case_create(user=user, data=data)
         created, kept = True, []
-        changed = sorted(facts.case) + [f"biomarkers.{n}" for n in dict.fromkeys(b["name"] for b in facts.biomarkers)]
+        changed = sorted(facts.case) + [f"{name}.{n}" for name, items in lists.items() for n in _by_name(name, items)]
     else:
         case = case_lock(case)
         case_edit_check(user, case)
@@ -174,9 +188,7 @@ def case_import(*, user, facts: Facts, board=None, bundle_sha256: str) -> Import
         for name in kept:
             label = BiomarkerName(name.split(".", 1)[1]).label if name.startswith("biomarkers.") else name
             message = f"{label}: the case keeps the value entered by hand; the record's differs."
-            warnings.append(
-                {"path": facts.sources.get(name.replace("biomarkers.", "biomarker:"), ""), "message": message}
-            )
+            warnings.append({"path": facts.sources.get(name, ""), "message": message})
     record = CaseImport.objects.create(
         case=case,
         imported_by=user,
@@ -218,12 +230,13 @@ def refusal_at_paths(facts: Facts, error: ValidationError) -> ValidationError:
 def facts_from_record(case: Case, record: CaseImport) -> list[str]:
     """The facts ``record`` wrote that the case still holds as the record gave them (``clinical_t``,
     ``biomarkers.ER``): a fact changed by hand since is not the record's any more."""
-    names = [n for n in record.facts if n != "biomarkers" and n not in GROUPS]
+    names = [n for n in record.facts if n not in LISTS and n not in GROUPS]
     out = []
     for name in names:
         members = [name, *(d for d, v in GROUPS.items() if v == name and d in record.facts)]
         if all(_json(getattr(case, m)) == record.facts[m] for m in members):
             out.append(name)
-    current = _biomarkers_of(case)
-    out += [f"biomarkers.{n}" for n, items in record.facts.get("biomarkers", {}).items() if current.get(n) == items]
+    for name in LISTS:
+        current = _by_name(name, _rows(case, name))
+        out += [f"{name}.{n}" for n, items in record.facts.get(name, {}).items() if current.get(n) == items]
     return out

@@ -120,10 +120,11 @@ def test_the_bundle_and_each_resource_validate_with_their_r4b_models(world, api)
     counts: dict[str, int] = {}
     for entry in body["entry"]:
         counts[entry["resource"]["resourceType"]] = counts.get(entry["resource"]["resourceType"], 0) + 1
-    # observations: cT, cN, cM, pT, pN, the stage group; ER, PR, HER2, Oncotype DX; ECOG
+    # observations: cT, cN, cM, pT, pN, the stage group; ER, PR, HER2, Oncotype DX; ECOG; the body weight. The
+    # active tamoxifen order came in as a current medication: a MedicationStatement
     assert counts == {
-        "Patient": 1, "Organization": 2, "Condition": 1, "Observation": 11, "CarePlan": 3, "MedicationRequest": 6,
-        "Task": 1,
+        "Patient": 1, "Organization": 2, "Condition": 1, "Observation": 12, "CarePlan": 3, "MedicationRequest": 6,
+        "Task": 1, "MedicationStatement": 1,
     }  # fmt: skip
 
 

@@ -41,6 +41,10 @@ def test_the_breast_bundle_makes_a_draft_case_with_every_mapped_fact(world, api)
         "group": "IIB",
     }
     assert case["ecog"] == 1
+    assert (case["weight_kg"], case["body_measured_on"]) == (68.5, "2026-05-01")
+    # an active order of a drug, not said to treat the cancer: a current medication, no treatment course
+    assert case["medications"] == [{"name": "tamoxifen", "status": "active"}]
+    assert case["treatments"] == []
     assert case["organ_function"]["gfr_ml_min"] == 92.0
     assert case["organ_function"]["gfr_date"] == "2026-05-01"
     markers = {(b["name"], b["result"], b["value"], b["date"]) for b in case["biomarkers"]}
@@ -59,8 +63,8 @@ def test_what_is_not_mapped_is_a_warning_with_its_path(world, api):
     warnings = post(api(world.member), bundle("breast")).json()["warnings"]
 
     by_path = {w["path"]: w["message"] for w in warnings}
-    assert by_path["entry[16].resource"] == "MedicationRequest is not imported yet."
-    assert "body weight" in by_path["entry[14].resource"]
+    assert "entry[16].resource" not in by_path  # the active tamoxifen request: a current medication
+    assert "entry[14].resource" not in by_path  # the body weight
     assert "Ki-67" in by_path["entry[11].resource"]  # a value without an interpretation is not guessed
     assert "Practitioner/dr-owen" in by_path["entry[1].resource.recorder.reference"]  # not carried: a warning
     assert "Practitioner/dr-owen" in by_path["entry[10].resource.performer[0].reference"]
@@ -112,4 +116,5 @@ def test_a_genomics_bundle_without_a_condition_takes_the_site_from_the_orders_re
         "message": "The bundle holds no primary cancer condition: the primary site is read from here.",
     } in body["warnings"]
     paths = {w["path"] for w in body["warnings"]}
-    assert {"entry[1].resource", "entry[2].resource", "entry[3].resource"} <= paths  # order, specimen, report
+    assert {"entry[1].resource", "entry[2].resource"} <= paths  # the order and the specimen are not imported
+    assert "entry[3].resource" not in paths  # the genomics report: its results are read entry by entry
