@@ -40,7 +40,6 @@ from fhir.resources.R4B.quantity import Quantity
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.task import Task, TaskRestriction
 
-from cases.checklist.drugs import expand
 from cases.codes import (
     BiomarkerName,
     Consensus,
@@ -173,9 +172,7 @@ def _drug(name: str, code: str) -> CodeableConcept:
     checklist knows and drugs.csv codes."""
     if code:
         return CodeableConcept(coding=[Coding(system=RXNORM, code=code)], text=name)
-    known = expand(name)
-    coded = tables.drug_codes().get(next(iter(known))) if len(known) == 1 else None
-    return _concept(coded, name)
+    return _concept(tables.drug_code_of(name), name)
 
 
 def _concept(code: tables.Code | None, text: str) -> CodeableConcept:

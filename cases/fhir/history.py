@@ -130,7 +130,10 @@ def _drug(resource, found: Found) -> tuple[str, str]:
     code = next((c.code for c in codings(concept) if c.system == RXNORM and c.code), "")
     known = next((tables.drugs().get((c.system, c.code)) for c in codings(concept) if c.system == RXNORM), None)
     text = concept.text if concept is not None else None
-    return (text or known or label(concept)).strip()[:200], code[:64]
+    name = (text or known or label(concept)).strip()[:200]
+    if not code and (coded := tables.drug_code_of(name)) is not None:
+        code = coded.code  # a drug the record names only in words, coded as the export codes it
+    return name, code[:64]
 
 
 def _cancer_related(resource, found: Found) -> bool:

@@ -8,6 +8,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from cases.checklist.drugs import expand
+
 DIRECTORY = Path(__file__).with_name("terminology")
 
 
@@ -218,6 +220,13 @@ def drugs() -> dict[tuple[str, str], str]:
 def drug_codes() -> dict[str, Code]:
     """The checklist's generic name → its RxNorm ingredient code."""
     return {r["name"]: _code(r) for r in _rows("drugs.csv")}
+
+
+def drug_code_of(name: str) -> Code | None:
+    """The RxNorm ingredient code of a drug written by name, where the name is one drug the checklist knows (any of
+    its names: "Taxotere", "docetaxel") and drugs.csv codes it; None otherwise."""
+    known = expand(name)
+    return drug_codes().get(next(iter(known))) if len(known) == 1 else None
 
 
 @functools.cache

@@ -146,8 +146,8 @@ def test_medications_procedures_radiotherapy_and_comorbidities(world, api):
     assert _items(case, "treatments", ("kind", "name", "code", "start", "end", "status", "detail")) == [
         ("surgery", "Right hemicolectomy", "", "2025-12-01", "2025-12-01", "completed", ""),
         ("systemic", "oxaliplatin (FOLFOX)", "", "2026-01-05", "2026-03-16", "completed", "85 mg/m2 IV every 2 weeks"),
-        ("systemic", "fluorouracil", "", "2026-01-05", "2026-03-16", "completed", ""),
-        ("systemic", "capecitabine", "", "2026-04-02", None, "ongoing", ""),
+        ("systemic", "fluorouracil", "4492", "2026-01-05", "2026-03-16", "completed", ""),
+        ("systemic", "capecitabine", "194000", "2026-04-02", None, "ongoing", ""),
         ("radiotherapy", "Radiotherapy", "", "2026-04-10", "2026-04-14", "completed",
          "5 sessions; External beam radiation therapy using photons; 35 Gy in 5 fractions; Liver structure"),
     ]  # fmt: skip
@@ -338,13 +338,13 @@ def test_the_export_writes_each_fact_as_its_mcode_resource(world, api):
     }  # fmt: skip
     (comorbidity,) = [c for c in resources(exported, "Condition") if "meta" not in c]
     assert comorbidity["code"] == {"text": "Atrial septal defect"}
-    # the board's plan drugs carry RxNorm where drugs.csv knows them (cyclophosphamide; docetaxel it does not)
+    # the board's plan drugs carry RxNorm where drugs.csv knows them (cyclophosphamide, docetaxel)
     drugs = {
         r["medicationCodeableConcept"]["text"]: r["medicationCodeableConcept"]
         for r in resources(exported, "MedicationRequest")
     }
     assert drugs["cyclophosphamide"]["coding"][0]["code"] == "3002"
-    assert "coding" not in drugs["docetaxel"]
+    assert drugs["docetaxel"]["coding"][0]["code"] == "72962"
 
 
 @pytest.mark.parametrize("size", [1, 12])
