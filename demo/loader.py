@@ -28,7 +28,17 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from cases.codes import CaseStatus, Urgency
-from cases.models import Biomarker, Case, CaseTransition, Medication, Patient, Pharmacogenomic
+from cases.models import (
+    Biomarker,
+    Case,
+    CaseTransition,
+    GenomicVariant,
+    Medication,
+    Patient,
+    Pharmacogenomic,
+    StagingRecord,
+    TreatmentCourse,
+)
 from demo.data import demo_cases, demo_requests
 from demo.documents import documents_attach
 from demo.plans import plan_history_write
@@ -234,6 +244,10 @@ def _profile(demo: DemoCase, today: datetime.date, *, revised: bool) -> dict:
         "metastasis_count": demo.metastasis_count,
         "diagnosis_date": today - datetime.timedelta(days=demo.diagnosed_days_ago),
         "ecog": demo.ecog,
+        "karnofsky": demo.karnofsky,
+        "weight_kg": demo.body[0] if demo.body else None,
+        "height_cm": demo.body[1] if demo.body else None,
+        "body_measured_on": today - datetime.timedelta(days=min(demo.diagnosed_days_ago, 14)) if demo.body else None,
         "gfr_ml_min": demo.gfr,
         "lvef_percent": demo.lvef,
         "bilirubin_mg_dl": demo.bilirubin,
@@ -442,6 +456,8 @@ def _children_replace(case: Case, demo: DemoCase, today: datetime.date) -> None:
     case.biomarkers.all().delete()
     case.pharmacogenomics.all().delete()
     case.medications.all().delete()
+    for name in ("variants", "other_staging", "treatments"):
+        getattr(case, name).all().delete()
     biomarkers = []
     for name, result, *rest in demo.biomarkers:
         value = rest[0] if rest else None
@@ -459,4 +475,34 @@ def _children_replace(case: Case, demo: DemoCase, today: datetime.date) -> None:
         if isinstance(item, str)
         else Medication(case=case, name=item[0], status=item[1])
         for item in demo.medications
+    )
+    reported = min(diagnosed + datetime.timedelta(days=14), today - datetime.timedelta(days=1))
+    GenomicVariant.objects.bulk_create(
+        GenomicVariant(
+            case=case,
+            gene=gene,
+            hgvs=change if change.startswith(("c.", "p.", "g.")) else "",
+            description="" if change.startswith(("c.", "p.", "g.")) else change,
+            origin=origin,
+            interpretation=interpretation,
+            kind=rest[0] if rest else "sequence",
+            partner_gene=rest[1] if len(rest) > 1 else "",
+            date=reported,
+        )
+        for gene, change, origin, interpretation, *rest in demo.variants
+    )
+    StagingRecord.objects.bulk_create(
+        StagingRecord(case=case, system=system, value=value, date=diagnosed) for system, value in demo.other_staging
+    )
+    TreatmentCourse.objects.bulk_create(
+        TreatmentCourse(
+            case=case,
+            kind=kind,
+            name=name,
+            start=today - datetime.timedelta(days=started),
+            end=today - datetime.timedelta(days=ended) if ended is not None else None,
+            status=status,
+            detail=rest[0] if rest else "",
+        )
+        for kind, name, started, ended, status, *rest in demo.treatments
     )

@@ -153,7 +153,9 @@ class DemoCase:
     ``stage`` is written as the board would say it: ``"cT2 cN1 cM0 pT2 pN1a / IIB"`` (c = clinical,
     p/yp = pathological; a ``yp`` prefix is kept in the stored value). ``biomarkers`` are tuples
     ``(name, result[, value[, detail]])``; ``pgx`` ``(gene, phenotype, diplotype)``; ``medications`` are
-    names (active) or ``(name, "stopped")``.
+    names (active) or ``(name, "stopped")``. ``body`` is ``(weight kg, height cm)`` measured at the work-up;
+    ``variants`` ``(gene, change, origin, interpretation[, kind[, partner gene]])``; ``other_staging``
+    ``(system, value)``; ``treatments`` ``(kind, name, started days ago, ended days ago or None, status[, detail])``.
     """
 
     slug: str
@@ -173,6 +175,8 @@ class DemoCase:
     metastatic_sites: tuple[str, ...] = ()
     metastasis_count: int | None = None
     ecog: int | None = 0
+    karnofsky: int | None = None
+    body: tuple[float, float] | None = None
     gfr: float | None = None
     lvef: float | None = None
     bilirubin: float | None = None
@@ -189,6 +193,9 @@ class DemoCase:
     biomarkers: tuple[tuple, ...] = ()
     pgx: tuple[tuple[str, str, str], ...] = ()
     medications: tuple = ()
+    variants: tuple[tuple, ...] = ()
+    other_staging: tuple[tuple[str, str], ...] = ()
+    treatments: tuple[tuple, ...] = ()
     reason: str = ""  # why information was requested (status info_requested)
     # The reports attached (demo/documents.py): pathology and imaging for every case, a genomic report where it has
     # molecular results, except the kinds named here; the latest imaging this many days old (None: a recent study).

@@ -133,7 +133,7 @@ CATALOG: tuple[Entry, ...] = (
         "age 18-45, gonadotoxic drugs, pelvic radiotherapy, gonadal surgery or tamoxifen; no discussion recorded",
         treat.FERTILITY_SOURCE,
     ),
-    Entry("ps.ecog2", (I,), "ECOG 2", treat.ECOG_SOURCE),
+    Entry("ps.ecog2", (I,), "ECOG 2 (or a Karnofsky or Lansky score read as ECOG 2)", treat.ECOG_SOURCE),
     Entry("ps.ecog_curative_multimodal", (W,), "ECOG 3-4, curative plan of two or more modalities", treat.ECOG_SOURCE),
     Entry(
         "ps.ecog_palliative_systemic",
@@ -221,6 +221,13 @@ CATALOG: tuple[Entry, ...] = (
     Entry("match.alk", (I,), "lung, ALK rearrangement, no ALK inhibitor", _MATCH_SOURCES["match.alk"]),
     Entry("match.ros1", (I,), "lung, ROS1 rearrangement, no ROS1 inhibitor", _MATCH_SOURCES["match.ros1"]),
     Entry("match.brca.genetics", (I,), "BRCA1/2 found, no genetic counseling planned", bio.BRCA_GENETICS_SOURCE),
+    Entry(
+        "genetics.germline_variant",
+        (I,),
+        "germline pathogenic or likely pathogenic variant in a cancer-susceptibility gene (not a VUS), no genetic "
+        "counseling planned",
+        bio.GERMLINE_GENETICS_SOURCE,
+    ),
     Entry("match.msi_high.genetics", (I,), "MSI-high or dMMR tumour, no genetic counseling planned", bio.LYNCH_SOURCE),
     Entry(
         "workup.nsclc.biomarkers_missing", (W,), "NSCLC without EGFR, ALK, ROS1, KRAS or PD-L1", bio.NSCLC_WORKUP_SOURCE
@@ -243,7 +250,7 @@ CATALOG: tuple[Entry, ...] = (
         ready.IMAGING_POLICY_SOURCE,
     ),
     Entry("readiness.staging.missing", (W,), "no TNM or stage group (leukemia excepted)", ready.READINESS_SOURCE),
-    Entry("readiness.ecog.missing", (W,), "no ECOG performance status", ready.ECOG_SOURCE),
+    Entry("readiness.ecog.missing", (W,), "no ECOG, Karnofsky or Lansky performance status", ready.ECOG_SOURCE),
     Entry("readiness.question.missing", (W,), "no question for the board", ready.READINESS_SOURCE),
     Entry("readiness.preferences.missing", (I,), "no values and preferences recorded", ready.PREFERENCES_SOURCE),
     Entry(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.checklist import drugs
 from cases.codes import BiomarkerResult, CommentKind, MedicationStatus, Modality, PlanKind
-from cases.models import Biomarker, Case, Comment, Document, Pharmacogenomic, Plan, PlanComponent
+from cases.models import Biomarker, Case, Comment, Document, GenomicVariant, Pharmacogenomic, Plan, PlanComponent
 from cases.staging import stage_category
 
 
@@ -55,6 +55,7 @@ def checklist_lookups() -> list:
     """The prefetches the rules need (on top of the case's patient and board)."""
     return [
         "biomarkers",
+        "variants",
         "pharmacogenomics",
         "medications",
         "documents",  # whole rows: the cache may serve other readers of the same case (packets)
@@ -76,6 +77,41 @@ def checklist_prefetch(queryset):
 def prefetch_case(case: Case) -> None:
     """Load what is not loaded yet on one case (a no-op for lookups already prefetched)."""
     prefetch_related_objects([case], *checklist_lookups())
+
+
+# Where no ECOG is recorded, the rules read a Karnofsky or Lansky score as the ECOG grade it corresponds to:
+# Karnofsky by the empirical conversion of Ma 2010 (100 → 0, 80-90 → 1, 60-70 → 2, 40-50 → 3, 10-30 → 4), Lansky
+# (children under 16) by the performance-status table of the Children's Oncology Group protocols (100-90 → 0,
+# 80-70 → 1, 60-50 → 2, 40-30 → 3, 20-10 → 4). A score of 0 (dead) is no performance status.
+KARNOFSKY_AS_ECOG = {100: 0, 90: 1, 80: 1, 70: 2, 60: 2, 50: 3, 40: 3, 30: 4, 20: 4, 10: 4}
+LANSKY_AS_ECOG = {100: 0, 90: 0, 80: 1, 70: 1, 60: 2, 50: 2, 40: 3, 30: 3, 20: 4, 10: 4}
+PERFORMANCE_CONVERSION_SOURCE = (
+    "Karnofsky and Lansky read as ECOG where ECOG is missing: Ma 2010 (interconversion of ECOG, KPS and PPS); "
+    "Children's Oncology Group performance status table (Lansky 1987)"
+)
+
+
+@dataclass(frozen=True)
+class Performance:
+    """The performance status the rules read: ECOG as recorded, else as a Karnofsky or Lansky score gives it."""
+
+    ecog: int
+    words: str  # "ECOG 2", or "Karnofsky 60 (read as ECOG 2)"
+
+
+def performance_of(case: Case) -> Performance | None:
+    """ECOG as recorded; else the Karnofsky or Lansky score as ECOG (with both, the worse)."""
+    if case.ecog is not None:
+        return Performance(case.ecog, f"ECOG {case.ecog}")
+    scores = [
+        Performance(table[score], f"{name} {score} (read as ECOG {table[score]})")
+        for name, score, table in (
+            ("Karnofsky", case.karnofsky, KARNOFSKY_AS_ECOG),
+            ("Lansky", case.lansky, LANSKY_AS_ECOG),
+        )
+        if score in table
+    ]
+    return max(scores, key=lambda p: p.ecog, default=None)
 
 
 POSITIVE = frozenset({BiomarkerResult.POSITIVE, BiomarkerResult.DETECTED})
@@ -116,6 +152,8 @@ class Facts:
     today: datetime.date
     age: int | None
     biomarkers: tuple[Biomarker, ...]
+    variants: tuple[GenomicVariant, ...]
+    performance: Performance | None
     pharmacogenomics: dict[str, Pharmacogenomic]
     active_medication_drugs: frozenset[str]
     documents: tuple[Document, ...]
@@ -206,6 +244,8 @@ def build_facts(case: Case, today: datetime.date | None = None) -> Facts:
         today=today,
         age=patient.age_on(today) if patient.birth_date else None,
         biomarkers=tuple(case.biomarkers.all()),
+        variants=tuple(case.variants.all()),
+        performance=performance_of(case),
         pharmacogenomics={p.gene: p for p in case.pharmacogenomics.all()},
         active_medication_drugs=medications,
         documents=tuple(case.documents.all()),

@@ -17,12 +17,28 @@ from cases.checklist.drugs import (
     ROS1_INHIBITORS,
 )
 from cases.checklist.facts import HER2_NEGATIVE, POSITIVE, Facts, Finding, Severity
-from cases.codes import BiomarkerName, BiomarkerResult, DiseaseSite, Modality
+from cases.codes import BiomarkerName, BiomarkerResult, DiseaseSite, Modality, VariantInterpretation, VariantOrigin
 
 LYNCH_SOURCE = "NSGC/CGA-ICC Lynch syndrome practice guideline (Weissman 2012)"
 BRCA_GENETICS_SOURCE = (
     "ASCO-SSO germline testing in breast cancer guideline (Bedrosian 2024); ASCO germline and somatic testing in "
     "epithelial ovarian cancer guideline (Konstantinopoulos 2020)"
+)
+# Cancer-susceptibility genes: the cancer genes of the ACMG secondary-findings list v3.2 (Miller 2023), with the
+# moderate-penetrance genes of the NCCN Genetic/Familial High-Risk Assessment guidelines (breast, ovarian, pancreatic
+# and prostate; colorectal, endometrial and gastric) that have management recommendations (2024).
+SUSCEPTIBILITY_GENES = frozenset({
+    # ACMG SF v3.2, hereditary cancer
+    "APC", "BMPR1A", "BRCA1", "BRCA2", "MAX", "MEN1", "MLH1", "MSH2", "MSH6", "MUTYH", "NF2", "PALB2", "PMS2",
+    "PTEN", "RB1", "RET", "SDHAF2", "SDHB", "SDHC", "SDHD", "SMAD4", "STK11", "TMEM127", "TP53", "TSC1", "TSC2",
+    "VHL", "WT1",
+    # NCCN Genetic/Familial High-Risk Assessment
+    "ATM", "BARD1", "BRIP1", "CDH1", "CDKN2A", "CHEK2", "EPCAM", "RAD51C", "RAD51D",
+})  # fmt: skip
+GERMLINE_GENETICS_SOURCE = (
+    "ACMG SF v3.2 secondary-findings gene list (Miller 2023); NCCN Guidelines Genetic/Familial High-Risk "
+    "Assessment: Breast, Ovarian, Pancreatic and Prostate, and Colorectal, Endometrial and Gastric (2024); ACMG/AMP "
+    "variant interpretation (Richards 2015): a variant of uncertain significance is not used in clinical decisions"
 )
 NSCLC_WORKUP_SOURCE = "CAP/IASLC/AMP molecular testing guideline for lung cancer (Lindeman 2018)"
 BREAST_WORKUP_SOURCE = "ASCO/CAP ER/PR (2020) and HER2 (2018) testing guidelines"
@@ -284,6 +300,34 @@ def brca_genetics_referral(facts: Facts) -> Finding | None:
     )
 
 
+PATHOGENIC = frozenset({VariantInterpretation.PATHOGENIC, VariantInterpretation.LIKELY_PATHOGENIC})
+
+
+def germline_genetics_referral(facts: Facts) -> Finding | None:
+    """A germline pathogenic or likely pathogenic variant in a cancer-susceptibility gene, as BRCA1/2 on the
+    biomarkers prompt (``match.brca.genetics``, which names BRCA1/2 when both record them); a variant of uncertain
+    significance, a benign one, a somatic one or one without an interpretation does not."""
+    prompted = {name for name in (BiomarkerName.BRCA1, BiomarkerName.BRCA2) if _positive(facts, name)}
+    found = [
+        v
+        for v in facts.variants
+        if v.origin == VariantOrigin.GERMLINE
+        and v.interpretation in PATHOGENIC
+        and (gene := v.gene.strip().upper()) in SUSCEPTIBILITY_GENES
+        and gene not in prompted
+    ]
+    if not found:
+        return None
+    named = "; ".join(f"{v} ({v.get_interpretation_display().lower()})" for v in found)
+    return _genetics_referral(
+        facts,
+        "genetics.germline_variant",
+        f"Germline {named}",
+        "counseling on the hereditary cancer risk, risk-reducing options and cascade testing of relatives",
+        GERMLINE_GENETICS_SOURCE,
+    )
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Missing biomarker work-up
 
@@ -356,7 +400,7 @@ def oligometastatic(facts: Facts) -> Finding | None:
     count = facts.case.metastasis_count
     if not facts.metastatic or count is None or not 1 <= count <= 5:
         return None
-    if facts.case.ecog is not None and facts.case.ecog >= 2:
+    if facts.performance is not None and facts.performance.ecog >= 2:
         return None  # SABR-COMET enrolled ECOG 0-1 only
     if any(c.modality == Modality.RADIATION_THERAPY and _STEREOTACTIC.search(c.detail or "") for c in facts.components):
         return None
@@ -373,6 +417,7 @@ def oligometastatic(facts: Facts) -> Finding | None:
 RULES = [
     matched_options,
     brca_genetics_referral,
+    germline_genetics_referral,
     lynch_genetics_referral,
     workup_nsclc,
     workup_breast,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from cases.checklist.facts import Facts, Finding, Severity
+from cases.checklist.facts import PERFORMANCE_CONVERSION_SOURCE, Facts, Finding, Severity
 from cases.codes import DiseaseSite, DocumentKind, FinancialNavigation, TreatmentIntent
 from cases.quorum import specialties_required_for_case
 from specialists.models import Specialty
@@ -21,7 +21,10 @@ READINESS_SOURCE = (
     "case discussed are available"
 )
 IMAGING_POLICY_SOURCE = f"The board's policy (setting CHECKLIST_IMAGING_MAX_AGE_DAYS); {READINESS_SOURCE}"
-ECOG_SOURCE = "ECOG performance status (Oken 1982); Cancer Care Ontario MCC Standards (Wright 2006)"
+ECOG_SOURCE = (
+    "ECOG performance status (Oken 1982); Cancer Care Ontario MCC Standards (Wright 2006); "
+    f"{PERFORMANCE_CONVERSION_SOURCE}"
+)
 PREFERENCES_SOURCE = "ASCO patient-clinician communication guideline (Gilligan 2017): goals, values and preferences"
 PRE_REVIEW_SOURCE = (
     "The board's quorum policy (its required specialties); Cancer Care Ontario MCC Standards (Wright 2006)"
@@ -101,12 +104,13 @@ def staging(facts: Facts) -> Finding | None:
 
 
 def ecog(facts: Facts) -> Finding | None:
-    if facts.case.ecog is not None:
+    if facts.performance is not None:
         return None
     return _missing(
         "readiness.ecog.missing",
         Severity.WARNING,
-        "No ECOG performance status recorded: it shapes the intensity of treatment the board can recommend.",
+        "No performance status recorded (ECOG, Karnofsky or Lansky): it shapes the intensity of treatment the board "
+        "can recommend.",
         ECOG_SOURCE,
     )
 

@@ -7,14 +7,14 @@ import re
 
 from cases.checklist import drugs
 from cases.checklist.drugs import GONADOTOXIC, named
-from cases.checklist.facts import TREATMENT_MODALITIES, Facts, Finding, Severity
+from cases.checklist.facts import PERFORMANCE_CONVERSION_SOURCE, TREATMENT_MODALITIES, Facts, Finding, Severity
 from cases.codes import DiseaseSite, Modality, TreatmentIntent
 
 FERTILITY_SOURCE = "ASCO fertility preservation guideline (Oktay 2018)"
-ECOG_SOURCE = "ECOG performance status (Oken 1982)"
+ECOG_SOURCE = f"ECOG performance status (Oken 1982); {PERFORMANCE_CONVERSION_SOURCE}"
 POOR_PS_THERAPY_SOURCE = (
     "ASCO top five list for oncology, Choosing Wisely (Schnipper 2012): no cancer-directed therapy for solid tumours "
-    "at performance status 3-4 without strong evidence of benefit"
+    f"at performance status 3-4 without strong evidence of benefit; {PERFORMANCE_CONVERSION_SOURCE}"
 )
 HEMATOLOGIC = frozenset({DiseaseSite.LYMPHOMA, DiseaseSite.LEUKEMIA, DiseaseSite.MYELOMA})
 DRUG_NAMES_SOURCE = (
@@ -65,14 +65,14 @@ def fertility(facts: Facts) -> Finding | None:
 
 
 def performance_status(facts: Facts) -> Finding | None:
-    ecog = facts.case.ecog
-    if ecog is None or ecog < 2:
+    if facts.performance is None or facts.performance.ecog < 2:
         return None
+    ecog, words = facts.performance.ecog, facts.performance.words
     if ecog == 2:
         return Finding(
             "ps.ecog2",
             Severity.INFO,
-            "ECOG 2: ambulatory but unable to work; treatment intensity needs careful judgement — verify the plan "
+            f"{words}: ambulatory but unable to work; treatment intensity needs careful judgement — verify the plan "
             "fits the patient's performance status.",
             ECOG_SOURCE,
         )
@@ -82,7 +82,7 @@ def performance_status(facts: Facts) -> Finding | None:
     return Finding(
         "ps.ecog_curative_multimodal",
         Severity.WARNING,
-        f"ECOG {ecog} with a curative-intent multimodal plan ({', '.join(sorted(treatments))}): consider whether "
+        f"{words} with a curative-intent multimodal plan ({', '.join(sorted(treatments))}): consider whether "
         "the patient can tolerate it, or a reduced-intensity or palliative approach.",
         ECOG_SOURCE,
     )
@@ -92,9 +92,9 @@ def performance_status_poor(facts: Facts) -> Finding | None:
     """ECOG 3-4 with palliative systemic therapy for a solid tumour, or with a curative operation as the only
     treatment: prompts the board to weigh benefit against the patient's condition (multimodal curative plans:
     ps.ecog_curative_multimodal)."""
-    ecog = facts.case.ecog
-    if ecog is None or ecog < 3:
+    if facts.performance is None or facts.performance.ecog < 3:
         return None
+    words = facts.performance.words
     treatments = facts.modalities & TREATMENT_MODALITIES
     if (
         facts.intent in {TreatmentIntent.PALLIATIVE, TreatmentIntent.DISEASE_CONTROL}
@@ -104,7 +104,7 @@ def performance_status_poor(facts: Facts) -> Finding | None:
         return Finding(
             "ps.ecog_palliative_systemic",
             Severity.WARNING,
-            f"ECOG {ecog} with systemic therapy for a solid tumour without curative intent: consider whether it is "
+            f"{words} with systemic therapy for a solid tumour without curative intent: consider whether it is "
             "likely to help (strong evidence, such as a targeted agent for a driver mutation) or whether best "
             "supportive and palliative care serves the patient better.",
             POOR_PS_THERAPY_SOURCE,
@@ -113,7 +113,7 @@ def performance_status_poor(facts: Facts) -> Finding | None:
         return Finding(
             "ps.ecog_curative_surgery",
             Severity.WARNING,
-            f"ECOG {ecog} with a curative operation: consider the operative risk at this performance status "
+            f"{words} with a curative operation: consider the operative risk at this performance status "
             "(anaesthetic and geriatric assessment) and whether a less invasive or non-operative approach fits.",
             ECOG_SOURCE,
         )

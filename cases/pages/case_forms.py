@@ -23,8 +23,14 @@ from cases.codes import (
     PgxPhenotype,
     PriorAnthracycline,
     Sex,
+    StagingSystem,
+    TreatmentCourseStatus,
     TreatmentIntent,
+    TreatmentKind,
     Urgency,
+    VariantInterpretation,
+    VariantKind,
+    VariantOrigin,
 )
 from cases.pages.forms import future
 from cases.selectors import physicians_eligible
@@ -103,13 +109,75 @@ class PriorAnthracyclineForm(RowForm):
     cumulative_mg_m2 = FloatField(required=True, min_value=0.1, max_value=5000)
 
 
-# the case's lists: their row forms and how many items each may have
+class VariantForm(RowForm):
+    """A variant or fusion from a genomic report; its kind and origin come preselected."""
+
+    row_prefix = "var_"
+    blank_is_missing = True
+    preset = frozenset({"kind", "origin"})
+    kind = ChoiceField(choices=VariantKind.choices)
+    gene = TextField(max_length=32)
+    partner_gene = TextField(max_length=32, required=False)
+    hgvs = TextField(max_length=200, required=False)
+    description = TextField(max_length=200, required=False)
+    origin = ChoiceField(choices=VariantOrigin.choices)
+    interpretation = ChoiceField(choices=VariantInterpretation.choices, required=False)
+    date = DateField(validators=[future("The report date is in the future.")])
+
+
+class StagingRecordForm(RowForm):
+    """A stage in a system other than AJCC TNM (FIGO, ISS, Ann Arbor, ...)."""
+
+    row_prefix = "stg_"
+    blank_is_missing = True
+    system = ChoiceField(choices=StagingSystem.choices)
+    value = TextField(max_length=64)
+    date = DateField(validators=[future("The staging date is in the future.")])
+
+
+class TreatmentCourseForm(RowForm):
+    """A course of treatment history; its status comes preselected."""
+
+    row_prefix = "tx_"
+    blank_is_missing = True
+    preset = frozenset({"status"})
+    kind = ChoiceField(choices=TreatmentKind.choices)
+    name = TextField(max_length=200)
+    code = TextField(max_length=64, required=False)
+    start = DateField()
+    end = DateField()
+    status = ChoiceField(choices=TreatmentCourseStatus.choices, required=False)
+    detail = TextField(max_length=200, required=False)
+
+    def clean_status(self):
+        return self.cleaned_data["status"] or TreatmentCourseStatus.UNKNOWN
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            message = "The treatment ends before it starts: please check the two dates."
+            self.add_error("end", ValidationError(message, code="invalid"))
+        return cleaned
+
+
+# the case's lists: their row forms and how many items each may have (the API's limits)
 CASE_LISTS = {
     "biomarkers": (row_formset(BiomarkerForm, max_rows=120), 50),
     "pharmacogenomics": (row_formset(PharmacogenomicForm, max_rows=120), 10),
     "medications": (row_formset(MedicationForm, max_rows=120), 100),
     "prior_anthracyclines": (row_formset(PriorAnthracyclineForm, max_rows=120), len(PriorAnthracycline.values)),
+    "variants": (row_formset(VariantForm, max_rows=220), 200),
+    "other_staging": (row_formset(StagingRecordForm, max_rows=40), 20),
+    "treatments": (row_formset(TreatmentCourseForm, max_rows=220), 200),
 }
+
+
+def _score_of_ten(value):
+    if value is not None and value % 10:
+        raise ValidationError("Please give the score in steps of 10 (0, 10, 20 … 100).", code="invalid")
+
+
 STAGE = {"system": "stage_system", "group": "stage_group"}  # the form's stage.<name> → the case's field
 ACP = {"healthcare_proxy": "acp_healthcare_proxy", "advance_directive": "acp_advance_directive", "polst": "acp_polst"}
 
@@ -176,6 +244,12 @@ class CaseProfileForm(Form):
         f["financial_navigation"] = ChoiceField(choices=FinancialNavigation.choices)
         f["diagnosis_date"] = DateField(validators=[future("The diagnosis date is in the future.")])
         f["ecog"] = IntegerField(min_value=0, max_value=4)
+        for name in ("karnofsky", "lansky"):
+            f[name] = IntegerField(min_value=0, max_value=100, validators=[_score_of_ten])
+        f["weight_kg"] = FloatField(min_value=0.3, max_value=400)
+        f["height_cm"] = FloatField(min_value=20, max_value=250)
+        f["bsa_m2"] = FloatField(min_value=0.05, max_value=4)
+        f["body_measured_on"] = DateField(validators=[future("The measurement date is in the future.")])
         f["metastasis_count"] = IntegerField(min_value=0, max_value=1000)
         f["prior_anthracycline_mg_m2"] = FloatField(min_value=0, max_value=2000)
         f["treating_physician"] = PublicIdField(physicians_eligible(case.institution_id))

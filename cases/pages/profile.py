@@ -31,8 +31,14 @@ from cases.codes import (
     PgxGene,
     PgxPhenotype,
     PriorAnthracycline,
+    StagingSystem,
+    TreatmentCourseStatus,
     TreatmentIntent,
+    TreatmentKind,
     Urgency,
+    VariantInterpretation,
+    VariantKind,
+    VariantOrigin,
 )
 from cases.models import Case
 from cases.pages.case_forms import CaseProfileForm
@@ -48,7 +54,10 @@ TEXT_FIELDS = [
     "primary_site", "histology", "grade", "menopausal_status", "fertility_goals", "preferences",
     "psychosocial_notes", "treatment_intent", "question", "urgency", "financial_navigation",
 ]  # fmt: skip
-NULLABLE_FIELDS = ["diagnosis_date", "ecog", "metastasis_count", "prior_anthracycline_mg_m2", "treating_physician"]
+NULLABLE_FIELDS = [
+    "diagnosis_date", "ecog", "karnofsky", "lansky", "weight_kg", "height_cm", "bsa_m2", "body_measured_on",
+    "metastasis_count", "prior_anthracycline_mg_m2", "treating_physician",
+]  # fmt: skip
 STAGE_FIELDS = ["system", "clinical_t", "clinical_n", "clinical_m", "pathological_t", "pathological_n"]
 STAGE_FIELDS += ["pathological_m", "group"]
 ORGAN_FIELDS = ["gfr_ml_min", "gfr_date", "lvef_percent", "lvef_date", "bilirubin_mg_dl", "bilirubin_date"]
@@ -63,6 +72,9 @@ ROW_LISTS = {
     "pharmacogenomics": ("pgx", ["gene", "phenotype", "diplotype"]),
     "medications": ("med", ["name", "status"]),
     "prior_anthracyclines": ("anth", ["drug", "cumulative_mg_m2"]),
+    "variants": ("var", ["kind", "gene", "partner_gene", "hgvs", "description", "origin", "interpretation", "date"]),
+    "other_staging": ("stg", ["system", "value", "date"]),
+    "treatments": ("tx", ["kind", "name", "code", "start", "end", "status", "detail"]),
 }
 SPARE_ROWS = 2  # empty rows offered after the recorded ones
 
@@ -77,12 +89,16 @@ LABELS = {
     "stage.clinical_m": "Clinical M", "stage.pathological_t": "Pathological T",
     "stage.pathological_n": "Pathological N", "stage.pathological_m": "Pathological M",
     "stage.group": "Stage group", "metastatic": "Metastatic", "metastatic_sites": "Metastatic sites",
-    "metastasis_count": "Number of metastases", "biomarkers": "Biomarkers", "ecog": "ECOG performance status",
+    "metastasis_count": "Number of metastases", "biomarkers": "Biomarkers", "variants": "Genomic variants",
+    "other_staging": "Other staging", "ecog": "ECOG performance status", "karnofsky": "Karnofsky performance status",
+    "lansky": "Lansky play-performance status", "weight_kg": "Weight", "height_cm": "Height",
+    "bsa_m2": "Body surface area", "body_measured_on": "Measured on",
     "organ_function.gfr_ml_min": "GFR", "organ_function.gfr_date": "GFR measured on",
     "organ_function.lvef_percent": "LVEF", "organ_function.lvef_date": "LVEF measured on",
     "organ_function.bilirubin_mg_dl": "Bilirubin", "organ_function.bilirubin_date": "Bilirubin measured on",
     "comorbidities": "Comorbidities",
-    "pharmacogenomics": "Pharmacogenomics", "medications": "Medications", "menopausal_status": "Menopausal status",
+    "pharmacogenomics": "Pharmacogenomics", "medications": "Medications", "treatments": "Treatment history",
+    "menopausal_status": "Menopausal status",
     "fertility_goals": "Fertility goals", "fertility_preservation_discussed": "Fertility preservation discussed",
     "goals_of_care_discussed": "Goals of care discussed",
     "prior_anthracycline_mg_m2": "Prior anthracycline (doxorubicin-equivalent)",
@@ -181,6 +197,13 @@ def _context(case: Case, values, *, errors=None, version: str = "", differences=
         "anthracyclines": PriorAnthracycline.choices,
         "financial_navigations": FinancialNavigation.choices,
         "ecogs": [(str(n), str(n)) for n in range(5)],
+        "scores": [(str(n), str(n)) for n in range(100, -1, -10)],
+        "variant_kinds": VariantKind.choices,
+        "variant_origins": VariantOrigin.choices,
+        "interpretations": VariantInterpretation.choices,
+        "staging_systems": StagingSystem.choices,
+        "treatment_kinds": TreatmentKind.choices,
+        "treatment_statuses": TreatmentCourseStatus.choices,
         "physicians": [(str(user.public_id), user.name) for user in selectors.physicians_eligible(case.institution_id)],
     }
 

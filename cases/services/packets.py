@@ -128,6 +128,9 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
                 "pathological": f"{case.pathological_t}{case.pathological_n}{case.pathological_m}",
                 "group": case.stage_group,
             },
+            "other_staging": [
+                {"system": s.system, "value": s.value, "date": iso(s.date)} for s in case.other_staging.all()
+            ],
             "metastatic": case.metastatic,
             "metastatic_sites": case.metastatic_sites,
             "metastasis_count": case.metastasis_count,
@@ -135,9 +138,29 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
                 {"name": b.name, "result": b.result, "value": b.value, "detail": b.detail, "date": iso(b.date)}
                 for b in case.biomarkers.all()
             ],
+            "variants": [
+                {
+                    "kind": v.kind,
+                    "gene": v.gene,
+                    "partner_gene": v.partner_gene,
+                    "hgvs": v.hgvs,
+                    "description": v.description,
+                    "origin": v.origin,
+                    "interpretation": v.interpretation,
+                    "date": iso(v.date),
+                }
+                for v in case.variants.all()
+            ],
         },
         "patient_factors": {
             "ecog": case.ecog,
+            "karnofsky": case.karnofsky,
+            "lansky": case.lansky,
+            "weight_kg": case.weight_kg,
+            "height_cm": case.height_cm,
+            "bsa_m2": case.bsa_m2,
+            "body_surface_area": case.body_surface_area,
+            "body_measured_on": iso(case.body_measured_on),
             "organ_function": {
                 "gfr_ml_min": case.gfr_ml_min,
                 "gfr_date": iso(case.gfr_date),
@@ -152,6 +175,18 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
                 for p in case.pharmacogenomics.all()
             ],
             "medications": [{"name": m.name, "status": m.status} for m in case.medications.all()],
+            "treatments": [
+                {
+                    "kind": t.kind,
+                    "name": t.name,
+                    "code": t.code,
+                    "start": iso(t.start),
+                    "end": iso(t.end),
+                    "status": t.status,
+                    "detail": t.detail,
+                }
+                for t in case.treatments.all()
+            ],
             "menopausal_status": case.menopausal_status,
             "fertility_goals": case.fertility_goals,
             "fertility_preservation_discussed": case.fertility_preservation_discussed,
@@ -196,7 +231,7 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
 def packet_queryset():
     """Cases with everything ``packet_content`` reads, at a fixed number of queries."""
     return checklist_prefetch(Case.objects.select_related("treating_physician")).prefetch_related(
-        "comments__author", "reviews__author", "reviews__revisions"
+        "other_staging", "treatments", "comments__author", "reviews__author", "reviews__revisions"
     )
 
 

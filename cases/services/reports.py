@@ -106,11 +106,26 @@ def report_content(report: SecondOpinionReport) -> dict[str, Any]:
                 "pathological": f"{case.pathological_t}{case.pathological_n}{case.pathological_m}",
                 "group": case.stage_group,
             },
+            "other_staging": [{"system": s.system, "value": s.value} for s in case.other_staging.all()],
             "ecog": case.ecog,
+            "karnofsky": case.karnofsky,
+            "lansky": case.lansky,
             "treatment_intent": case.treatment_intent,
             "biomarkers": [
                 {"name": b.name, "result": b.result, "value": b.value, "detail": b.detail}
                 for b in case.biomarkers.all()
+            ],
+            "variants": [
+                {
+                    "kind": v.kind,
+                    "gene": v.gene,
+                    "partner_gene": v.partner_gene,
+                    "hgvs": v.hgvs,
+                    "description": v.description,
+                    "origin": v.origin,
+                    "interpretation": v.interpretation,
+                }
+                for v in case.variants.all()
             ],
         },
         "meeting": {

@@ -28,7 +28,13 @@ from cases.codes import (
     PlanKind,
     ReviewKind,
     Sex,
+    StagingSystem,
+    TreatmentCourseStatus,
     TreatmentIntent,
+    TreatmentKind,
+    VariantInterpretation,
+    VariantKind,
+    VariantOrigin,
 )
 from cases.models.plans import RevisedField
 from scheduling.models import MeetingStatus, Rsvp
@@ -45,10 +51,12 @@ CODE_LISTS: dict[str, type[TextChoices]] = {
     "financial": FinancialNavigation,
     "grade": Grade,
     "intent": TreatmentIntent,
+    "interpretation": VariantInterpretation,
     "medication": MedicationStatus,
     "meeting": MeetingStatus,
     "menopausal": MenopausalStatus,
     "modality": Modality,
+    "origin": VariantOrigin,
     "phenotype": PgxPhenotype,
     "plan": PlanKind,
     "result": BiomarkerResult,
@@ -59,8 +67,12 @@ CODE_LISTS: dict[str, type[TextChoices]] = {
     "sex": Sex,
     "site": DiseaseSite,
     "specialty": Specialty,
+    "staging": StagingSystem,
     "status": CaseStatus,
+    "treatment": TreatmentKind,
+    "treatment_status": TreatmentCourseStatus,
     "urgency": Urgency,
+    "variant_kind": VariantKind,
 }
 LABELS = {name: dict(choices.choices) for name, choices in CODE_LISTS.items()}
 
@@ -116,3 +128,51 @@ def local_date(value, tz_name: str | None = None) -> str:
     """The day of an ISO date-time in the board's time zone, "12 Mar 2026"."""
     text = local(value, tz_name)
     return text.split(",")[0] if text else ""
+
+
+def _field(item, name: str):
+    """A field of a model row or of its canonical JSON (the same names in both)."""
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def _number(value) -> str:
+    return f"{value:g}"
+
+
+@register.filter
+def variant(item) -> str:
+    """A genomic variant as a clinician reads it: "BRCA2 c.5946del — germline, pathogenic", "EML4::ALK fusion —
+    somatic", "ERBB2 amplification (copy-number change) — origin not stated"."""
+    gene = _field(item, "gene")
+    if _field(item, "partner_gene"):
+        gene = f"{gene}::{_field(item, 'partner_gene')}"
+    kind = _field(item, "kind")
+    change = _field(item, "hgvs") or _field(item, "description") or ""
+    if kind == VariantKind.FUSION and "fusion" not in change.lower():
+        change = f"{change} fusion".strip()
+    elif kind in (VariantKind.COPY_NUMBER, VariantKind.OTHER):
+        change = f"{change} ({label(kind, 'variant_kind').lower()})".strip()
+    origin = label(_field(item, "origin"), "origin").lower()
+    interpretation = label(_field(item, "interpretation"), "interpretation").lower()
+    facts = ", ".join(filter(None, [origin, interpretation]))
+    return f"{' '.join(filter(None, [gene, change]))}{f' — {facts}' if facts else ''}"
+
+
+@register.filter
+def body(item) -> str:
+    """Weight, height and body surface area with the day measured: "Weight 68 kg, height 165 cm, BSA 1.77 m²
+    (Mosteller), 3 Nov 2026"; blank when none is recorded."""
+    weight, height, recorded = _field(item, "weight_kg"), _field(item, "height_cm"), _field(item, "bsa_m2")
+    bsa = _field(item, "body_surface_area")
+    parts = []
+    if weight is not None:
+        parts.append(f"weight {_number(weight)} kg")
+    if height is not None:
+        parts.append(f"height {_number(height)} cm")
+    if bsa is not None:
+        parts.append(f"BSA {_number(bsa)} m² ({'as recorded' if recorded else 'Mosteller'})")
+    if not parts:
+        return ""
+    measured = local(_field(item, "body_measured_on"))
+    text = ", ".join(parts + ([measured] if measured else []))
+    return text[0].upper() + text[1:]

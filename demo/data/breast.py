@@ -96,8 +96,9 @@ CASES = [
         psychosocial="Lives with her husband and adult son; no financial concerns.",
         question=(
             "Right lumpectomy: 1.8 cm grade 3 IDC, 0/2 sentinel nodes, ER 80% PR 10% HER2 1+; Oncotype DX recurrence "
-            "score 31. We propose adjuvant docetaxel-cyclophosphamide x4, then whole-breast radiation and an "
-            "aromatase inhibitor. Agree, or is an anthracycline-containing regimen warranted?"
+            "score 31; a germline panel found a pathogenic PALB2 variant. We propose adjuvant docetaxel-"
+            "cyclophosphamide x4, then whole-breast radiation and an aromatase inhibitor. Agree, or is an "
+            "anthracycline-containing regimen warranted?"
         ),
         biomarkers=(
             ("ER", "positive", 80),
@@ -106,6 +107,10 @@ CASES = [
             ("KI67", "high", 35),
             ("ONCOTYPE_RS", "high", 31, "Recurrence score 31"),
         ),
+        karnofsky=90,
+        body=(87, 162),
+        variants=(("PALB2", "c.3113G>A", "germline", "pathogenic"),),
+        treatments=(("surgery", "Right lumpectomy and sentinel lymph node biopsy", 24, 24, "completed"),),
         medications=("Metformin", "Lisinopril"),
     ),
     DemoCase(
@@ -216,6 +221,19 @@ CASES = [
             ("HER2", "positive", None, "IHC 3+"),
             ("KI67", "high", 40),
         ),
+        karnofsky=90,
+        body=(62, 168),
+        treatments=(
+            (
+                "systemic",
+                "MAP chemotherapy (methotrexate, doxorubicin, cisplatin)",
+                8830,
+                8660,
+                "completed",
+                "doxorubicin 420 mg/m² cumulative",
+            ),
+            ("surgery", "Limb-sparing resection of the left distal femur", 8760, 8760, "completed"),
+        ),
         medications=("Carvedilol", "Lisinopril"),
     ),
     DemoCase(
@@ -320,6 +338,9 @@ CASES = [
             ("KI67", "low", 18),
             ("BRCA2", "detected", None, "germline c.5946del (p.Ser1982fs), pathogenic"),
         ),
+        body=(88, 178),
+        variants=(("BRCA2", "c.5946del", "germline", "pathogenic"),),
+        treatments=(("surgery", "Left mastectomy and axillary lymph node dissection", 30, 30, "completed"),),
         medications=("Aspirin", "Atorvastatin", "Metformin"),
     ),
 ]

@@ -54,6 +54,14 @@ CASES = [
             "on risk-reducing mastectomy and cascade testing for her daughters."
         ),
         biomarkers=(("BRCA1", "detected", None, "germline c.68_69del (p.Glu23fs), pathogenic"),),
+        karnofsky=90,
+        body=(70, 165),
+        other_staging=(("figo", "IIIC"),),
+        variants=(("BRCA1", "c.68_69del", "germline", "pathogenic"),),
+        treatments=(
+            ("surgery", "Primary cytoreductive surgery, no gross residual disease", 180, 180, "completed"),
+            ("systemic", "Carboplatin and paclitaxel", 160, 55, "completed", "6 cycles every 3 weeks"),
+        ),
         medications=("Levothyroxine", ("Carboplatin", "stopped"), ("Paclitaxel", "stopped")),
     ),
     DemoCase(
@@ -73,6 +81,8 @@ CASES = [
             "PSMA PET without nodal or distant disease. Radical prostatectomy, or external-beam radiation with "
             "6 months of androgen deprivation?"
         ),
+        body=(84, 176),
+        other_staging=(("gleason_grade_group", "3"),),
         medications=("Tamsulosin", "Atorvastatin"),
     ),
     DemoCase(

@@ -181,6 +181,9 @@ CASES = [
             "Adjuvant osimertinib for 3 years (ADAURA): after four cycles of cisplatin-pemetrexed, or instead of "
             "them?"
         ),
+        body=(66, 163),
+        variants=(("EGFR", "p.Leu858Arg", "somatic", "pathogenic"),),
+        treatments=(("surgery", "Left lower lobectomy with mediastinal node dissection", 90, 90, "completed"),),
         biomarkers=(
             ("EGFR", "detected", None, "exon 21 L858R"),
             ("ALK", "not_detected"),

@@ -37,6 +37,10 @@ CASES = [
             ("KRAS", "not_detected"),
             ("PD-L1", "low", 5, "TPS 5% (22C3)"),
         ),
+        karnofsky=90,
+        body=(61, 158),
+        variants=(("EGFR", "p.Glu746_Ala750del", "somatic", "pathogenic"),),
+        treatments=(("surgery", "Right upper lobectomy with mediastinal node dissection", 26, 26, "completed"),),
         medications=("Levothyroxine",),
     ),
     DemoCase(
@@ -103,6 +107,8 @@ CASES = [
             ("KRAS", "not_detected"),
             ("PD-L1", "low", 10, "TPS 10% (22C3)"),
         ),
+        body=(78, 180),
+        variants=(("EML4", "variant 3 (exon 6 to exon 20)", "somatic", "pathogenic", "fusion", "ALK"),),
         medications=("Acetaminophen",),
     ),
     DemoCase(

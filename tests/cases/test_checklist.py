@@ -163,6 +163,7 @@ def _rich_case(n: int) -> Case:
         medication(case, ["paroxetine", "tamoxifen", "aspirin"][i % 3])
         document(case, ["pathology", "imaging"][i % 2], TODAY - datetime.timedelta(days=i))
         pre_review(case, board.required_specialties[i % len(board.required_specialties)])
+        case.variants.create(gene=["BRCA2", "TP53", "ATM"][i % 3], origin="germline", interpretation="pathogenic")
         add_plan(
             case,
             systemic("FOLFOX", "carboplatin"),
@@ -190,9 +191,10 @@ def test_evaluation_costs_a_fixed_number_of_queries(prefetched):
     small, small_findings = _queries(_rich_case(1), prefetched=prefetched)
     big, big_findings = _queries(_rich_case(20), prefetched=prefetched)
     assert small == big, (small, big)
-    # the case with select_related patient and board, then biomarkers, pharmacogenomics, medications, documents,
-    # specialty reviews, pre-review comments (with their authors), plans and their components
-    assert big == (9 if prefetched else 11)
+    # the case with select_related patient and board, then biomarkers, genomic variants (one more query since the
+    # germline-variant rule reads them), pharmacogenomics, medications, documents, specialty reviews, pre-review
+    # comments (with their authors), plans and their components
+    assert big == (10 if prefetched else 12)
     assert len(big_findings) > len(small_findings) > 0
 
 

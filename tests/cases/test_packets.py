@@ -133,6 +133,9 @@ def test_queries_per_packet_do_not_grow_with_comments_documents_and_plans(world)
         CommentFactory(case=world.case, author=world.member, kind="pre_review" if i % 2 else "general")
         world.case.biomarkers.create(name="KI67", result="high", value=30 + i)
         world.case.medications.create(name=f"Drug {i}")
+        world.case.variants.create(gene="TP53", hgvs=f"c.{100 + i}del", origin="somatic")
+        world.case.other_staging.create(system="risk_group", value=f"group {i}")
+        world.case.treatments.create(kind="systemic", name=f"Course {i}")
     for version in range(2, 5):
         plan = Plan.objects.create(
             case=world.case, kind="proposed", version=version, intent="curative", created_by=world.member
@@ -181,3 +184,44 @@ def test_sweep_finds_stuck_packets(world):
     assert packets.packets_stale(
         pending_after=datetime.timedelta(minutes=5), building_after=datetime.timedelta(minutes=10)
     ) == [world.case.pk]
+
+
+def test_the_packet_carries_variants_other_staging_performance_scores_body_and_treatment_history(
+    world, client, django_capture_on_commit_callbacks
+):
+    case = world.case
+    case.variants.create(gene="BRCA2", hgvs="c.5946del", origin="germline", interpretation="pathogenic")
+    case.variants.create(kind="fusion", gene="EML4", partner_gene="ALK", origin="somatic")
+    case.other_staging.create(system="figo", value="IIIC", date=datetime.date(2026, 10, 20))
+    case.treatments.create(
+        kind="systemic",
+        name="Carboplatin and paclitaxel",
+        start=datetime.date(2026, 1, 5),
+        end=datetime.date(2026, 4, 20),
+        status="completed",
+        detail="6 cycles",
+    )
+    case.karnofsky, case.weight_kg, case.height_cm = 70, 68, 165
+    case.body_measured_on = datetime.date(2026, 11, 3)
+    case.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(world)
+    content = PacketVersion.objects.get(case=case).content
+    biology, factors = content["tumor_biology"], content["patient_factors"]
+    assert biology["other_staging"] == [{"system": "figo", "value": "IIIC", "date": "2026-10-20"}]
+    assert [v["gene"] for v in biology["variants"]] == ["BRCA2", "EML4"]
+    assert (factors["karnofsky"], factors["body_surface_area"], factors["bsa_m2"]) == (70, 1.77, None)
+    assert factors["treatments"][0]["name"] == "Carboplatin and paclitaxel"
+    client.force_login(world.member)
+    page = client.get(f"/cases/{case.public_id}/packet/").content.decode()
+    for shown in (
+        "FIGO stage IIIC (20 Oct 2026)",
+        "BRCA2 c.5946del — germline, pathogenic",
+        "EML4::ALK fusion — somatic",
+        "<dt>Karnofsky</dt><dd>70</dd>",
+        "Weight 68 kg, height 165 cm, BSA 1.77 m² (Mosteller), 3 Nov 2026",
+        "<td>Carboplatin and paclitaxel</td><td>Systemic therapy</td><td>5 Jan 2026</td><td>20 Apr 2026</td>"
+        "<td>Completed</td><td>6 cycles</td>",
+    ):
+        assert shown in page, shown
+    assert "germline" in content["tumor_biology"]["variants"][0]["origin"]  # codes in the JSON, labels on the page

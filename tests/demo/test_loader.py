@@ -36,6 +36,7 @@ from cases.models import (
     CaseTransition,
     ChangeRecord,
     FollowUp,
+    GenomicVariant,
     Medication,
     Packet,
     Patient,
@@ -47,6 +48,8 @@ from cases.models import (
     SecondOpinion,
     SecondOpinionReport,
     SecondOpinionTransition,
+    StagingRecord,
+    TreatmentCourse,
 )
 from cases.selectors import follow_up_due_plans
 from cases.services.second_opinions import add_business_days, due_business_days
@@ -799,3 +802,32 @@ def test_the_cases_carry_dated_reports_so_the_checklist_reads_as_a_real_boards(d
         "hcc-information-requested": {"readiness.pathology.missing", "readiness.imaging.stale"},
         "breast-her2-residual-disease": {"readiness.imaging.stale"},
     }
+
+
+def test_the_demo_shows_variants_other_staging_performance_scores_body_and_treatment_history(demo, client):
+    """Issue 19 item 6 in the shipped demo: a somatic EGFR variant and an ALK fusion in lung cases, germline BRCA1,
+    BRCA2 and PALB2 variants, FIGO and Gleason grade group staging, a Karnofsky score, body measurements and
+    treatment history; the germline PALB2 variant prompts genetics as BRCA does."""
+
+    def case_of(slug: str) -> Case:
+        return Case.objects.get(public_id=demo_case_id(slug))
+
+    egfr = case_of("lung-egfr-exon19-adjuvant")
+    assert list(egfr.variants.values_list("gene", "hgvs", "origin")) == [("EGFR", "p.Glu746_Ala750del", "somatic")]
+    assert egfr.karnofsky == 90 and egfr.body_surface_area == 1.64 and egfr.treatments.count() == 1
+    assert case_of("community2-so-lung-egfr-adjuvant").variants.get().hgvs == "p.Leu858Arg"
+    assert case_of("lung-alk-positive").variants.get().partner_gene == "ALK"
+    ovary = case_of("community-ovary-brca1")
+    assert str(ovary.other_staging.get()) == "FIGO stage IIIC"
+    assert [t.kind for t in ovary.treatments.all()] == ["surgery", "systemic"]
+    assert case_of("community-prostate-intermediate-risk").other_staging.get().system == "gleason_grade_group"
+    for child in [*GenomicVariant.objects.all(), *TreatmentCourse.objects.all(), *StagingRecord.objects.all()]:
+        child.full_clean()
+    palb2 = case_of("breast-oncotype-rs31")
+    assert "genetics.germline_variant" in {f.rule for f in evaluate(palb2)}
+    brca2 = {f.rule for f in evaluate(case_of("breast-male-brca2"))}
+    assert "match.brca.genetics" in brca2 and "genetics.germline_variant" not in brca2  # one prompt for BRCA2
+    client.force_login(User.objects.get(username="medonc"))
+    page = client.get(f"/cases/{palb2.public_id}/").content.decode()
+    assert "PALB2 c.3113G&gt;A — germline, pathogenic" in page and "<dt>Karnofsky</dt><dd>90</dd>" in page
+    assert "Right lumpectomy and sentinel lymph node biopsy" in page

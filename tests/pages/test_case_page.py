@@ -92,6 +92,31 @@ def test_a_member_sees_the_case_and_the_read_is_audited(client, world):
     assert event.detail == {"view": "case page"}
 
 
+def test_the_case_page_shows_variants_other_staging_performance_scores_body_and_treatment_history(client, world):
+    case = world.case
+    case.variants.create(gene="BRCA2", hgvs="c.5946del", origin="germline", interpretation="pathogenic")
+    case.variants.create(kind="copy_number", gene="ERBB2", description="amplification", origin="somatic")
+    case.variants.create(gene="ATM", hgvs="c.1010G>A", origin="germline", interpretation="uncertain")
+    case.other_staging.create(system="gleason_grade_group", value="3")
+    case.treatments.create(kind="surgery", name="Lumpectomy", start=datetime.date(2026, 9, 1), status="completed")
+    case.karnofsky, case.lansky, case.weight_kg, case.height_cm, case.bsa_m2 = 70, None, 68.5, 165, 1.8
+    case.body_measured_on = datetime.date(2026, 11, 3)
+    case.save()
+    client.force_login(world.member)
+    body = client.get(url(case)).content.decode()
+    for text in (
+        "BRCA2 c.5946del — germline, pathogenic",
+        "ERBB2 amplification (copy-number change) — somatic",
+        "ATM c.1010G&gt;A — germline, uncertain significance",
+        "Gleason grade group (ISUP) 3",
+        "<dt>Karnofsky</dt><dd>70</dd>",
+        "Weight 68.5 kg, height 165 cm, BSA 1.8 m² (as recorded), 3 Nov 2026",
+        "<td>Lumpectomy</td><td>Surgery</td><td>1 Sep 2026</td><td>—</td><td>Completed</td>",
+    ):
+        assert text in body, text
+    assert "<dt>Lansky</dt>" not in body  # not recorded, not shown
+
+
 POSTS = [
     ("", {}),
     ("comments/", {"kind": "general", "body": "Hello"}),
@@ -678,7 +703,9 @@ def test_the_case_page_costs_the_same_queries_with_1_and_6_comments_documents_an
     assert len(response.context["comments"]) == 6
     assert len(response.context["documents"]) == 6
     assert len(response.context["plans"]) == 6
-    assert one <= 31, one  # 31: the latest import from the health record ("From the health record")
+    # 31: the latest import from the health record ("From the health record"); 34: the profile's variants, other
+    # staging and treatment history, prefetched with the case
+    assert one <= 34, one
 
 
 def test_comment_plan_and_review_times_are_the_board_s_local_time(client, world):

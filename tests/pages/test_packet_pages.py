@@ -5,6 +5,7 @@ questions and what changed, and the letter ends with who signs for the board."""
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from zoneinfo import ZoneInfo
 
@@ -50,9 +51,10 @@ def test_the_packet_page_has_a_header_a_way_back_labels_and_local_times(
     version = _built_packet(world, django_capture_on_commit_callbacks)
     url = f"/cases/{world.case.public_id}/packet/"
     client.force_login(world.member)
-    # session, user, memberships, the case and its profile's three prefetches, the packet version, the audit row,
-    # the user's institution in the header, the session saved; two savepoints and their releases
-    with django_assert_num_queries(15):
+    # session, user, memberships, the case and its profile's six prefetches (biomarkers, variants, other staging,
+    # pharmacogenomics, medications, treatments), the packet version, the audit row, the user's institution in the
+    # header, the session saved; two savepoints and their releases
+    with django_assert_num_queries(18):
         page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
@@ -91,9 +93,9 @@ def test_the_packet_pdf_reads_labels_and_local_times(world, django_capture_on_co
         assert code not in text, code
 
 
-def _report(world, capture) -> SecondOpinionReport:
+def _report(world, capture, so=None) -> SecondOpinionReport:
     """A routed request whose referrer proposed surgery alone; the board adds chemotherapy, the report is built."""
-    so = routed_request(world)
+    so = so or routed_request(world)
     world.board.timezone = "America/New_York"
     world.board.save()
     api = APIClient()
@@ -118,6 +120,21 @@ def test_the_letter_ends_with_its_signature_block_and_reads_labels(world, django
     assert not UUID.search(text)
     for code in CODES:
         assert code not in text, code
+
+
+def test_the_letter_shows_the_variants_other_staging_and_performance_scores_in_words(
+    world, django_capture_on_commit_callbacks
+):
+    so = routed_request(world)
+    so.case.variants.create(gene="PALB2", hgvs="c.3113G>A", origin="germline", interpretation="likely_pathogenic")
+    so.case.other_staging.create(system="figo", value="IIIC")
+    so.case.karnofsky = 80
+    so.case.save(update_fields=["karnofsky"])
+    report = _report(world, django_capture_on_commit_callbacks, so=so)
+    assert report.content["case"]["variants"][0]["interpretation"] == "likely_pathogenic"
+    text = html.unescape(visible_text(render_to_string("cases/second_opinion_report.html", {"report": report.content})))
+    for shown in ("PALB2 c.3113G>A — germline, likely pathogenic", "; FIGO stage IIIC", "; Karnofsky 80"):
+        assert shown in text, shown
 
 
 def test_the_report_page_shows_the_recommendation_the_questions_and_what_changed(

@@ -110,6 +110,19 @@ def test_the_presenter_sees_the_case_in_brief(client, world):
     assert {e.detail["view"] for e in read} == {"presenter view"}
 
 
+def test_the_presenter_sees_variants_other_staging_and_the_karnofsky_score(client, world):
+    meeting, items = running(world, n=1)
+    case = items[0].case
+    case.variants.create(gene="EGFR", hgvs="p.Leu858Arg", origin="somatic", interpretation="pathogenic")
+    case.other_staging.create(system="figo", value="IIIC")
+    case.karnofsky = 70
+    case.save(update_fields=["karnofsky"])
+    client.force_login(world.member)
+    body = client.get(url(meeting, items[0])).content.decode()
+    for text in ("EGFR p.Leu858Arg — somatic, pathogenic", "; FIGO stage IIIC", "<dt>Karnofsky</dt><dd>70</dd>"):
+        assert text in body, text
+
+
 def test_the_ends_of_the_agenda_have_one_link_and_the_default_is_the_first_not_presented(client, world):
     meeting, items = running(world)
     AgendaItem.objects.filter(pk=items[0].pk).update(status="presented")
