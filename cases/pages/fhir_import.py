@@ -63,11 +63,6 @@ UNITS = {
     "gfr_ml_min": "mL/min", "lvef_percent": "%", "bilirubin_mg_dl": "mg/dL", "weight_kg": "kg", "height_cm": "cm",
     "bsa_m2": "m²",
 }  # fmt: skip
-# the facts the profile form does not label (yet): their words here
-MORE_LABELS = {
-    "karnofsky": "Karnofsky performance status", "lansky": "Lansky play-performance status", "weight_kg": "Weight",
-    "height_cm": "Height", "bsa_m2": "Body surface area", "body_measured_on": "Weight, height and BSA measured on",
-}  # fmt: skip
 LIST_LABELS = {"variants": "Genomic variant", "medications": "Current medication"}
 # the reader's refusals of a whole file, as a page says them (the API's words speak of a request body)
 PAGE_WORDS = {
@@ -123,7 +118,7 @@ def label(name: str) -> str:
     if group in LIST_LABELS:
         return f"{LIST_LABELS[group]}: {item}"
     key = _key_of(name)
-    return LABELS.get(key) or MORE_LABELS.get(key) or name.replace("_", " ").capitalize()
+    return LABELS.get(key) or name.replace("_", " ").capitalize()
 
 
 def _value(name: str, facts: Facts) -> str:

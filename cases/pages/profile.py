@@ -92,7 +92,7 @@ LABELS = {
     "metastasis_count": "Number of metastases", "biomarkers": "Biomarkers", "variants": "Genomic variants",
     "other_staging": "Other staging", "ecog": "ECOG performance status", "karnofsky": "Karnofsky performance status",
     "lansky": "Lansky play-performance status", "weight_kg": "Weight", "height_cm": "Height",
-    "bsa_m2": "Body surface area", "body_measured_on": "Measured on",
+    "bsa_m2": "Body surface area", "body_measured_on": "Weight, height and BSA measured on",
     "organ_function.gfr_ml_min": "GFR", "organ_function.gfr_date": "GFR measured on",
     "organ_function.lvef_percent": "LVEF", "organ_function.lvef_date": "LVEF measured on",
     "organ_function.bilirubin_mg_dl": "Bilirubin", "organ_function.bilirubin_date": "Bilirubin measured on",

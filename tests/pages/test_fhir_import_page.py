@@ -215,14 +215,14 @@ def test_a_user_of_another_institution_sees_nothing_of_the_import(client, world)
 
 
 def test_the_case_page_of_an_imported_case_keeps_its_query_budget(client, world, django_assert_max_num_queries):
-    """The note costs one query (the latest import with its importer), within the case page's budget of 31
+    """The note costs one query (the latest import with its importer), within the case page's budget of 34
     (tests/pages/test_case_page.py); the facts are compared with the case's prefetched biomarkers."""
     client.force_login(world.coordinator)
     response = client.post(
         URL, {"token": token_of(preview(client, bundle("breast"), board=str(world.board.public_id)))}
     )
     client.get(response.url)
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(34):
         page = client.get(response.url)
     assert "From the health record." in page.content.decode()
 
