@@ -126,22 +126,20 @@ def meetings_first(
     bounds: dict[int, tuple[datetime.datetime, datetime.datetime | None]], *, exclude_meeting_id: int | None = None
 ) -> dict[int, Meeting]:
     """For each board id in ``bounds`` (→ (after, until or None)), its earliest scheduled meeting starting after
-    ``after`` and no later than ``until``, whatever its room (one statement, unlocked: for the notes that say why a
-    case is not on an earlier meeting)."""
-    if not bounds:
-        return {}
-    window = Q()
+    ``after`` and no later than ``until``, whatever its room (unlocked, one indexed query per board: for the notes
+    that say why a case is not on an earlier meeting)."""
+    found = {}
     for board_id, (after, until) in bounds.items():
-        window |= Q(board_id=board_id, starts_at__gt=after) & (Q(starts_at__lte=until) if until else Q())
-    meetings = (
-        Meeting.objects.select_related("board")
-        .filter(window, status=MeetingStatus.SCHEDULED)
-        .order_by("board_id", "starts_at", "id")
-        .distinct("board_id")
-    )
-    if exclude_meeting_id:
-        meetings = meetings.exclude(pk=exclude_meeting_id)
-    return {meeting.board_id: meeting for meeting in meetings}
+        meetings = Meeting.objects.select_related("board").filter(
+            board_id=board_id, status=MeetingStatus.SCHEDULED, starts_at__gt=after
+        )
+        if until is not None:
+            meetings = meetings.filter(starts_at__lte=until)
+        if exclude_meeting_id:
+            meetings = meetings.exclude(pk=exclude_meeting_id)
+        if (meeting := meetings.order_by("starts_at", "id").first()) is not None:
+            found[board_id] = meeting
+    return found
 
 
 def agenda_coordinator_check(user, meeting: Meeting) -> None:

@@ -170,7 +170,7 @@ def _allocate_batch(case_ids: list[int], *, by) -> dict[int, AgendaItem]:
     holding = AgendaItem.objects.filter(case_id__in=locked, status=AgendaItemStatus.SCHEDULED)
     for case_id in holding.values_list("case_id", flat=True):
         del locked[case_id]
-    return _allocate([locked[pk] for pk in case_ids if pk in locked], by=by, action="schedule")
+    return _allocate([locked[pk] for pk in dict.fromkeys(case_ids) if pk in locked], by=by, action="schedule")
 
 
 def agenda_allocate(*, case_id: int, by=None) -> AgendaItem | None:
