@@ -41,6 +41,26 @@ def request(model: type[models.Model], **lookup) -> Any:
     return row
 
 
+def request_many(model: type[models.Model], field: str, ids: list[int]) -> None:
+    """``request`` for the rows of many objects (``field`` the one-to-one that names them, ``ids`` theirs), in a few
+    statements: the existing rows locked in id order and asked again, the missing ones created pending."""
+    now = timezone.now()
+    rows = list(model.objects.select_for_update().filter(**{f"{field}_id__in": ids}).order_by("id"))
+    found = {getattr(row, f"{field}_id") for row in rows}
+    model.objects.bulk_create(
+        [
+            model(**{f"{field}_id": pk, "requested_at": now, "status": PacketStatus.PENDING})
+            for pk in ids
+            if pk not in found
+        ],
+        ignore_conflicts=True,  # created meanwhile by a request that holds no lock of ours: pending, as ours would be
+    )
+    building = [row.pk for row in rows if row.status == PacketStatus.BUILDING]
+    model.objects.filter(pk__in=building).update(requested_at=now, updated_at=now)
+    asked = [row for row in rows if row.status != PacketStatus.BUILDING]
+    BUILD.apply_many(asked, "request", fields=[{"requested_at": now}] * len(asked))
+
+
 def answered(row) -> bool:
     """A finished build (ready or failed) already answers the row's latest request: a redelivered message skips it."""
     return row.status in {PacketStatus.READY, PacketStatus.FAILED} and bool(

@@ -11,14 +11,14 @@ from cases.models import CaseTransition, SecondOpinionTransition
 from tumorboard.states import Machine, Transition
 
 
-def _case_history(case, previous, transition, by, note) -> None:
-    CaseTransition.objects.create(
+def _case_history(case, previous, transition, by, note) -> CaseTransition:
+    return CaseTransition(
         case=case, from_status=previous, to_status=transition.target, action=transition.action, by=by, reason=note
     )
 
 
-def _request_history(request, previous, transition, by, note) -> None:
-    SecondOpinionTransition.objects.create(
+def _request_history(request, previous, transition, by, note) -> SecondOpinionTransition:
+    return SecondOpinionTransition(
         request=request,
         from_status=previous,
         to_status=transition.target,

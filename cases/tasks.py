@@ -10,7 +10,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from cases.lifecycle.agenda import agenda_allocate
+from cases.lifecycle.agenda import agenda_allocate, agenda_allocate_many
 from cases.selectors import cases_waiting_for_allocation
 from cases.services import follow_ups, meeting_packets, packets, plan_changes, reports, second_opinions
 
@@ -27,6 +27,15 @@ RETRY_ON_DATABASE_ERRORS = {
 @shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=120, time_limit=180)
 def packet_build(case_id: int) -> str:
     return packets.packet_build(case_id=case_id)
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def packets_build(case_ids: list[int]) -> int:
+    """A batch of packet requests (an allocation pass): one build message per case, each with its own limits, retries
+    and redelivery (the documents sweep re-sends a lost one)."""
+    for case_id in case_ids:
+        packet_build.delay(case_id)
+    return len(case_ids)
 
 
 @shared_task(**RETRY_ON_DATABASE_ERRORS, soft_time_limit=300, time_limit=360)
@@ -133,7 +142,7 @@ def agenda_allocate_case(case_id: int) -> str | None:
 @shared_task(soft_time_limit=600, time_limit=660)
 def agenda_sweep() -> int:
     """Allocate the submitted and deferred cases that hold no slot (a lost message, a full horizon)."""
-    placed = sum(1 for case_id in cases_waiting_for_allocation() if agenda_allocate(case_id=case_id))
+    placed = len(agenda_allocate_many(case_ids=cases_waiting_for_allocation()))
     if placed:
         logger.info("agenda sweep placed %d cases", placed)
     return placed

@@ -5,10 +5,11 @@ cases with these; reordering and resizing are called by the API and the pages di
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Q
 from django.utils import timezone
 
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
@@ -19,15 +20,37 @@ from tumorboard.errors import Conflict
 from tumorboard.models import AuditAction
 
 
-def agenda_position_next(meeting: Meeting, urgency: str) -> int:
-    """Urgent cases go after the urgent cases already there and before every routine one."""
-    scheduled = AgendaItem.objects.filter(meeting=meeting, status=AgendaItemStatus.SCHEDULED)
-    if urgency == Urgency.URGENT:
-        last_urgent = scheduled.filter(case__urgency=Urgency.URGENT).aggregate(p=Max("position"))["p"]
-        position = (last_urgent or 0) + 1
-        scheduled.filter(position__gte=position).update(position=F("position") + 1)
-        return position
-    return (scheduled.aggregate(p=Max("position"))["p"] or 0) + 1
+def agenda_positions_next(placements: list[tuple[int, str]]) -> list[int]:
+    """The positions of new items, one per ``(meeting id, urgency)`` in the order given, as if placed one after the
+    other: an urgent case goes after the urgent cases already there and before every routine one (which move down
+    one), a routine case last. The scheduled items that move are written in one statement; the caller holds the
+    meetings' locks and creates the new items."""
+    agendas: dict[int, list[list]] = defaultdict(list)  # meeting id → [position, urgency, existing item id or None]
+    scheduled = AgendaItem.objects.filter(
+        meeting_id__in={meeting_id for meeting_id, _ in placements}, status=AgendaItemStatus.SCHEDULED
+    )
+    for pk, meeting_id, position, urgency in scheduled.values_list("pk", "meeting_id", "position", "case__urgency"):
+        agendas[meeting_id].append([position, urgency, pk])
+    was = {pk: position for agenda in agendas.values() for position, _, pk in agenda}
+    new = []
+    for meeting_id, urgency in placements:
+        agenda = agendas[meeting_id]
+        if urgency == Urgency.URGENT:
+            position = max((p for p, u, _ in agenda if u == Urgency.URGENT), default=0) + 1
+            for entry in agenda:
+                entry[0] += entry[0] >= position
+        else:
+            position = max((p for p, _, _ in agenda), default=0) + 1
+        new.append([position, urgency, None])
+        agenda.append(new[-1])
+    moved = [
+        AgendaItem(pk=pk, position=position)
+        for agenda in agendas.values()
+        for position, _, pk in agenda
+        if pk is not None and position != was[pk]
+    ]
+    AgendaItem.objects.bulk_update(moved, ["position"])
+    return [position for position, _, _ in new]
 
 
 def meeting_minutes_reserve(meeting_id: int, minutes: int) -> bool:
@@ -61,14 +84,62 @@ def meeting_with_room(*, board: Board, minutes: int | None = None, before: datet
     return meetings.order_by("starts_at", "id").first()
 
 
-def meetings_ahead(case, *, exclude_meeting_id: int | None = None):
-    """The scheduled future meetings of the case's board, earliest first (one of them left out if given)."""
-    meetings = Meeting.objects.filter(
-        board_id=case.board_id, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
-    ).select_related("board")
+def boards_lock_for_allocation(board_ids) -> None:
+    """The boards' allocation lock (their rows, ``FOR NO KEY UPDATE``, in id order), taken before a board's meetings
+    are locked by anything that locks several of them: the allocation and a roll-over. Concurrent allocations to a
+    board queue on it instead of deadlocking over its meetings; new meetings (a key-share lock) are not held up."""
+    list(Board.objects.select_for_update(no_key=True).filter(pk__in=set(board_ids)).order_by("id").values_list("id"))
+
+
+def meetings_open_locked(
+    open_from: dict[int, tuple[datetime.datetime, int]], *, exclude_meeting_id: int | None = None
+) -> dict[int, list[Meeting]]:
+    """For each board id in ``open_from`` (→ (the earliest start its cut-off allows, minutes per case)), its scheduled
+    meetings starting later with room for a case, earliest first, read under their locks (``FOR UPDATE`` in id order,
+    one statement): their free minutes are then the caller's to hand out, and to write with ``meetings_minutes_write``.
+    The caller holds the boards' allocation lock."""
+    if not open_from:
+        return {}
+    room = Q()
+    for board_id, (start, minutes) in open_from.items():
+        room |= Q(board_id=board_id, starts_at__gt=start, allocated_minutes__lte=F("capacity_minutes") - minutes)
+    meetings = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("board")
+        .filter(room, status=MeetingStatus.SCHEDULED)
+        .order_by("id")
+    )
     if exclude_meeting_id:
         meetings = meetings.exclude(pk=exclude_meeting_id)
-    return meetings.order_by("starts_at", "id")
+    found: dict[int, list[Meeting]] = {board_id: [] for board_id in open_from}
+    for meeting in sorted(meetings, key=lambda m: (m.starts_at, m.pk)):
+        found[meeting.board_id].append(meeting)
+    return found
+
+
+def meetings_minutes_write(meetings: list[Meeting]) -> None:
+    """Write the allocated minutes of meetings read by ``meetings_open_locked`` (still locked): one statement."""
+    Meeting.objects.bulk_update(meetings, ["allocated_minutes"])
+
+
+def meetings_first(
+    bounds: dict[int, tuple[datetime.datetime, datetime.datetime | None]], *, exclude_meeting_id: int | None = None
+) -> dict[int, Meeting]:
+    """For each board id in ``bounds`` (→ (after, until or None)), its earliest scheduled meeting starting after
+    ``after`` and no later than ``until``, whatever its room (unlocked, one indexed query per board: for the notes
+    that say why a case is not on an earlier meeting)."""
+    found = {}
+    for board_id, (after, until) in bounds.items():
+        meetings = Meeting.objects.select_related("board").filter(
+            board_id=board_id, status=MeetingStatus.SCHEDULED, starts_at__gt=after
+        )
+        if until is not None:
+            meetings = meetings.filter(starts_at__lte=until)
+        if exclude_meeting_id:
+            meetings = meetings.exclude(pk=exclude_meeting_id)
+        if (meeting := meetings.order_by("starts_at", "id").first()) is not None:
+            found[board_id] = meeting
+    return found
 
 
 def agenda_coordinator_check(user, meeting: Meeting) -> None:

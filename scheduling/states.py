@@ -9,10 +9,8 @@ from scheduling.models import MeetingTransition
 from tumorboard.states import Machine, Transition
 
 
-def _meeting_history(meeting, previous, transition, by, note) -> None:
-    MeetingTransition.objects.create(
-        meeting=meeting, from_status=previous, to_status=transition.target, by=by, reason=note
-    )
+def _meeting_history(meeting, previous, transition, by, note) -> MeetingTransition:
+    return MeetingTransition(meeting=meeting, from_status=previous, to_status=transition.target, by=by, reason=note)
 
 
 MEETING = Machine(

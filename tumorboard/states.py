@@ -4,7 +4,8 @@ Each workflow (a case, a meeting, an agenda item, a second-opinion request, a re
 every transition, the system's included, in one ``Machine`` next to its models. ``Machine.apply`` writes a status:
 it checks the source status, writes the new one by compare-and-set (``UPDATE ... WHERE status = <the one checked>``,
 which also takes the row's lock), then the workflow's transition row and the audit row, and answers 409 when the row
-is not in a source state. Nothing else assigns a status (tests/test_architecture.py looks).
+is not in a source state. ``Machine.apply_many`` does the same for many rows in a few statements (the allocation
+sweep). Nothing else assigns a status (tests/test_architecture.py looks).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from tumorboard.audit import audit_write
+from tumorboard.audit import _describe, _event, audit_write
 from tumorboard.errors import Conflict
-from tumorboard.models import AuditAction
+from tumorboard.models import AuditAction, AuditEvent
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,12 @@ class Transition:
         return status == self.target or status in self.done
 
 
-# Writes a workflow's transition row: (obj, from_status, transition, by, note).
-History = Callable[[Any, str, Transition, Any, str], None]
+# A workflow's transition row, unsaved: (obj, from_status, transition, by, note).
+History = Callable[[Any, str, Transition, Any, str], models.Model]
 
 
 class Machine:
-    """One workflow's table of transitions. ``history`` writes its transition row (None: the workflow keeps none);
+    """One workflow's table of transitions. ``history`` makes its transition row (None: the workflow keeps none);
     ``audited``: each transition writes an audit row (a build's steps, run by workers, are not audited)."""
 
     def __init__(self, noun: str, transitions: list[Transition], *, history: History | None = None, audited=True):
@@ -107,8 +109,76 @@ class Machine:
             for name, value in values.items():
                 setattr(obj, name, value)
             if self.history is not None:
-                self.history(obj, previous, transition, by, note)
+                self.history(obj, previous, transition, by, note).save()
             if self.audited:
                 detail = {"action": action, "from": previous}
                 audit_write(user=by, action=AuditAction.TRANSITION, obj=obj, detail=detail)
         return True
+
+    def apply_many(
+        self,
+        objs: list[models.Model],
+        action: str,
+        *,
+        by=None,
+        notes: list[str] | None = None,
+        fields: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """``apply`` for many rows of one model read under their locks, ``notes[i]`` and ``fields[i]`` for
+        ``objs[i]``: one compare-and-set UPDATE per status they were read in, one INSERT of their transition rows and
+        one of their audit rows (the same rows ``apply`` writes one by one). 409 when a row is not in a source status
+        or changed since it was read; nothing is written then (the caller's transaction rolls back)."""
+        if not objs:
+            return
+        transition = self[action]
+        steps = list(
+            zip(objs, [o.status for o in objs], notes or [""] * len(objs), fields or [{}] * len(objs), strict=True)
+        )
+        for obj, previous, _, _ in steps:
+            if previous not in transition.sources:
+                raise self.conflict(obj, action)
+        model = type(objs[0])
+        values: dict[str, Any] = {"status": transition.target}
+        if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+            values["updated_at"] = timezone.now()
+        for name in dict.fromkeys(name for *_, row in steps for name in row):
+            values[name] = self._per_row(model, name, [(obj.pk, row[name]) for obj, *_, row in steps])
+        with transaction.atomic(savepoint=False):
+            for status in dict.fromkeys(previous for _, previous, _, _ in steps):
+                pks = [obj.pk for obj, previous, _, _ in steps if previous == status]
+                if model._default_manager.filter(pk__in=pks, status=status).update(**values) != len(pks):
+                    raise self.conflict(objs[0], action)
+            written = {name: values[name] for name in ("status", "updated_at") if name in values}
+            for obj, _, _, row in steps:
+                for name, value in {**written, **row}.items():
+                    setattr(obj, name, value)
+            if self.history is not None:
+                rows = [self.history(obj, previous, transition, by, note) for obj, previous, note, _ in steps]
+                type(rows[0]).objects.bulk_create(rows)
+            if self.audited:
+                events = []
+                for obj, previous, _, _ in steps:
+                    object_type, object_id, patient_id = _describe(obj)
+                    detail = {"action": action, "from": previous}
+                    events.append(
+                        _event(
+                            user=by,
+                            action=AuditAction.TRANSITION,
+                            object_type=object_type,
+                            object_id=object_id,
+                            patient_id=patient_id,
+                            detail=detail,
+                        )
+                    )
+                AuditEvent.objects.bulk_create(events)
+
+    @staticmethod
+    def _per_row(model: type[models.Model], name: str, pairs: list[tuple[Any, Any]]):
+        """The value of field ``name`` for an UPDATE of many rows: the value itself when every row gets the same one,
+        else ``CASE pk WHEN ... THEN ... END``."""
+        field = model._meta.get_field(name)
+        pairs = [(pk, value.pk if isinstance(value, models.Model) else value) for pk, value in pairs]
+        if all(value == pairs[0][1] for _, value in pairs):
+            return pairs[0][1]
+        output = field.target_field if field.is_relation else field
+        return Case(*(When(pk=pk, then=Value(value)) for pk, value in pairs), output_field=output)

@@ -2,7 +2,8 @@
 "Architecture"):
 
     case_actions.case_transition("submit")   draft → submitted; allocation enqueued
-    agenda.agenda_allocate / agenda_place    submitted → scheduled on a meeting with room; packet requested
+    agenda.agenda_allocate(_many) / place    submitted → scheduled on a meeting with room (many in one pass: the
+                                             sweep); packets requested
     agenda.meeting_transition("start")       the meeting runs
     recommendation.plan_record(board)        scheduled → discussed (presented) → recommended; changes detected
     agenda.meeting_transition("complete")    cases not presented roll over: scheduled → deferred → scheduled

@@ -6,28 +6,32 @@ and its second-opinion request."""
 from __future__ import annotations
 
 import datetime
+from collections import deque
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from cases.codes import CaseStatus
-from cases.lifecycle.second_opinion_slots import second_opinion_slot_sync
+from cases.lifecycle.second_opinion_slots import second_opinion_slot_sync, second_opinion_slots_sync
 from cases.locks import case_lock, cases_locked
 from cases.models import Case
-from cases.services.meeting_packets import meeting_packet_request_if_built
-from cases.services.packets import packet_request
+from cases.services.meeting_packets import meeting_packets_request_if_built
+from cases.services.packets import packets_request
 from cases.states import CASE
 from scheduling import agenda as agenda_rows
 from scheduling.agenda import (
     agenda_coordinator_check,
     agenda_open_check,
-    agenda_position_next,
+    agenda_positions_next,
+    boards_lock_for_allocation,
     meeting_minutes_release,
     meeting_minutes_reserve,
     meeting_with_room,
-    meetings_ahead,
+    meetings_first,
+    meetings_minutes_write,
+    meetings_open_locked,
 )
 from scheduling.models import AgendaItem, AgendaItemStatus, Meeting, MeetingStatus
 from scheduling.services import meeting_status_change
@@ -36,26 +40,41 @@ from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
 from tumorboard.models import AuditAction
 
+ALLOCATION_BATCH = 500  # cases per transaction of an allocation pass: its case locks are held that long
+
 
 def _agenda_changed(*meeting_ids: int) -> None:
     """What follows a change of agendas: the meetings' packets that exist are built again."""
-    for meeting_id in dict.fromkeys(meeting_ids):
-        meeting_packet_request_if_built(meeting_id=meeting_id, reason="the agenda changed")
+    meeting_packets_request_if_built(meeting_ids=meeting_ids, reason="the agenda changed")
 
 
-def _place(*, case: Case, meeting: Meeting, minutes: int, note: str, by, action: str) -> AgendaItem:
-    item = AgendaItem.objects.create(
-        meeting=meeting,
-        case=case,
-        position=agenda_position_next(meeting, case.urgency),
-        minutes=minutes,
-        note=note,
+@dataclass(frozen=True)
+class _Placement:
+    case: Case
+    meeting: Meeting
+    minutes: int
+    note: str
+
+
+def _place(placements: list[_Placement], *, by, action: str) -> list[AgendaItem]:
+    """Put locked cases on meetings whose minutes are reserved for them, in the order given (it decides the positions):
+    their items, their status with the meeting (``action``; the note kept with the transition), their packets asked
+    for and their second-opinion requests following; the meetings' packets that exist are rebuilt. A few statements
+    for any number of cases."""
+    if not placements:
+        return []
+    positions = agenda_positions_next([(p.meeting.pk, p.case.urgency) for p in placements])
+    items = AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=p.meeting, case=p.case, position=position, minutes=p.minutes, note=p.note)
+        for p, position in zip(placements, positions, strict=True)
     )
-    CASE.apply(case, action, by=by, note=note, fields={"meeting": meeting})
-    packet_request(case=case, reason="placed on a meeting")
-    second_opinion_slot_sync(case=case, by=by)
-    _agenda_changed(meeting.pk)
-    return item
+    cases = [p.case for p in placements]
+    notes = [p.note for p in placements]
+    CASE.apply_many(cases, action, by=by, notes=notes, fields=[{"meeting": p.meeting} for p in placements])
+    packets_request(cases=cases)
+    second_opinion_slots_sync(cases=cases, by=by)
+    _agenda_changed(*(p.meeting.pk for p in placements))
+    return items
 
 
 def agenda_place(*, case: Case, by, meeting: Meeting | None = None) -> AgendaItem | None:
@@ -68,68 +87,108 @@ def agenda_place(*, case: Case, by, meeting: Meeting | None = None) -> AgendaIte
             raise ValidationError({"meeting": ["Choose a scheduled meeting of the board."]})
         if not meeting_minutes_reserve(meeting.pk, minutes):
             raise Conflict("The meeting has no time left for this case.", code="capacity_exceeded")
-        return _place(case=case, meeting=meeting, minutes=minutes, note="", by=by, action="schedule")
+        return _place([_Placement(case, meeting, minutes, "")], by=by, action="schedule")[0]
     while (meeting := meeting_with_room(board=case.board, minutes=minutes)) is not None:
         if meeting_minutes_reserve(meeting.pk, minutes):
-            return _place(case=case, meeting=meeting, minutes=minutes, note="", by=by, action="schedule")
+            return _place([_Placement(case, meeting, minutes, "")], by=by, action="schedule")[0]
     return None
 
 
-def _allocate(case: Case, *, by, action: str, rolled: str = "", exclude_meeting_id: int | None = None):
-    """Put a locked case on the earliest meeting of its board whose cut-off has not passed and that has
-    time left. Returns the item (its note says why it is not on an earlier meeting, and for a roll-over, from
-    where and to which meeting: ``rolled`` is why it left its meeting), or None.
+def _allocate(
+    cases: list[Case], *, by, action: str, rolled: str = "", exclude_meeting_id: int | None = None
+) -> dict[int, AgendaItem]:
+    """Put locked cases, in the order given (the sweep's: urgent first, then oldest), each on the earliest meeting of
+    its board whose cut-off has not passed and that has time left, as one after the other. Returns the items by case
+    id; a case with no room anywhere is left out. Each note says why the case is not on an earlier meeting, and for a
+    roll-over, from where and to which meeting (``rolled`` is why it left its meeting).
 
-    Full meetings are filtered out by the database, so one allocation costs a few indexed queries
-    whatever the number of meetings; a lost compare-and-set race simply looks again.
-    """
-    board = case.board
-    minutes = board.minutes_per_case
-    open_from = timezone.now() + datetime.timedelta(hours=board.submission_cutoff_hours)
-    meetings = meetings_ahead(case, exclude_meeting_id=exclude_meeting_id)
-    while True:
-        meeting = meetings.filter(
-            starts_at__gt=open_from, allocated_minutes__lte=F("capacity_minutes") - minutes
-        ).first()
-        if meeting is None:
-            return None
-        if meeting_minutes_reserve(meeting.pk, minutes):
-            break
+    Set-based: the boards' allocation lock, then their meetings with room, locked in one statement and filled in
+    memory (a board's cases all take its minutes per case, so a meeting too full for one is full for the rest); then
+    ``_place`` writes them all. The queries do not grow with the number of cases."""
+    if not cases:
+        return {}
+    now = timezone.now()
+    boards = {case.board_id: case.board for case in cases}
+    boards_lock_for_allocation(boards)
+    open_from = {pk: now + datetime.timedelta(hours=board.submission_cutoff_hours) for pk, board in boards.items()}
+    exclude = {"exclude_meeting_id": exclude_meeting_id}
+    rooms = meetings_open_locked({pk: (open_from[pk], b.minutes_per_case) for pk, b in boards.items()}, **exclude)
+    late = meetings_first({pk: (now, start) for pk, start in open_from.items()}, **exclude)
+    first = meetings_first({pk: (start, None) for pk, start in open_from.items()}, **exclude)
+    queues = {pk: deque(meetings) for pk, meetings in rooms.items()}
+    notes: dict[int, str] = {}
+    placements = []
+    for case in cases:
+        board, queue = case.board, queues[case.board_id]
+        while queue and queue[0].allocated_minutes + board.minutes_per_case > queue[0].capacity_minutes:
+            queue.popleft()
+        if not queue:
+            continue
+        meeting = queue[0]
+        meeting.allocated_minutes += board.minutes_per_case
+        if meeting.pk not in notes:
+            notes[meeting.pk] = _allocation_note(
+                board, meeting, late=late.get(board.pk), first=first.get(board.pk), rolled=rolled
+            )
+        placements.append(_Placement(case, meeting, board.minutes_per_case, notes[meeting.pk]))
+    meetings_minutes_write(list({p.meeting.pk: p.meeting for p in placements}.values()))
+    return {item.case_id: item for item in _place(placements, by=by, action=action)}
+
+
+def _allocation_note(board, meeting: Meeting, *, late: Meeting | None, first: Meeting | None, rolled: str) -> str:
+    """Why a case is on ``meeting`` rather than an earlier one: ``late``, the board's first meeting whose cut-off has
+    passed; ``first``, its first meeting whose cut-off has not (full, when earlier than ``meeting``)."""
     reasons = []
-    late = meetings.filter(starts_at__lte=open_from).first()
     if late is not None:
         reasons.append(
             f"submitted after the {board.submission_cutoff_hours} h cut-off of the meeting of {late.local_start}"
         )
-    full = meetings.filter(starts_at__gt=open_from, starts_at__lt=meeting.starts_at).first()
-    if full is not None:
-        reasons.append(f"the meeting of {full.local_start} is full")
+    if first is not None and first.starts_at < meeting.starts_at:
+        reasons.append(f"the meeting of {first.local_start} is full")
     note = f"Rolled over to the meeting of {meeting.local_start}: {rolled}. " if rolled else ""
     note += f"Placed on a later meeting: {'; '.join(reasons)}." if reasons else ""
-    return _place(case=case, meeting=meeting, minutes=minutes, note=note.strip(), by=by, action=action)
+    return note.strip()
+
+
+def agenda_allocate_many(*, case_ids: list[int], by=None) -> dict[int, AgendaItem]:
+    """Allocate submitted (or deferred) cases to meetings, ``case_ids`` in allocation order (``cases_waiting``'s:
+    urgent first, then oldest), ``ALLOCATION_BATCH`` cases per transaction. A case in any other state, without a
+    board or already holding a slot is skipped; one that fits nowhere stays waiting and the sweep retries. Returns the
+    new items by case id."""
+    placed: dict[int, AgendaItem] = {}
+    for start in range(0, len(case_ids), ALLOCATION_BATCH):
+        placed |= _allocate_batch(case_ids[start : start + ALLOCATION_BATCH], by=by)
+    return placed
 
 
 @transaction.atomic
+def _allocate_batch(case_ids: list[int], *, by) -> dict[int, AgendaItem]:
+    waiting = cases_locked().filter(
+        pk__in=case_ids, status__in=[CaseStatus.SUBMITTED, CaseStatus.DEFERRED], board__isnull=False
+    )
+    locked = {case.pk: case for case in waiting.order_by("id")}  # in id order: concurrent passes queue, not deadlock
+    holding = AgendaItem.objects.filter(case_id__in=locked, status=AgendaItemStatus.SCHEDULED)
+    for case_id in holding.values_list("case_id", flat=True):
+        del locked[case_id]
+    return _allocate([locked[pk] for pk in dict.fromkeys(case_ids) if pk in locked], by=by, action="schedule")
+
+
 def agenda_allocate(*, case_id: int, by=None) -> AgendaItem | None:
-    """Allocate a submitted (or deferred) case to a meeting; a no-op for any other state or when the
-    case already holds a slot. A case that fits nowhere stays waiting and the allocation sweep retries."""
-    case = cases_locked().filter(pk=case_id).first()
-    if case is None or case.board_id is None or case.status not in {CaseStatus.SUBMITTED, CaseStatus.DEFERRED}:
-        return None
-    if AgendaItem.objects.filter(case=case, status=AgendaItemStatus.SCHEDULED).exists():
-        return None
-    return _allocate(case, by=by, action="schedule")
+    """Allocate one submitted (or deferred) case (``agenda_allocate_many``): its item, or None when it was not
+    waiting or fits nowhere yet."""
+    return agenda_allocate_many(case_ids=[case_id], by=by).get(case_id)
 
 
 def _roll(item: AgendaItem, *, by, why: str) -> Case:
     """Move one scheduled item's case on: scheduled → deferred → scheduled on the next meeting with room,
     each step recorded with why. A case with no room anywhere stays deferred (the sweep retries)."""
     case = cases_locked().get(pk=item.case_id)
+    boards_lock_for_allocation([case.board_id])  # before the meeting's minutes are released: the allocation's order
     AGENDA_ITEM.apply(item, "roll-over")
     meeting_minutes_release(item)
     _agenda_changed(item.meeting_id)
     CASE.apply(case, "defer", by=by, note=f"Deferred: {why}.", fields={"meeting": None})
-    placed = _allocate(case, by=by, action="roll-over", rolled=why, exclude_meeting_id=item.meeting_id)
+    placed = _allocate([case], by=by, action="roll-over", rolled=why, exclude_meeting_id=item.meeting_id).get(case.pk)
     if placed is not None:
         AgendaItem.objects.filter(pk=item.pk).update(rolled_to=placed.meeting, updated_at=timezone.now())
         return case
@@ -168,9 +227,7 @@ def agenda_add(*, user, meeting: Meeting, case: Case, minutes: int | None = None
     minutes = minutes or meeting.board.minutes_per_case
     if not meeting_minutes_reserve(meeting.pk, minutes):
         raise Conflict("The meeting has no time left for this case.", code="capacity_exceeded")
-    item = _place(
-        case=case, meeting=meeting, minutes=minutes, note=f"Added by {user.username}.", by=user, action="schedule"
-    )
+    item = _place([_Placement(case, meeting, minutes, f"Added by {user.username}.")], by=user, action="schedule")[0]
     audit_write(user=user, action=AuditAction.CREATE, obj=item)
     return item
 
@@ -214,7 +271,7 @@ def agenda_move(*, user, item: AgendaItem, meeting: Meeting) -> AgendaItem:
     new = AgendaItem.objects.create(
         meeting=meeting,
         case=item.case,
-        position=agenda_position_next(meeting, item.case.urgency),
+        position=agenda_positions_next([(meeting.pk, item.case.urgency)])[0],
         minutes=item.minutes,
         note=f"Moved from the meeting of {source.local_start} by {user.username}.",
     )
@@ -294,6 +351,8 @@ def meeting_transition(
     """start / complete / cancel (scheduling's ``meeting_status_change``: an early start or one with the quorum
     missing, and any cancellation, need ``confirm`` and a ``reason``). Completing rolls the cases not presented to
     the next meeting; cancelling rolls the whole agenda. Each rolled case's note names the meeting it went to."""
+    if action_name in {"complete", "cancel"}:
+        boards_lock_for_allocation([meeting.board_id])  # before the meeting's lock: the allocation's order
     meeting, changed = meeting_status_change(
         user=user, meeting=meeting, action_name=action_name, reason=reason, confirm=confirm
     )

@@ -59,6 +59,16 @@ def second_opinion_slot_sync(*, case: Case, by) -> None:
         SECOND_OPINION.apply(request, "unschedule", by=by, note=note, fields={"meeting": None})
 
 
+def second_opinion_slots_sync(*, cases: list[Case], by) -> None:
+    """``second_opinion_slot_sync`` for many locked cases moved at once (an allocation pass): one query finds the few
+    with an accepted or scheduled request."""
+    open_requests = SecondOpinion.objects.filter(case__in=cases, status__in=[SO.ACCEPTED, SO.SCHEDULED])
+    followed = set(open_requests.values_list("case_id", flat=True))
+    for case in cases:
+        if case.pk in followed:
+            second_opinion_slot_sync(case=case, by=by)
+
+
 @transaction.atomic
 def second_opinion_join(*, user, request: SecondOpinion) -> dict[str, Any]:
     """The requester joins the meeting remotely for their case's slot: recorded as a guest for that case

@@ -104,10 +104,9 @@ def meeting_packet_request(*, meeting: Meeting, by=None, reason: str = "") -> Me
     return packet
 
 
-def meeting_packet_request_if_built(*, meeting_id: int, reason: str) -> None:
-    """The agenda changed: rebuild a meeting packet that exists (nobody asked for one otherwise)."""
-    meeting = Meeting.objects.filter(pk=meeting_id, packet__isnull=False).first()
-    if meeting is not None:
+def meeting_packets_request_if_built(*, meeting_ids, reason: str) -> None:
+    """The meetings' agendas changed: rebuild the meeting packets that exist (nobody asked for one otherwise)."""
+    for meeting in Meeting.objects.filter(pk__in=set(meeting_ids), packet__isnull=False).order_by("id"):
         meeting_packet_request(meeting=meeting, reason=reason)
 
 

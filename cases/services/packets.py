@@ -30,6 +30,7 @@ from tumorboard.notifications import notify
 from tumorboard.queue import enqueue
 
 CONTENT_SCHEMA = 1
+PACKET_REQUEST_BATCH = 500
 
 
 def iso(value) -> str | None:
@@ -254,6 +255,16 @@ def packet_request(*, case: Case, by=None, reason: str = "") -> Packet:
             audit_write(user=by, action=AuditAction.CREATE, obj=packet, detail={"packet": "requested", "why": reason})
         enqueue("cases.tasks.packet_build", case.pk)
     return packet
+
+
+def packets_request(*, cases: list[Case]) -> None:
+    """``packet_request`` for many cases (an allocation pass): their rows in a few statements, then, on commit, one
+    task message per ``PACKET_REQUEST_BATCH`` cases (ids only) that a worker fans out to a build per case."""
+    ids = [case.pk for case in cases]
+    with transaction.atomic():
+        builds.request_many(Packet, "case", ids)
+        for start in range(0, len(ids), PACKET_REQUEST_BATCH):
+            enqueue("cases.tasks.packets_build", ids[start : start + PACKET_REQUEST_BATCH])
 
 
 def packet_request_if_built(*, case: Case, reason: str) -> None:

@@ -32,6 +32,17 @@ def test_env_requires_a_value_without_default():
         env("TB_REQUIRED")
 
 
+@pytest.mark.django_db
+def test_postgresql_runs_without_jit():
+    """JIT compilation cost the analytics' aggregates ten times their run time (config/settings/base.py)."""
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_database_urls():
     pg = as_database("postgres://tb:s%40cret@db.internal:5433/tumorboard?sslmode=require")
     assert pg["ENGINE"] == "django.db.backends.postgresql"
