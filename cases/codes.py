@@ -103,6 +103,10 @@ class MedicationStatus(TextChoices):
     STOPPED = "stopped", "Stopped"
 
 
+# Karnofsky and Lansky performance scores: 0 to 100 in steps of 10
+PERFORMANCE_SCORES = [(score, score) for score in range(0, 101, 10)]
+
+
 class VariantKind(TextChoices):
     SEQUENCE = "sequence", "Sequence variant"
     FUSION = "fusion", "Fusion"

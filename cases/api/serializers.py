@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
 from cases.case_checks import ORGAN_DATES, case_references_check, organ_function_check
-from cases.codes import CommentKind, DocumentKind, FinancialNavigation, PriorAnthracycline
+from cases.codes import PERFORMANCE_SCORES, CommentKind, DocumentKind, FinancialNavigation, PriorAnthracycline
 from cases.models import (
     Biomarker,
     Case,
@@ -228,7 +228,7 @@ class PerformanceScoreField(serializers.ChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(
-            choices=list(range(0, 101, 10)),
+            choices=PERFORMANCE_SCORES,
             required=False,
             allow_null=True,
             error_messages={"invalid_choice": "Give the score in steps of 10 (0, 10, ... 100)."},

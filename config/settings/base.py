@@ -329,6 +329,7 @@ SPECTACULAR_SETTINGS = {
         "PacketStatusEnum": "cases.codes.PacketStatus",  # a rendered document's build: packets, reports
         "ConfirmedEnum": [(True, True)],  # a meeting action's confirmation given
         "NotConfirmedEnum": [(False, False)],  # a start as planned
+        "PerformanceScoreEnum": "cases.codes.PERFORMANCE_SCORES",  # Karnofsky and Lansky
     },
 }
 
