@@ -140,6 +140,9 @@ class Case(BaseModel):
             models.Index(fields=["board", "status"]),
             models.Index(fields=["institution", "status"]),
             models.Index(fields=["primary_site"]),
+            models.Index(fields=["urgency"]),
+            # the lists' order (Meta.ordering): a page is read off the index, not sorted out of every visible case
+            models.Index(fields=["-created_at", "-id"], name="case_created_desc"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(ecog__lte=4), name="case_ecog_0_4"),
