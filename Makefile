@@ -11,7 +11,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tumorboard
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/9
 
-.PHONY: help run test lint format migrate demo worker beat check-deploy bench clean chromium
+.PHONY: help run test lint format migrate demo worker beat check-deploy bench bench-world bench-scale bench-http clean chromium
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -72,6 +72,22 @@ check-deploy: venv ## Django's deployment checklist in the production configurat
 
 bench: venv
 	@for f in bench/*.py; do echo "== $$f"; DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) $$f || exit 1; done
+
+# The network-scale benches (issue 20) share a 100k-case world in a database of their own.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tumorboard_bench
+export BENCH_DATABASE_URL
+
+bench-world: venv ## a 100k-case world in BENCH_DATABASE_URL (dropped and made again; about a minute)
+	$(PY) bench/scale/world.py
+
+bench-scale: venv ## p50/p95 of the case list and detail, a member who sees 100k cases ÷ one who sees 1k
+	$(PY) bench/scale/world.py --if-missing
+	$(PY) bench/scale/visibility.py
+
+bench-http: venv ## requests/s of a case's detail and the case list under gunicorn, as % of a bare Django hello
+	@command -v wrk >/dev/null || echo "wrk is missing (apt-get install wrk): a Python load generator stands in"
+	$(PY) bench/scale/world.py --if-missing
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} $(PY) bench/scale/throughput.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

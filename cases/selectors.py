@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -45,12 +45,29 @@ def cases_visible_to(user) -> QuerySet[Case]:
         return Case.objects.none()
     if is_admin(user):
         return Case.objects.all()
+    # Every path a condition on the case's own row, none a join, so PostgreSQL can walk the list's ordering index
+    # (cases.Case.Meta.indexes) checking each row, or OR the paths' indexes into one bitmap, whichever is cheaper.
     care_team = Q(institution_id=user.institution_id) & (Q(created_by=user) | Q(treating_physician=user))
     visible = care_team | Q(board_id__in=member_board_ids(user))
     institutions = coordinated_institution_ids(user)
     if institutions:  # second opinions routing found no board for: their coordinators choose one
-        visible |= Exists(_unassigned_second_opinions(institutions).filter(case=OuterRef("pk")))
+        visible |= _AmongIds(F("pk"), Subquery(_unassigned_second_opinions(institutions).values("case_id")))
     return Case.objects.filter(visible)
+
+
+class _AmongIds(Func):
+    """``id IN (subquery)``; on PostgreSQL ``id = ANY(ARRAY(subquery))``, which runs the subquery once, before the
+    scan, and looks its ids up in the primary key's index (so the planner can OR it with other indexed paths),
+    where an IN or EXISTS is a filter checked on every row."""
+
+    arity = 2
+    output_field = BooleanField()
+    template = "%(expressions)s"
+    arg_joiner = " IN "
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template, joiner = "%(expressions)s)", " = ANY(ARRAY"
+        return self.as_sql(compiler, connection, template=template, arg_joiner=joiner, **extra_context)
 
 
 def _unassigned_second_opinions(institution_ids) -> QuerySet[SecondOpinion]:
@@ -122,10 +139,11 @@ def second_opinion_get(user, public_id) -> SecondOpinion:
 
 
 def _with_profile(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Everything a case's representation reads, at a constant number of queries."""
+    """Everything a case's representation reads, at a constant number of queries: the case with its references, then
+    the lists of its profile from every child table at once (``cases.models.CaseQuerySet``)."""
     return cases.select_related(
         "patient", "institution", "board", "meeting", "treating_physician", "created_by"
-    ).prefetch_related("biomarkers", "variants", "other_staging", "pharmacogenomics", "medications", "treatments")
+    ).with_profile_lists()
 
 
 def case_list(user) -> QuerySet[Case]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -256,8 +257,13 @@ class TreatingPhysicianField(serializers.SlugRelatedField):
         institution_id = case.institution_id if case is not None else self.context["request"].user.institution_id
         return physicians_eligible(institution_id)
 
+    @cached_property
+    def _reference(self) -> UserRefSerializer:
+        """One serializer for every row: building one per case cost more than the rest of the row."""
+        return UserRefSerializer()
+
     def to_representation(self, value):
-        return UserRefSerializer(value).data
+        return self._reference.to_representation(value)
 
 
 class TreatingPhysicianFieldExtension(OpenApiSerializerFieldExtension):

@@ -25,6 +25,7 @@ from cases.services.case_profile import case_create, case_update
 from cases.services.comments import comment_create
 from cases.services.documents import document_create
 from tumorboard.api.fields import required_text_serializer
+from tumorboard.api.pagination import CappedCountPagination
 from tumorboard.api.views import AuditedReadMixin, PublicIdMixin
 from tumorboard.reads import audited_download, audited_read
 
@@ -56,6 +57,7 @@ def _case_action(name: str):
 class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
+    pagination_class = CappedCountPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

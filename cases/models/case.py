@@ -3,10 +3,13 @@
 import datetime
 import math
 import uuid
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Value, Window
+from django.db.models.functions import JSONObject, RowNumber
 
 from cases.codes import (
     BiomarkerName,
@@ -55,6 +58,76 @@ class Patient(BaseModel):
 
     def age_on(self, day: datetime.date) -> int:
         return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+# The lists of a case's clinical profile: child tables, each read whole with the case.
+PROFILE_LISTS = ("biomarkers", "variants", "other_staging", "pharmacogenomics", "medications", "treatments")
+
+
+class CaseQuerySet(models.QuerySet):
+    """Cases. ``with_profile_lists()`` reads the PROFILE_LISTS of every case it fetches in one query, where
+    ``prefetch_related`` sends one query per child table: the case's representation costs five round trips less."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._profile_lists = False
+
+    def with_profile_lists(self) -> "CaseQuerySet":
+        clone = self._chain()
+        clone._profile_lists = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._profile_lists = self._profile_lists
+        return clone
+
+    def _fetch_all(self):
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if fetching and self._profile_lists and self._iterable_class is models.query.ModelIterable:
+            _profile_lists_attach(self._result_cache)
+
+
+def _profile_lists_attach(cases: list) -> None:
+    """Each case's PROFILE_LISTS in its prefetch cache, as ``prefetch_related`` leaves them (``case.biomarkers.all()``
+    reads them, in the model's order), from one UNION ALL of the child tables that gives each row as JSON."""
+    if not cases:
+        return
+    ids = [case.pk for case in cases]
+    parts = []
+    for name in PROFILE_LISTS:
+        model = Case._meta.get_field(name).related_model
+        parts.append(
+            model._base_manager.filter(case_id__in=ids)
+            .order_by()
+            .annotate(
+                profile_list=Value(name),
+                owner=F("case_id"),
+                position=Window(RowNumber(), order_by=model._meta.ordering),
+                row=JSONObject(**{field.attname: F(field.attname) for field in model._meta.concrete_fields}),
+            )
+            .values_list("profile_list", "owner", "position", "row")
+        )
+    rows = defaultdict(list)
+    for name, owner, position, row in parts[0].union(*parts[1:], all=True):
+        rows[name, owner].append((position, row))
+    db = cases[0]._state.db
+    for name in PROFILE_LISTS:
+        relation = Case._meta.get_field(name)
+        fields = relation.related_model._meta.concrete_fields
+        attnames = [field.attname for field in fields]
+        for case in cases:
+            items = []
+            for _, row in sorted(rows[name, case.pk], key=lambda item: item[0]):
+                item = relation.related_model.from_db(db, attnames, [f.to_python(row[f.attname]) for f in fields])
+                relation.field.set_cached_value(item, case)
+                items.append(item)
+            queryset = getattr(case, name).get_queryset()  # the case's own: a further filter stays on its rows
+            queryset._result_cache, queryset._prefetch_done = items, True
+            if not hasattr(case, "_prefetched_objects_cache"):
+                case._prefetched_objects_cache = {}
+            case._prefetched_objects_cache[name] = queryset
 
 
 class Case(BaseModel):
@@ -133,6 +206,8 @@ class Case(BaseModel):
     urgency = models.CharField(max_length=8, choices=Urgency.choices, default=Urgency.ROUTINE)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -140,6 +215,9 @@ class Case(BaseModel):
             models.Index(fields=["board", "status"]),
             models.Index(fields=["institution", "status"]),
             models.Index(fields=["primary_site"]),
+            models.Index(fields=["urgency"]),
+            # the lists' order (Meta.ordering): a page is read off the index, not sorted out of every visible case
+            models.Index(fields=["-created_at", "-id"], name="case_created_desc"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(ecog__lte=4), name="case_ecog_0_4"),

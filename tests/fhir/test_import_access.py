@@ -85,10 +85,11 @@ def test_an_import_costs_a_fixed_number_of_queries(world, api, django_assert_num
 
 
 # the token, the board, the lookup, case_create (patient, case, biomarkers in one INSERT, transition, audit), the
-# import row and its audit, the case read back; a re-import locks and reads the case instead of creating it.
+# import row and its audit, the case read back (its profile's lists in one query); a re-import locks and reads the
+# case instead of creating it.
 # Since the medications are imported, the breast bundle's active tamoxifen request costs its list's DELETE and INSERT
 # (a list the bundle leaves empty is not written).
-QUERIES_CREATE = 29
+QUERIES_CREATE = 24
 # A re-import reads each of the five lists it decides on (biomarkers, variants, other staging, treatments,
 # medications) once: four more than the biomarkers alone.
-QUERIES_REIMPORT = 23
+QUERIES_REIMPORT = 18

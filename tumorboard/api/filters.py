@@ -3,6 +3,7 @@ import datetime
 import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 
 from tumorboard.models import AuditAction, AuditEvent
 
@@ -42,3 +43,14 @@ class AuditEventFilter(django_filters.FilterSet):
 
 # ``from`` is a Python keyword: declared as ``from_``, read and documented as ``from``.
 AuditEventFilter.base_filters["from"] = AuditEventFilter.base_filters.pop("from_")
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which a request naming none of the view's filters skips: the filter form it would build
+    and validate filters nothing then, and costs about a tenth of a case's detail (issue 20)."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not any(name in request.query_params for name in filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

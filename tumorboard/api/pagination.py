@@ -1,7 +1,10 @@
 import re
 
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 
 class Pagination(PageNumberPagination):
@@ -30,3 +33,78 @@ class Pagination(PageNumberPagination):
             # An empty value means "not given": the first page, the default size.
             parameter["allowEmptyValue"] = True
         return parameters
+
+
+class _OpenEndedPage(Page):
+    """A page of a list longer than its paginator counts: whether a next page exists is known from the rows read."""
+
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return self.more
+
+
+class _CappedPaginator(Paginator):
+    """Counts at most ``COUNT_LIMIT`` + 1 objects: the cost of a page stays the same whether the user sees a thousand
+    objects or a hundred thousand. Past the limit the last page is unknown: a page reads one object more than it shows
+    to know whether another follows, and a page past the end is an invalid page (404), as before."""
+
+    COUNT_LIMIT = 1000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.COUNT_LIMIT + 1].count()
+
+    @property
+    def count_exact(self) -> bool:
+        return self.count <= self.COUNT_LIMIT
+
+    @cached_property
+    def num_pages(self):
+        # past the limit, as many pages as PostgreSQL's OFFSET (a bigint) can reach: "last" and any page past the end
+        # are empty pages, a 404
+        return super().num_pages if self.count_exact else (2**63 - 1) // self.per_page - 1
+
+    def page(self, number):
+        if self.count_exact:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows:
+            raise EmptyPage(self.error_messages["no_results"])
+        return _OpenEndedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+class CappedCountPagination(Pagination):
+    """``Pagination`` for lists that grow with the network (the cases): ``count`` is exact up to 1,000 and
+    ``count_exact`` says so; past it ``count`` is 1,001, a lower bound (``count_exact`` false), and ``next`` is still
+    right."""
+
+    django_paginator_class = _CappedPaginator
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_exact": self.page.paginator.count_exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["description"] = (
+            f"How many objects the list holds, counted up to {_CappedPaginator.COUNT_LIMIT:,}; past that, "
+            f"{_CappedPaginator.COUNT_LIMIT + 1:,}: a lower bound (count_exact false)."
+        )
+        schema["properties"]["count_exact"] = {
+            "type": "boolean",
+            "description": "Whether count is the exact number; false when the list may hold more than count.",
+        }
+        schema["required"] = [*schema.get("required", []), "count_exact"]
+        return schema

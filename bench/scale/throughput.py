@@ -1,0 +1,183 @@
+"""Requests per second of the API under gunicorn, as a share of a bare Django project's hello view under the same
+gunicorn on the same machine in the same run (issue 20's goals: a case's detail ≥ 25 %, the case list with 50 per
+page ≥ 10 %).
+
+The app runs with the production settings (DEBUG off, persistent connections) on the bench database
+(``world.py``'s 100k cases), as ``bench-wide``, who sees ~100k of them. The hello project is ``django-admin
+startproject``'s, with its middleware, made in a temporary directory and deleted after. Load comes from ``wrk``
+(Debian's package), or from a small Python load generator when it is missing.
+
+    make bench-http                       # or: .venv/bin/python bench/scale/throughput.py [--seconds S] [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
+
+from bench.scale.common import BENCH_DATABASE_URL, ROOT, WIDE, django_setup, world_missing
+
+BIN = Path(sys.executable).parent
+WORKERS = 2
+CONNECTIONS = 4
+HELLO_VIEW = """
+from django.http import HttpResponse
+from django.urls import path
+
+urlpatterns = [path("", lambda request: HttpResponse("Hello, world."))]
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app: str, *, cwd: Path, env: dict[str, str]):
+    """``app`` served by gunicorn (WORKERS sync workers) on a free local port, until the block ends."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)],
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    error = process.stderr.read().decode()[-2000:]
+                    raise RuntimeError(f"gunicorn {app} did not start: {error}") from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def hello_project(directory: Path) -> None:
+    """startproject's project with one view at /, DEBUG off."""
+    subprocess.run([str(BIN / "django-admin"), "startproject", "hello", str(directory)], check=True)
+    settings = directory / "hello" / "settings.py"
+    text = settings.read_text().replace("DEBUG = True", "DEBUG = False")
+    settings.write_text(text.replace("ALLOWED_HOSTS = []", 'ALLOWED_HOSTS = ["127.0.0.1"]'))
+    (directory / "hello" / "urls.py").write_text(HELLO_VIEW)
+
+
+def load(url: str, seconds: float, headers: dict[str, str]) -> float:
+    """Requests per second answered 200 at ``url`` with CONNECTIONS connections."""
+    if shutil.which("wrk"):
+        command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds:g}s", "--timeout", "30s"]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+        if "Non-2xx" in output or "Socket errors" in output:
+            raise RuntimeError(f"{url} answered errors:\n{output}")
+        return float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))
+    return python_load(url, seconds, headers)
+
+
+def python_load(url: str, seconds: float, headers: dict[str, str]) -> float:
+    """The fallback load generator: CONNECTIONS threads, each a request after the other."""
+    host_port, _, path = url.removeprefix("http://").partition("/")
+    host, port = host_port.split(":")
+    counts = [0] * CONNECTIONS
+    deadline = time.monotonic() + seconds
+
+    def run(index: int) -> None:
+        while time.monotonic() < deadline:
+            conn = http.client.HTTPConnection(host, int(port), timeout=30)
+            conn.request("GET", "/" + path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            if response.status != 200:
+                raise RuntimeError(f"{url} answered {response.status}")
+            counts[index] += 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(CONNECTIONS)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.monotonic() - began)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10, help="load per figure (default 10 s)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the four figures (default 3)")
+    args = parser.parse_args()
+    django_setup()
+    missing = world_missing()
+    if missing:
+        sys.exit(missing)
+    from knox.models import AuthToken
+
+    from cases.selectors import cases_visible_to
+    from specialists.models import User
+
+    user = User.objects.get(username=WIDE)
+    token = AuthToken.objects.create(user=user)[1]
+    case = cases_visible_to(user).order_by("-created_at", "-id").values_list("public_id", flat=True)[500]
+    app_env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": BENCH_DATABASE_URL,
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/9"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    auth = {"Authorization": f"Token {token}"}
+    print(
+        f"gunicorn, {WORKERS} sync workers; {'wrk' if shutil.which('wrk') else 'Python load'}, "
+        f"{CONNECTIONS} connections, {args.seconds:g} s per figure; {os.cpu_count()} CPUs"
+    )
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="tumorboard-hello-") as directory:
+        hello_project(Path(directory))
+        with (
+            gunicorn("hello.wsgi", cwd=Path(directory), env={"DJANGO_SETTINGS_MODULE": "hello.settings"}) as hello,
+            gunicorn("config.wsgi", cwd=ROOT, env=app_env) as app,
+        ):
+            for path in (f"/api/v1/cases/{case}/", "/api/v1/cases/?page_size=50"):  # warm both workers
+                python_load(app + path, 3, auth)
+            for _ in range(args.rounds):
+                base = load(hello + "/", args.seconds, {})
+                detail = load(f"{app}/api/v1/cases/{case}/", args.seconds, auth)
+                listing = load(f"{app}/api/v1/cases/?page_size=50", args.seconds, auth)
+                rows.append((base, detail, listing))
+                print(
+                    f"hello {base:7.0f}/s   detail {detail:6.0f}/s = {100 * detail / base:5.1f} %   "
+                    f"list(50) {listing:6.0f}/s = {100 * listing / base:5.1f} %"
+                )
+    detail = sorted(100 * d / b for b, d, _ in rows)[len(rows) // 2]
+    listing = sorted(100 * x / b for b, _, x in rows)[len(rows) // 2]
+    print(f"median of {len(rows)}: detail {detail:.1f} % of hello (goal 25 %), list(50) {listing:.1f} % (goal 10 %)")
+
+
+if __name__ == "__main__":
+    main()
