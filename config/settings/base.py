@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tumorboard.middleware.HtmxRedirectMiddleware",
     "tumorboard.auth.StaffMfaMiddleware",
+    "tumorboard.transactions.RequestTransactionMiddleware",  # last: a write request's transaction, a read's audit
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,8 +97,9 @@ DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
 DATABASE_APP_PASSWORD = env("DATABASE_APP_PASSWORD", default="")
 # The audit table refuses TRUNCATE (off only in the test settings: the test runner empties tables with it).
 AUDIT_TRUNCATE_GUARD = True
-# Every request runs in one transaction, so a read and its audit row commit together or not at all.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Every write request runs in one transaction (nothing half-written); a plain read (GET, HEAD, OPTIONS) runs in none
+# and writes its audit rows in one INSERT before its response leaves: tumorboard.transactions, not ATOMIC_REQUESTS.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env("CONN_MAX_AGE", as_int, default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
