@@ -111,4 +111,3 @@ def test_a_read_whose_audit_insert_fails_answers_an_error_without_the_data(world
     assert str(world.case.public_id).encode() not in response.content
     assert world.case.patient.name.encode() not in response.content
     assert AuditEvent.objects.count() == before
-
