@@ -182,6 +182,8 @@ def audit_archive(
     for item in due:
         with transaction.atomic():
             with connection.cursor() as cursor:
+                # checks still deferred on the rows (their foreign keys) would forbid dropping the table
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 # inserts into the month wait until it is gone (then they land in the DEFAULT partition)
                 cursor.execute(_sql("LOCK TABLE {} IN SHARE MODE", item.partition))
                 item.rows = _count(cursor, item.partition)

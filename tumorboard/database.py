@@ -89,9 +89,8 @@ BEGIN
         EXECUTE format('CREATE TABLE %I PARTITION OF {AUDIT_TABLE} FOR VALUES FROM (%L) TO (%L)', name, low, high);
         EXECUTE format('INSERT INTO %I SELECT * FROM {AUDIT_DEFAULT_PARTITION} WHERE at >= %L AND at < %L',
                        name, low, high);
-        ALTER TABLE {AUDIT_DEFAULT_PARTITION} DISABLE TRIGGER USER;
+        -- detached, the DEFAULT partition no longer has the table's append-only trigger: the moved rows leave it
         EXECUTE format('DELETE FROM {AUDIT_DEFAULT_PARTITION} WHERE at >= %L AND at < %L', low, high);
-        ALTER TABLE {AUDIT_DEFAULT_PARTITION} ENABLE TRIGGER USER;
         ALTER TABLE {AUDIT_TABLE} ATTACH PARTITION {AUDIT_DEFAULT_PARTITION} DEFAULT;
     ELSE
         EXECUTE format('CREATE TABLE %I PARTITION OF {AUDIT_TABLE} FOR VALUES FROM (%L) TO (%L)', name, low, high);
