@@ -20,7 +20,13 @@ from tumorboard.audit_archive import (
     audit_partitions_ahead,
     retention_cutoff,
 )
-from tumorboard.database import AUDIT_DEFAULT_PARTITION, TRUNCATE_GUARD, audit_partitions, audit_partitions_ensure
+from tumorboard.database import (
+    AUDIT_DEFAULT_PARTITION,
+    TRUNCATE_GUARD,
+    app_role_grant,
+    audit_partitions,
+    audit_partitions_ensure,
+)
 from tumorboard.models import AuditArchive, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +171,21 @@ def test_the_commands_say_what_they_do(tmp_path, capsys):
     assert "Due: 2015-03, 1 rows" in capsys.readouterr().out
     call_command("audit_partitions", "--months-ahead", "4")
     assert "Made 1 partition(s)" in capsys.readouterr().out
+
+
+def test_the_application_role_reaches_the_months_through_the_table_only_and_can_make_partitions(world):
+    from tests.tumorboard.test_audit import as_role
+
+    role = "tumorboard_app_partitions"
+    app_role_grant(connection, role, password="test-only")
+    event_id = insert(timezone.now(), "x")
+    partition = partition_of(event_id)
+    for statement in (f"SELECT * FROM {partition}", f"TRUNCATE {partition}", f"DELETE FROM {partition}"):
+        with pytest.raises(DatabaseError, match="permission denied"), as_role(role) as cursor:
+            cursor.execute(statement)
+    with as_role(role) as cursor:
+        cursor.execute("SELECT count(*) FROM tumorboard_auditevent WHERE id = %s", [event_id])
+        assert cursor.fetchone() == (1,)
+        cursor.execute("SELECT tumorboard_audit_partition_ensure('2015-03-01')")  # as the table's owner
+        assert cursor.fetchone() == (True,)
+    assert "tumorboard_auditevent_p2015_03" in names()
