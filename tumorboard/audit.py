@@ -19,26 +19,34 @@ from typing import Any
 from tumorboard.middleware import current_client_ip, current_request_id
 from tumorboard.models import AuditAction, AuditEvent
 
-_collected: contextvars.ContextVar[list[AuditEvent] | None] = contextvars.ContextVar("audit_collected", default=None)
+
+class _Collected(list):
+    """The read rows of the request being served; ``open`` until they are written."""
+
+    open = True
+
+
+_collected: contextvars.ContextVar[_Collected | None] = contextvars.ContextVar("audit_collected", default=None)
 
 
 @contextmanager
 def audit_reads_collected() -> Iterator[None]:
     """Collect the read rows written inside the block and write them in one INSERT when it ends without an error.
     An error inside the block writes nothing (no response is given), and an error of the INSERT propagates."""
-    token = _collected.set([])
+    collected = _Collected()
+    token = _collected.set(collected)
     try:
         yield
-        events = _collected.get()
     finally:
         _collected.reset(token)
-    if events:
-        AuditEvent.objects.bulk_create(events)
+        collected.open = False  # a row recorded after this (a thread that copied the context) is written at once
+    if collected:
+        AuditEvent.objects.bulk_create(collected)
 
 
 def _record(events: list[AuditEvent]) -> None:
     collected = _collected.get()
-    if collected is not None:
+    if collected is not None and collected.open:
         collected.extend(events)
     elif events:
         AuditEvent.objects.bulk_create(events)
