@@ -36,8 +36,14 @@ class RequestTransactionMiddleware:
     def __call__(self, request):
         response = None
         try:
-            with audit_reads_collected() if is_plain_read(request) else transaction.atomic():
-                response = self.get_response(request)
+            if is_plain_read(request):
+                with audit_reads_collected():
+                    response = self.get_response(request)
+            else:
+                with transaction.atomic():
+                    response = self.get_response(request)
+                    if getattr(request, "_view_raised", False):
+                        transaction.set_rollback(True)
         except Exception as exc:
             if response is not None:
                 response.close()  # never sent: a download's file is closed
@@ -48,7 +54,7 @@ class RequestTransactionMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        """The view raised: its writes are rolled back, whatever answer a middleware gives."""
-        if not is_plain_read(request):
-            transaction.set_rollback(True)
+        """The view raised: its writes are rolled back, whatever answer is given. Not here: the answer (a 404 page)
+        is rendered inside the transaction yet, and may read."""
+        request._view_raised = True
         return None
