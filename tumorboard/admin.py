@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from tumorboard.models import AuditEvent, Notification
+from tumorboard.models import AuditArchive, AuditEvent, Notification
 from tumorboard.reads import audited_read
 
 
@@ -57,6 +57,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditArchive)
+class AuditArchiveAdmin(ReadOnly, admin.ModelAdmin):
+    """The audit log's archived months (manage.py audit_archive): what was moved out, where, and its hash."""
+
+    list_display = ["month", "rows", "path", "sha256", "archived_at", "archived_by"]
 
 
 @admin.register(Notification)

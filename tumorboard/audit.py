@@ -1,17 +1,55 @@
 """Writing the audit log. Services call ``audit_write``; ``audit_read`` and ``audit_search`` are called only by
 ``tumorboard.reads``, the one choke point every read of patient data goes through.
 
-Both write in the caller's transaction (requests are atomic), so an access and its audit row commit
-together or not at all. The request id and client address come from the request being served.
+A write's row is saved in the write's transaction, so the change and its audit row commit together or not at all.
+The rows of a plain read (a GET, which runs in no transaction: tumorboard.transactions) are collected while the
+request is served and written in one multi-row INSERT before its response leaves (``audit_reads_collected``); if
+that INSERT fails the request fails, so nothing is ever shown unaudited. Outside such a request (a write request,
+a task, a command) a read's rows are written at once. The request id and client address come from the request
+being served.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextvars
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from tumorboard.middleware import current_client_ip, current_request_id
 from tumorboard.models import AuditAction, AuditEvent
+
+
+class _Collected(list):
+    """The read rows of the request being served; ``open`` until they are written."""
+
+    open = True
+
+
+_collected: contextvars.ContextVar[_Collected | None] = contextvars.ContextVar("audit_collected", default=None)
+
+
+@contextmanager
+def audit_reads_collected() -> Iterator[None]:
+    """Collect the read rows written inside the block and write them in one INSERT when it ends without an error.
+    An error inside the block writes nothing (no response is given), and an error of the INSERT propagates."""
+    collected = _Collected()
+    token = _collected.set(collected)
+    try:
+        yield
+    finally:
+        _collected.reset(token)
+        collected.open = False  # a row recorded after this (a thread that copied the context) is written at once
+    if collected:
+        AuditEvent.objects.bulk_create(collected)
+
+
+def _record(events: list[AuditEvent]) -> None:
+    collected = _collected.get()
+    if collected is not None and collected.open:
+        collected.extend(events)
+    elif events:
+        AuditEvent.objects.bulk_create(events)
 
 
 def _event(*, user, action: str, object_type: str, object_id: str, patient_id, detail: dict | None) -> AuditEvent:
@@ -45,7 +83,8 @@ def audit_write(*, user, action: str, obj: Any, detail: dict | None = None) -> A
 
 
 def audit_read(*, user, objects: Iterable[Any], action: str = AuditAction.READ, detail: dict | None = None) -> None:
-    """Record a read of each object that carries patient data: one row per object, one INSERT in all."""
+    """Record a read of each object that carries patient data: one row per object, one INSERT in all (or in the
+    request's one INSERT, inside ``audit_reads_collected``)."""
     events = []
     for obj in objects:
         object_type, object_id, patient_id = _describe(obj)
@@ -59,13 +98,21 @@ def audit_read(*, user, objects: Iterable[Any], action: str = AuditAction.READ, 
                 detail=detail,
             )
         )
-    if events:
-        AuditEvent.objects.bulk_create(events)
+    _record(events)
 
 
 def audit_search(*, user, object_type: str, detail: dict) -> None:
     """Record a search of patient records (``object_type``, e.g. ``cases.case``): one row with no object, as the
     search itself reads every record it scans. ``detail`` says what was searched and found, never the term."""
-    _event(
-        user=user, action=AuditAction.SEARCH, object_type=object_type, object_id="", patient_id=None, detail=detail
-    ).save()
+    _record(
+        [
+            _event(
+                user=user,
+                action=AuditAction.SEARCH,
+                object_type=object_type,
+                object_id="",
+                patient_id=None,
+                detail=detail,
+            )
+        ]
+    )

@@ -14,6 +14,7 @@ from django.db import connections
 from psycopg import sql
 
 AUDIT_TABLE = "tumorboard_auditevent"
+AUDIT_ARCHIVE_TABLE = "tumorboard_auditarchive"
 
 TRUNCATE_GUARD = f"""
 CREATE OR REPLACE TRIGGER tumorboard_auditevent_no_truncate
@@ -24,7 +25,8 @@ CREATE OR REPLACE TRIGGER tumorboard_auditevent_no_truncate
 
 def app_role_grant(connection, role: str, password: str = "") -> None:
     """Create ``role`` (with ``password``, when given and the role is missing) and grant it what the application
-    needs, the audit table read and insert only. Idempotent: run after every migrate, so new tables are covered."""
+    needs, the audit table and its archive manifest read and insert only. Idempotent: run after every migrate, so new
+    tables are covered."""
     name = sql.Identifier(role)
     connection.ensure_connection()
 
@@ -42,8 +44,12 @@ def app_role_grant(connection, role: str, password: str = "") -> None:
         run(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(name))
         run(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(name))
         run(sql.SQL("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}").format(name))
-        audit = sql.Identifier(AUDIT_TABLE)
-        run(sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {} FROM {}").format(audit, name))
+        for table in (AUDIT_TABLE, AUDIT_ARCHIVE_TABLE):
+            revoke = sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {} FROM {}")
+            run(revoke.format(sql.Identifier(table), name))
+        # the partitions are reached through the table only (its privileges are the ones checked)
+        for partition, _bounds in audit_partitions(connection):
+            run(sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(partition), name))
 
 
 def grants_after_migrate(sender, using="default", **kwargs) -> None:
@@ -51,3 +57,77 @@ def grants_after_migrate(sender, using="default", **kwargs) -> None:
     connection = connections[using]
     if connection.vendor == "postgresql" and settings.DATABASE_APP_ROLE:
         app_role_grant(connection, settings.DATABASE_APP_ROLE, settings.DATABASE_APP_PASSWORD)
+
+
+# The audit table is partitioned by month on PostgreSQL (migration 0006): one partition per calendar month of ``at``
+# (UTC), named tumorboard_auditevent_pYYYY_MM, and a DEFAULT partition that takes a row whose month has none, so an
+# insert never fails. ``tumorboard_audit_partition_ensure(month)`` creates a month's partition (moving into it the
+# rows the DEFAULT partition took for that month), with the TRUNCATE guard when the table has it. It runs as the
+# table's owner (SECURITY DEFINER): the application's role, which owns nothing, calls it from the monthly task.
+AUDIT_DEFAULT_PARTITION = f"{AUDIT_TABLE}_default"
+
+PARTITION_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION tumorboard_audit_partition_name(month date) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT '{AUDIT_TABLE}_p' || to_char(month, 'YYYY_MM') $$;
+
+CREATE OR REPLACE FUNCTION tumorboard_audit_partition_ensure(month date) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    low timestamptz := date_trunc('month', month::timestamp) AT TIME ZONE 'UTC';
+    high timestamptz := (date_trunc('month', month::timestamp) + interval '1 month') AT TIME ZONE 'UTC';
+    name text := tumorboard_audit_partition_name(date_trunc('month', month::timestamp)::date);
+    waiting boolean;
+BEGIN
+    IF to_regclass(name) IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM {AUDIT_DEFAULT_PARTITION} WHERE at >= %L AND at < %L)', low, high)
+        INTO waiting;
+    IF waiting THEN
+        -- the month's rows the DEFAULT partition took move into the new partition, in this one transaction
+        ALTER TABLE {AUDIT_TABLE} DETACH PARTITION {AUDIT_DEFAULT_PARTITION};
+        EXECUTE format('CREATE TABLE %I PARTITION OF {AUDIT_TABLE} FOR VALUES FROM (%L) TO (%L)', name, low, high);
+        EXECUTE format('INSERT INTO %I SELECT * FROM {AUDIT_DEFAULT_PARTITION} WHERE at >= %L AND at < %L',
+                       name, low, high);
+        -- detached, the DEFAULT partition no longer has the table's append-only trigger: the moved rows leave it
+        EXECUTE format('DELETE FROM {AUDIT_DEFAULT_PARTITION} WHERE at >= %L AND at < %L', low, high);
+        ALTER TABLE {AUDIT_TABLE} ATTACH PARTITION {AUDIT_DEFAULT_PARTITION} DEFAULT;
+    ELSE
+        EXECUTE format('CREATE TABLE %I PARTITION OF {AUDIT_TABLE} FOR VALUES FROM (%L) TO (%L)', name, low, high);
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '{AUDIT_TABLE}'::regclass
+               AND tgname = 'tumorboard_auditevent_no_truncate') THEN
+        EXECUTE format('CREATE TRIGGER tumorboard_auditevent_no_truncate BEFORE TRUNCATE ON %I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION tumorboard_audit_append_only()', name);
+    END IF;
+    RETURN true;
+END;
+$$;
+"""  # noqa: S608 - names of the table, no input
+
+
+def audit_partitions(connection) -> list[tuple[str, str]]:
+    """The audit table's partitions as (name, bounds), oldest first, the DEFAULT partition last; [] if it has none."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid)"
+            " FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = to_regclass(%s) ORDER BY c.relname = %s, c.relname",
+            [AUDIT_TABLE, AUDIT_DEFAULT_PARTITION],
+        )
+        return cursor.fetchall()
+
+
+def audit_partitions_ensure(connection, months: list) -> list[str]:
+    """Create the partitions of ``months`` (dates, any day of the month) that are missing; the names created."""
+    created = []
+    with connection.cursor() as cursor:
+        for month in months:
+            cursor.execute(
+                "SELECT tumorboard_audit_partition_ensure(%s), tumorboard_audit_partition_name(%s)",
+                [month, month.replace(day=1)],
+            )
+            made, name = cursor.fetchone()
+            if made:
+                created.append(name)
+    return created

@@ -97,12 +97,17 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError) and "database is locked" in str(exception):
-            logging.getLogger(__name__).warning("database busy: %s %s answered 503", request.method, request.path)
-            response = busy(request)
-            response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
-            return response
-        return None
+        return busy_response(request, exception)
+
+
+def busy_response(request, exception: Exception):
+    """503 with Retry-After for SQLite's "database is locked", else None."""
+    if isinstance(exception, OperationalError) and "database is locked" in str(exception):
+        logging.getLogger(__name__).warning("database busy: %s %s answered 503", request.method, request.path)
+        response = busy(request)
+        response["Retry-After"] = str(DatabaseBusyMiddleware.RETRY_AFTER_SECONDS)
+        return response
+    return None
 
 
 class ContentSecurityPolicyMiddleware:

@@ -32,7 +32,10 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One access to patient data or one write. Append-only: on PostgreSQL a trigger refuses UPDATE/DELETE."""
+    """One access to patient data or one write. Append-only: on PostgreSQL a trigger refuses UPDATE/DELETE.
+
+    On PostgreSQL the table is partitioned by month of ``at`` (tumorboard/database.py), its primary key (id, at);
+    ``id`` stays unique (one sequence) and the ORM's key."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -54,6 +57,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.user_id} {self.action} {self.object_type} {self.object_id}"
+
+
+class AuditArchive(models.Model):
+    """One month of the audit log moved out of the database (``manage.py audit_archive``): the partition's rows in a
+    compressed file, how many, the file's SHA-256, and who archived it when. The trail is kept, not lost."""
+
+    month = models.DateField(unique=True, help_text="The first day of the month archived.")
+    rows = models.PositiveBigIntegerField()
+    path = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64)
+    archived_at = models.DateTimeField(auto_now_add=True)
+    archived_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.rows} rows, {self.path}"
 
 
 class NotificationStatus(models.TextChoices):

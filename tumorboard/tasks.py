@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from tumorboard import audit_archive
 from tumorboard.notifications import notification_deliver, notifications_pending_stale
 
 logger = logging.getLogger(__name__)
@@ -35,3 +36,12 @@ def notifications_sweep() -> int:
     if ids:
         logger.info("re-enqueued %d pending notifications", len(ids))
     return len(ids)
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def audit_partitions_ahead() -> int:
+    """Make the audit log's partitions of this month and the next ones (tumorboard.audit_archive)."""
+    made = audit_archive.audit_partitions_ahead()
+    if made:
+        logger.info("made audit partitions %s", ", ".join(made))
+    return len(made)

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tumorboard.middleware.HtmxRedirectMiddleware",
     "tumorboard.auth.StaffMfaMiddleware",
+    "tumorboard.transactions.RequestTransactionMiddleware",  # last: a write request's transaction, a read's audit
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,10 +100,19 @@ else:
 # migrate grants it every table but only SELECT and INSERT on the audit log, creating it with this password if missing.
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
 DATABASE_APP_PASSWORD = env("DATABASE_APP_PASSWORD", default="")
+# The audit log on PostgreSQL: one partition per month, made AUDIT_PARTITION_MONTHS_AHEAD ahead by a daily task (a row
+# of a month without one lands in a DEFAULT partition); `manage.py audit_archive` moves the months older than
+# AUDIT_RETENTION_MONTHS to files in AUDIT_ARCHIVE_DIR, exported, hashed and listed (tumorboard.audit_archive). Six
+# years by default: HIPAA's Security Rule keeps required documentation 6 years from its creation (45 CFR
+# 164.316(b)(2)(i), 2003); the archive keeps the trail beyond that, out of the database.
+AUDIT_PARTITION_MONTHS_AHEAD = env("AUDIT_PARTITION_MONTHS_AHEAD", as_int, default=3)
+AUDIT_RETENTION_MONTHS = env("AUDIT_RETENTION_MONTHS", as_int, default=72)
+AUDIT_ARCHIVE_DIR = env("AUDIT_ARCHIVE_DIR", Path, default=BASE_DIR / "var" / "audit-archive")
 # The audit table refuses TRUNCATE (off only in the test settings: the test runner empties tables with it).
 AUDIT_TRUNCATE_GUARD = True
-# Every request runs in one transaction, so a read and its audit row commit together or not at all.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Every write request runs in one transaction (nothing half-written); a plain read (GET, HEAD, OPTIONS) runs in none
+# and writes its audit rows in one INSERT before its response leaves: tumorboard.transactions, not ATOMIC_REQUESTS.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env("CONN_MAX_AGE", as_int, default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -236,6 +246,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {"task": "tumorboard.tasks.notifications_sweep", "schedule": 300.0},
+    "audit-partitions-ahead": {"task": "tumorboard.tasks.audit_partitions_ahead", "schedule": 24 * 3600.0},
     "tokens-expired-sweep": {"task": "specialists.tasks.tokens_expired_sweep", "schedule": 3600.0},
     "meetings-generate": {"task": "scheduling.tasks.meetings_generate_all", "schedule": 6 * 3600.0},
     "agenda-sweep": {"task": "cases.tasks.agenda_sweep", "schedule": 600.0},

@@ -11,14 +11,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from tumorboard.api.fields import StrictCharField
 from tumorboard.errors import Conflict
+from tumorboard.transactions import is_plain_read
 
 NON_FIELD = {"non_field_errors", "__all__"}
 
@@ -70,6 +70,13 @@ def errors_response(status_code: int, errors: list[dict[str, Any]], headers: dic
     return Response({"errors": errors}, status=status_code, headers=headers)
 
 
+def _rollback(context: dict) -> None:
+    """A write request's transaction is rolled back (tumorboard.transactions). A plain read runs in none, and a
+    transaction it is inside of (a test's) is not its to end."""
+    if not is_plain_read(context["request"]) and transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(True)
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -77,13 +84,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.PermissionDenied(str(exc) or None)
 
     if isinstance(exc, DjangoValidationError):
-        set_rollback()
+        _rollback(context)
         return errors_response(status.HTTP_400_BAD_REQUEST, _django_validation(exc))
     if isinstance(exc, Conflict):
-        set_rollback()
+        _rollback(context)
         return errors_response(status.HTTP_409_CONFLICT, [{"field": None, "code": exc.code, "message": exc.message}])
     if isinstance(exc, IntegrityError):
-        set_rollback()
+        _rollback(context)
         return errors_response(
             status.HTTP_409_CONFLICT,
             [
@@ -95,7 +102,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             ],
         )
     if isinstance(exc, exceptions.APIException):
-        set_rollback()
+        _rollback(context)
         headers = {}
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
