@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
-from tumorboard.database import grants_after_migrate
+from tumorboard.database import grants_after_migrate, sqlite_json_probe
 
 
 class TumorboardConfig(AppConfig):
@@ -10,3 +11,4 @@ class TumorboardConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(grants_after_migrate, sender=self)
+        connection_created.connect(sqlite_json_probe)

@@ -131,3 +131,14 @@ def audit_partitions_ensure(connection, months: list) -> list[str]:
             if made:
                 created.append(name)
     return created
+
+
+def sqlite_json_probe(sender, connection, **kwargs) -> None:
+    """On SQLite, tell Django the JSON functions exist with a plain read, before its own probe does so in an
+    IMMEDIATE transaction: that probe needs the write lock, and run while another writer holds it, it would record
+    for the life of the process that SQLite has no JSON support (every JSONObject query then fails)."""
+    if connection.vendor != "sqlite" or "supports_json_field" in connection.features.__dict__:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT JSON('{}')")  # JSON1 is built into SQLite since 3.38; a reader never waits in WAL
+    connection.features.__dict__["supports_json_field"] = True

@@ -70,7 +70,7 @@ def test_a_read_runs_no_statement_in_a_transaction_but_its_audit_insert(world, a
         response = client.get(f"/api/v1/cases/{world.case.public_id}/")
     assert response.status_code == 200
     selects = [sql for sql, in_transaction in seen if sql.startswith("SELECT")]
-    assert len(selects) > 3
+    assert len(selects) >= 3  # the token, the memberships, the case with its lists
     assert [sql for sql, in_transaction in seen if in_transaction and not sql.startswith(AUDIT_INSERT)] == []
     assert len([sql for sql, _ in seen if sql.startswith(AUDIT_INSERT)]) == 1
     assert AuditEvent.objects.filter(action="read", object_id=str(world.case.public_id)).count() == 1

@@ -27,6 +27,13 @@ class AutoSchema(SpectacularAutoSchema):
                 schema["minItems"] = 1
         return schema
 
+    def _get_request_body(self, direction="request"):
+        """A body given as a raw JSON schema (a FHIR bundle) is required: drf-spectacular marks only serializers so."""
+        body = super()._get_request_body(direction)
+        if body is not None and isinstance(self.get_request_serializer(), dict):
+            body["required"] = True
+        return body
+
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
         for parameter in parameters:
