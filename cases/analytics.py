@@ -123,16 +123,24 @@ def plan_change_stats(
     # latest follow-up recorded for it.
     latest = records.exclude(Exists(ChangeRecord.objects.filter(**later)))
     latest_follow_up = FollowUp.objects.filter(plan=OuterRef("pk")).order_by("-created_at", "-id")
-    plans = Plan.objects.filter(pk__in=latest.values("to_plan")).annotate(
-        implemented=Subquery(latest_follow_up.values("implemented")[:1]),
-        reason=Subquery(latest_follow_up.values("reason")[:1]),
-        compared=Exists(ChangeRecord.objects.filter(case=OuterRef("case"), basis=ChangeBasis.PROPOSED)),
+    # Each plan's figures are computed once in an inner query (the aggregate below reads its columns). DISTINCT
+    # (a no-op: one row per plan) keeps PostgreSQL from merging that query into the aggregate, which would repeat
+    # each subquery once per count that reads it. ``due`` is looked up for these plans only, by primary key.
+    plans = (
+        Plan.objects.filter(pk__in=latest.values("to_plan"))
+        .annotate(
+            implemented=Subquery(latest_follow_up.values("implemented")[:1]),
+            reason=Subquery(latest_follow_up.values("reason")[:1]),
+            compared=Exists(ChangeRecord.objects.filter(case=OuterRef("case"), basis=ChangeBasis.PROPOSED)),
+            due=Exists(follow_up_due_plans().filter(pk=OuterRef("pk"))),
+        )
+        .distinct()
     )
     follow = plans.aggregate(
         plans=Count("pk"),
         without_proposed=Count("pk", filter=Q(compared=False)),
         recorded=Count("pk", filter=Q(implemented__isnull=False)),
-        due=Count("pk", filter=Q(pk__in=follow_up_due_plans().values("pk"))),
+        due_plans=Count("pk", filter=Q(due=True)),
         **{answer: Count("pk", filter=Q(implemented=answer)) for answer in Implemented.values},
         **{f"reason_{reason}": Count("pk", filter=Q(reason=reason)) for reason in REASONS},
     )
@@ -154,7 +162,7 @@ def plan_change_stats(
             **{answer: follow[answer] for answer in Implemented.values},
             "rate": _rate(follow[Implemented.YES], follow["recorded"]),
             "reasons": {reason: follow[f"reason_{reason}"] for reason in REASONS},
-            "due": follow["due"],
+            "due": follow["due_plans"],
         },
     }
 

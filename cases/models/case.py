@@ -218,6 +218,13 @@ class Case(BaseModel):
             models.Index(fields=["urgency"]),
             # the lists' order (Meta.ordering): a page is read off the index, not sorted out of every visible case
             models.Index(fields=["-created_at", "-id"], name="case_created_desc"),
+            # the waiting list's order (cases.selectors.cases_waiting) per board: the dashboard's first rows are read
+            # off the index, not sorted out of every waiting case of the board
+            models.Index(
+                fields=["board", "-urgency", "submitted_at", "id"],
+                condition=models.Q(status__in=[CaseStatus.SUBMITTED, CaseStatus.DEFERRED]),
+                name="case_waiting",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(ecog__lte=4), name="case_ecog_0_4"),

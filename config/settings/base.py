@@ -95,7 +95,10 @@ else:
     # PostgreSQL compiles (JIT) a query whose estimated cost passes jit_above_cost: for the analytics' aggregates, with
     # their correlated subqueries, the compilation took 4.7-5.1 s of what runs in 0.5 s without it (bench/analytics.py).
     # The service's queries are short: JIT is off unless the URL's ``?options=`` says otherwise.
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # random_page_cost 1.1 (PostgreSQL's default, 4, models spinning disks; its manual suggests about 1.1 for SSDs
+    # or a cached database): with 4, the planner hashed whole tables for a board's thousand cases rather than
+    # looking them up by index, so a small board's analytics cost grew with the network (0.3 s vs 0.06 s at 100k).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off -c random_page_cost=1.1")
 # PostgreSQL: the role the application runs as, when it is not the owner that migrates (tumorboard/database.py):
 # migrate grants it every table but only SELECT and INSERT on the audit log, creating it with this password if missing.
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")

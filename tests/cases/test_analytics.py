@@ -7,16 +7,20 @@ each decision has its board, site and month); one test goes through the real ser
 from __future__ import annotations
 
 import datetime
+import random
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases.analytics import plan_change_stats
 from cases.codes import ChangeCategory, NotImplementedReason
 from cases.lifecycle.recommendation import plan_record
 from cases.models import Case, ChangeRecord, FollowUp, Plan
+from cases.selectors import cases_visible_to
 from cases.services.follow_ups import follow_up_record
 from specialists.models import BoardRole
 from tests.cases.plan_helpers import BOARD, PROPOSED, discussed
@@ -387,3 +391,123 @@ def test_the_query_count_does_not_grow_with_the_cases(world, role):
     # the token, the memberships (not for an admin) and five aggregates: totals and categories, by board, by site,
     # by month, follow-through (a read runs in no transaction: no savepoint)
     assert large == (6 if role == "admin" else 7)
+
+
+# --- The figures against a plain recomputation ------------------------------------------------------------
+
+
+def _recompute(user, *, board=None, date_from=None, date_to=None, primary_site=None) -> dict:
+    """The module docstring's definitions, in plain Python over every row (the scope from cases_visible_to)."""
+    tz = timezone.get_default_timezone()
+    scope = set(cases_visible_to(user).values_list("pk", flat=True))
+    records = [r for r in ChangeRecord.objects.select_related("to_plan", "board", "case") if r.case_id in scope]
+
+    def kept(r) -> bool:
+        day = r.decided_at.astimezone(tz).date()
+        return (
+            (board is None or r.board.public_id == board)
+            and (primary_site is None or r.case.primary_site == primary_site)
+            and (date_from is None or day >= date_from)
+            and (date_to is None or day <= date_to)
+        )
+
+    def latest(rows):
+        top = {}
+        for r in rows:
+            top[r.case_id] = max(top.get(r.case_id, 0), r.to_plan.version)
+        return [r for r in rows if r.to_plan.version == top[r.case_id] and kept(r)]
+
+    unit = latest([r for r in records if r.basis == "proposed"])
+    compared = {r.case_id for r in records if r.basis == "proposed"}
+    plans = {r.to_plan for r in latest(records)}
+    follow_ups = {}
+    for f in FollowUp.objects.order_by("created_at", "id"):
+        follow_ups[f.plan_id] = f  # the latest wins
+    cutoff = timezone.now() - datetime.timedelta(days=settings.FOLLOW_UP_DUE_DAYS)
+    versions = {}
+    for p in Plan.objects.filter(kind="board"):
+        versions[p.case_id] = max(versions.get(p.case_id, 0), p.version)
+
+    def due(plan) -> bool:
+        decided = plan.meeting.starts_at if plan.meeting_id else plan.created_at
+        return (
+            plan.case.status in ("recommended", "closed")
+            and decided <= cutoff
+            and plan.version == versions[plan.case_id]
+            and plan.pk not in follow_ups
+        )
+
+    def grouped(key, order) -> list[dict]:
+        groups = {}
+        for r in unit:
+            groups.setdefault(key(r), []).append(r)
+        return [
+            {**dict(k), "cases": len(rs), "changed": sum(r.changed for r in rs)}
+            for k, rs in sorted(groups.items(), key=lambda item: order(item[0]))
+        ]
+
+    def with_rate(rows):
+        return [{**row, "change_rate": round(row["changed"] / row["cases"], 3)} for row in rows]
+
+    answers = [follow_ups[p.pk] for p in plans if p.pk in follow_ups]
+    changed = sum(r.changed for r in unit)
+    return {
+        "cases": len(unit),
+        "changed": changed,
+        "change_rate": round(changed / len(unit), 3) if unit else None,
+        "without_proposed": sum(p.case_id not in compared for p in plans),
+        "by_category": {c: sum(getattr(r, c) for r in unit) for c in ChangeCategory.values},
+        "by_board": with_rate(
+            grouped(lambda r: (("board", r.board.public_id), ("name", r.board.name)), lambda k: (k[1][1], k[0][1]))
+        ),
+        "by_site": with_rate(grouped(lambda r: (("primary_site", r.case.primary_site),), lambda k: k)),
+        "by_month": with_rate(
+            grouped(lambda r: (("month", r.decided_at.astimezone(tz).strftime("%Y-%m")),), lambda k: k)
+        ),
+        "follow_through": {
+            "plans": len(plans),
+            "recorded": len(answers),
+            **{a: sum(f.implemented == a for f in answers) for a in ("yes", "partial", "no")},
+            "rate": round(sum(f.implemented == "yes" for f in answers) / len(answers), 3) if answers else None,
+            "reasons": {reason: sum(f.reason == reason for f in answers) for reason in NotImplementedReason.values},
+            "due": sum(due(p) for p in plans),
+        },
+    }
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_the_figures_equal_a_plain_recomputation_on_a_varied_world(world, seed):
+    rng = random.Random(seed)
+    sites = ["breast", "lung", "colorectal"]
+    categories = list(ChangeCategory.values)
+    for i in range(24):
+        case = (breast_case if i % 3 else thoracic_case)(world, site=rng.choice(sites))
+        for n in range(rng.choice([1, 1, 2, 3])):
+            when = at(rng.randint(1, 6), rng.randint(1, 28), rng.choice([0, 12, 23]))
+            answers = [
+                rng.choice([("yes", ""), ("partial", "toxicity"), ("no", rng.choice(NotImplementedReason.values))])
+                for _ in range(rng.choice([0, 0, 1, 2]))
+            ]
+            decide(
+                case,
+                when=when,
+                basis=rng.choice(["proposed", "proposed", "none"]),
+                categories=rng.sample(categories, rng.choice([0, 0, 1, 2])),
+                previous_board=rng.sample(categories, rng.choice([0, 1])) if n else None,
+                follow_ups=answers,
+                old=rng.random() < 0.5,
+            )
+    filters = [
+        {},
+        {"board": world.board.public_id},
+        {"primary_site": "lung"},
+        {"date_from": datetime.date(2025, 2, 1), "date_to": datetime.date(2025, 4, 30)},
+        {"board": world.other_board.public_id, "date_from": datetime.date(2025, 3, 15)},
+    ]
+    seen = 0
+    for user in (world.admin, world.member, world.other_member, world.referrer):
+        for params in filters:
+            expected = _recompute(user, **params)
+            assert plan_change_stats(user, **params) == expected, (user.username, params)
+            seen += expected["cases"] + expected["follow_through"]["plans"]
+    assert seen > 100  # the world is not empty under the filters
