@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cases.selectors import physicians_eligible
 from scheduling.selectors import boards_targetable_by
@@ -58,3 +59,13 @@ def organ_function_check(data: dict[str, Any], case=None) -> None:
             data[date_field] = None
     if errors:
         raise ValidationError(errors)
+
+
+def future(message: str):
+    """A validator refusing a date after today with ``message`` (pages and the API alike)."""
+
+    def check(value):
+        if value and value > timezone.localdate():
+            raise ValidationError(message, code="invalid")
+
+    return check

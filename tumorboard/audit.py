@@ -82,6 +82,24 @@ def audit_write(*, user, action: str, obj: Any, detail: dict | None = None) -> A
     return event
 
 
+def audit_write_many(*, user, action: str, writes: Iterable[tuple[Any, dict | None]]) -> None:
+    """Record many writes of one action at once: a row per ``(obj, detail)``, one INSERT."""
+    events = []
+    for obj, detail in writes:
+        object_type, object_id, patient_id = _describe(obj)
+        events.append(
+            _event(
+                user=user,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                patient_id=patient_id,
+                detail=detail,
+            )
+        )
+    AuditEvent.objects.bulk_create(events)
+
+
 def audit_read(*, user, objects: Iterable[Any], action: str = AuditAction.READ, detail: dict | None = None) -> None:
     """Record a read of each object that carries patient data: one row per object, one INSERT in all (or in the
     request's one INSERT, inside ``audit_reads_collected``)."""

@@ -19,9 +19,9 @@ from django.db import models, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from tumorboard.audit import _describe, _event, audit_write
+from tumorboard.audit import audit_write, audit_write_many
 from tumorboard.errors import Conflict
-from tumorboard.models import AuditAction, AuditEvent
+from tumorboard.models import AuditAction
 
 
 @dataclass(frozen=True)
@@ -156,21 +156,11 @@ class Machine:
                 rows = [self.history(obj, previous, transition, by, note) for obj, previous, note, _ in steps]
                 type(rows[0]).objects.bulk_create(rows)
             if self.audited:
-                events = []
-                for obj, previous, _, _ in steps:
-                    object_type, object_id, patient_id = _describe(obj)
-                    detail = {"action": action, "from": previous}
-                    events.append(
-                        _event(
-                            user=by,
-                            action=AuditAction.TRANSITION,
-                            object_type=object_type,
-                            object_id=object_id,
-                            patient_id=patient_id,
-                            detail=detail,
-                        )
-                    )
-                AuditEvent.objects.bulk_create(events)
+                audit_write_many(
+                    user=by,
+                    action=AuditAction.TRANSITION,
+                    writes=[(obj, {"action": action, "from": previous}) for obj, previous, _, _ in steps],
+                )
 
     @staticmethod
     def _per_row(model: type[models.Model], name: str, pairs: list[tuple[Any, Any]]):

@@ -11,7 +11,7 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
-from cases.case_checks import ORGAN_DATES, case_references_check, organ_function_check
+from cases.case_checks import ORGAN_DATES, case_references_check, future, organ_function_check
 from cases.codes import PERFORMANCE_SCORES, CommentKind, DocumentKind, FinancialNavigation, PriorAnthracycline
 from cases.models import (
     Biomarker,
@@ -193,22 +193,14 @@ class GenomicVariantSerializer(WholeItemSerializer):
     class Meta:
         model = GenomicVariant
         fields = ["kind", "gene", "partner_gene", "hgvs", "description", "origin", "interpretation", "date"]
-
-    def validate_date(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError("The report date is in the future.")
-        return value
+        extra_kwargs = {"date": {"validators": [future("The report date is in the future.")]}}
 
 
 class StagingRecordSerializer(WholeItemSerializer):
     class Meta:
         model = StagingRecord
         fields = ["system", "value", "date"]
-
-    def validate_date(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError("The staging date is in the future.")
-        return value
+        extra_kwargs = {"date": {"validators": [future("The staging date is in the future.")]}}
 
 
 class TreatmentCourseSerializer(WholeItemSerializer):
@@ -347,6 +339,10 @@ class CaseSerializer(ModelSerializer):
             "psychosocial_notes", "created_by", "created_at", "updated_at", "submitted_at",
         ]  # fmt: skip
         read_only_fields = ["status", "created_at", "updated_at", "submitted_at"]
+        extra_kwargs = {
+            "diagnosis_date": {"validators": [future("The diagnosis date is in the future.")]},
+            "body_measured_on": {"validators": [future("The measurement date is in the future.")]},
+        }
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -354,16 +350,6 @@ class CaseSerializer(ModelSerializer):
             if errors:
                 raise serializers.ValidationError(errors, code="read_only")
         return super().to_internal_value(data)
-
-    def validate_diagnosis_date(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError("The diagnosis date is in the future.")
-        return value
-
-    def validate_body_measured_on(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError("The measurement date is in the future.")
-        return value
 
     def validate(self, attrs):
         # the service's rules (case_create/case_update check them again), first, as they always answered first

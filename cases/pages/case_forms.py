@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.case_checks import organ_function_check
+from cases.case_checks import future, organ_function_check
 from cases.codes import (
     BiomarkerName,
     BiomarkerResult,
@@ -32,7 +32,6 @@ from cases.codes import (
     VariantKind,
     VariantOrigin,
 )
-from cases.pages.forms import future
 from cases.selectors import physicians_eligible
 from cases.staging import STAGE_VALIDATORS
 from scheduling.selectors import boards_targetable_by

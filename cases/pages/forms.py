@@ -8,8 +8,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from cases.case_checks import future
 from cases.codes import (
     CommentKind,
     Consensus,
@@ -42,17 +42,6 @@ from tumorboard.forms import (
     UUIDField,
     row_formset,
 )
-
-
-def future(message: str):
-    """A validator refusing a date after today with ``message``."""
-
-    def check(value):
-        if value and value > timezone.localdate():
-            raise ValidationError(message, code="invalid")
-
-    return check
-
 
 # --- Small forms ------------------------------------------------------------------------------------------
 
