@@ -7,7 +7,7 @@ update, a task, the admin, raw SQL), replaces the token once its transaction com
 database connection sees the statement and registers the replacement with ``on_commit`` (once per transaction), so
 a rolled-back write replaces nothing and a committed one is never missed. A figure is cached under (name, token,
 user, filters): the next answer after a commit is computed afresh, and no two users ever share an entry, so neither
-do two institutions' scopes.
+do two institutions' scopes. A transaction that has itself written a watched table computes its figures afresh.
 
 The token is a random string, not a counter: an evicted token is replaced by a new one, never by a value an old entry
 was stored under. Entries also expire after ``FIGURES_CACHE_SECONDS``: that bounds what only the clock changes (a
@@ -27,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def bump() -> None:
 
 def cached(name: str, user, params: dict[str, Any], compute: Callable[[], Any]) -> Any:
     """``compute()``, or its answer for the same ``user`` and ``params`` since the last watched write."""
-    if not _enabled() or user.pk is None:
+    if not _enabled() or user.pk is None or _written_here():
         return compute()
     digest = hashlib.sha256(repr(sorted(params.items())).encode()).hexdigest()[:32]
     try:
@@ -82,16 +83,21 @@ def cached(name: str, user, params: dict[str, Any], compute: Callable[[], Any]) 
     return value
 
 
-def _bump_after_commit(connection) -> None:
-    if connection.in_atomic_block:
-        savepoints = set(connection.savepoint_ids)
+def _written_here() -> bool:
+    """This transaction has written a watched table: its own figures are not the cached ones (nor to be cached)."""
+    return connection.in_atomic_block and any(func is bump for _, func, _ in connection.run_on_commit)
+
+
+def _bump_after_commit(db) -> None:
+    if db.in_atomic_block:
+        savepoints = set(db.savepoint_ids)
         # Already registered in this transaction, at this savepoint or an enclosing one: it runs at commit unless
         # a rollback also undoes this write.
-        if any(func is bump and sids <= savepoints for sids, func, _ in connection.run_on_commit):
+        if any(func is bump and sids <= savepoints for sids, func, _ in db.run_on_commit):
             return
-        connection.on_commit(bump, robust=True)
-    elif connection.get_autocommit():
-        connection.on_commit(bump, robust=True)  # runs now
+        db.on_commit(bump, robust=True)
+    elif db.get_autocommit():
+        db.on_commit(bump, robust=True)  # runs now
     else:  # manual transaction management: no on_commit; replace it now (and the entry expires in any case)
         bump()
 

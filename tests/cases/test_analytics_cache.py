@@ -7,7 +7,10 @@ statistics, the plain-Python recomputation of tests/cases/test_analytics.py.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.core.cache import cache
@@ -151,7 +154,9 @@ def test_a_transaction_replaces_the_token_once_and_a_rollback_not_at_all(world):
     def pending() -> int:
         return sum(func is figures.bump for _, func, _ in connection.run_on_commit)
 
+    member = User.objects.get(pk=world.member.pk)
     with ON, transaction.atomic():
+        cached = plan_change_stats(member)
         with pytest.raises(RuntimeError), transaction.atomic():
             Board.objects.filter(pk=world.board.pk).update(name="x")
             assert pending() == 1
@@ -164,6 +169,10 @@ def test_a_transaction_replaces_the_token_once_and_a_rollback_not_at_all(world):
                 patient=world.case.patient, institution=world.academic, board=world.board, created_by=world.member
             )
         assert pending() == 1
+        # this transaction's own figures are computed (with its writes), never the cached ones
+        with CaptureQueriesContext(connection) as queries:
+            assert plan_change_stats(member) == cached
+        assert len(queries) > 0
     with OFF:
         Board.objects.filter(pk=world.board.pk).update(name="z")
     assert pending() == 1  # the cache off: nothing registered
@@ -198,11 +207,12 @@ def test_a_warm_load_reads_no_figure_from_the_database_and_no_user_shares_anothe
     Case.objects.filter(pk=world.community_case.pk).update(board=world.board)
     decide(Case.objects.get(pk=world.community_case.pk), when=timezone.now(), categories=["intent_changed"])
     api = world.client(world.member)
+    client.force_login(world.coordinator)  # (its last_login written before: the test's transaction never commits)
     with ON:
         with CaptureQueriesContext(connection) as cold:
             assert api.get("/api/v1/analytics/plan-changes/").status_code == 200
-        # the token and its user only: no membership, no aggregate
-        with django_assert_num_queries(len(cold) - 6):
+        assert len(cold) == 7  # the token, the memberships, five aggregates (tests/cases/test_analytics.py)
+        with django_assert_num_queries(1):  # the token only
             assert api.get("/api/v1/analytics/plan-changes/").json()["cases"] == 1
         # the case is the referrer's (care team) and on the member's board: the same figures, two entries
         referrer, referrer2 = (User.objects.get(pk=u.pk) for u in (world.referrer, world.referrer2))
@@ -216,10 +226,37 @@ def test_a_warm_load_reads_no_figure_from_the_database_and_no_user_shares_anothe
         with django_assert_num_queries(0):
             assert case_volume(referrer2) == volume
 
-        client.force_login(world.coordinator)
         client.get("/")  # the session and the user loaded once
         figures.bump()
         with CaptureQueriesContext(connection) as dashboard_cold:
             waiting = client.get("/").context["waiting_count"]
-        with django_assert_num_queries(len(dashboard_cold) - 1):  # the waiting count's
+        assert len(dashboard_cold) == 12
+        with django_assert_num_queries(11):  # the waiting count's is the one saved
             assert client.get("/").context["waiting_count"] == waiting
+
+
+PRINT_CACHE = "import importlib, sys; s = importlib.import_module(sys.argv[1]); "
+PRINT_CACHE += "print(s.CACHES['default']['BACKEND'].rpartition('.')[2], s.FIGURES_CACHE_SECONDS)"
+
+
+@pytest.mark.parametrize(
+    ("module", "extra", "expected"),
+    [
+        ("config.settings.base", {}, "FileBasedCache 300"),  # make run: SQLite, no broker, one file cache per machine
+        ("config.settings.base", {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/9"}, "RedisCache 300"),
+        ("config.settings.base", {"CACHE_URL": "locmem://"}, "LocMemCache 0"),  # per process: would miss writes
+        (
+            "config.settings.production",
+            {"SECRET_KEY": "x" * 60, "DATABASE_URL": "postgres://db/tb", "CELERY_BROKER_URL": "redis://r:6379/0"},
+            "RedisCache 300",
+        ),
+        ("config.settings.test", {}, "LocMemCache 0"),
+    ],
+)
+def test_the_figures_cache_is_on_only_where_every_process_shares_it(module, extra, expected):
+    unset = {"CELERY_BROKER_URL", "CACHE_URL", "TEST_CACHE_URL", "FIGURES_CACHE_SECONDS", "SECRET_KEY", "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in unset} | extra
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_CACHE, module], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.stdout.split() == expected.split(), result.stderr
