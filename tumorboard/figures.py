@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "figures:generation"
 _WATCHED: set[str] = set()
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
+# A sign-in's ``last_login`` (Django's update_last_login) is the one write to a watched row that no figure counts.
+_SIGN_IN = re.compile(r'\s*UPDATE\s+"[^"]+"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
 
 
 def watch(*models: Iterable) -> None:
@@ -106,7 +108,7 @@ def _statement_watched(sql: str) -> bool:
     if sql.lstrip()[:8].upper().startswith("TRUNCATE"):
         return True
     match = _WRITE.match(sql)
-    return match is not None and match[1] in _WATCHED
+    return match is not None and match[1] in _WATCHED and _SIGN_IN.match(sql) is None
 
 
 def _execute(execute, sql, params, many, context):

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import override_settings
@@ -176,6 +177,18 @@ def test_a_transaction_replaces_the_token_once_and_a_rollback_not_at_all(world):
     with OFF:
         Board.objects.filter(pk=world.board.pk).update(name="z")
     assert pending() == 1  # the cache off: nothing registered
+
+    statements = []
+
+    def spy(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        update_last_login(None, member)  # a sign-in changes no figure
+        Board.objects.filter(pk=world.board.pk).update(name="w")
+        AuditEvent.objects.create(action="read", object_type="case", object_id="1", detail={})
+    assert [figures._statement_watched(sql) for sql in statements] == [False, True, False]
 
 
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
