@@ -42,16 +42,16 @@ RATES = (
 )
 
 
-def _query(request) -> dict:
+def _query(data) -> dict:
     # an empty field of the form means "any" (the institution, the current year), not an invalid value
-    return {key: value for key, value in request.GET.items() if key in ("board", "institution", "year") and value}
+    return {key: value for key, value in data.items() if key in ("board", "institution", "year") and value}
 
 
-def _report(request, view: str, *, download: str = ""):
-    """The report of the request's scope, audited; an Outcome (400/403 as errors; 404 raised)."""
+def _report(request, query: dict, view: str, *, download: str = ""):
+    """The report of ``query``'s scope, audited; an Outcome (400/403 as errors; 404 raised)."""
 
     def run():
-        params = AccreditationQueryForm(_query(request)).params()
+        params = AccreditationQueryForm(query).params()
         year = params["year"] or timezone.localdate().year
         scope = report_scope(request.user, board=params["board"], institution=params["institution"], year=year)
         report = accreditation_report(request.user, scope)
@@ -148,9 +148,9 @@ def _context(request, outcome, params: dict) -> dict:
 def accreditation_page(request):
     """The report of a board or the institution for a year; a scope the API would refuse is shown with its reason
     (400, 403) and no figures; a board the user cannot see is a 404."""
-    params = _query(request)
-    outcome = _report(request, "accreditation page")
-    return render(request, "cases/pages/accreditation.html", _context(request, outcome, params), status=outcome.status)
+    query = _query(request.GET)
+    outcome = _report(request, query, "accreditation page")
+    return render(request, "cases/pages/accreditation.html", _context(request, outcome, query), status=outcome.status)
 
 
 def _filename(report: dict, extension: str) -> str:
@@ -170,7 +170,7 @@ def report_csv(report: dict) -> str:
     out = io.StringIO()
     rows = csv.writer(out)
     scope = report["board"]["name"] if report["board"] else "All boards"
-    rows.writerow(["Accreditation report", report["institution"]["name"], scope, report["year"]])
+    rows.writerow(["Accreditation report", _cell(report["institution"]["name"]), _cell(scope), report["year"]])
     rows.writerow(["Modeled on", report["standard"]])
     rows.writerow([])
     n = report["presentations"]
@@ -257,14 +257,11 @@ def _download(body: bytes | str, *, content_type: str, filename: str) -> HttpRes
 @login_required
 @require_GET
 def accreditation_csv(request):
-    outcome = _report(request, "accreditation csv", download="csv")
+    query = _query(request.GET)
+    outcome = _report(request, query, "accreditation csv", download="csv")
     if not outcome.ok:
-        return render(
-            request,
-            "cases/pages/accreditation.html",
-            _context(request, outcome, _query(request)),
-            status=outcome.status,
-        )
+        context = _context(request, outcome, query)
+        return render(request, "cases/pages/accreditation.html", context, status=outcome.status)
     report = outcome.value
     return _download(report_csv(report), content_type="text/csv; charset=utf-8", filename=_filename(report, "csv"))
 
@@ -284,14 +281,11 @@ def report_pdf(report: dict) -> bytes:
 @login_required
 @require_GET
 def accreditation_pdf(request):
-    outcome = _report(request, "accreditation pdf", download="pdf")
+    query = _query(request.GET)
+    outcome = _report(request, query, "accreditation pdf", download="pdf")
     if not outcome.ok:
-        return render(
-            request,
-            "cases/pages/accreditation.html",
-            _context(request, outcome, _query(request)),
-            status=outcome.status,
-        )
+        context = _context(request, outcome, query)
+        return render(request, "cases/pages/accreditation.html", context, status=outcome.status)
     report = outcome.value
     return _download(report_pdf(report), content_type="application/pdf", filename=_filename(report, "pdf"))
 
@@ -314,12 +308,10 @@ def accreditation_caseload(request):
         )
 
     outcome = attempt(run)
-    back = {key: request.POST[key] for key in ("board", "year", "institution") if request.POST.get(key)}
+    back = _query(request.POST)
     if outcome.ok:
         return redirect(f"{reverse('accreditation')}?{urlencode(back)}#caseload")
-    request.GET = request.GET.copy()
-    request.GET.update(back)
-    shown = _report(request, "accreditation page")
+    shown = _report(request, back, "accreditation page")
     context = _context(request, shown, back)
     context["caseload_errors"] = outcome.by_field()
     context["caseload_values"] = request.POST

@@ -296,6 +296,8 @@ def test_who_may_see_the_report_and_bad_parameters(world):
         ({"year": "1899"}, "year"),
         ({"year": str(this_year + 1)}, "year"),
         ({"year": ""}, "year"),
+        ({"year": "9" * 30}, "year"),
+        ({"institution": "nope"}, "institution"),
         ({"board": "breast"}, "board"),
         ({"board": board, "institution": elsewhere.public_id}, "institution"),
     ):
@@ -388,7 +390,9 @@ def test_the_page_its_csv_and_pdf_and_the_caseload_form(world, client):
         "/analytics/accreditation/caseload/",
         {"year": YEAR, "analytic_cases": "55", "note": "Registry", "board": world.board.public_id},
     )
-    assert saved.status_code == 302 and saved["Location"].startswith("/analytics/accreditation/?board=")
+    assert saved.status_code == 302 and saved["Location"] == (
+        f"/analytics/accreditation/?year={YEAR}&board={world.board.public_id}#caseload"
+    )
     assert AnnualCaseload.objects.get(year=YEAR).analytic_cases == 55
     refused = client.post("/analytics/accreditation/caseload/", {"year": YEAR, "analytic_cases": "lots"})
     assert refused.status_code == 400 and "Please enter a whole number." in refused.content.decode()
