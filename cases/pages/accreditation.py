@@ -40,6 +40,14 @@ RATES = (
     ("guideline_or_trial", "Guideline or trial discussed"),
     ("recommendations_recorded", "Recommendation recorded at the conference"),
 )
+CHART_LABELS = {  # the charts' room for a label is narrow
+    "prospective": "Prospective",
+    "staging_recorded": "Staging recorded",
+    "guideline_discussed": "Guideline discussed",
+    "trial_discussed": "Trial discussed",
+    "guideline_or_trial": "Guideline or trial",
+    "recommendations_recorded": "Recommendation recorded",
+}
 
 
 def _query(data) -> dict:
@@ -77,15 +85,13 @@ def report_charts(report: dict) -> dict:
     n = report["presentations"]
     per_month = Counter(timezone.localtime(c["starts_at"]).strftime("%Y-%m") for c in report["conferences"])
     follow = report["decisions"]["follow_through"]
-    rates = [Bar(label, report[f"{key}_rate"], f"{report[key]} of {n}") for key, label in RATES]
-    rates.append(
-        Bar("Board plans carried out (follow-up recorded)", follow["rate"], f"{follow['yes']} of {follow['recorded']}")
-    )
+    rates = [Bar(CHART_LABELS[key], report[f"{key}_rate"], f"{report[key]} of {n}") for key, _ in RATES]
+    rates.append(Bar("Plans carried out", follow["rate"], f"{follow['yes']} of {follow['recorded']}"))
     if report["caseload"]["share"] is not None:
         caseload = report["caseload"]
         rates.append(
             Bar(
-                "Cases presented ÷ analytic caseload",
+                "Share of the caseload",
                 caseload["share"],
                 f"{report['cases']} of {caseload['analytic_cases']}",
             )
@@ -96,7 +102,7 @@ def report_charts(report: dict) -> dict:
                 Bar(
                     SPECIALTY_LABELS[row["specialty"]],
                     row["rate"],
-                    f"{row['conferences_attended']} of {row['conferences_required']} conferences",
+                    f"{row['conferences_attended']} of {row['conferences_required']}",
                 )
                 for row in report["attendance"]
             ],
@@ -110,8 +116,8 @@ def report_charts(report: dict) -> dict:
         "prospective_chart": charts.stacked_bar(
             [
                 Bar("Prospective", report["prospective"]),
-                Bar("After treatment began", report["retrospective"]),
-                Bar("Undetermined (undated treatment)", report["undetermined"]),
+                Bar("Retrospective", report["retrospective"]),
+                Bar("Undetermined", report["undetermined"]),
             ],
             title="Presentations: before or after the first treatment",
         ),
