@@ -48,6 +48,7 @@ CASES = [
             ("BRCA2", "not_detected", None, "germline"),
         ),
         medications=(("Letrozole", "stopped"), ("Palbociclib", "stopped"), "Denosumab", "Calcium and vitamin D"),
+        treatments=(("systemic", "Letrozole and palbociclib", 690, 20, "stopped", "First line, 22 months"),),
         proposed=DemoPlan(
             intent="disease_control",
             components=(
@@ -94,6 +95,7 @@ CASES = [
         ),
         biomarkers=(("ER", "positive", 100), ("PR", "positive", 70), ("HER2", "negative", None, "IHC 1+")),
         medications=("Apixaban", "Metoprolol succinate", "Anastrozole"),
+        treatments=(("surgery", "Left lumpectomy and sentinel lymph node biopsy", 45, 45, "completed"),),
         proposed=DemoPlan(
             intent="curative",
             components=(
