@@ -7,6 +7,7 @@ the caseload is written by ``cases.services.caseloads``. Each report answered is
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import accreditation
-from cases.accreditation import accreditation_report, report_scope, reporting_institution
+from cases.accreditation import FIRST_YEAR, accreditation_report, report_scope, reporting_institution
 from cases.api.analytics import FollowThroughSerializer
 from cases.models import AnnualCaseload
 from cases.services.caseloads import MAX_ANALYTIC_CASES, caseload_record
@@ -30,14 +31,28 @@ ERRORS = {
 }
 
 
-class AccreditationQuerySerializer(serializers.Serializer):
+class YearFieldMixin:
+    """``year`` from FIRST_YEAR to the current one (TIME_ZONE), as ``cases.accreditation.year_check`` takes it; the
+    bound is set per instance, so the document states this year's."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        current = timezone.localdate().year
+        fields["year"].max_value = current
+        fields["year"].validators.append(MaxValueValidator(current))
+        return fields
+
+
+class AccreditationQuerySerializer(YearFieldMixin, serializers.Serializer):
     board = serializers.UUIDField(required=False, help_text="A board you coordinate; without it, all of them.")
     institution = serializers.UUIDField(
         required=False,
         help_text="Administrators (or coordinators at several institutions): whose boards; by default your own.",
     )
     year = serializers.IntegerField(
-        required=False, help_text="The calendar year (TIME_ZONE) of the meetings; by default the current one."
+        required=False,
+        min_value=FIRST_YEAR,
+        help_text="The calendar year (TIME_ZONE) of the meetings; by default the current one.",
     )
 
 
@@ -161,14 +176,14 @@ class AccreditationView(APIView):
         return Response(AccreditationReportSerializer(report).data)
 
 
-class CaseloadSerializer(serializers.ModelSerializer):
+class CaseloadSerializer(YearFieldMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     institution = serializers.UUIDField(
         source="institution.public_id",
         required=False,
         help_text="Whose caseload; by default your institution (the one whose boards you coordinate).",
     )
-    year = serializers.IntegerField(help_text="The calendar year the registry counted.")
+    year = serializers.IntegerField(min_value=FIRST_YEAR, help_text="The calendar year the registry counted.")
     analytic_cases = serializers.IntegerField(min_value=0, max_value=MAX_ANALYTIC_CASES)
     note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
     entered_by = serializers.UUIDField(source="entered_by.public_id", read_only=True)
