@@ -28,7 +28,8 @@ Definitions
   yes / recorded (null when none is recorded), ``reasons`` the reasons of the latest ``partial``/``no`` answers
   (all 8 codes), ``due`` how many of those plans ``cases.selectors.follow_up_due_plans()`` lists as awaiting
   follow-through.
-- **Filters.** ``board`` (the record's board, by public id), ``date_from``/``date_to`` (inclusive, on the local
+- **Filters.** ``board`` (the record's board, by public id; ``boards``: by internal ids, for the accreditation
+  report's set of boards), ``date_from``/``date_to`` (inclusive, on the local
   date of ``decided_at`` in TIME_ZONE), ``primary_site`` (the case's). They select which cases' latest decisions
   are counted; "latest" itself is always decided over all of a case's board plans.
 """
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -86,11 +88,13 @@ def _with_rate(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _decided_records(
-    user, *, board: uuid.UUID | None, date_from, date_to, primary_site: str | None
+    user, *, board: uuid.UUID | None, boards: Collection[int] | None, date_from, date_to, primary_site: str | None
 ) -> QuerySet[ChangeRecord]:
     records = ChangeRecord.objects.filter(case__in=cases_visible_to(user).values("pk"))
     if board is not None:
         records = records.filter(board__public_id=board)
+    if boards is not None:
+        records = records.filter(board_id__in=boards)
     if primary_site:
         records = records.filter(case__primary_site=primary_site)
     return records.filter(_decided_between(date_from, date_to))
@@ -100,18 +104,27 @@ def plan_change_stats(
     user,
     *,
     board: uuid.UUID | None = None,
+    boards: Collection[int] | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     primary_site: str | None = None,
 ) -> dict[str, Any]:
     """The change rate and follow-through of the cases ``user`` may see (definitions: the module docstring); kept
     until the next committed write of what it counts (``tumorboard.figures``)."""
-    filters = {"board": board, "date_from": date_from, "date_to": date_to, "primary_site": primary_site}
+    filters = {
+        "board": board,
+        "boards": None if boards is None else tuple(sorted(boards)),
+        "date_from": date_from,
+        "date_to": date_to,
+        "primary_site": primary_site,
+    }
     return figures.cached("plan_change_stats", user, filters, lambda: _plan_change_stats(user, **filters))
 
 
-def _plan_change_stats(user, *, board, date_from, date_to, primary_site) -> dict[str, Any]:
-    records = _decided_records(user, board=board, date_from=date_from, date_to=date_to, primary_site=primary_site)
+def _plan_change_stats(user, *, board, boards, date_from, date_to, primary_site) -> dict[str, Any]:
+    records = _decided_records(
+        user, board=board, boards=boards, date_from=date_from, date_to=date_to, primary_site=primary_site
+    )
     later = {"case": OuterRef("case"), "to_plan__version__gt": OuterRef("to_plan__version")}
 
     # The unit: per case, the proposed-basis record of its latest board plan that has one.

@@ -3,6 +3,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from cases.api.accreditation import AccreditationView, CaseloadsView
 from cases.api.analytics import PlanChangeAnalyticsView, TurnaroundAnalyticsView
 from cases.api.checklist import CaseChecklistView
 from cases.api.fhir_export import CaseFhirView
@@ -55,6 +56,8 @@ urlpatterns = [
     path("analytics/plan-changes/", PlanChangeAnalyticsView.as_view(), name="analytics-plan-changes"),
     path("fhir/import/", FhirImportView.as_view(), name="fhir-import"),
     path("analytics/turnaround/", TurnaroundAnalyticsView.as_view(), name="analytics-turnaround"),
+    path("analytics/accreditation/", AccreditationView.as_view(), name="analytics-accreditation"),
+    path("analytics/accreditation/caseloads/", CaseloadsView.as_view(), name="analytics-accreditation-caseloads"),
     # SPEC §6 names it without a trailing slash
     re_path(
         rf"^meetings/(?P<id>{UUID_PATTERN})/invite\.ics$",

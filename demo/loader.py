@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from cases.codes import CaseStatus, Urgency
 from cases.models import (
+    AnnualCaseload,
     Biomarker,
     Case,
     CaseTransition,
@@ -44,18 +45,21 @@ from demo.documents import documents_attach
 from demo.plans import plan_history_write
 from demo.second_opinions import second_opinions_load
 from demo.world import (
+    ABSENT_EVERY,
     BOARD_MEMBERS,
     BOARDS,
+    CASELOADS,
     COORDINATOR,
     CORE_SPECIALTIES,
     DEMO_PASSWORD,
     INSTITUTIONS,
-    PAST_MEETINGS,
+    PRESENT_EVERY,
+    REMOTE,
     UPCOMING_MEETINGS,
     USERS,
     DemoCase,
 )
-from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting, MeetingStatus
+from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus, Rsvp
 from scheduling.recurrence import parse_rrule
 from specialists.models import BoardMembership, BoardRole, Institution, User
 
@@ -82,7 +86,10 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoSummary:
     institutions = _institutions_load()
     users = _users_load(institutions)
     boards = _boards_load(institutions, users)
-    meetings = {key: _meetings_load(board, now) for key, board in boards.items()}
+    past_meetings = {demo.key: demo.past_meetings for demo in BOARDS}
+    meetings = {key: _meetings_load(board, now, past_meetings[key]) for key, board in boards.items()}
+    _check_ins_load(meetings, users)
+    _caseloads_load(institutions, users, now)
     for demo in demo_cases():
         created, documents = _case_load(
             demo, institutions=institutions, users=users, boards=boards, meetings=meetings, now=now
@@ -166,23 +173,25 @@ def _boards_load(institutions: dict[str, Institution], users: dict[str, User]) -
     return boards
 
 
-def _meeting_starts(board: Board, now: datetime.datetime) -> tuple[list[datetime.datetime], list[datetime.datetime]]:
-    """(the next upcoming, the last past) start times from the board's RRULE, in its local time zone."""
+def _meeting_starts(
+    board: Board, now: datetime.datetime, past_count: int
+) -> tuple[list[datetime.datetime], list[datetime.datetime]]:
+    """(the next upcoming, the last ``past_count`` past) start times from the board's RRULE, in its time zone."""
     tz = ZoneInfo(board.timezone)
     local_today = now.astimezone(tz).date()
-    anchor = datetime.datetime.combine(local_today - datetime.timedelta(weeks=PAST_MEETINGS + 3), board.start_time)
+    anchor = datetime.datetime.combine(local_today - datetime.timedelta(weeks=past_count + 3), board.start_time)
     rule = parse_rrule(board.recurrence, dtstart=anchor)
-    horizon = anchor + datetime.timedelta(weeks=UPCOMING_MEETINGS + PAST_MEETINGS + 6)
+    horizon = anchor + datetime.timedelta(weeks=UPCOMING_MEETINGS + past_count + 6)
     starts = [naive.replace(tzinfo=tz).astimezone(datetime.UTC) for naive in rule.between(anchor, horizon, inc=True)]
     duration = datetime.timedelta(minutes=board.duration_minutes)
     upcoming = [s for s in starts if s > now][:UPCOMING_MEETINGS]
-    past = [s for s in starts if s + duration <= now][-PAST_MEETINGS:]
+    past = [s for s in starts if s + duration <= now][-past_count:]
     return upcoming, past
 
 
-def _meetings_load(board: Board, now: datetime.datetime) -> dict[int, Meeting]:
+def _meetings_load(board: Board, now: datetime.datetime, past_count: int) -> dict[int, Meeting]:
     """The board's next meetings (1, 2, ...) and its last completed ones (-1, -2), keyed by that index."""
-    upcoming, past = _meeting_starts(board, now)
+    upcoming, past = _meeting_starts(board, now, past_count)
     duration = datetime.timedelta(minutes=board.duration_minutes)
     meetings = {}
     for index, starts_at in [*enumerate(upcoming, 1), *((-i, s) for i, s in enumerate(reversed(past), 1))]:
@@ -197,6 +206,59 @@ def _meetings_load(board: Board, now: datetime.datetime) -> dict[int, Meeting]:
         )
         meetings[index] = meeting
     return meetings
+
+
+def _check_ins_load(meetings: dict[str, dict[int, Meeting]], users: dict[str, User]) -> None:
+    """The members who checked in to each past meeting, two minutes after its start; rows already there are kept.
+    At a meeting where a demo case got its board plan, everyone but the specialties that plan records as absent
+    (its ``specialties_present`` agree); at the others, ABSENT_EVERY and PRESENT_EVERY say who missed which."""
+    decided = [demo for demo in demo_cases() if demo.board_plan is not None and demo.meeting is not None]
+    discussed = {(demo.board, demo.meeting) for demo in decided}
+    absent = {
+        (demo.board, demo.meeting, username)
+        for demo in decided
+        for username in BOARD_MEMBERS
+        if users[username].specialty in demo.board_plan.absent
+    }
+    rows = []
+    for key, by_index in meetings.items():
+        for index, meeting in by_index.items():
+            back = -index
+            if back <= 0:
+                continue
+            for username in BOARD_MEMBERS:
+                if (key, index) in discussed:
+                    if (key, index, username) in absent:
+                        continue
+                elif back % ABSENT_EVERY.get(username, back + 1) == 0 or back % PRESENT_EVERY.get(username, 1):
+                    continue
+                rows.append(
+                    Attendance(
+                        meeting=meeting,
+                        user=users[username],
+                        rsvp=Rsvp.ACCEPTED,
+                        responded_at=meeting.starts_at - datetime.timedelta(days=2),
+                        present=True,
+                        remote=username in REMOTE,
+                        checked_in_at=meeting.starts_at + datetime.timedelta(minutes=2),
+                    )
+                )
+    Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _caseloads_load(institutions: dict[str, Institution], users: dict[str, User], now: datetime.datetime) -> None:
+    """The academic center's annual analytic caseload for this year and the last (CASELOADS)."""
+    year = timezone.localdate(now).year
+    for years_ago, cases in CASELOADS:
+        AnnualCaseload.objects.update_or_create(
+            institution=institutions["academic"],
+            year=year - years_ago,
+            defaults={
+                "analytic_cases": cases,
+                "note": "Cancer registry, analytic cases (classes 00-22)",
+                "entered_by": users[COORDINATOR],
+            },
+        )
 
 
 def _birth_date(slug: str, age: int, today: datetime.date) -> datetime.date:

@@ -121,6 +121,7 @@ def board_plan_data(board: DemoPlan, proposed: DemoPlan, *, case: Case, meeting:
         "rationale": board.rationale,
         "consensus": board.consensus,
         "dissent": board.dissent,
+        "guideline": board.guideline,
         "specialties_present": sorted(present - set(board.absent)),
         "meeting": meeting,
     }

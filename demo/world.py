@@ -16,6 +16,15 @@ DEMO_PASSWORD = "tumorboard-demo"
 CASE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://tumorboard.example.org/demo/cases/")
 UPCOMING_MEETINGS = 6
 PAST_MEETINGS = 16  # about four months of weekly boards, so the analytics have months to show
+YEAR_OF_MEETINGS = 52  # the Breast board's: a year of conferences for the accreditation report
+# Who checks in to a past meeting: every member of the board but, counting meetings back from the latest (1, 2, ...),
+# these specialists on the meetings whose number their figure divides (a year of the Breast board: radiation oncology
+# misses 8 of 52, pathology 5, radiology 4; genetics comes to every other, palliative care to every third).
+ABSENT_EVERY = {"radonc": 6, "pathologist": 10, "radiologist": 13}
+PRESENT_EVERY = {"genetics": 2, "palliative": 3}
+REMOTE = ("radiologist", "genetics")
+# The program's annual analytic caseload (its cancer registry's count) for this year and the last: (years ago, cases)
+CASELOADS = ((0, 1240), (1, 1185))
 _sp = Specialty
 
 INSTITUTIONS = {
@@ -76,6 +85,7 @@ class DemoBoard:
     minutes_per_case: int = 10
     submission_cutoff_hours: int = 48
     timezone: str = "America/New_York"
+    past_meetings: int = PAST_MEETINGS  # the Breast board has a year of them, for the accreditation report
 
     @property
     def video_url(self) -> str:
@@ -83,7 +93,16 @@ class DemoBoard:
 
 
 BOARDS = (
-    DemoBoard("breast", "Breast", (DiseaseSite.BREAST,), "FREQ=WEEKLY;BYDAY=TU", datetime.time(7, 0), 60, "medonc"),
+    DemoBoard(
+        "breast",
+        "Breast",
+        (DiseaseSite.BREAST,),
+        "FREQ=WEEKLY;BYDAY=TU",
+        datetime.time(7, 0),
+        60,
+        "medonc",
+        past_meetings=YEAR_OF_MEETINGS,
+    ),
     DemoBoard("thoracic", "Thoracic", (DiseaseSite.LUNG,), "FREQ=WEEKLY;BYDAY=WE", datetime.time(7, 30), 60, "radonc"),
     DemoBoard(
         "gi",
@@ -112,11 +131,16 @@ class DemoPlan:
     consensus: str = ""
     dissent: str = ""
     absent: tuple[str, ...] = ()
+    guideline: str = ""  # board plans: the national guideline discussed
 
 
-def adopted(rationale: str, *, consensus: str = "unanimous", dissent: str = "", absent=()) -> DemoPlan:
+def adopted(
+    rationale: str, *, consensus: str = "unanimous", dissent: str = "", absent=(), guideline: str = ""
+) -> DemoPlan:
     """The board recommends the presenter's plan as proposed."""
-    return DemoPlan(rationale=rationale, consensus=consensus, dissent=dissent, absent=tuple(absent))
+    return DemoPlan(
+        rationale=rationale, consensus=consensus, dissent=dissent, absent=tuple(absent), guideline=guideline
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from scheduling.models import AgendaItemStatus, Board, Meeting
-from specialists.access import coordinated_institution_ids, is_admin, member_board_ids
+from specialists.access import coordinated_board_ids, coordinated_institution_ids, is_admin, member_board_ids
 from specialists.models import User
 
 
@@ -17,6 +17,15 @@ def boards_visible_to(user) -> QuerySet[Board]:
     if is_admin(user):
         return Board.objects.all()
     return Board.objects.filter(Q(institution_id=user.institution_id) | Q(id__in=member_board_ids(user)))
+
+
+def boards_coordinated_by(user) -> QuerySet[Board]:
+    """The boards the user coordinates (an admin: every board): those whose reports they run."""
+    if not user.is_authenticated:
+        return Board.objects.none()
+    if is_admin(user):
+        return Board.objects.all()
+    return Board.objects.filter(id__in=coordinated_board_ids(user))
 
 
 def boards_targetable_by(user) -> QuerySet[Board]:

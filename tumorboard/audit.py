@@ -134,3 +134,11 @@ def audit_search(*, user, object_type: str, detail: dict) -> None:
             )
         ]
     )
+
+
+def audit_report(*, user, action: str, object_type: str, object_id: str, detail: dict) -> None:
+    """Record a report of aggregates shown or downloaded (``object_type``, e.g. ``cases.accreditation_report``, of
+    the board or institution ``object_id``): one row with no patient, ``detail`` naming its scope and format."""
+    _record(
+        [_event(user=user, action=action, object_type=object_type, object_id=object_id, patient_id=None, detail=detail)]
+    )

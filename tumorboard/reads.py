@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from django.http import FileResponse
 
-from tumorboard.audit import audit_read, audit_search
+from tumorboard.audit import audit_read, audit_report, audit_search
 from tumorboard.models import AuditAction
 
 T = TypeVar("T")
@@ -48,6 +48,13 @@ def audited_search(objects: Iterable[T], *, user, model, matches: int, view: str
     shown as a listing (``audited_list``)."""
     audit_search(user=user, object_type=model._meta.label_lower, detail={"view": view, "matches": matches})
     return audited_list(objects, user=user, view=view)
+
+
+def audited_report(*, user, object_type: str, object_id: Any, detail: dict, download: bool = False) -> None:
+    """A report of aggregates over patient records (no patient named in it: the accreditation report) shown, or
+    downloaded as a file: one READ (or DOWNLOAD) row of the report's scope, ``detail`` saying which and how."""
+    action = AuditAction.DOWNLOAD if download else AuditAction.READ
+    audit_report(user=user, action=action, object_type=object_type, object_id=str(object_id), detail=detail)
 
 
 def audited_download(

@@ -105,6 +105,13 @@ class PlanSerializer(ModelSerializer):
     rationale = StrictCharField(max_length=20000, required=False, allow_blank=True, default="")
     consensus = serializers.ChoiceField(choices=Consensus.choices, required=False, allow_blank=True, default="")
     dissent = StrictCharField(max_length=20000, required=False, allow_blank=True, default="")
+    guideline = StrictCharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text='Board plans: the national guideline the board discussed, with its version ("NCCN Breast v5.2024").',
+    )
     specialties_present = serializers.ListField(
         child=serializers.ChoiceField(choices=Specialty.choices),
         required=False,
@@ -127,7 +134,7 @@ class PlanSerializer(ModelSerializer):
         model = Plan
         fields = [
             "id", "kind", "version", "current", "intent", "components", "rationale", "consensus", "dissent",
-            "specialties_present", "meeting", "quorum_met", "created_by", "created_at",
+            "guideline", "specialties_present", "meeting", "quorum_met", "created_by", "created_at",
         ]  # fmt: skip
         read_only_fields = ["version", "created_at"]
 

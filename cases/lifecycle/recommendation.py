@@ -31,7 +31,7 @@ from tumorboard.queue import enqueue
 S = CaseStatus
 
 
-BOARD_ONLY_FIELDS = ("consensus", "dissent", "specialties_present", "meeting")
+BOARD_ONLY_FIELDS = ("consensus", "dissent", "specialties_present", "meeting", "guideline")
 
 
 # The statuses from which the board records (or supersedes) its recommendation.
@@ -118,6 +118,7 @@ def plan_record(*, user, case: Case, data: dict[str, Any]) -> Plan:
         fields |= {
             "consensus": data["consensus"],
             "dissent": data.get("dissent") or "",
+            "guideline": (data.get("guideline") or "").strip(),
             "meeting": meeting,
             "specialties_present": specialties_ordered(present),
             "quorum_met": specialties_required_for_case(case) <= set(present),

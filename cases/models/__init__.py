@@ -1,5 +1,6 @@
 """The cases app's models, one module per concern; everything is importable from ``cases.models``."""
 
+from cases.models.accreditation import AnnualCaseload
 from cases.models.case import (
     Biomarker,
     Case,
@@ -38,6 +39,7 @@ from cases.models.second_opinions import (
 __all__ = [
     "PATHOLOGY_FIELDS",
     "STAGING_FIELDS",
+    "AnnualCaseload",
     "Biomarker",
     "Case",
     "CaseImport",

@@ -91,6 +91,11 @@ class Plan(BaseModel):
     rationale = models.TextField(blank=True)
     consensus = models.CharField(max_length=16, choices=Consensus.choices, blank=True)
     dissent = models.TextField(blank=True)
+    guideline = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Board plans: the national guideline the board discussed, with its version ("NCCN Breast v5.2024").',
+    )
     specialties_present = models.JSONField(default=list, blank=True)
     meeting = models.ForeignKey(
         "scheduling.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="plans"

@@ -150,6 +150,27 @@ class AnalyticsQueryForm(Form):
         return {k: v for k, v in self.cleaned_or_raise().items() if v is not None}
 
 
+class AccreditationQueryForm(Form):
+    """The accreditation report's scope: a board (else the institution) and a year (else the current one)."""
+
+    board = UUIDField()
+    institution = UUIDField()
+    year = IntegerField()
+
+    def params(self) -> dict[str, Any]:
+        data = self.cleaned_or_raise()
+        return {"board": data["board"], "institution": data["institution"], "year": data["year"]}
+
+
+class CaseloadForm(Form):
+    """The program's annual analytic caseload, as its cancer registry reports it."""
+
+    institution = UUIDField()
+    year = IntegerField(required=True)
+    analytic_cases = IntegerField(required=True)
+    note = TextField(max_length=500, required=False)
+
+
 # --- The plan form ----------------------------------------------------------------------------------------
 
 
@@ -203,6 +224,7 @@ class PlanForm(Form):
     rationale = TextField(max_length=20000, required=False)
     consensus = ChoiceField(choices=Consensus.choices, required=False)
     dissent = TextField(max_length=20000, required=False)
+    guideline = TextField(max_length=200, required=False)
     specialties_present = MultipleChoiceField(choices=Specialty.choices)
     meeting = PublicIdField(Meeting.objects.none())
 

@@ -62,6 +62,7 @@ def plan_content(plan) -> dict:
         "rationale": plan.rationale,
         "consensus": plan.consensus,
         "dissent": plan.dissent,
+        "guideline": plan.guideline,
         "specialties_present": plan.specialties_present,
         "quorum_met": plan.quorum_met,
         "created_at": iso(plan.created_at),

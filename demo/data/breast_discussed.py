@@ -48,6 +48,7 @@ CASES = [
             ("BRCA2", "not_detected", None, "germline"),
         ),
         medications=(("Letrozole", "stopped"), ("Palbociclib", "stopped"), "Denosumab", "Calcium and vitamin D"),
+        treatments=(("systemic", "Letrozole and palbociclib", 690, 20, "stopped", "First line, 22 months"),),
         proposed=DemoPlan(
             intent="disease_control",
             components=(
@@ -64,7 +65,8 @@ CASES = [
         ),
         board_plan=adopted(
             "Agreed: fulvestrant with capivasertib for PIK3CA-altered disease after a CDK4/6 inhibitor. HbA1c and "
-            "fasting glucose before the first dose; capecitabine kept for the next progression."
+            "fasting glucose before the first dose; capecitabine kept for the next progression.",
+            guideline="NCCN Breast Cancer v5.2024",
         ),
     ),
     DemoCase(
@@ -93,6 +95,7 @@ CASES = [
         ),
         biomarkers=(("ER", "positive", 100), ("PR", "positive", 70), ("HER2", "negative", None, "IHC 1+")),
         medications=("Apixaban", "Metoprolol succinate", "Anastrozole"),
+        treatments=(("surgery", "Left lumpectomy and sentinel lymph node biopsy", 45, 45, "completed"),),
         proposed=DemoPlan(
             intent="curative",
             components=(
@@ -107,6 +110,7 @@ CASES = [
             "adherence to endocrine therapy is the condition.",
             consensus="majority",
             dissent="Radiation oncology would offer 26 Gy in 5 fractions (FAST-Forward) should she reconsider.",
+            guideline="NCCN Breast Cancer v5.2024",
         ),
         follow_up=DemoFollowUp(implemented="yes", note="Tolerating anastrozole; DXA scan booked.", days_after=5),
     ),
@@ -208,7 +212,8 @@ CASES = [
         ),
         board_plan=adopted(
             "Agreed. Baseline LVEF 63%; echocardiogram every 3 months on trastuzumab. Trastuzumab emtansine if "
-            "there is residual disease (KATHERINE), otherwise complete a year of trastuzumab and pertuzumab."
+            "there is residual disease (KATHERINE), otherwise complete a year of trastuzumab and pertuzumab.",
+            guideline="NCCN Breast Cancer v5.2024",
         ),
         follow_up=DemoFollowUp(implemented="yes", note="Cycle 2 of TCHP given; LVEF stable.", days_after=28),
     ),
@@ -265,7 +270,8 @@ CASES = [
             "overall survival.",
         ),
         board_plan=adopted(
-            "Agreed: KEYNOTE-522. If there is residual disease after surgery, add capecitabine (CREATE-X)."
+            "Agreed: KEYNOTE-522. If there is residual disease after surgery, add capecitabine (CREATE-X).",
+            guideline="ASCO neoadjuvant therapy for breast cancer (2021)",
         ),
     ),
 ]

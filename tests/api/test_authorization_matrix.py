@@ -275,6 +275,23 @@ ENDPOINTS = [
     # no board plan yet: 400 on "plan" for those allowed
     on_case("POST", "follow-up/", "recommended", follow_up, also="coordinator=400 member=400 admin=400", deny="chair"),
     Endpoint("GET", "/api/v1/analytics/plan-changes/", ok=EVERYONE),
+    # the accreditation report and its caseload: the boards' coordinators and admins; a board seen but not run: 403
+    Endpoint("GET", "/api/v1/analytics/accreditation/", ok="coordinator admin", others=403),
+    Endpoint(
+        "GET",
+        "/api/v1/analytics/accreditation/?board={board}",
+        ok="coordinator admin",
+        deny="chair member other_member",
+    ),
+    Endpoint("GET", "/api/v1/analytics/accreditation/caseloads/", ok="coordinator admin", others=403),
+    Endpoint(
+        "POST",
+        "/api/v1/analytics/accreditation/caseloads/",
+        ok="coordinator admin",
+        code=201,
+        others=403,
+        payload={"year": 2025, "analytic_cases": 120},
+    ),
 ]
 
 MATRIX, MATRIX_IDS = matrix(ENDPOINTS)

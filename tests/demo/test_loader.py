@@ -55,7 +55,7 @@ from cases.selectors import follow_up_due_plans
 from cases.services.second_opinions import add_business_days, due_business_days
 from demo.data import demo_cases, demo_requests
 from demo.loader import DemoSummary, demo_load
-from demo.world import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id
+from demo.world import BOARDS, DEMO_PASSWORD, PAST_MEETINGS, YEAR_OF_MEETINGS, demo_case_id
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus
 from specialists.models import BoardMembership, BoardRole, Institution, InstitutionKind, Specialty, User
 from tests.conftest import token_for
@@ -218,7 +218,9 @@ def test_three_boards_each_with_a_coordinator_a_chair_and_weekly_meetings(demo):
         assert board.recurrence.startswith("FREQ=WEEKLY;BYDAY=") and board.timezone == "America/New_York"
         upcoming = list(board.meetings.filter(starts_at__gt=now))
         assert len(upcoming) == 6
-        assert board.meetings.filter(ends_at__lte=now, status=MeetingStatus.COMPLETED).count() == PAST_MEETINGS
+        past = {demo.name: demo.past_meetings for demo in BOARDS}[board.name]
+        assert past == (YEAR_OF_MEETINGS if board.name == "Breast" else PAST_MEETINGS)
+        assert board.meetings.filter(ends_at__lte=now, status=MeetingStatus.COMPLETED).count() == past
         tz = ZoneInfo(board.timezone)
         local_starts = [m.starts_at.astimezone(tz) for m in board.meetings.all()]
         assert {(s.weekday(), s.time()) for s in local_starts} == {(local_starts[0].weekday(), board.start_time)}
@@ -461,6 +463,27 @@ def test_change_rates_differ_by_board_and_lie_within_the_published_range(demo):
         name: round(rate, 3) for name, rate in rates.items()
     }
     assert len(body["by_month"]) >= 3  # decided over several months
+
+
+def test_the_breast_board_has_a_year_of_conferences_for_the_accreditation_report(demo):
+    """A year of weekly Breast conferences with check-ins, cases presented with guidelines, and the caseload."""
+    breast = Board.objects.get(name="Breast")
+    response = _client("coordinator").get(
+        "/api/v1/analytics/accreditation/", {"board": breast.public_id, "year": timezone.localdate().year}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    past_this_year = breast.meetings.filter(
+        status=MeetingStatus.COMPLETED, starts_at__year=timezone.localdate().year
+    ).count()
+    assert body["conferences_held"] == past_this_year >= 40
+    rates = {row["specialty"]: row["rate"] for row in body["attendance"]}
+    assert set(rates) == set(breast.required_specialties) and rates["medical_oncology"] == 1.0
+    assert 0.8 <= rates["radiation_oncology"] < 1 and 0.8 <= rates["pathology"] < 1
+    assert body["presentations"] >= 8 and 0.5 <= body["prospective_rate"] <= 1
+    assert body["guideline_discussed"] >= 4 and body["recommendations_recorded"] >= 8
+    assert body["caseload"]["analytic_cases"] == 1240 and 0 < body["caseload"]["share"] < 0.05
+    assert body["decisions"]["follow_through"]["recorded"] >= 1
 
 
 def test_the_changes_show_every_category(demo):

@@ -63,7 +63,12 @@ def internal_link(href: str) -> str | None:
     if not href.startswith("/") or href.startswith("//"):
         return None
     path = href.split("#")[0]
-    if not path or path.startswith(("/accounts/", "/admin/", "/static/", "/media/")) or path.endswith(".ics"):
+    files = (".ics", ".csv", ".pdf")  # feeds and downloads (the accreditation report's), not pages
+    if (
+        not path
+        or path.startswith(("/accounts/", "/admin/", "/static/", "/media/"))
+        or path.split("?")[0].endswith(files)
+    ):
         return None
     return path
 

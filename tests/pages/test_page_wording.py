@@ -185,6 +185,7 @@ def pages(world) -> list[tuple[object, str]]:
         (world.member, "/inbox/"),
         (navigator, "/follow-up/"),
         (world.member, "/analytics/"),
+        (world.coordinator, "/analytics/accreditation/"),
         (world.member, "/calendar/"),
         (world.member, "/cases/"),
         (world.member, "/cases/new/"),

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHOKE_POINT = "tumorboard/reads.py"
 DEFINED_IN = "tumorboard/audit.py"
 READ_ACTIONS = {"READ", "LIST", "DOWNLOAD", "SEARCH"}
-AUDIT_READERS = {"audit_read", "audit_search"}
+AUDIT_READERS = {"audit_read", "audit_search", "audit_report"}
 KERNEL_CLASSES = {
     "AuditedListMixin": "tumorboard/api/views.py",
     "AuditedRetrieveMixin": "tumorboard/api/views.py",

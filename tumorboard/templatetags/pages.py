@@ -1,10 +1,12 @@
 """Template helpers of the pages: field errors from ``tumorboard.web.Outcome.by_field()``, and the attributes
-that tie a control to them."""
+that tie a control to them; figures as the pages write them."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html, format_html_join
+
+from tumorboard import charts
 
 register = template.Library()
 
@@ -36,3 +38,15 @@ def invalid(errors: dict | None, name: str, row="", hint: str = ""):
         return format_html(' aria-describedby="{}"', hint) if hint else ""
     described_by.append(_errors_id(name, row))
     return format_html(' aria-invalid="true" aria-describedby="{}"', " ".join(described_by))
+
+
+@register.filter
+def percent(rate) -> str:
+    """A rate (0-1) as a whole percentage, "—" when there is none (a rate of nothing)."""
+    return "—" if rate is None else charts.percent(rate)
+
+
+@register.filter
+def get(mapping, key):
+    """``mapping[key]`` (a figure by its code), or None."""
+    return (mapping or {}).get(key)
