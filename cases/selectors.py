@@ -369,15 +369,19 @@ def case_timezone(case: Case) -> str:
     return case.board.timezone if case.board_id else settings.TIME_ZONE
 
 
+def review_tasks_of_specialty(user) -> QuerySet[ReviewTask]:
+    """The review tasks of the user's specialty (whoever holds them) and those assigned to them, on the cases of the
+    boards they belong to: what they may claim, or be told another member holds."""
+    if not user.is_authenticated:
+        return ReviewTask.objects.none()
+    mine = Q(assignee=user) | Q(specialty=user.specialty) if user.specialty else Q(assignee=user)
+    return ReviewTask.objects.filter(mine, case__board_id__in=member_board_ids(user))
+
+
 def review_tasks_for(user) -> QuerySet[ReviewTask]:
     """The user's review tasks (issue 21): assigned to them, or open to their specialty, on the cases of the boards
     they belong to (a task of a board they left is no longer theirs)."""
-    if not user.is_authenticated:
-        return ReviewTask.objects.none()
-    mine = Q(assignee=user)
-    if user.specialty:
-        mine |= Q(assignee__isnull=True, specialty=user.specialty)
-    return ReviewTask.objects.filter(mine, case__board_id__in=member_board_ids(user))
+    return review_tasks_of_specialty(user).filter(Q(assignee=user) | Q(assignee__isnull=True))
 
 
 def review_tasks_open_count(user) -> int:

@@ -5,6 +5,7 @@ task's read are audited (tumorboard.reads); ``cases.services.review_tasks.review
 
 from __future__ import annotations
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -80,5 +81,6 @@ class ReviewTaskViewSet(
     )
     @action(detail=True, methods=["post"])
     def claim(self, request, id=None):
-        task = review_task_claim(user=request.user, task=self.get_object())
+        task = get_object_or_404(selectors.review_tasks_of_specialty(request.user), public_id=id)
+        task = review_task_claim(user=request.user, task=task)
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
