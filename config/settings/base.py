@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "specialists.context_processors.navigation",
+                "cases.context_processors.review_tasks",
             ],
         },
     },
