@@ -8,17 +8,19 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases import tasks as cases_tasks
 from cases.codes import CommentKind, FinancialNavigation, ReviewKind
 from cases.lifecycle.agenda import agenda_add, agenda_defer_case, agenda_move, agenda_remove
 from cases.models import Biomarker, Case, ReviewTask
 from cases.quorum import specialties_to_review
 from cases.services.comments import comment_create
-from cases.services.review_tasks import review_tasks_digest, review_tasks_escalate
+from cases.services.review_tasks import review_tasks_digest
 from cases.services.reviews import review_record
 from scheduling.models import AgendaItem, Meeting
 from specialists.models import BoardRole, Specialty
@@ -231,9 +233,11 @@ def test_overdue_tasks_escalate_once_to_the_coordinators_and_the_digest_has_link
     ReviewTask.objects.filter(case=world.case, specialty=S.RADIATION_ONCOLOGY).update(
         due_at=now - datetime.timedelta(hours=2)
     )
+    beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"cases.tasks.review_tasks_escalate", "cases.tasks.review_tasks_digest"} <= beat
     with django_capture_on_commit_callbacks(execute=True):
-        assert review_tasks_escalate(now=now) == 1
-        assert review_tasks_escalate(now=now) == 0  # once
+        assert cases_tasks.review_tasks_escalate() == 1  # the beat's task
+        assert cases_tasks.review_tasks_escalate() == 0  # once
     escalations = [m for m in mail.outbox if "overdue" in m.subject]
     assert [m.to for m in escalations] == [[world.coordinator.email]]
     body = escalations[0].body
