@@ -1,5 +1,7 @@
 """Review tasks: a specialty's pre-meeting review of a case on a meeting's agenda, due by the meeting's cut-off."""
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -58,6 +60,12 @@ class ReviewTask(BaseModel):
     @property
     def audit_patient_id(self) -> int:
         return self.case.patient_id
+
+    @property
+    def local_due(self) -> str:
+        """The due time in the board's time zone, as the meeting's start is shown: ``2026-11-22 07:00 CET``."""
+        zone = ZoneInfo(self.agenda_item.meeting.board.timezone)
+        return self.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
     @property
     def is_overdue(self) -> bool:
