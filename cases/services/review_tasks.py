@@ -31,6 +31,8 @@ from tumorboard.errors import Conflict
 from tumorboard.models import AuditAction
 from tumorboard.notifications import notify
 
+MOVED = ["agenda_item", "due_at", "updated_at", "escalated_at"]  # what a move of a task writes
+
 
 def review_task_due(meeting: Meeting, board, now: datetime.datetime) -> datetime.datetime:
     """The meeting's submission cut-off; its start when the case is placed after the cut-off (a coordinator's)."""
@@ -79,11 +81,11 @@ def review_tasks_place(*, items: list[AgendaItem], by, now: datetime.datetime | 
     carried = list(ReviewTask.objects.filter(ACTIVE, case_id__in=ids).select_for_update().order_by("id"))
     by_case = {item.case_id: item for item in items}
     due = {item.case_id: review_task_due(item.meeting, item.case.board, now) for item in items}
-    for task in carried:
+    for task in carried:  # a new due date: overdue again, escalated again
         task.agenda_item, task.due_at, task.updated_at = by_case[task.case_id], due[task.case_id], now
-        task.case = by_case[task.case_id].case
+        task.case, task.escalated_at = by_case[task.case_id].case, None
     if carried:
-        ReviewTask.objects.bulk_update(carried, ["agenda_item", "due_at", "updated_at"])
+        ReviewTask.objects.bulk_update(carried, MOVED)
         _audit(carried, by=by, action=AuditAction.UPDATE, detail={"moved": "the case moved to another meeting"})
     taken = reviewed | {(task.case_id, task.specialty) for task in carried}
     members = _members_by_specialty(case.board_id for case in cases)
@@ -115,9 +117,9 @@ def review_tasks_move(*, item: AgendaItem, to: AgendaItem, by, now: datetime.dat
     tasks = list(ReviewTask.objects.filter(ACTIVE, agenda_item=item).select_for_update().select_related("case"))
     due = review_task_due(to.meeting, to.meeting.board, now)
     for task in tasks:
-        task.agenda_item, task.due_at, task.updated_at = to, due, now
+        task.agenda_item, task.due_at, task.updated_at, task.escalated_at = to, due, now, None
     if tasks:
-        ReviewTask.objects.bulk_update(tasks, ["agenda_item", "due_at", "updated_at"])
+        ReviewTask.objects.bulk_update(tasks, MOVED)
         _audit(tasks, by=by, action=AuditAction.UPDATE, detail={"moved": "the case moved to another meeting"})
 
 
