@@ -285,3 +285,16 @@ SECOND_OPINION_OPEN = frozenset(
         SecondOpinionStatus.REVIEWED,
     }
 )
+
+
+class ReviewTaskStatus(TextChoices):
+    """A specialty's pre-meeting review of a case (cases.models.ReviewTask): open (assigned or open to the specialty's
+    members), claimed by one of them, done (the review recorded) or cancelled (the case left the agenda)."""
+
+    OPEN = "open", "Open"
+    CLAIMED = "claimed", "Claimed"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+REVIEW_TASK_ACTIVE = frozenset({ReviewTaskStatus.OPEN, ReviewTaskStatus.CLAIMED})

@@ -4,11 +4,12 @@ portal's list): one rule for what a filter value means, in one place."""
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from cases import selectors
-from cases.codes import CaseStatus, DiseaseSite, SecondOpinionStatus, Urgency
-from cases.models import Case, SecondOpinion
+from cases.codes import REVIEW_TASK_ACTIVE, CaseStatus, DiseaseSite, ReviewTaskStatus, SecondOpinionStatus, Urgency
+from cases.models import Case, ReviewTask, SecondOpinion
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -51,4 +52,19 @@ class SecondOpinionFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         overdue = selectors.second_opinion_overdue()
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+
+
+class ReviewTaskFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=ReviewTaskStatus.choices)
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_overdue", label="Open or claimed, past its due"
+    )
+
+    class Meta:
+        model = ReviewTask
+        fields = ["status", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status__in=sorted(REVIEW_TASK_ACTIVE), due_at__lt=timezone.now())
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)

@@ -15,8 +15,9 @@ from cases.models import Case
 
 
 def cases_locked() -> QuerySet[Case]:
-    """Cases read under the row lock (with their board), for ``.get(pk=...)`` or ``.filter(pk=...).first()``."""
-    return Case.objects.select_for_update(of=("self",), no_key=True).select_related("board")
+    """Cases read under the row lock (with their board and patient), for ``.get(pk=...)`` or
+    ``.filter(pk=...).first()``."""
+    return Case.objects.select_for_update(of=("self",), no_key=True).select_related("board", "patient")
 
 
 def case_lock(case: Case) -> Case:

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.codes import SECOND_OPINION_OPEN, CaseStatus, PacketStatus, PlanKind
+from cases.codes import REVIEW_TASK_ACTIVE, SECOND_OPINION_OPEN, CaseStatus, PacketStatus, PlanKind
 from cases.fhir.export import ExportRows
 from cases.models import (
     Case,
@@ -25,6 +25,7 @@ from cases.models import (
     Packet,
     Plan,
     Review,
+    ReviewTask,
     SecondOpinion,
     SecondOpinionReport,
 )
@@ -366,3 +367,23 @@ def import_latest(case: Case) -> CaseImport | None:
 def case_timezone(case: Case) -> str:
     """The time zone a case's times are shown in: its board's, else the server's."""
     return case.board.timezone if case.board_id else settings.TIME_ZONE
+
+
+def review_tasks_of_specialty(user) -> QuerySet[ReviewTask]:
+    """The review tasks of the user's specialty (whoever holds them) and those assigned to them, on the cases of the
+    boards they belong to: what they may claim, or be told another member holds."""
+    if not user.is_authenticated:
+        return ReviewTask.objects.none()
+    mine = Q(assignee=user) | Q(specialty=user.specialty) if user.specialty else Q(assignee=user)
+    return ReviewTask.objects.filter(mine, case__board_id__in=member_board_ids(user))
+
+
+def review_tasks_for(user) -> QuerySet[ReviewTask]:
+    """The user's review tasks (issue 21): assigned to them, or open to their specialty, on the cases of the boards
+    they belong to (a task of a board they left is no longer theirs)."""
+    return review_tasks_of_specialty(user).filter(Q(assignee=user) | Q(assignee__isnull=True))
+
+
+def review_tasks_open_count(user) -> int:
+    """How many open or claimed tasks the user has (the navigation's count): one query."""
+    return review_tasks_for(user).filter(status__in=sorted(REVIEW_TASK_ACTIVE)).count()

@@ -1,11 +1,13 @@
-"""The state machines of cases/: every transition of a case, a second-opinion request and a rendered document's build,
-the system's included (tumorboard/states.py applies them). Who may take a user's action is decided by the action's
-service (cases/lifecycle/case_actions.py, cases/lifecycle/second_opinions.py)."""
+"""The state machines of cases/: every transition of a case, a second-opinion request, a rendered document's build and
+a review task, the system's included (tumorboard/states.py applies them). Who may take a user's action is decided by
+the action's service (cases/lifecycle/case_actions.py, cases/lifecycle/second_opinions.py,
+cases/services/review_tasks.py)."""
 
 from __future__ import annotations
 
 from cases.codes import CaseStatus as S
 from cases.codes import PacketStatus as B
+from cases.codes import ReviewTaskStatus as T
 from cases.codes import SecondOpinionStatus as SO
 from cases.models import CaseTransition, SecondOpinionTransition
 from tumorboard.states import Machine, Transition
@@ -83,4 +85,14 @@ BUILD = Machine(
         _t("fail", {B.BUILDING}, B.FAILED),
     ],
     audited=False,
+)
+
+# A review task: its row keeps who completed it, with which review, and when; each step is audited.
+REVIEW_TASK = Machine(
+    "review task",
+    [
+        _t("claim", {T.OPEN}, T.CLAIMED),
+        _t("complete", {T.OPEN, T.CLAIMED}, T.DONE),  # the system's: the matching review was recorded
+        _t("cancel", {T.OPEN, T.CLAIMED}, T.CANCELLED),  # the system's: the case left the agenda
+    ],
 )

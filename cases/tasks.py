@@ -12,7 +12,7 @@ from django.db import InterfaceError, OperationalError
 
 from cases.lifecycle.agenda import agenda_allocate, agenda_allocate_many
 from cases.selectors import cases_waiting_for_allocation
-from cases.services import follow_ups, meeting_packets, packets, plan_changes, reports, second_opinions
+from cases.services import follow_ups, meeting_packets, packets, plan_changes, reports, review_tasks, second_opinions
 
 logger = logging.getLogger(__name__)
 # A database that is briefly away (restart, failover) is retried with backoff rather than dropping the work.
@@ -131,6 +131,16 @@ def documents_sweep() -> int:
 @shared_task(soft_time_limit=300, time_limit=360)
 def second_opinions_escalate() -> int:
     return second_opinions.second_opinions_escalate()
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def review_tasks_escalate() -> int:
+    return review_tasks.review_tasks_escalate()
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def review_tasks_digest() -> int:
+    return review_tasks.review_tasks_digest()
 
 
 @shared_task(soft_time_limit=60, time_limit=90, **RETRY_ON_DATABASE_ERRORS)

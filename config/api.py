@@ -11,6 +11,7 @@ from cases.api.fhir_import import FhirImportView
 from cases.api.meeting_packets import MeetingPacketPdfView, MeetingPacketView
 from cases.api.packets import CasePacketPdfView, CasePacketView
 from cases.api.plans import ChangeViewSet, FollowUpViewSet, PlanViewSet, ReviewViewSet
+from cases.api.review_tasks import ReviewTaskViewSet
 from cases.api.second_opinions import SecondOpinionViewSet
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
 from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
@@ -34,6 +35,7 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("cases", CaseViewSet, basename="case")
 router.register("second-opinions", SecondOpinionViewSet, basename="second-opinion")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("me/tasks", ReviewTaskViewSet, basename="me-task")
 
 case_router = SimpleRouter(trailing_slash=True)
 case_router.register("documents", DocumentViewSet, basename="case-document")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("cases.pages.profile")),
     path("", include("cases.pages.inbox")),
     path("", include("cases.pages.follow_up")),
+    path("", include("cases.pages.review_tasks")),
     path("", include("cases.pages.portal")),
     path("", include("cases.pages.analytics")),
     path("", include("cases.pages.accreditation")),

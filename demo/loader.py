@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from cases.codes import CaseStatus, Urgency
+from cases.codes import REVIEW_TASK_ACTIVE, CaseStatus, Urgency
 from cases.models import (
     AnnualCaseload,
     Biomarker,
@@ -40,6 +40,7 @@ from cases.models import (
     StagingRecord,
     TreatmentCourse,
 )
+from cases.services.review_tasks import review_tasks_cancel, review_tasks_place
 from demo.data import demo_cases, demo_requests
 from demo.documents import documents_attach
 from demo.plans import plan_history_write
@@ -102,6 +103,7 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoSummary:
     _allocated_minutes_refresh(boards.values())
     requests = second_opinions_load(institutions=institutions, users=users, meetings=meetings, now=now)
     _allocated_minutes_refresh(boards.values())
+    _review_tasks_load(now)
     summary.second_opinions_created, summary.second_opinions_kept = requests.created, requests.kept
     summary.documents += requests.documents
     summary.institutions = len(institutions)
@@ -500,6 +502,21 @@ def _agenda_item_ensure(demo: DemoCase, case: Case, meeting: Meeting | None) -> 
     elif item.status != status:
         item.status = status
         item.save(update_fields=["status", "updated_at"])
+
+
+def _review_tasks_load(now: datetime.datetime) -> None:
+    """The review tasks of the cases on the demo's upcoming agendas, written as a placement writes them
+    (``cases.services.review_tasks``): the open tasks of a slot the loader released or dated into the past are
+    cancelled; a scheduled slot without tasks gets them (a case's open tasks of a released slot move to it)."""
+    active = AgendaItem.objects.filter(review_tasks__status__in=REVIEW_TASK_ACTIVE)
+    left = active.exclude(status=AgendaItemStatus.SCHEDULED)
+    review_tasks_cancel(item_ids=list(left.values_list("pk", flat=True).distinct()), by=None)
+    items = (
+        AgendaItem.objects.filter(status=AgendaItemStatus.SCHEDULED, review_tasks__isnull=True)
+        .select_related("meeting__board", "case__board", "case__patient")
+        .order_by("id")
+    )
+    review_tasks_place(items=list(items), by=None, now=now)
 
 
 def _allocated_minutes_refresh(boards) -> None:

@@ -9,10 +9,11 @@ from specialists import access
 def user_roles(user) -> dict[str, bool]:
     """Which parts of the service a user works in. One membership query per request (access caches it)."""
     if not user.is_authenticated:
-        return dict.fromkeys(("member", "coordinator", "follow_up", "referrer", "cases", "admin"), False)
+        return dict.fromkeys(("member", "reviewer", "coordinator", "follow_up", "referrer", "cases", "admin"), False)
     admin = access.is_admin(user)
     return {
         "member": admin or bool(access.member_board_ids(user)),
+        "reviewer": bool(user.specialty) and bool(access.member_board_ids(user)),  # pre-meeting review tasks
         "coordinator": admin or bool(access.coordinated_board_ids(user)),
         "follow_up": admin or bool(access.follow_up_board_ids(user)),  # coordinators, and nurse navigators
         "referrer": user.is_referrer,
@@ -31,6 +32,7 @@ def navigation(request) -> dict:
         ("/calendar/", "Calendar", roles["member"]),
         ("/boards/", "Boards", roles["coordinator"]),
         ("/inbox/", "Inbox", roles["member"]),
+        ("/tasks/", "Tasks", roles["reviewer"]),
         ("/cases/", "Cases", roles["cases"]),
         ("/follow-up/", "Follow-through", roles["follow_up"]),
         ("/second-opinions/", "Second opinions", roles["referrer"] or roles["coordinator"]),

@@ -9,6 +9,7 @@ from cases.checklist import drugs
 from cases.checklist.drugs import GONADOTOXIC, named
 from cases.checklist.facts import PERFORMANCE_CONVERSION_SOURCE, TREATMENT_MODALITIES, Facts, Finding, Severity
 from cases.codes import DiseaseSite, Modality, TreatmentIntent
+from cases.quorum import REPRODUCTIVE_AGE
 
 FERTILITY_SOURCE = "ASCO fertility preservation guideline (Oktay 2018)"
 ECOG_SOURCE = f"ECOG performance status (Oken 1982); {PERFORMANCE_CONVERSION_SOURCE}"
@@ -23,7 +24,6 @@ DRUG_NAMES_SOURCE = (
 )
 
 
-REPRODUCTIVE_AGE = (18, 45)
 # radiation fields that reach the ovaries, uterus or testes (directly or by scatter)
 _GONADOTOXIC_RADIATION = re.compile(
     r"pelvi|\btest(is|es|icul)|\bovar|total[\s-]*body|\btbi\b|craniospinal|\b(meso)?rect(um|al)|\banal\b|\banus\b"

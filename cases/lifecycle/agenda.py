@@ -1,7 +1,7 @@
 """A case on an agenda: allocated, placed, added, moved, removed, deferred, rolled over, presented, released; and
 a meeting's start, completion and cancellation with what they mean for its cases. Each step changes the
 agenda's rows (scheduling/agenda.py), the case's status (cases/states.py) and what follows the case: its packet
-and its second-opinion request."""
+its second-opinion request and its review tasks."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from cases.locks import case_lock, cases_locked
 from cases.models import Case
 from cases.services.meeting_packets import meeting_packets_request_if_built
 from cases.services.packets import packets_request
+from cases.services.review_tasks import review_tasks_cancel, review_tasks_move, review_tasks_place
 from cases.states import CASE
 from scheduling import agenda as agenda_rows
 from scheduling.agenda import (
@@ -59,8 +60,8 @@ class _Placement:
 def _place(placements: list[_Placement], *, by, action: str) -> list[AgendaItem]:
     """Put locked cases on meetings whose minutes are reserved for them, in the order given (it decides the positions):
     their items, their status with the meeting (``action``; the note kept with the transition), their packets asked
-    for and their second-opinion requests following; the meetings' packets that exist are rebuilt. A few statements
-    for any number of cases."""
+    for, their second-opinion requests following and their review tasks written (cases/services/review_tasks.py); the
+    meetings' packets that exist are rebuilt. A few statements for any number of cases."""
     if not placements:
         return []
     positions = agenda_positions_next([(p.meeting.pk, p.case.urgency) for p in placements])
@@ -73,6 +74,7 @@ def _place(placements: list[_Placement], *, by, action: str) -> list[AgendaItem]
     CASE.apply_many(cases, action, by=by, notes=notes, fields=[{"meeting": p.meeting} for p in placements])
     packets_request(cases=cases)
     second_opinion_slots_sync(cases=cases, by=by)
+    review_tasks_place(items=items, by=by)
     _agenda_changed(*(p.meeting.pk for p in placements))
     return items
 
@@ -193,6 +195,7 @@ def _roll(item: AgendaItem, *, by, why: str) -> Case:
         AgendaItem.objects.filter(pk=item.pk).update(rolled_to=placed.meeting, updated_at=timezone.now())
         return case
     second_opinion_slot_sync(case=case, by=by)  # no room anywhere: the requester's slot is gone for now
+    review_tasks_cancel(item_ids=[item.pk], by=by)
     return case
 
 
@@ -245,6 +248,7 @@ def agenda_remove(*, user, item: AgendaItem, reason: str = "") -> AgendaItem:
     case = cases_locked().get(pk=item.case_id)
     CASE.apply(case, "unschedule", by=user, note=reason, fields={"meeting": None})
     second_opinion_slot_sync(case=case, by=user)
+    review_tasks_cancel(item_ids=[item.pk], by=user)
     _agenda_changed(item.meeting_id)
     audit_write(user=user, action=AuditAction.DELETE, obj=item, detail={"reason": reason})
     return item
@@ -277,6 +281,8 @@ def agenda_move(*, user, item: AgendaItem, meeting: Meeting) -> AgendaItem:
     )
     Case.objects.filter(pk=item.case_id).update(meeting=meeting, updated_at=timezone.now())
     second_opinion_slot_sync(case=item.case, by=user)
+    new.meeting = meeting
+    review_tasks_move(item=item, to=new, by=user)
     _agenda_changed(source.pk, meeting.pk)
     audit_write(user=user, action=AuditAction.UPDATE, obj=new, detail={"moved_from": str(source.public_id)})
     return new
@@ -304,6 +310,7 @@ def _present(item: AgendaItem, *, case: Case, by) -> None:
         raise Conflict("Cases are presented while the meeting is in progress.")
     AGENDA_ITEM.apply(item, "present")
     CASE.apply(case, "discuss", by=by)
+    review_tasks_cancel(item_ids=[item.pk], by=by)  # the board has discussed it: a review not done is moot
 
 
 @transaction.atomic
@@ -335,11 +342,13 @@ def agenda_present_case(*, case: Case, by) -> Meeting:
     return item.meeting
 
 
-def agenda_release_for_case(*, case: Case) -> None:
+def agenda_release_for_case(*, case: Case, by=None) -> None:
     """The case left the agenda's flow (withdrawn, information requested): free its slot."""
-    for item in AgendaItem.objects.select_for_update().filter(case=case, status=AgendaItemStatus.SCHEDULED):
+    items = list(AgendaItem.objects.select_for_update().filter(case=case, status=AgendaItemStatus.SCHEDULED))
+    for item in items:
         AGENDA_ITEM.apply(item, "remove")
         meeting_minutes_release(item)
+    review_tasks_cancel(item_ids=[item.pk for item in items], by=by)
     case.meeting = None  # written with the case's next status
     second_opinion_slot_sync(case=case, by=None)
 

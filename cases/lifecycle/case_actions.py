@@ -120,7 +120,7 @@ def case_transition(*, user, case: Case, action_name: str, reason: str = "") -> 
     if action_name == "withdraw":
         second_opinions_cancel_for_case(case=case, by=user, reason=reason)
     if case.status in {S.SCHEDULED, S.DEFERRED}:
-        agenda_release_for_case(case=case)
+        agenda_release_for_case(case=case, by=user)
         fields["meeting"] = None
     CASE.apply(case, action_name, by=user, note=reason, fields=fields)
     _after_transition(user=user, case=case, action_name=action_name, reason=reason)

@@ -69,7 +69,7 @@ def _release(user, request: SecondOpinion, case: Case, why: str) -> None:
         case.board = None
         case.save(update_fields=["board", "updated_at"])
     elif case.status in {CaseStatus.SUBMITTED, CaseStatus.SCHEDULED, CaseStatus.DEFERRED, CaseStatus.INFO_REQUESTED}:
-        agenda_release_for_case(case=case)
+        agenda_release_for_case(case=case, by=user)
         CASE.apply(case, "withdraw", by=user, note=why, fields={"meeting": None})
 
 

@@ -29,6 +29,7 @@ from cases.models.plans import (
     Review,
     RevisedField,
 )
+from cases.models.review_tasks import ReviewTask
 from cases.models.second_opinions import (
     SecondOpinion,
     SecondOpinionReport,
@@ -60,6 +61,7 @@ __all__ = [
     "PlanComponent",
     "ProfileRevision",
     "Review",
+    "ReviewTask",
     "RevisedField",
     "SecondOpinion",
     "SecondOpinionReport",

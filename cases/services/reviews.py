@@ -12,6 +12,7 @@ from cases.locks import case_lock
 from cases.models import Case, ProfileRevision, Review, RevisedField
 from cases.services.case_profile import case_open_check
 from cases.services.packets import packet_request_if_built
+from cases.services.review_tasks import review_tasks_complete
 from cases.staging import STAGE_FIELDS, stage_value_error
 from specialists.access import can_review
 from specialists.models import Specialty
@@ -74,7 +75,8 @@ def review_record(
     *, user, case: Case, kind: str, findings: str, recommendation: str = "", revisions: list[dict[str, Any]] = ()
 ) -> Review:
     """Record a specialty review. A pathology or imaging re-read may revise the profile: the case takes the
-    revised value and a ``ProfileRevision`` keeps the original, who (the review's author) and why."""
+    revised value and a ``ProfileRevision`` keeps the original, who (the review's author) and why. The case's open
+    review task of the specialty is done."""
     case = case_lock(case)
     if not can_review(user, case):
         raise PermissionDenied("Only members of the case's board record specialty reviews.")
@@ -100,6 +102,7 @@ def review_record(
     ]
     ProfileRevision.objects.bulk_create(rows)
     audit_write(user=user, action=AuditAction.CREATE, obj=review)
+    review_tasks_complete(case=case, user=user, review=review)
     if rows:
         for row in rows:
             setattr(case, row.field, row.revised)

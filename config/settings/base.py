@@ -7,6 +7,8 @@ With nothing set this is the embedded configuration of ``make run``: SQLite and 
 import datetime
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from config.env import as_bool, as_cache, as_database, as_int, as_list, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -74,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "specialists.context_processors.navigation",
+                "cases.context_processors.review_tasks",
             ],
         },
     },
@@ -260,6 +263,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "follow-ups-remind": {"task": "cases.tasks.follow_ups_remind", "schedule": 6 * 3600.0},
     "second-opinions-sweep": {"task": "cases.tasks.second_opinions_sweep", "schedule": 120.0},
     "second-opinions-escalate": {"task": "cases.tasks.second_opinions_escalate", "schedule": 3600.0},
+    "review-tasks-escalate": {"task": "cases.tasks.review_tasks_escalate", "schedule": 3600.0},
+    "review-tasks-digest": {"task": "cases.tasks.review_tasks_digest", "schedule": crontab(hour=6, minute=0)},
 }
 # The shared cache (sign-in failure counts, used second-factor codes, rate limits): CACHE_URL, else the broker's Redis,
 # else (the embedded run, no broker) a file cache that every server process of the machine shares.

@@ -14,7 +14,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from cases.lifecycle import agenda as scheduling_services
-from cases.models import Case, ChangeRecord, FollowUp, Plan, PlanComponent, Review, SecondOpinion
+from cases.models import Case, ChangeRecord, FollowUp, Plan, PlanComponent, Review, ReviewTask, SecondOpinion
 from cases.services import second_opinions
 from cases.services.comments import comment_create
 from cases.services.documents import document_create
@@ -61,8 +61,17 @@ def _review(case, admin) -> Review:
     return Review.objects.create(case=case, kind="navigation", author=admin, specialty="nurse_navigation", findings="-")
 
 
+def _task(case, admin) -> ReviewTask:
+    """The case's medical-oncology review task (the world's `member`, the board's one medical oncologist, holds it),
+    written by the case's placement on its board's meeting."""
+    meeting = Meeting.objects.filter(board=case.board).earliest("id")
+    Case.objects.filter(pk=case.pk).update(status="submitted")
+    scheduling_services.agenda_add(user=admin, meeting=meeting, case=Case.objects.get(pk=case.pk))
+    return ReviewTask.objects.get(case=case, specialty="medical_oncology")
+
+
 # read-only objects made on demand, placeholder prefix -> maker(case, admin)
-RECORDS = {"review": _review, "plan": _plan, "change": _change, "followup": _follow_up}
+RECORDS = {"review": _review, "plan": _plan, "change": _change, "followup": _follow_up, "task": _task}
 
 # second opinions made on demand: placeholder -> (the requesting hospital's case, its requester, its primary site).
 # Requested to the academic center and routed (the task's work, done here: on_commit never runs in a test), by site:

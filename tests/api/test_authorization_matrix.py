@@ -210,6 +210,11 @@ ENDPOINTS = [
     Endpoint("DELETE", "/api/v1/auth/tokens/", ok=EVERYONE, code=204),
     Endpoint("DELETE", "/api/v1/auth/tokens/nosuchtoken/"),
     Endpoint("GET", "/api/v1/me/", ok=EVERYONE),
+    # review tasks: the caller's own (world.case's medical-oncology task is the member's); anyone else's is a 404
+    Endpoint("GET", "/api/v1/me/tasks/", ok=EVERYONE),
+    Endpoint("GET", "/api/v1/me/tasks/{task_case}/", ok="member"),
+    Endpoint("POST", "/api/v1/me/tasks/{task_case}/claim/", ok="member"),
+    Endpoint("DELETE", "/api/v1/me/tasks/{task_case}/", others=405),
     Endpoint("GET", "/api/v1/institutions/", ok=EVERYONE),
     Endpoint("GET", "/api/v1/institutions/{community2}/", ok=EVERYONE),
     Endpoint("POST", "/api/v1/institutions/", others=405, payload=edit),

@@ -45,6 +45,7 @@ from cases.models import (
     PlanComponent,
     ProfileRevision,
     Review,
+    ReviewTask,
     SecondOpinion,
     SecondOpinionReport,
     SecondOpinionTransition,
@@ -364,8 +365,21 @@ def test_a_rerun_puts_a_case_a_demo_user_moved_back_and_records_why(demo):
     assert case.agenda_items.filter(status=AgendaItemStatus.SCHEDULED).count() == 1
     meeting.refresh_from_db()
     assert meeting.allocated_minutes == 10 * meeting.agenda_items.filter(status=AgendaItemStatus.SCHEDULED).count()
+    tasks = ReviewTask.objects.filter(case=case, status="open", agenda_item__status=AgendaItemStatus.SCHEDULED)
+    assert tasks.exists()  # the new slot's review tasks (the withdrawal cancelled the old ones)
     grown = {"CaseTransition": counts["CaseTransition"] + 1, "AgendaItem": counts["AgendaItem"] + 1}
+    grown["AuditEvent"] = counts["AuditEvent"] + tasks.count()  # the tasks' creation
     assert _counts() == {**counts, **grown}  # the reload row, and a new slot (the released one stays as history)
+
+
+def test_the_upcoming_agendas_have_their_review_tasks(demo):
+    upcoming = AgendaItem.objects.filter(status=AgendaItemStatus.SCHEDULED)
+    assert upcoming.exists() and not upcoming.filter(review_tasks__isnull=True).exists()
+    assert not ReviewTask.objects.filter(status="open").exclude(agenda_item__status="scheduled").exists()
+    genetics = ReviewTask.objects.filter(status="open", specialty="genetics")
+    assert genetics.exists() and {t.assignee.username for t in genetics} == {"genetics"}
+    body = _client("genetics").get("/api/v1/me/tasks/").json()
+    assert body["count"] == genetics.count()
 
 
 def _client(username: str) -> APIClient:

@@ -183,6 +183,7 @@ def pages(world) -> list[tuple[object, str]]:
         (world.coordinator, f"/meetings/{meeting.public_id}/"),
         (world.coordinator, f"/meetings/{running.public_id}/"),
         (world.member, "/inbox/"),
+        (world.member, "/tasks/"),
         (navigator, "/follow-up/"),
         (world.member, "/analytics/"),
         (world.coordinator, "/analytics/accreditation/"),
