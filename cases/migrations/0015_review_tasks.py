@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_case_waiting_index'),
+        ('cases', '0014_annual_caseload'),
         ('scheduling', '0006_agenda_item_rolled_to'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
