@@ -121,7 +121,7 @@ def plan_change_stats(
     return figures.cached("plan_change_stats", user, filters, lambda: _plan_change_stats(user, **filters))
 
 
-def _plan_change_stats(user, *, board, boards, date_from, date_to, primary_site) -> dict[str, Any]:
+def _plan_change_stats(user, *, board, date_from, date_to, primary_site, boards=None) -> dict[str, Any]:
     records = _decided_records(
         user, board=board, boards=boards, date_from=date_from, date_to=date_to, primary_site=primary_site
     )
