@@ -12,12 +12,14 @@ being served.
 from __future__ import annotations
 
 import contextvars
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 from django.db import connections, router
+from django.db.models import JSONField
 from django.utils import timezone
 
 from tumorboard.database import prepared_cursor
@@ -61,12 +63,18 @@ def _insert_in_autocommit(events: list[AuditEvent]) -> None:
     now = timezone.now()
     for event in events:
         event.at = now
-    columns = [
-        [field.get_db_prep_save(getattr(event, field.attname), connection) for event in events]
-        for field in _insert_fields()
-    ]
+    columns = [[_prepared(field, getattr(event, field.attname)) for event in events] for field in _insert_fields()]
     with prepared_cursor(connection.alias) as cursor:
         cursor.execute(_insert_sql(connection.alias), columns)
+
+
+def _prepared(field, value):
+    """``value`` as the INSERT's arrays take it: JSON as its text (cast to jsonb in SQL), the rest as the field
+    prepares it (``get_prep_value``: an IPv6 address cleaned), without the driver's wrappers of ``get_db_prep_save``,
+    which cost a page of fifty rows a millisecond."""
+    if isinstance(field, JSONField):
+        return json.dumps(value, cls=field.encoder)
+    return field.get_prep_value(value)
 
 
 def _insert_fields() -> list:

@@ -28,7 +28,7 @@ from cases.services.documents import document_create
 from tumorboard.api.fields import required_text_serializer
 from tumorboard.api.pagination import CappedCountPagination
 from tumorboard.api.views import AuditedReadMixin, PublicIdMixin
-from tumorboard.reads import audited_download, audited_list, audited_read
+from tumorboard.reads import audited_download, audited_read
 
 CASE_ID = OpenApiParameter("case_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The case's id")
 
@@ -61,26 +61,29 @@ class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
     pagination_class = CappedCountPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def _reads_in_sql(self) -> bool:
+        """Whether a GET reads the representation with ``case_reads`` (the serializer's, built in SQL): on PostgreSQL,
+        and for a detail only when the request names no filter (``get_object`` applies the list's filters to it)."""
+        if not fast_reads_available():
+            return False
+        return self.action == "list" or not any(name in self.request.query_params for name in CaseFilter.base_filters)
+
     def get_queryset(self):
+        if self.action == "list" and self._reads_in_sql():
+            return selectors.cases_visible_fast(self.request.user).values_list("pk", flat=True)
         return selectors.case_list(self.request.user)
 
-    def list(self, request, *args, **kwargs):
-        """The page's cases from ``case_reads`` (the serializer's representation, built in SQL), audited."""
-        if not fast_reads_available():
-            return super().list(request, *args, **kwargs)
-        cases = self.filter_queryset(selectors.cases_visible_fast(request.user))
-        reads = cases_read(list(self.paginate_queryset(cases.values_list("pk", flat=True))))
-        audited_list([read.shown for read in reads], user=request.user)
-        return self.get_paginated_response([read.data for read in reads])
+    def represent_many(self, objects):
+        if self.action == "list" and self._reads_in_sql():
+            reads = cases_read(objects)
+            return [read.shown for read in reads], [read.data for read in reads]
+        return super().represent_many(objects)
 
-    def retrieve(self, request, *args, **kwargs):
-        """The case from ``case_reads``, audited; through the serializer when the request names a filter, which
-        ``get_object`` applies to a detail too."""
-        if not fast_reads_available() or any(name in request.query_params for name in CaseFilter.base_filters):
-            return super().retrieve(request, *args, **kwargs)
-        read = case_read(request.user, kwargs["id"])
-        audited_read([read.shown], user=request.user)
-        return Response(read.data)
+    def represent_one(self):
+        if self._reads_in_sql():
+            read = case_read(self.request.user, self.kwargs["id"])
+            return read.shown, read.data
+        return super().represent_one()
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
