@@ -54,8 +54,8 @@ def audit_reads_collected() -> Iterator[None]:
 def _insert_in_autocommit(events: list[AuditEvent]) -> None:
     """The rows in one INSERT statement, which is atomic by itself: no BEGIN and COMMIT around it, which
     ``bulk_create`` adds and which cost a plain read two more round trips (issue 20). On PostgreSQL one prepared
-    statement for any number of rows (``_INSERT``: a column of values per field, unnested); inside a transaction, or
-    on another database, ``bulk_create`` as everywhere else."""
+    statement for any number of rows (``_insert_sql``: an array of values per column, unnested); inside a
+    transaction, or on another database, ``bulk_create`` as everywhere else."""
     connection = connections[router.db_for_write(AuditEvent)]
     if connection.vendor != "postgresql" or not connection.get_autocommit():
         AuditEvent.objects.bulk_create(events)
