@@ -19,7 +19,7 @@ code base decides who may see or change what.
 
 from __future__ import annotations
 
-from specialists.models import BoardRole, Specialty
+from specialists.models import BoardMembership, BoardRole, Specialty
 
 
 def _memberships(user) -> list[tuple[int, str, int]]:
@@ -32,6 +32,32 @@ def _memberships(user) -> list[tuple[int, str, int]]:
         cached = list(user.memberships.values_list("board_id", "role", "board__institution_id"))
         user._memberships_cache = cached
     return cached
+
+
+def memberships_sql(user_id: str) -> str:
+    """SQL of the memberships of the user whose id is the SQL expression ``user_id``, as ``_memberships`` reads them:
+    one JSON array of ``[board_id, role, board's institution_id]`` (``memberships_preloaded`` takes it)."""
+    membership = BoardMembership._meta
+    board = membership.get_field("board").related_model._meta
+    return (
+        'SELECT COALESCE(json_agg(json_build_array(m."board_id", m."role", b."institution_id")), \'[]\') '  # noqa: S608 - names of tables and columns, no input
+        f'FROM "{membership.db_table}" m JOIN "{board.db_table}" b ON b."id" = m."board_id" '
+        f'WHERE m."user_id" = {user_id}'
+    )
+
+
+def memberships_preloaded(user, memberships) -> None:
+    """Give ``user`` its memberships as ``_memberships`` reads them (``(board_id, role, board's institution_id)``),
+    read by the caller in a query of its own (API token authentication reads them with the token)."""
+    user._memberships_cache = [tuple(membership) for membership in memberships]
+
+
+def access_scope(user) -> tuple:
+    """Everything the access policy reads of ``user`` to scope reads (``cases.selectors.cases_visible_to`` and
+    friends): a key under which a selector's compiled SQL may be kept, as two users of one scope see the same."""
+    if not user.is_authenticated:
+        return (None,)
+    return (user.pk, user.institution_id, user.is_superuser, user.specialty, tuple(sorted(_memberships(user))))
 
 
 def board_roles(user) -> dict[int, str]:

@@ -12,10 +12,17 @@ being served.
 from __future__ import annotations
 
 import contextvars
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
+from django.db import connections, router
+from django.db.models import JSONField
+from django.utils import timezone
+
+from tumorboard.database import prepared_cursor
 from tumorboard.middleware import current_client_ip, current_request_id
 from tumorboard.models import AuditAction, AuditEvent
 
@@ -41,7 +48,48 @@ def audit_reads_collected() -> Iterator[None]:
         _collected.reset(token)
         collected.open = False  # a row recorded after this (a thread that copied the context) is written at once
     if collected:
-        AuditEvent.objects.bulk_create(collected)
+        _insert_in_autocommit(collected)
+
+
+def _insert_in_autocommit(events: list[AuditEvent]) -> None:
+    """The rows in one INSERT statement, which is atomic by itself: no BEGIN and COMMIT around it, which
+    ``bulk_create`` adds and which cost a plain read two more round trips (issue 20). On PostgreSQL one prepared
+    statement for any number of rows (``_insert_sql``: an array of values per column, unnested); inside a
+    transaction, or on another database, ``bulk_create`` as everywhere else."""
+    connection = connections[router.db_for_write(AuditEvent)]
+    if connection.vendor != "postgresql" or not connection.get_autocommit():
+        AuditEvent.objects.bulk_create(events)
+        return
+    now = timezone.now()
+    for event in events:
+        event.at = now
+    columns = [[_prepared(field, getattr(event, field.attname)) for event in events] for field in _insert_fields()]
+    with prepared_cursor(connection.alias) as cursor:
+        cursor.execute(_insert_sql(connection.alias), columns)
+
+
+def _prepared(field, value):
+    """``value`` as the INSERT's arrays take it: JSON as its text (cast to jsonb in SQL), the rest as the field
+    prepares it (``get_prep_value``: an IPv6 address cleaned), without the driver's wrappers of ``get_db_prep_save``,
+    which cost a page of fifty rows a millisecond."""
+    if isinstance(field, JSONField):
+        return json.dumps(value, cls=field.encoder)
+    return field.get_prep_value(value)
+
+
+def _insert_fields() -> list:
+    return [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+
+
+@cache
+def _insert_sql(alias: str) -> str:
+    connection = connections[alias]
+    fields = _insert_fields()
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    return (
+        f"INSERT INTO {connection.ops.quote_name(AuditEvent._meta.db_table)} ({names}) SELECT * FROM UNNEST({arrays})"  # noqa: S608 - names
+    )
 
 
 def _record(events: list[AuditEvent]) -> None:

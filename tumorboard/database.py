@@ -1,4 +1,5 @@
-"""PostgreSQL roles and guards that keep the audit log append-only at the database (SPEC §7).
+"""PostgreSQL roles and guards that keep the audit log append-only at the database (SPEC §7), and prepared statements
+for the hottest reads (``prepared_cursor``).
 
 - A trigger refuses UPDATE, DELETE (per row) and TRUNCATE (per statement) on the audit table, whoever asks.
 - The application does not run as the owner of the tables: with DATABASE_APP_ROLE set, ``migrate`` (run as the owner)
@@ -9,8 +10,11 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.db import connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from psycopg import sql
 
 AUDIT_TABLE = "tumorboard_auditevent"
@@ -21,6 +25,42 @@ CREATE OR REPLACE TRIGGER tumorboard_auditevent_no_truncate
     BEFORE TRUNCATE ON {AUDIT_TABLE}
     FOR EACH STATEMENT EXECUTE FUNCTION tumorboard_audit_append_only();
 """
+
+
+class _PreparingCursor(ServerBindingCursor):
+    """psycopg's server-side binding cursor that prepares every statement it runs (once per connection and SQL text;
+    psycopg keeps the last 100 of a connection)."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+    def _convert_query(self, query, params=None):
+        """Kept as ``_query``, where Django's query log reads a statement (psycopg keeps it only for those it does not
+        prepare): the log shows the statement with its placeholders."""
+        self._query = super()._convert_query(query, params)
+        return self._query
+
+
+@contextmanager
+def prepared_cursor(using: str = "default"):
+    """A cursor of the ``using`` connection whose statements PostgreSQL parses and plans once per connection, then
+    runs with new parameters: for the few statements every API request runs (the token's, a case's representation),
+    whose planning took longer than their execution (1.5-2 ms against 0.2 ms, issue 20). Django's wrapper is kept,
+    so the statements are logged and counted as any other. Django leaves prepared statements off for connection
+    poolers (PgBouncer in transaction mode before 1.21 cannot follow them); the application connects to PostgreSQL
+    directly. Another database gets a plain cursor."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:  # Django's "never"; explicit preparation needs a number
+        connection.connection.prepare_threshold = 2**31 - 1  # only the cursors here prepare (Django's bind client-side)
+    with connection.wrap_database_errors:
+        cursor = connection._prepare_cursor(_PreparingCursor(connection.connection))
+    with cursor:
+        yield cursor
 
 
 def app_role_grant(connection, role: str, password: str = "") -> None:

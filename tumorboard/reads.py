@@ -24,6 +24,16 @@ from tumorboard.models import AuditAction
 T = TypeVar("T")
 
 
+class Shown:
+    """A record shown from its representation's row, without a model instance (``cases.api.case_reads``): what its
+    audit row names, as ``tumorboard.audit`` reads it of a model instance."""
+
+    __slots__ = ("_meta", "audit_patient_id", "pk", "public_id")
+
+    def __init__(self, model, pk, public_id, patient_id):
+        self._meta, self.pk, self.public_id, self.audit_patient_id = model._meta, pk, public_id, patient_id
+
+
 def _detail(view: str | None) -> dict | None:
     return {"view": view} if view else None
 

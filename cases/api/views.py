@@ -11,6 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cases import selectors
+from cases.api.case_reads import case_read, cases_read, fast_reads_available
 from cases.api.serializers import (
     CaseActionSerializer,
     CaseSerializer,
@@ -60,8 +61,29 @@ class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
     pagination_class = CappedCountPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def _reads_in_sql(self) -> bool:
+        """Whether a GET reads the representation with ``case_reads`` (the serializer's, built in SQL): on PostgreSQL,
+        and for a detail only when the request names no filter (``get_object`` applies the list's filters to it)."""
+        if not fast_reads_available():
+            return False
+        return self.action == "list" or not any(name in self.request.query_params for name in CaseFilter.base_filters)
+
     def get_queryset(self):
+        if self.action == "list" and self._reads_in_sql():
+            return selectors.cases_visible_fast(self.request.user).values_list("pk", flat=True)
         return selectors.case_list(self.request.user)
+
+    def represent_many(self, objects):
+        if self.action == "list" and self._reads_in_sql():
+            reads = cases_read(objects)
+            return [read.shown for read in reads], [read.data for read in reads]
+        return super().represent_many(objects)
+
+    def represent_one(self):
+        if self._reads_in_sql():
+            read = case_read(self.request.user, self.kwargs["id"])
+            return read.shown, read.data
+        return super().represent_one()
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

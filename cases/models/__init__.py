@@ -14,6 +14,7 @@ from cases.models.case import (
     StagingRecord,
     TreatmentCourse,
     _document_path,
+    body_surface_area,
 )
 from cases.models.imports import CaseImport
 from cases.models.packets import MeetingPacket, Packet, PacketVersion, _meeting_packet_pdf_path, _packet_pdf_path
@@ -72,4 +73,5 @@ __all__ = [
     "_meeting_packet_pdf_path",
     "_packet_pdf_path",
     "_report_pdf_path",
+    "body_surface_area",
 ]

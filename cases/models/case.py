@@ -130,6 +130,16 @@ def _profile_lists_attach(cases: list) -> None:
             case._prefetched_objects_cache[name] = queryset
 
 
+def body_surface_area(bsa_m2: float | None, weight_kg: float | None, height_cm: float | None) -> float | None:
+    """BSA in m²: as recorded, else by Mosteller's formula from height and weight (Mosteller, N Engl J Med 1987); None
+    when neither is known."""
+    if bsa_m2:
+        return bsa_m2
+    if weight_kg and height_cm:
+        return round(math.sqrt(weight_kg * height_cm / 3600), 2)
+    return None
+
+
 class Case(BaseModel):
     """One patient's question to a tumor board, with the three dimensions of a personalized plan."""
 
@@ -251,13 +261,8 @@ class Case(BaseModel):
 
     @property
     def body_surface_area(self) -> float | None:
-        """BSA in m²: as recorded, else by Mosteller's formula from height and weight (Mosteller, N Engl J Med
-        1987); None when neither is known."""
-        if self.bsa_m2:
-            return self.bsa_m2
-        if self.weight_kg and self.height_cm:
-            return round(math.sqrt(self.weight_kg * self.height_cm / 3600), 2)
-        return None
+        """BSA in m², recorded or computed (the module's ``body_surface_area``)."""
+        return body_surface_area(self.bsa_m2, self.weight_kg, self.height_cm)
 
     @property
     def stage_summary(self) -> str:

@@ -36,18 +36,29 @@ class AuditedListMixin:
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        shown = audited_list(queryset if page is None else page, user=request.user)
-        data = self.get_serializer(shown, many=True).data
+        shown, data = self.represent_many(list(queryset if page is None else page))
+        audited_list(shown, user=request.user)
         return Response(data) if page is None else self.get_paginated_response(data)
+
+    def represent_many(self, objects: list) -> tuple[list, list]:
+        """What is shown of ``objects`` (what the audit rows name) and their representation: the objects and the
+        serializer's. A viewset may read both more cheaply from what its ``get_queryset`` gave (CaseViewSet)."""
+        return objects, self.get_serializer(objects, many=True).data
 
 
 class AuditedRetrieveMixin:
     """``retrieve`` through the audited reads (tumorboard.reads): one READ row for the object returned."""
 
     def retrieve(self, request, *args, **kwargs):
+        shown, data = self.represent_one()
+        audited_read([shown], user=request.user)
+        return Response(data)
+
+    def represent_one(self) -> tuple:
+        """The object of the URL as the audit row names it, and its representation: ``get_object()`` and the
+        serializer's; a viewset may read both more cheaply (CaseViewSet)."""
         instance = self.get_object()
-        audited_read([instance], user=request.user)
-        return Response(self.get_serializer(instance).data)
+        return instance, self.get_serializer(instance).data
 
 
 class AuditedReadMixin(AuditedListMixin, AuditedRetrieveMixin):

@@ -1,0 +1,193 @@
+"""The case's read path of issue 20: the representation built in SQL (cases.api.case_reads) is byte for byte the
+serializer's, the visibility compiled once per scope is the selector's, and the one-query token authentication
+takes a revoked or expired token, a deactivated user and a changed membership into account at the next request."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient
+
+from cases.api.case_reads import case_read, cases_read
+from cases.api.serializers import CaseSerializer
+from cases.codes import CaseStatus
+from cases.models import Case
+from cases.selectors import case_after_write, cases_visible_fast, cases_visible_to
+from scheduling.models import Meeting
+from specialists.models import BoardRole
+from tests.conftest import token_for
+from tests.factories import CaseFactory, MembershipFactory, UserFactory
+from tumorboard.models import AuditEvent
+
+
+def _rendered(data) -> bytes:
+    return JSONRenderer().render(data)
+
+
+def _serialized(case: Case) -> bytes:
+    return _rendered(CaseSerializer(case_after_write(case)).data)
+
+
+def _full_case(world) -> Case:
+    """Every field of the representation set, every list with rows (floats with and without a fraction, nulls)."""
+    physician = UserFactory(institution=world.academic, first_name="Ada", last_name="Lovelace", specialty="")
+    case = CaseFactory(
+        institution=world.academic,
+        board=world.board,
+        meeting=Meeting.objects.filter(board=world.board).first(),
+        created_by=UserFactory(institution=world.academic, first_name="", last_name="", username="nameless"),
+        treating_physician=physician,
+        status=CaseStatus.SCHEDULED,
+        pathological_t="T1c",
+        pathological_n="N1a",
+        pathological_m="M0",
+        metastatic=True,
+        metastatic_sites=["bone", "liver"],
+        metastasis_count=3,
+        karnofsky=80,
+        lansky=None,
+        weight_kg=61.5,
+        height_cm=165.0,
+        body_measured_on=datetime.date(2026, 1, 2),
+        gfr_ml_min=88.0,
+        gfr_date=datetime.date(2026, 1, 3),
+        lvef_percent=61.25,
+        lvef_date=datetime.date(2026, 1, 4),
+        bilirubin_mg_dl=0.7,
+        bilirubin_date=datetime.date(2026, 1, 5),
+        comorbidities=["diabetes", "hypertension"],
+        menopausal_status="post",
+        fertility_goals="None",
+        fertility_preservation_discussed=True,
+        goals_of_care_discussed=True,
+        prior_anthracycline_mg_m2=120.0,
+        prior_anthracyclines=[{"drug": "epirubicin", "cumulative_mg_m2": 360}],
+        acp_healthcare_proxy=True,
+        acp_polst=True,
+        preferences="Wants to keep working.",
+        psychosocial_notes="Lives alone; \u2028 a line separator and ünïcode.",
+        urgency="urgent",
+        submitted_at=timezone.now().replace(microsecond=0),
+    )
+    case.biomarkers.create(name="ER", result="positive", value=95, detail="Allred 8", date=datetime.date(2026, 1, 1))
+    case.biomarkers.create(name="KI67", result="high", value=32.5)
+    case.biomarkers.create(name="HER2", result="negative")
+    case.variants.create(
+        kind="fusion", gene="EML4", partner_gene="ALK", origin="somatic", date=datetime.date(2026, 1, 1)
+    )
+    case.variants.create(gene="BRCA2", hgvs="c.5946del", origin="germline", interpretation="pathogenic")
+    case.other_staging.create(system="figo", value="IIIC", date=datetime.date(2025, 12, 1))
+    case.pharmacogenomics.create(gene="DPYD", phenotype="intermediate", diplotype="*1/*2A")
+    case.pharmacogenomics.create(gene="UGT1A1", phenotype="normal")
+    case.medications.create(name="Letrozole")
+    case.medications.create(name="Tamoxifen", status="stopped")
+    case.treatments.create(kind="surgery", name="Lumpectomy", start=datetime.date(2025, 11, 2))
+    case.treatments.create(kind="radiotherapy", name="Whole breast")  # no start: last, as the model orders them
+    case.treatments.create(
+        kind="systemic", name="AC", code="1", start=datetime.date(2025, 6, 1), end=datetime.date(2025, 9, 1)
+    )
+    return case
+
+
+def test_the_sql_representation_is_the_serializers_byte_for_byte(world, api):
+    cases = [_full_case(world), CaseFactory(institution=world.community, created_by=world.referrer, ecog=None)]
+    bare = CaseFactory(
+        institution=world.academic, created_by=world.member, histology="", grade="", clinical_t="", stage_group="",
+        ecog=None, treatment_intent="", question="", diagnosis_date=None, weight_kg=70, height_cm=None, bsa_m2=1.83,
+    )  # fmt: skip
+    cases.append(bare)
+    cases += [
+        CaseFactory(institution=world.academic, board=world.board, created_by=world.member, status=s)
+        for s in CaseStatus
+    ]
+    for case in [*cases, world.case, world.other_case, world.community_case]:
+        (read,) = cases_read([case.pk])
+        assert _rendered(read.data) == _serialized(case), case
+        assert (read.shown.pk, read.shown.public_id, read.shown.audit_patient_id) == (
+            case.pk,
+            str(case.public_id),
+            case.patient_id,
+        )
+        assert _rendered(case_read(world.admin, case.public_id).data) == _serialized(case)
+
+    # the API's detail and list pages answer it, and audit what they show
+    full = cases[0]
+    response = api(world.coordinator).get(f"/api/v1/cases/{full.public_id}/")
+    assert response.status_code == 200
+    assert response.content == _serialized(full)
+    assert AuditEvent.objects.filter(action="read", object_id=str(full.public_id), patient=full.patient).count() == 1
+    response = api(world.coordinator).get("/api/v1/cases/", {"page_size": 100})
+    shown = list(cases_visible_to(world.coordinator).order_by("-created_at", "-id"))
+    assert response.json()["count"] == len(shown)
+    results = _rendered([CaseSerializer(case_after_write(case)).data for case in shown])
+    assert response.content.endswith(b'"results":' + results + b"}")
+    assert set(AuditEvent.objects.filter(action="list").values_list("object_id", flat=True)) == {
+        str(c.public_id) for c in shown
+    }
+
+
+def test_a_read_costs_three_queries_and_a_page_five_at_any_size(world, api):
+    for _ in range(12):
+        case = CaseFactory(institution=world.academic, board=world.board, created_by=world.member)
+        case.biomarkers.create(name="ER", result="positive")
+        case.treatments.create(kind="surgery", name="Lumpectomy")
+    client = api(world.coordinator)
+    for url, expected in [
+        (f"/api/v1/cases/{world.case.public_id}/", 3),  # token with memberships, the case, the audit INSERT
+        ("/api/v1/cases/?page_size=1", 5),  # token, count, the page's ids, the page's cases, the audit INSERT
+        ("/api/v1/cases/?page_size=10", 5),
+        ("/api/v1/cases/?page_size=10&status=draft&urgency=routine", 5),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        statements = [query["sql"].split()[0] for query in queries]
+        assert len(queries) == expected, statements
+        assert "BEGIN" not in statements and "SAVEPOINT" not in statements  # the audit INSERT commits by itself
+
+
+def test_the_compiled_visibility_is_the_selectors_for_every_kind_of_user(world):
+    for user in (world.coordinator, world.chair, world.member, world.other_member, world.referrer, world.referrer2):
+        expected = set(cases_visible_to(user).values_list("pk", flat=True))
+        assert set(cases_visible_fast(user).values_list("pk", flat=True)) == expected, user
+        assert expected  # nobody of the world sees nothing: the comparison compares something
+    assert set(cases_visible_fast(world.admin).values_list("pk", flat=True)) == set(
+        Case.objects.values_list("pk", flat=True)
+    )
+
+
+def test_token_user_and_membership_changes_take_effect_at_the_next_request(world, api):
+    detail = f"/api/v1/cases/{world.other_case.public_id}/"
+    client = api(world.coordinator)
+    assert client.get(detail).status_code == 404  # another board's case: not seen
+    membership = MembershipFactory(user=world.coordinator, board=world.other_board, role=BoardRole.MEMBER)
+    assert client.get(detail).status_code == 200  # a membership added: seen at once
+    assert str(world.other_case.public_id) in {row["id"] for row in client.get("/api/v1/cases/").json()["results"]}
+    membership.delete()
+    assert client.get(detail).status_code == 404  # and removed: gone at once, from the detail and the list
+    ids = {row["id"] for row in client.get("/api/v1/cases/", {"page_size": 100}).json()["results"]}
+    assert str(world.other_case.public_id) not in ids and str(world.case.public_id) in ids
+
+    token = token_for(world.member)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/cases/").status_code == 200
+    world.member.is_active = False
+    world.member.save()
+    assert client.get("/api/v1/cases/").status_code == 401  # deactivated
+    world.member.is_active = True
+    world.member.save()
+    assert client.get("/api/v1/cases/").status_code == 200
+    world.member.auth_token_set.update(expiry=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get("/api/v1/cases/").status_code == 401  # expired, and deleted
+    assert not world.member.auth_token_set.exists()
+    token = token_for(world.member)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(f"/api/v1/cases/{world.case.public_id}/").status_code == 200
+    world.member.auth_token_set.all().delete()  # revoked (signed out)
+    assert client.get(f"/api/v1/cases/{world.case.public_id}/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token[:-1]}x")
+    assert client.get(f"/api/v1/cases/{world.case.public_id}/").status_code == 401  # a wrong token of a known key
