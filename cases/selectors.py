@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -24,9 +24,11 @@ from cases.models import (
     MeetingPacket,
     Packet,
     Plan,
+    PlanComponent,
     Review,
     SecondOpinion,
     SecondOpinionReport,
+    Trial,
 )
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting
 from scheduling.selectors import boards_visible_to, meetings_visible_to
@@ -36,6 +38,7 @@ from specialists.access import (
     is_admin,
     is_board_member,
     member_board_ids,
+    trial_institution_ids,
 )
 from specialists.models import Institution, InstitutionKind, User
 
@@ -212,7 +215,7 @@ def plans_of(case: Case) -> QuerySet[Plan]:
     later = Plan.objects.filter(case=OuterRef("case"), kind=OuterRef("kind"), version__gt=OuterRef("version"))
     return (
         case.plans.select_related("created_by", "meeting")
-        .prefetch_related("components")
+        .prefetch_related(Prefetch("components", queryset=PlanComponent.objects.select_related("trial")))
         .annotate(current=~Exists(later))
         .order_by("created_at", "id")
     )
@@ -239,7 +242,7 @@ def changes_of(case: Case) -> QuerySet[ChangeRecord]:
 
 
 def follow_ups_of(case: Case) -> QuerySet[FollowUp]:
-    return case.follow_ups.select_related("plan", "recorded_by").order_by("-created_at", "-id")
+    return case.follow_ups.select_related("plan", "recorded_by", "enrolled_trial").order_by("-created_at", "-id")
 
 
 def agenda_items_of(case: Case) -> QuerySet[AgendaItem]:
@@ -366,3 +369,16 @@ def import_latest(case: Case) -> CaseImport | None:
 def case_timezone(case: Case) -> str:
     """The time zone a case's times are shown in: its board's, else the server's."""
     return case.board.timezone if case.board_id else settings.TIME_ZONE
+
+
+def trials_visible_to(user) -> QuerySet[Trial]:
+    """The trials of the user's institution and of the institutions whose boards they belong to (admins: all)."""
+    if not user.is_authenticated:
+        return Trial.objects.none()
+    trials = Trial.objects.select_related("institution")
+    return trials if is_admin(user) else trials.filter(institution_id__in=trial_institution_ids(user))
+
+
+def trial_get(user, public_id) -> Trial:
+    """The trial if the user may see it; 404 otherwise (another institution's trial does not exist for them)."""
+    return get_object_or_404(trials_visible_to(user), public_id=public_id)

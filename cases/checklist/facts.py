@@ -114,6 +114,14 @@ def performance_of(case: Case) -> Performance | None:
     return max(scores, key=lambda p: p.ecog, default=None)
 
 
+def latest_biomarker(biomarkers, name: str) -> Biomarker | None:
+    """The most recent result of a biomarker (by date, then entry order); None if never tested."""
+    rows = [b for b in biomarkers if b.name == name]
+    if not rows:
+        return None
+    return max(rows, key=lambda b: (b.date or datetime.date.min, b.id))
+
+
 POSITIVE = frozenset({BiomarkerResult.POSITIVE, BiomarkerResult.DETECTED})
 HER2_NEGATIVE = frozenset({BiomarkerResult.NEGATIVE, BiomarkerResult.LOW, BiomarkerResult.NOT_DETECTED})
 TREATMENT_MODALITIES = frozenset({Modality.SURGERY, Modality.SYSTEMIC_THERAPY, Modality.RADIATION_THERAPY})
@@ -185,11 +193,7 @@ class Facts:
         return [r.component for r in self.readings if r.drugs & drug_class]
 
     def latest_biomarker(self, name: str) -> Biomarker | None:
-        """The most recent result of a biomarker (by date, then entry order); None if never tested."""
-        rows = [b for b in self.biomarkers if b.name == name]
-        if not rows:
-            return None
-        return max(rows, key=lambda b: (b.date or datetime.date.min, b.id))
+        return latest_biomarker(self.biomarkers, name)
 
     def tested(self, name: str) -> bool:
         return any(b.name == name for b in self.biomarkers)

@@ -34,6 +34,7 @@ from cases.models.second_opinions import (
     SecondOpinionTransition,
     _report_pdf_path,
 )
+from cases.models.trials import Trial
 
 __all__ = [
     "PATHOLOGY_FIELDS",
@@ -64,6 +65,7 @@ __all__ = [
     "SecondOpinionTransition",
     "StagingRecord",
     "TreatmentCourse",
+    "Trial",
     "_document_path",
     "_meeting_packet_pdf_path",
     "_packet_pdf_path",
