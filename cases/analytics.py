@@ -208,14 +208,14 @@ def trial_figures(user) -> list[dict[str, Any]]:
     cases whose follow-through records enrolment in it (``FollowUp.enrolled_trial``). One query."""
     visible = cases_visible_to(user).values("pk")
     trials = trials_visible_to(user).annotate(
-        referrals=Count(
+        referral_count=Count(
             "plan_components__plan__case",
             distinct=True,
             filter=Q(plan_components__plan__kind=PlanKind.BOARD, plan_components__plan__case__in=visible),
         ),
-        enrolments=Count("enrolments__case", distinct=True, filter=Q(enrolments__case__in=visible)),
+        enrolment_count=Count("enrolments__case", distinct=True, filter=Q(enrolments__case__in=visible)),
     )
     return [
-        {"trial": t, "status": t.status, "referrals": t.referrals, "enrolments": t.enrolments}
+        {"trial": t, "status": t.status, "referrals": t.referral_count, "enrolments": t.enrolment_count}
         for t in trials.order_by("identifier", "id")
     ]
