@@ -255,3 +255,30 @@ def trial_matches(case: Case, *, today: datetime.date | None = None) -> list[Tri
 def trials_may_match(case: Case, *, today: datetime.date | None = None) -> list[TrialMatch]:
     """The trials the case may match (no criterion not met)."""
     return [m for m in trial_matches(case, today=today) if m.may_match]
+
+
+OUTCOME_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown"}
+
+
+def match_content(match: TrialMatch) -> dict:
+    """A screened trial as the pages, the packet (canonical JSON) and run mode show it."""
+    trial = match.trial
+    return {
+        "id": str(trial.public_id),
+        "identifier": trial.identifier,
+        "title": trial.title,
+        "phase": trial.get_phase_display(),
+        "contact": trial.contact,
+        "unknown": match.unknown,
+        "criteria": [c.as_dict() | {"words": OUTCOME_WORDS[c.outcome]} for c in match.criteria],
+    }
+
+
+def trials_content(case: Case, *, today: datetime.date | None = None) -> dict:
+    """``{"notice", "may_match": [...], "not_matching": [...]}`` of ``match_content`` dicts."""
+    matches = trial_matches(case, today=today)
+    return {
+        "notice": NOTICE,
+        "may_match": [match_content(m) for m in matches if m.may_match],
+        "not_matching": [match_content(m) for m in matches if not m.may_match],
+    }

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("cases.pages.follow_up")),
     path("", include("cases.pages.portal")),
     path("", include("cases.pages.analytics")),
+    path("", include("cases.pages.trials")),
     path("accounts/", include("allauth.urls")),
 ]
 

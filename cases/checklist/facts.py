@@ -65,7 +65,7 @@ def checklist_lookups() -> list:
             queryset=Comment.objects.filter(kind=CommentKind.PRE_REVIEW).select_related("author"),
             to_attr=PRE_REVIEWS_ATTR,
         ),
-        Prefetch("plans", queryset=Plan.objects.prefetch_related("components")),
+        Prefetch("plans", queryset=Plan.objects.prefetch_related("components__trial")),  # no query without a trial
     ]
 
 

@@ -159,6 +159,8 @@ class PlanComponent(models.Model):
         extras = [", ".join(self.drugs or []), self.dosing]
         extras_text = "; ".join(e for e in extras if e)
         text = self.get_modality_display() + (f": {self.detail}" if self.detail else "")
+        if self.trial_id and PlanComponent.trial.is_cached(self):  # read with its trial: no query per component
+            text += f" [trial {self.trial.identifier}]"
         return f"{text} ({extras_text})" if extras_text else text
 
     @property

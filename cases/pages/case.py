@@ -52,6 +52,7 @@ from cases.services.comments import comment_create
 from cases.services.documents import document_create
 from cases.services.reviews import REVIEW_SPECIALTY, review_record
 from cases.timeline import EventKind, case_timeline
+from cases.trials import trials_content
 from scheduling.models import AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
 from scheduling.selectors import meetings_visible_to
@@ -306,6 +307,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         "linked_meetings": linked_meetings,
         "findings": findings,
         "finding_counts": counts,
+        "trials": trials_content(case, today=today),
         "documents": documents,
         "comments": comments,
         "reviews": reviews,
