@@ -7,11 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Biomarker, PacketVersion, Trial
+from cases.models import Biomarker, PacketVersion, PlanComponent, Trial
 from cases.services import packets
 from cases.services.meeting_packets import meeting_packet_content
 from scheduling.models import AgendaItem
+from tests.conftest import meeting_start
 from tests.factories import CaseFactory, TrialFactory
+from tests.pages.test_case_page import scheduled
 from tests.pages.test_packet_pages import visible_text
 from tests.pages.test_presenter_page import running, url
 from tumorboard.models import AuditEvent
@@ -158,3 +160,31 @@ def test_the_presenter_view_lists_the_trials_the_case_may_match(client, world):
     section = text[text.index("Clinical trials") :]
     assert NOTICE in section and "BR-HER2" in section and "HER2 positive required met" in section
     assert "BR-ER" not in section  # not matching: not in run mode
+
+
+def test_the_board_plan_form_offers_the_open_trials_and_records_the_reference(client, world):
+    case, meeting = scheduled(world)
+    meeting_start(meeting, by=world.coordinator)
+    trial = TrialFactory(institution=world.academic, identifier="BR-REF", title="Referral study")
+    TrialFactory(institution=world.academic, identifier="BR-SHUT", status="closed")
+    foreign = TrialFactory(institution=world.community, identifier="OTHER-1")
+    client.force_login(world.chair)
+    page = client.get(f"/cases/{case.public_id}/").content.decode()
+    assert f'<option value="{trial.public_id}">BR-REF — Referral study</option>' in page
+    assert "BR-SHUT" not in page.split('id="plans"')[1] and "OTHER-1" not in page
+    form = {
+        "kind": "board", "intent": "curative", "meeting": str(meeting.public_id), "consensus": "unanimous",
+        "modality_1": "surgery", "detail_1": "lumpectomy", "modality_2": "clinical_trial",
+        "trial_2": str(foreign.public_id),
+    }  # fmt: skip
+    refused = client.post(f"/cases/{case.public_id}/plans/", form)
+    assert refused.status_code == 400 and "That choice is not available" in refused.content.decode()
+    refused = client.post(f"/cases/{case.public_id}/plans/", {**form, "modality_2": "radiation_therapy",
+                                                              "trial_2": str(trial.public_id)})  # fmt: skip
+    assert "A trial belongs to a clinical_trial component, not to radiation_therapy." in refused.content.decode()
+    response = client.post(f"/cases/{case.public_id}/plans/", {**form, "trial_2": str(trial.public_id)})
+    assert response.status_code == 302, response.content.decode()[:500]
+    component = PlanComponent.objects.get(plan__case=case, modality="clinical_trial")
+    assert component.trial == trial
+    page = client.get(f"/cases/{case.public_id}/").content.decode()
+    assert "Clinical trial [trial BR-REF]" in page
