@@ -21,6 +21,16 @@ from tumorboard.api.views import PublicIdMixin
 from tumorboard.reads import audited_read
 
 
+class CodeField(serializers.ChoiceField):
+    """A code of a list as the document states it, a JSON string: DRF's ChoiceField would take the number 2 for the
+    phase "2" or 0 for stage "0"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 class TrialBiomarkerSerializer(serializers.Serializer):
     name = serializers.ChoiceField(choices=BiomarkerName.choices, help_text="The case profile's biomarker code.")
     result = serializers.ChoiceField(choices=BiomarkerResult.choices)
@@ -33,8 +43,8 @@ class TrialSerializer(ModelSerializer):
         max_length=32, help_text="An NCT number (NCT + 8 digits, checked when it starts with NCT) or a local id."
     )
     title = StrictCharField(max_length=300)
-    phase = serializers.ChoiceField(choices=TrialPhase.choices)
-    status = serializers.ChoiceField(choices=TrialStatus.choices, required=False, default=TrialStatus.OPEN)
+    phase = CodeField(choices=TrialPhase.choices)
+    status = CodeField(choices=TrialStatus.choices, required=False, default=TrialStatus.OPEN)
     disease_sites = serializers.ListField(
         child=serializers.ChoiceField(choices=DiseaseSite.choices),
         required=False,
@@ -42,8 +52,8 @@ class TrialSerializer(ModelSerializer):
         max_length=len(DiseaseSite.values),
         help_text="Case primary-site codes; empty: any site.",
     )
-    stage_min = serializers.ChoiceField(choices=StageLimit.choices, required=False, allow_blank=True, default="")
-    stage_max = serializers.ChoiceField(choices=StageLimit.choices, required=False, allow_blank=True, default="")
+    stage_min = CodeField(choices=StageLimit.choices, required=False, allow_blank=True, default="")
+    stage_max = CodeField(choices=StageLimit.choices, required=False, allow_blank=True, default="")
     min_prior_lines = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=20)
     max_prior_lines = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=0, max_value=20, help_text="0: treatment-naive."

@@ -126,10 +126,12 @@ class FollowUpForm(Form):
     implemented = ChoiceField(choices=Implemented.choices)
     reason = ChoiceField(choices=NotImplementedReason.choices, required=False)
     note = TextField(max_length=4000, required=False)
+    enrolled_trial = PublicIdField(Trial.objects.none())
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = Plan.objects.filter(case=case, kind=PlanKind.BOARD)
+        self.fields["enrolled_trial"].queryset = Trial.objects.filter(plan_components__plan__case=case).distinct()
 
 
 class AnalyticsQueryForm(Form):

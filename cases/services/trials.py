@@ -23,6 +23,8 @@ TRIAL_FIELDS = (
     "identifier", "title", "phase", "status", "disease_sites", "stage_min", "stage_max", "min_prior_lines",
     "max_prior_lines", "required_biomarkers", "excluded_biomarkers", "ecog_max", "age_min", "age_max", "contact",
 )  # fmt: skip
+# ClinicalTrials.gov's identifier: "NCT" followed by an 8-digit number, e.g. NCT00000419 (ClinicalTrials.gov glossary,
+# "ClinicalTrials.gov Identifier (NCT Number)", National Library of Medicine, checked 2026)
 NCT = re.compile(r"NCT\d{8}")
 LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]{0,31}")
 BIOMARKER_LISTS = ("required_biomarkers", "excluded_biomarkers")

@@ -71,6 +71,8 @@ BAD = [
     ({"min_prior_lines": 3, "max_prior_lines": 1}, "max_prior_lines", "The maximum prior lines is below the minimum."),
     ({"ecog_max": 5}, "ecog_max", "Ensure this value is less than or equal to 4."),
     ({"phase": "5"}, "phase", '"5" is not a valid choice.'),
+    ({"phase": 2}, "phase", '"2" is not a valid choice.'),  # the code "2" is text, not the number 2
+    ({"stage_max": 0}, "stage_max", '"0" is not a valid choice.'),
     ({"disease_sites": ["spleen"]}, "disease_sites[0]", '"spleen" is not a valid choice.'),
     (
         {"required_biomarkers": [{"name": "XYZ", "result": "positive"}]},

@@ -7,13 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Biomarker, PacketVersion, PlanComponent, Trial
+from cases.models import Biomarker, FollowUp, PacketVersion, PlanComponent, Trial
 from cases.services import packets
 from cases.services.meeting_packets import meeting_packet_content
 from scheduling.models import AgendaItem
 from tests.conftest import meeting_start
 from tests.factories import CaseFactory, TrialFactory
 from tests.pages.test_case_page import scheduled
+from tests.pages.test_follow_up_page import due_plan
 from tests.pages.test_packet_pages import visible_text
 from tests.pages.test_presenter_page import running, url
 from tumorboard.models import AuditEvent
@@ -188,3 +189,20 @@ def test_the_board_plan_form_offers_the_open_trials_and_records_the_reference(cl
     assert component.trial == trial
     page = client.get(f"/cases/{case.public_id}/").content.decode()
     assert "Clinical trial [trial BR-REF]" in page
+
+
+def test_the_follow_through_worklist_records_an_enrolment_in_a_trial_the_plan_names(client, world):
+    plan = due_plan(world)
+    trial = TrialFactory(institution=world.academic, identifier="BR-ENROL")
+    PlanComponent.objects.create(plan=plan, position=3, modality="clinical_trial", trial=trial)
+    other = TrialFactory(institution=world.academic, identifier="BR-OTHER")
+    client.force_login(world.coordinator)
+    page = client.get("/follow-up/").content.decode()
+    assert "Clinical trial [trial BR-ENROL]" in page
+    assert f'<option value="{trial.public_id}">BR-ENROL' in page and "BR-OTHER" not in page
+    form = {"plan": str(plan.public_id), "implemented": "yes", "enrolled_trial": str(other.public_id)}
+    refused = client.post(f"/follow-up/{plan.case.public_id}/", form)
+    assert refused.status_code == 400 and "That choice is not available" in refused.content.decode()
+    done = client.post(f"/follow-up/{plan.case.public_id}/", {**form, "enrolled_trial": str(trial.public_id)})
+    assert done.status_code == 302
+    assert FollowUp.objects.get(plan=plan).enrolled_trial == trial
