@@ -2,7 +2,9 @@
 
 Read-only aggregates over ``ChangeRecord`` and ``FollowUp``, computed by the database (conditional ``Count``,
 ``TruncMonth``, ``values().annotate()``): a fixed number of queries whatever the number of cases, on PostgreSQL
-and SQLite alike. The figures carry no patient data, so nothing here is audited per case.
+and SQLite alike. The figures carry no patient data, so nothing here is audited per case. An answer is kept for its
+user and filters until the next committed write of a table it reads (``tumorboard.figures``): a warm load reads the
+cache only, and the first load after a write computes afresh.
 
 Definitions
 -----------
@@ -44,6 +46,7 @@ from django.utils import timezone
 from cases.codes import ChangeBasis, ChangeCategory, Implemented, NotImplementedReason, PlanKind
 from cases.models import ChangeRecord, FollowUp, Plan
 from cases.selectors import cases_visible_to, follow_up_due_plans, trials_visible_to
+from tumorboard import figures
 
 CATEGORIES: tuple[str, ...] = tuple(ChangeCategory.values)
 REASONS: tuple[str, ...] = tuple(NotImplementedReason.values)
@@ -101,7 +104,13 @@ def plan_change_stats(
     date_to: datetime.date | None = None,
     primary_site: str | None = None,
 ) -> dict[str, Any]:
-    """The change rate and follow-through of the cases ``user`` may see (definitions: the module docstring)."""
+    """The change rate and follow-through of the cases ``user`` may see (definitions: the module docstring); kept
+    until the next committed write of what it counts (``tumorboard.figures``)."""
+    filters = {"board": board, "date_from": date_from, "date_to": date_to, "primary_site": primary_site}
+    return figures.cached("plan_change_stats", user, filters, lambda: _plan_change_stats(user, **filters))
+
+
+def _plan_change_stats(user, *, board, date_from, date_to, primary_site) -> dict[str, Any]:
     records = _decided_records(user, board=board, date_from=date_from, date_to=date_to, primary_site=primary_site)
     later = {"case": OuterRef("case"), "to_plan__version__gt": OuterRef("to_plan__version")}
 
@@ -175,7 +184,13 @@ def case_volume(
     date_to: datetime.date | None = None,
 ) -> list[dict[str, Any]]:
     """Cases submitted to a board per month (``submitted_at`` in TIME_ZONE, ``YYYY-MM``) and board, in the
-    user's scope: ``[{"month", "board", "name", "cases"}]`` by month then board name; one query."""
+    user's scope: ``[{"month", "board", "name", "cases"}]`` by month then board name; one query, cached as
+    ``plan_change_stats`` is."""
+    filters = {"board": board, "date_from": date_from, "date_to": date_to}
+    return figures.cached("case_volume", user, filters, lambda: _case_volume(user, **filters))
+
+
+def _case_volume(user, *, board, date_from, date_to) -> list[dict[str, Any]]:
     cases = cases_visible_to(user).filter(submitted_at__isnull=False, board__isnull=False)
     if board is not None:
         cases = cases.filter(board__public_id=board)

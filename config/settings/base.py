@@ -272,6 +272,12 @@ CACHES = {
         ),
     )
 }
+# Analytics and the dashboard's counts are cached until the next committed write of what they count
+# (tumorboard/figures.py), at most this long; 0 turns the cache off. Off with a process-local cache, which would not
+# see the writes of the other processes.
+FIGURES_CACHE_SECONDS = env(
+    "FIGURES_CACHE_SECONDS", as_int, default=0 if CACHES["default"]["BACKEND"].endswith(".LocMemCache") else 300
+)
 # A notification still unsent this long after it was written (a lost message) is re-enqueued by the sweep.
 NOTIFICATION_STALE_SECONDS = env("NOTIFICATION_STALE_SECONDS", as_int, default=600)
 # Packets: built automatically this long before a meeting; stuck ones re-enqueued after these delays.

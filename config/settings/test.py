@@ -4,7 +4,7 @@ import os
 import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
-from config.env import as_bool, as_cache, env
+from config.env import as_bool, as_cache, as_int, env
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -23,6 +23,9 @@ if _XDIST_WORKER.startswith("gw") and CELERY_BROKER_URL.startswith("redis://"): 
 # Each test process its own cache (sign-in failure counts, used codes): tests/conftest.py clears it for every test; a
 # test that needs processes to share one starts them with a CACHE_URL of its own.
 CACHES = {"default": env("TEST_CACHE_URL", as_cache, default=as_cache("locmem://"))}
+# Figures computed on every call, so a test that writes and reads again needs no commit; the cache's own tests turn it
+# on (tests/cases/test_analytics_cache.py).
+FIGURES_CACHE_SECONDS = env("FIGURES_CACHE_SECONDS", as_int, default=0)
 # The test runner empties every table between transactional tests with TRUNCATE, which the audit table's guard would
 # refuse; tests/tumorboard/test_audit.py installs the guard in its own transaction and proves it.
 AUDIT_TRUNCATE_GUARD = False

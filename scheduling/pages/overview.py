@@ -32,6 +32,7 @@ from specialists.access import (
     member_board_ids,
 )
 from specialists.context_processors import user_roles
+from tumorboard import figures
 from tumorboard.reads import audited_read
 from tumorboard.web import uuid_or_none
 
@@ -86,7 +87,7 @@ def _dashboard(user) -> dict:
         meeting.quorum = quorum_view(meeting_quorum(meeting, meeting.attendances.all()))
         meeting.capacity = capacity_of(meeting)
     waiting = cases_waiting(cases_visible_to(user)).filter(board__in=boards).select_related("board", "patient")
-    waiting_count = waiting.count()
+    waiting_count = figures.cached("dashboard_waiting", user, {}, waiting.count)  # until a write changes it
     waiting_shown = list(waiting[:WAITING_SHOWN])
     audited_read(waiting_shown, user=user, view="dashboard")
     return {
