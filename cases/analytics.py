@@ -45,9 +45,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from cases.codes import ChangeBasis, ChangeCategory, Implemented, NotImplementedReason
+from cases.codes import ChangeBasis, ChangeCategory, Implemented, NotImplementedReason, PlanKind
 from cases.models import ChangeRecord, FollowUp, Plan
-from cases.selectors import cases_visible_to, follow_up_due_plans
+from cases.selectors import cases_visible_to, follow_up_due_plans, trials_visible_to
 from tumorboard import figures
 
 CATEGORIES: tuple[str, ...] = tuple(ChangeCategory.values)
@@ -228,3 +228,22 @@ def _case_volume(user, *, board, date_from, date_to) -> list[dict[str, Any]]:
 
 def _pick(row: dict[str, Any]) -> dict[str, int]:
     return {"cases": row["cases"], "changed": row["changed"]}
+
+
+def trial_figures(user) -> list[dict[str, Any]]:
+    """Per trial the user can see (issue 21 item 2), over the cases in ``cases_visible_to(user)``: ``referrals``, the
+    cases with a board plan (any version) whose clinical_trial component names the trial, and ``enrolments``, the
+    cases whose follow-through records enrolment in it (``FollowUp.enrolled_trial``). One query."""
+    visible = cases_visible_to(user).values("pk")
+    trials = trials_visible_to(user).annotate(
+        referral_count=Count(
+            "plan_components__plan__case",
+            distinct=True,
+            filter=Q(plan_components__plan__kind=PlanKind.BOARD, plan_components__plan__case__in=visible),
+        ),
+        enrolment_count=Count("enrolments__case", distinct=True, filter=Q(enrolments__case__in=visible)),
+    )
+    return [
+        {"trial": t, "status": t.status, "referrals": t.referral_count, "enrolments": t.enrolment_count}
+        for t in trials.order_by("identifier", "id")
+    ]

@@ -298,3 +298,36 @@ class ReviewTaskStatus(TextChoices):
 
 
 REVIEW_TASK_ACTIVE = frozenset({ReviewTaskStatus.OPEN, ReviewTaskStatus.CLAIMED})
+
+
+class TrialPhase(TextChoices):
+    """A study's phase as registries give it (ClinicalTrials.gov's phase list)."""
+
+    EARLY_1 = "early_1", "Early phase 1"
+    PHASE_1 = "1", "Phase 1"
+    PHASE_1_2 = "1_2", "Phase 1/2"
+    PHASE_2 = "2", "Phase 2"
+    PHASE_2_3 = "2_3", "Phase 2/3"
+    PHASE_3 = "3", "Phase 3"
+    PHASE_4 = "4", "Phase 4"
+    NOT_APPLICABLE = "na", "Not applicable"
+
+
+class TrialStatus(TextChoices):
+    """Whether the institution's site recruits: only open trials are matched to cases."""
+
+    OPEN = "open", "Open to accrual"
+    NOT_YET_OPEN = "not_yet_open", "Not yet open"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed to accrual"
+
+
+class StageLimit(TextChoices):
+    """The main AJCC stage groups a trial's stage limits take; a case's group is read by its main group ("IIIA" is
+    in III)."""
+
+    STAGE_0 = "0", "Stage 0"
+    STAGE_I = "I", "Stage I"
+    STAGE_II = "II", "Stage II"
+    STAGE_III = "III", "Stage III"
+    STAGE_IV = "IV", "Stage IV"

@@ -30,6 +30,7 @@ from cases.models import (
     ReviewTask,
     SecondOpinion,
     SecondOpinionReport,
+    Trial,
 )
 from scheduling.models import AgendaItem, AgendaItemStatus, Board, Meeting
 from scheduling.selectors import boards_visible_to, meetings_visible_to
@@ -40,6 +41,7 @@ from specialists.access import (
     is_admin,
     is_board_member,
     member_board_ids,
+    trial_institution_ids,
 )
 from specialists.models import Institution, InstitutionKind, User
 
@@ -249,7 +251,7 @@ def plans_of(case: Case) -> QuerySet[Plan]:
     later = Plan.objects.filter(case=OuterRef("case"), kind=OuterRef("kind"), version__gt=OuterRef("version"))
     return (
         case.plans.select_related("created_by", "meeting")
-        .prefetch_related("components")
+        .prefetch_related("components__trial")  # the trials' query runs only when a component names one
         .annotate(current=~Exists(later))
         .order_by("created_at", "id")
     )
@@ -276,7 +278,7 @@ def changes_of(case: Case) -> QuerySet[ChangeRecord]:
 
 
 def follow_ups_of(case: Case) -> QuerySet[FollowUp]:
-    return case.follow_ups.select_related("plan", "recorded_by").order_by("-created_at", "-id")
+    return case.follow_ups.select_related("plan", "recorded_by", "enrolled_trial").order_by("-created_at", "-id")
 
 
 def agenda_items_of(case: Case) -> QuerySet[AgendaItem]:
@@ -423,3 +425,16 @@ def review_tasks_for(user) -> QuerySet[ReviewTask]:
 def review_tasks_open_count(user) -> int:
     """How many open or claimed tasks the user has (the navigation's count): one query."""
     return review_tasks_for(user).filter(status__in=sorted(REVIEW_TASK_ACTIVE)).count()
+
+
+def trials_visible_to(user) -> QuerySet[Trial]:
+    """The trials of the user's institution and of the institutions whose boards they belong to (admins: all)."""
+    if not user.is_authenticated:
+        return Trial.objects.none()
+    trials = Trial.objects.select_related("institution")
+    return trials if is_admin(user) else trials.filter(institution_id__in=trial_institution_ids(user))
+
+
+def trial_get(user, public_id) -> Trial:
+    """The trial if the user may see it; 404 otherwise (another institution's trial does not exist for them)."""
+    return get_object_or_404(trials_visible_to(user), public_id=public_id)

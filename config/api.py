@@ -13,6 +13,7 @@ from cases.api.packets import CasePacketPdfView, CasePacketView
 from cases.api.plans import ChangeViewSet, FollowUpViewSet, PlanViewSet, ReviewViewSet
 from cases.api.review_tasks import ReviewTaskViewSet
 from cases.api.second_opinions import SecondOpinionViewSet
+from cases.api.trials import CaseTrialsView, TrialAnalyticsView, TrialViewSet
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
 from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
 from scheduling.api.views import BoardViewSet, CalendarFeedView, ICalendarRenderer, MeetingViewSet
@@ -34,6 +35,7 @@ router.register("boards", BoardViewSet, basename="board")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("cases", CaseViewSet, basename="case")
 router.register("second-opinions", SecondOpinionViewSet, basename="second-opinion")
+router.register("trials", TrialViewSet, basename="trial")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("me/tasks", ReviewTaskViewSet, basename="me-task")
 
@@ -60,6 +62,7 @@ urlpatterns = [
     path("analytics/turnaround/", TurnaroundAnalyticsView.as_view(), name="analytics-turnaround"),
     path("analytics/accreditation/", AccreditationView.as_view(), name="analytics-accreditation"),
     path("analytics/accreditation/caseloads/", CaseloadsView.as_view(), name="analytics-accreditation-caseloads"),
+    path("analytics/trials/", TrialAnalyticsView.as_view(), name="analytics-trials"),
     # SPEC §6 names it without a trailing slash
     re_path(
         rf"^meetings/(?P<id>{UUID_PATTERN})/invite\.ics$",
@@ -70,6 +73,7 @@ urlpatterns = [
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/checklist/$", CaseChecklistView.as_view(), name="case-checklist"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/packet/$", CasePacketView.as_view(), name="case-packet"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/fhir/$", CaseFhirView.as_view(), name="case-fhir"),
+    re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/trials/$", CaseTrialsView.as_view(), name="case-trials"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/packet/pdf/$", CasePacketPdfView.as_view(), name="case-packet-pdf"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/", include(case_router.urls)),
     re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/packet/$", MeetingPacketView.as_view(), name="meeting-packet"),

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("cases.pages.portal")),
     path("", include("cases.pages.analytics")),
     path("", include("cases.pages.accreditation")),
+    path("", include("cases.pages.trials")),
     path("accounts/", include("allauth.urls")),
 ]
 

@@ -39,9 +39,11 @@ from cases.models import (
     Pharmacogenomic,
     StagingRecord,
     TreatmentCourse,
+    Trial,
 )
 from cases.services.review_tasks import review_tasks_cancel, review_tasks_place
 from demo.data import demo_cases, demo_requests
+from demo.data.trials import CONTACT, TRIALS
 from demo.documents import documents_attach
 from demo.plans import plan_history_write
 from demo.second_opinions import second_opinions_load
@@ -78,6 +80,7 @@ class DemoSummary:
     documents: int = 0
     second_opinions_created: int = 0
     second_opinions_kept: int = 0
+    trials: int = 0
 
 
 @transaction.atomic
@@ -105,12 +108,21 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoSummary:
     _allocated_minutes_refresh(boards.values())
     _review_tasks_load(now)
     summary.second_opinions_created, summary.second_opinions_kept = requests.created, requests.kept
+    summary.trials = _trials_load(institutions["academic"])
     summary.documents += requests.documents
     summary.institutions = len(institutions)
     summary.users = len(users)
     summary.boards = len(boards)
     summary.meetings = sum(len(by_index) for by_index in meetings.values())
     return summary
+
+
+def _trials_load(institution: Institution) -> int:
+    """The academic center's demo trials (demo/data/trials.py), found again by identifier."""
+    for data in TRIALS:
+        defaults = {"status": "open", "contact": CONTACT} | {k: v for k, v in data.items() if k != "identifier"}
+        Trial.objects.update_or_create(institution=institution, identifier=data["identifier"], defaults=defaults)
+    return len(TRIALS)
 
 
 def _institutions_load() -> dict[str, Institution]:

@@ -169,3 +169,17 @@ def can_answer_second_opinion(user, request, board_id: int | None = None) -> boo
 def coordinated_institution_ids(user) -> set[int]:
     """Institutions of the boards the user coordinates."""
     return {institution for _, role, institution in _memberships(user) if role == BoardRole.COORDINATOR}
+
+
+def trial_institution_ids(user) -> set[int]:
+    """Institutions whose clinical trials the user reads: their own and those of the boards they belong to.
+    (Admins: every institution; callers check ``is_admin``.)"""
+    if not user.is_authenticated:
+        return set()
+    own = {user.institution_id} if user.institution_id else set()
+    return own | {institution for _, _, institution in _memberships(user)}
+
+
+def can_manage_trials(user, institution_id: int | None) -> bool:
+    """An institution's trials are kept by the coordinators of its boards (and admins)."""
+    return institution_id is not None and (is_admin(user) or institution_id in coordinated_institution_ids(user))

@@ -36,6 +36,7 @@ def navigation(request) -> dict:
         ("/cases/", "Cases", roles["cases"]),
         ("/follow-up/", "Follow-through", roles["follow_up"]),
         ("/second-opinions/", "Second opinions", roles["referrer"] or roles["coordinator"]),
+        ("/trials/", "Trials", roles["member"]),
         ("/analytics/", "Analytics", roles["member"] or roles["referrer"]),
     ]
     path = request.path

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from cases.codes import CaseStatus, DiseaseSite
-from cases.models import Case, Comment, Patient
+from cases.models import Case, Comment, Patient, Trial
 from scheduling.models import Board, Meeting
 from specialists.models import BoardMembership, BoardRole, Institution, InstitutionKind, Specialty, User
 
@@ -118,3 +118,15 @@ class CommentFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     author = factory.SubFactory(UserFactory)
     body = "Agree with the proposed plan."
+
+
+class TrialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trial
+
+    institution = factory.SubFactory(InstitutionFactory)
+    identifier = factory.Sequence(lambda n: f"LOCAL-{n:04d}")
+    title = factory.Sequence(lambda n: f"Synthetic study {n}")
+    phase = "2"
+    status = "open"
+    disease_sites = factory.LazyFunction(lambda: [DiseaseSite.BREAST])

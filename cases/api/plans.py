@@ -25,9 +25,10 @@ from cases.codes import (
     TreatmentIntent,
 )
 from cases.lifecycle.recommendation import plan_record
-from cases.models import ChangeRecord, FollowUp, Plan, PlanComponent, ProfileRevision, Review, RevisedField
+from cases.models import ChangeRecord, FollowUp, Plan, PlanComponent, ProfileRevision, Review, RevisedField, Trial
 from cases.services.follow_ups import follow_up_record
 from cases.services.reviews import review_record
+from cases.trials import trials_institution_id
 from scheduling.models import Meeting
 from specialists.models import Specialty
 from tumorboard.api.fields import ModelSerializer, StrictCharField
@@ -67,6 +68,26 @@ class ReviewSerializer(ModelSerializer):
         read_only_fields = ["created_at"]
 
 
+class TrialOfCaseField(serializers.SlugRelatedField):
+    """A trial of the institution whose board discusses the case; any other id reads as nonexistent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="public_id", **kwargs)
+
+    def get_queryset(self):
+        return Trial.objects.filter(institution_id=trials_institution_id(self.context["case"]))
+
+
+class EnrolledTrialField(serializers.SlugRelatedField):
+    """A trial a board plan of this case refers the patient to; any other id reads as nonexistent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="public_id", **kwargs)
+
+    def get_queryset(self):
+        return Trial.objects.filter(plan_components__plan__case=self.context["case"]).distinct()
+
+
 class PlanComponentSerializer(ModelSerializer):
     modality = serializers.ChoiceField(choices=Modality.choices)
     detail = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
@@ -74,10 +95,16 @@ class PlanComponentSerializer(ModelSerializer):
     target_auc = serializers.FloatField(required=False, allow_null=True, min_value=1, max_value=10)
     dose_mg_m2 = serializers.FloatField(required=False, allow_null=True, min_value=0.01, max_value=10000)
     cycles = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=100)
+    trial = TrialOfCaseField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A clinical_trial component: the id of the institution's trial (GET /api/v1/trials/).",
+    )
 
     class Meta:
         model = PlanComponent
-        fields = ["modality", "detail", "drugs", "target_auc", "dose_mg_m2", "cycles"]
+        fields = ["modality", "detail", "drugs", "target_auc", "dose_mg_m2", "cycles", "trial"]
 
 
 class MeetingOfCaseField(serializers.SlugRelatedField):
@@ -180,12 +207,21 @@ class FollowUpSerializer(ModelSerializer):
         help_text="Required when the recommendation was not (fully) implemented.",
     )
     note = StrictCharField(max_length=4000, required=False, allow_blank=True, default="")
+    enrolled_trial = EnrolledTrialField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The patient enrolled in this trial, one the plan refers them to: the trial's enrolment record.",
+    )
     recorded_by = UserRefSerializer(read_only=True)
     recorded_at = serializers.DateTimeField(source="created_at", read_only=True)
 
     class Meta:
         model = FollowUp
-        fields = ["id", "plan", "plan_version", "implemented", "reason", "note", "recorded_by", "recorded_at"]
+        fields = [
+            "id", "plan", "plan_version", "implemented", "reason", "note", "enrolled_trial", "recorded_by",
+            "recorded_at",
+        ]  # fmt: skip
 
 
 # --- Views ------------------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def checklist_lookups() -> list:
             queryset=Comment.objects.filter(kind=CommentKind.PRE_REVIEW).select_related("author"),
             to_attr=PRE_REVIEWS_ATTR,
         ),
-        Prefetch("plans", queryset=Plan.objects.prefetch_related("components")),
+        Prefetch("plans", queryset=Plan.objects.prefetch_related("components__trial")),  # no query without a trial
     ]
 
 
@@ -112,6 +112,14 @@ def performance_of(case: Case) -> Performance | None:
         if score in table
     ]
     return max(scores, key=lambda p: p.ecog, default=None)
+
+
+def latest_biomarker(biomarkers, name: str) -> Biomarker | None:
+    """The most recent result of a biomarker (by date, then entry order); None if never tested."""
+    rows = [b for b in biomarkers if b.name == name]
+    if not rows:
+        return None
+    return max(rows, key=lambda b: (b.date or datetime.date.min, b.id))
 
 
 POSITIVE = frozenset({BiomarkerResult.POSITIVE, BiomarkerResult.DETECTED})
@@ -185,11 +193,7 @@ class Facts:
         return [r.component for r in self.readings if r.drugs & drug_class]
 
     def latest_biomarker(self, name: str) -> Biomarker | None:
-        """The most recent result of a biomarker (by date, then entry order); None if never tested."""
-        rows = [b for b in self.biomarkers if b.name == name]
-        if not rows:
-            return None
-        return max(rows, key=lambda b: (b.date or datetime.date.min, b.id))
+        return latest_biomarker(self.biomarkers, name)
 
     def tested(self, name: str) -> bool:
         return any(b.name == name for b in self.biomarkers)

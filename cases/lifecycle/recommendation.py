@@ -20,6 +20,7 @@ from cases.services.case_profile import case_open_check
 from cases.services.packets import packet_request_if_built
 from cases.services.reports import second_opinion_reviewed
 from cases.states import CASE
+from cases.trials import trials_institution_id
 from scheduling.quorum import case_specialties_present, specialties_ordered
 from scheduling.selectors import presented_meetings
 from specialists.access import can_comment, can_record_board_plan
@@ -38,11 +39,18 @@ BOARD_ONLY_FIELDS = ("consensus", "dissent", "specialties_present", "meeting", "
 BOARD_PLAN_STATUSES = frozenset({S.SCHEDULED, S.DISCUSSED, S.RECOMMENDED})
 
 
-def _components_check(components: list[dict[str, Any]]) -> None:
+def _components_check(case: Case, components: list[dict[str, Any]]) -> None:
     if not components:
         raise ValidationError({"components": ["A plan has at least one component."]})
     errors: dict[str, list[str]] = {}
     for i, component in enumerate(components):
+        trial = component.get("trial")
+        if trial is not None and component["modality"] != Modality.CLINICAL_TRIAL:
+            errors[f"components[{i}].trial"] = [
+                f"A trial belongs to a clinical_trial component, not to {component['modality']}."
+            ]
+        elif trial is not None and trial.institution_id != trials_institution_id(case):
+            errors[f"components[{i}].trial"] = ["Not a trial of the institution whose board discusses the case."]
         drugs = component.get("drugs") or []
         systemic = component["modality"] == Modality.SYSTEMIC_THERAPY
         if drugs and not systemic:
@@ -95,7 +103,7 @@ def plan_record(*, user, case: Case, data: dict[str, Any]) -> Plan:
     if kind == PlanKind.PROPOSED and not can_comment(user, case):
         raise PermissionDenied("Only the case's care team and board members propose a plan.")
     case_open_check(case, "plans")
-    _components_check(data["components"])
+    _components_check(case, data["components"])
     fields: dict[str, Any] = {"intent": data["intent"], "rationale": data.get("rationale", "")}
     if kind == PlanKind.PROPOSED:
         given = [f for f in BOARD_ONLY_FIELDS if data.get(f)]
@@ -134,6 +142,7 @@ def plan_record(*, user, case: Case, data: dict[str, Any]) -> Plan:
             target_auc=c.get("target_auc"),
             dose_mg_m2=c.get("dose_mg_m2"),
             cycles=c.get("cycles"),
+            trial=c.get("trial"),
         )
         for i, c in enumerate(data["components"], start=1)
     )

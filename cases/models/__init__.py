@@ -37,6 +37,7 @@ from cases.models.second_opinions import (
     SecondOpinionTransition,
     _report_pdf_path,
 )
+from cases.models.trials import Trial
 
 __all__ = [
     "PATHOLOGY_FIELDS",
@@ -69,6 +70,7 @@ __all__ = [
     "SecondOpinionTransition",
     "StagingRecord",
     "TreatmentCourse",
+    "Trial",
     "_document_path",
     "_meeting_packet_pdf_path",
     "_packet_pdf_path",

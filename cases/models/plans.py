@@ -16,6 +16,7 @@ from cases.codes import (
     TreatmentIntent,
 )
 from cases.models.case import Case
+from cases.models.trials import Trial
 from specialists.models import Specialty
 from tumorboard.models import BaseModel
 
@@ -135,10 +136,24 @@ class PlanComponent(models.Model):
         "mitoxantrone, that drug's dose (the cumulative-dose check reads it).",
     )
     cycles = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Number of cycles planned.")
+    trial = models.ForeignKey(
+        Trial,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_components",
+        help_text="A clinical_trial component: the institution's trial the patient is referred to.",
+    )
 
     class Meta:
         ordering = ["plan_id", "position"]
-        constraints = [models.UniqueConstraint(fields=["plan", "position"], name="unique_component_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="unique_component_position"),
+            models.CheckConstraint(
+                condition=models.Q(trial__isnull=True) | models.Q(modality="clinical_trial"),
+                name="component_trial_only_for_clinical_trial",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.modality}: {self.detail}"
@@ -149,6 +164,8 @@ class PlanComponent(models.Model):
         extras = [", ".join(self.drugs or []), self.dosing]
         extras_text = "; ".join(e for e in extras if e)
         text = self.get_modality_display() + (f": {self.detail}" if self.detail else "")
+        if self.trial_id and PlanComponent.trial.is_cached(self):  # read with its trial: no query per component
+            text += f" [trial {self.trial.identifier}]"
         return f"{text} ({extras_text})" if extras_text else text
 
     @property
@@ -217,6 +234,14 @@ class FollowUp(BaseModel):
     implemented = models.CharField(max_length=8, choices=Implemented.choices)
     reason = models.CharField(max_length=24, choices=NotImplementedReason.choices, blank=True)
     note = models.TextField(blank=True)
+    enrolled_trial = models.ForeignKey(
+        Trial,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        help_text="The patient enrolled in this trial, one the plan referred them to (the trial's enrolment record).",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

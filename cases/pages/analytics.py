@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from cases.analytics import CATEGORIES, REASONS, case_volume, plan_change_stats
+from cases.analytics import CATEGORIES, REASONS, case_volume, plan_change_stats, trial_figures
 from cases.codes import ChangeCategory, Implemented, NotImplementedReason, SecondOpinionStatus, Urgency
 from cases.pages.forms import AnalyticsQueryForm
 from cases.turnaround import turnaround_stats
@@ -98,7 +98,7 @@ def analytics_page(request):
         "errors": outcome.by_field(),
     }
     if outcome.ok:
-        context.update(_charts(request.user, outcome.value))
+        context.update(_charts(request.user, outcome.value), trial_rows=trial_figures(request.user))
     return render(request, "cases/pages/analytics.html", context, status=outcome.status)
 
 

@@ -52,6 +52,7 @@ from cases.services.comments import comment_create
 from cases.services.documents import document_create
 from cases.services.reviews import REVIEW_SPECIALTY, review_record
 from cases.timeline import EventKind, case_timeline
+from cases.trials import trials_attach, trials_content
 from scheduling.models import AgendaItemStatus, Meeting
 from scheduling.quorum import case_specialties_present
 from scheduling.selectors import meetings_visible_to
@@ -76,7 +77,7 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
-PLAN_ROW_FIELDS = tuple(PlanComponentForm.base_fields)  # modality, detail, drugs, target_auc, dose_mg_m2, cycles
+PLAN_ROW_FIELDS = tuple(PlanComponentForm.base_fields)  # modality, detail, drugs, target_auc, dose_mg_m2, cycles, trial
 
 
 def _plan_rows(components: PlanComponentFormSet) -> list[dict]:
@@ -160,6 +161,7 @@ def plan_record_page(request, case_id):
         "plan_rows": _plan_form_rows(rows),
     }
     if request.htmx:
+        trials_attach([case])  # the trials the rows offer
         return render(request, "cases/pages/_plan_form.html", plan_form, status=outcome.status)
     return case_page_render(request, case, status=outcome.status, plan_form=plan_form)
 
@@ -306,6 +308,7 @@ def case_page_render(request, case, *, status: int = 200, **forms):
         "linked_meetings": linked_meetings,
         "findings": findings,
         "finding_counts": counts,
+        "trials": trials_content(case, today=today),
         "documents": documents,
         "comments": comments,
         "reviews": reviews,

@@ -56,6 +56,7 @@ def _selected_boards(request):
 
 
 def _plan_summary(plan: Plan) -> str:
+    plan.trials = [c.trial for c in plan.components.all() if c.trial_id]  # the enrolment the form offers
     return "; ".join(component.text for component in plan.components.all())
 
 
@@ -66,7 +67,7 @@ def _worklist(request, boards) -> dict:
         follow_up_due_plans()
         .filter(case__board__in=boards, case__in=visible)
         .select_related("case__patient", "case__board", "meeting__board", "created_by")
-        .prefetch_related("components")
+        .prefetch_related("components__trial")
         .order_by("decided_at", "id")
     )
     for plan in due:
@@ -124,7 +125,7 @@ def follow_up_record_page(request, case_id):
     plan = (
         Plan.objects.filter(case=case, public_id=uuid_or_none(post.get("plan")))
         .select_related("case__patient", "case__board", "meeting__board")
-        .prefetch_related("components")
+        .prefetch_related("components__trial")
         .first()
     )
     errors = outcome.by_field()

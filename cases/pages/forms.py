@@ -22,12 +22,14 @@ from cases.codes import (
     TreatmentIntent,
     Urgency,
 )
-from cases.models import Plan, RevisedField
+from cases.models import Plan, RevisedField, Trial
+from cases.trials import trials_institution_id
 from scheduling.models import Meeting
 from specialists.models import Institution, Specialty
 from tumorboard.forms import (
     BLANK,
     CHOOSE,
+    NONEXISTENT,
     TOO_MANY,
     ChoiceField,
     DateField,
@@ -124,10 +126,12 @@ class FollowUpForm(Form):
     implemented = ChoiceField(choices=Implemented.choices)
     reason = ChoiceField(choices=NotImplementedReason.choices, required=False)
     note = TextField(max_length=4000, required=False)
+    enrolled_trial = PublicIdField(Trial.objects.none())
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = Plan.objects.filter(case=case, kind=PlanKind.BOARD)
+        self.fields["enrolled_trial"].queryset = Trial.objects.filter(plan_components__plan__case=case).distinct()
 
 
 class AnalyticsQueryForm(Form):
@@ -201,10 +205,11 @@ class PlanComponentForm(RowForm):
     target_auc = FloatField(min_value=1, max_value=10)
     dose_mg_m2 = FloatField(min_value=0.01, max_value=10000)
     cycles = IntegerField(min_value=1, max_value=100)
+    trial = UUIDField()  # one of the open trials offered (PlanForm.plan_data finds it)
 
     def component(self) -> dict[str, Any]:
         data = self.cleaned_data
-        optional = ("target_auc", "dose_mg_m2", "cycles")
+        optional = ("target_auc", "dose_mg_m2", "cycles", "trial")
         return {
             "modality": data["modality"],
             "detail": data["detail"],
@@ -233,6 +238,7 @@ class PlanForm(Form):
             data = data.copy()
             del data["meeting"]
         super().__init__(data, **kwargs)
+        self.case = case
         self.fields["meeting"].queryset = Meeting.objects.filter(board_id=case.board_id)
         self.components = PlanComponentFormSet(self.data)
 
@@ -246,10 +252,22 @@ class PlanForm(Form):
                 errors[f"components[{index}].{name}"] = row_errors
         if len(rows) > 20:
             errors["components"] = [ValidationError(TOO_MANY.format(n=20), code="max_length")]
+        wanted = {row.cleaned_data.get("trial") for row in rows if not row.errors} - {None}
+        trials = (
+            {t.public_id: t for t in Trial.objects.filter(institution_id=trials_institution_id(self.case))}
+            if wanted
+            else {}
+        )
+        for index, row in enumerate(rows):
+            if not row.errors and row.cleaned_data.get("trial") in wanted - set(trials):
+                errors[f"components[{index}].trial"] = [ValidationError(NONEXISTENT, code="does_not_exist")]
         if errors:
             raise ValidationError(errors)
         data = dict(self.cleaned_data)
         data["components"] = [row.component() for row in rows]
+        for component in data["components"]:
+            if "trial" in component:
+                component["trial"] = trials[component["trial"]]
         if data["kind"] != PlanKind.BOARD and not data["specialties_present"]:
             data["specialties_present"] = None  # not given: a proposed plan has none
         return data

@@ -46,12 +46,25 @@ def follow_up_record(*, user, case: Case, data: dict[str, Any]) -> FollowUp:
         raise ValidationError({"reason": ["Say why the recommendation was not (fully) carried out."]})
     if reason == "other" and not note:
         raise ValidationError({"note": ["Describe the other reason."]})
+    enrolled = data.get("enrolled_trial")
+    if enrolled is not None:
+        if not plan.components.filter(trial=enrolled).exists():
+            raise ValidationError({"enrolled_trial": ["Not a trial this board recommendation refers the patient to."]})
+        if implemented == Implemented.NO:
+            raise ValidationError({"enrolled_trial": ["An enrolment carries the recommendation out: yes or partial."]})
     if case.status not in {S.RECOMMENDED, S.CLOSED}:
         raise Conflict(f"Follow-through is recorded for a recommended case; this one is {case.status}.")
     follow_up = FollowUp.objects.create(
-        case=case, plan=plan, implemented=implemented, reason=reason, note=note, recorded_by=user
+        case=case,
+        plan=plan,
+        implemented=implemented,
+        reason=reason,
+        note=note,
+        recorded_by=user,
+        enrolled_trial=enrolled,
     )
-    audit_write(user=user, action=AuditAction.CREATE, obj=follow_up, detail={"implemented": implemented})
+    detail = {"implemented": implemented} | ({"enrolled_trial": enrolled.identifier} if enrolled else {})
+    audit_write(user=user, action=AuditAction.CREATE, obj=follow_up, detail=detail)
     if case.status == S.RECOMMENDED and plan.pk == latest.pk:  # the current recommendation is followed up
         CASE.apply(case, "follow-up", by=user, note=f"implemented: {implemented}")
     return follow_up

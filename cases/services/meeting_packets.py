@@ -21,6 +21,7 @@ from django.utils import timezone
 from cases import builds
 from cases.models import Case, MeetingPacket
 from cases.services.packets import canonical, iso, packet_content, packet_queryset
+from cases.trials import trials_attach
 from scheduling.models import AgendaItem, AgendaItemStatus, Meeting
 from scheduling.quorum import meeting_quorum
 from tumorboard.audit import audit_write
@@ -40,6 +41,7 @@ def meeting_packet_content(meeting: Meeting) -> dict[str, Any]:
     """The cover (meeting, attendees, quorum, agenda) and each case's packet content, in agenda order."""
     items = list(meeting_packet_items(meeting).select_related("case__patient"))
     cases = packet_queryset().in_bulk([item.case_id for item in items])
+    trials_attach(cases.values())  # the open trials of every case's institution in one query
     attendances = list(meeting.attendances.select_related("user").order_by("user__last_name", "user__first_name"))
     quorum = meeting_quorum(meeting, attendances)
     return {

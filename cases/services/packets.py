@@ -23,6 +23,7 @@ from cases import builds, selectors
 from cases.checklist import build_facts, checklist_prefetch, run_rules
 from cases.codes import CommentKind, PacketStatus
 from cases.models import Case, Packet, PacketVersion
+from cases.trials import trials_content
 from scheduling.models import AgendaItem, AgendaItemStatus, Meeting, MeetingStatus
 from tumorboard.audit import audit_write
 from tumorboard.models import AuditAction
@@ -75,6 +76,7 @@ def plan_content(plan) -> dict:
                 "dose_mg_m2": c.dose_mg_m2,
                 "cycles": c.cycles,
                 "dosing": c.dosing,
+                "trial": c.trial.identifier if c.trial_id else None,
             }
             for c in sorted(plan.components.all(), key=lambda c: c.position)
         ],
@@ -226,6 +228,7 @@ def packet_content(case: Case, *, today: datetime.date | None = None) -> dict[st
         ],
         "plans": [plan_content(p) for p in plans],
         "checklist": [f.as_dict() for f in run_rules(build_facts(case, today))],
+        "trials": trials_content(case, today=today),
         "agenda": _agenda_slot(case),
     }
 

@@ -355,6 +355,8 @@ SPECTACULAR_SETTINGS = {
         "ConfirmedEnum": [(True, True)],  # a meeting action's confirmation given
         "NotConfirmedEnum": [(False, False)],  # a start as planned
         "PerformanceScoreEnum": "cases.codes.PERFORMANCE_SCORES",  # Karnofsky and Lansky
+        "TrialStatusEnum": "cases.codes.TrialStatus",
+        "StageLimitEnum": "cases.codes.StageLimit",  # a trial's stage_min and stage_max
     },
 }
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from cases.checklist import Severity, evaluate
 from cases.codes import PlanKind
 from cases.selectors import agenda_items_visible_to, case_list, documents_of, plans_of
+from cases.trials import trials_content
 from scheduling.pages.common import LIVE, meeting_of, meeting_url, run_position
 from tumorboard.reads import audited_read
 from tumorboard.web import uuid_or_none
@@ -38,6 +39,7 @@ def _case_brief(case, meeting) -> dict:
         "critical": sum(1 for f in findings if f.severity == Severity.CRITICAL),
         "proposed": plans[-1] if plans else None,
         "documents": list(documents_of(case)),
+        "trials": trials_content(case, today=day),
     }
 
 

@@ -19,7 +19,7 @@ from cases.services import second_opinions
 from cases.services.comments import comment_create
 from cases.services.documents import document_create
 from scheduling.models import Board, Meeting
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, TrialFactory
 
 ROLES = ("anon", "coordinator", "chair", "member", "other_member", "referrer", "referrer2", "admin")
 EVERYONE = " ".join(ROLES[1:])
@@ -177,6 +177,8 @@ class Refs(dict):
             obj = RECORDS[kind](getattr(world, case_key), admin)
         elif key in SECOND_OPINIONS:
             obj = _second_opinion(world, key)
+        elif key == "trial":  # a clinical trial of the academic center
+            obj = TrialFactory(institution=world.academic)
         elif key.endswith("meeting"):  # the meeting the world fixture made for the board
             board = world.board if key == "meeting" else world.other_board
             obj = Meeting.objects.filter(board=board).earliest("id")

@@ -160,6 +160,7 @@ def case_endpoints(key: str, who: Who):
     yield Endpoint("GET", f"{base}/history/", ok=who.sees)
     yield Endpoint("GET", f"{base}/checklist/", ok=who.sees)
     yield Endpoint("GET", f"{base}/fhir/", ok=who.sees)  # the case as a FHIR bundle: read as the case is
+    yield Endpoint("GET", f"{base}/trials/", ok=who.sees)  # the trials it may match: read as the case is
     yield Endpoint("POST", f"{base}/packet/", ok=who.sees, code=202)
     # no packet built yet in the matrix world: 404 for everyone (tests/cases/test_packets.py reads built ones)
     yield Endpoint("GET", f"{base}/packet/")
@@ -297,6 +298,26 @@ ENDPOINTS = [
         others=403,
         payload={"year": 2025, "analytic_cases": 120},
     ),
+    # an institution's trials: read by its people (and its boards' members), kept by its boards' coordinators
+    Endpoint("GET", "/api/v1/trials/", ok=EVERYONE),
+    Endpoint(
+        "POST",
+        "/api/v1/trials/",
+        ok="coordinator admin",
+        code=201,
+        deny=minus(EVERYONE, "coordinator admin"),
+        payload={"identifier": "NCT01234567", "title": "A synthetic study", "phase": "2"},
+    ),
+    Endpoint("GET", "/api/v1/trials/{trial}/", ok=ACADEMIC),
+    Endpoint(
+        "PATCH",
+        "/api/v1/trials/{trial}/",
+        ok="coordinator admin",
+        deny="chair member other_member",
+        payload={"status": "closed"},
+    ),
+    Endpoint("DELETE", "/api/v1/trials/{trial}/", ok="coordinator admin", code=204, deny="chair member other_member"),
+    Endpoint("GET", "/api/v1/analytics/trials/", ok=EVERYONE),
 ]
 
 MATRIX, MATRIX_IDS = matrix(ENDPOINTS)

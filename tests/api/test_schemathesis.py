@@ -66,7 +66,7 @@ from cases.services import documents as case_services
 from cases.services import packets, reports
 from tests.cases.so_helpers import routed_request
 from tests.conftest import token_for
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, TrialFactory
 
 # Fuzzing examples per operation (valid and invalid together); the coverage phase adds its boundary cases.
 MAX_EXAMPLES = 20
@@ -185,6 +185,7 @@ def visible(world, actor) -> dict[str, str]:
         "comments": CommentFactory(case=case, author=user).public_id,
         "institutions": user.institution.public_id,
         "specialists": user.public_id,
+        "trials": TrialFactory(institution=user.institution).public_id,
     }
     if actor == "coordinator":
         meeting = world.board.meetings.first()
@@ -348,6 +349,15 @@ RULE_FIELDS = {
     "patient.mrn": "a case's patient keeps their MRN",
     "questions": "at least one question, none empty",
     "message": "an answer to a request for information: a message, or a document added since the board asked",
+    "identifier": "an NCT number (NCT + 8 digits) or a local id (letters, digits, . _ / -), unique in the institution",
+    "stage_max": "not below stage_min",
+    "max_prior_lines": "not below min_prior_lines",
+    "age_max": "not below age_min",
+    "disease_sites": "each site once",
+    "required_biomarkers[]": "each biomarker and result once",
+    "excluded_biomarkers[]": "not also required",
+    "components[].trial": "a trial for a clinical_trial component only",
+    "enrolled_trial": "a trial the plan names, with the recommendation carried out (yes or partial)",
 }
 
 

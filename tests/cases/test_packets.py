@@ -31,7 +31,8 @@ def test_on_demand_build_gives_json_pdf_and_hash(world, django_capture_on_commit
     assert content["case"]["question"] == world.case.question
     assert content["tumor_biology"]["biomarkers"][0]["name"] == "ER"
     assert {"checklist", "documents", "plans", "reviews", "agenda", "patient_factors"} <= set(content)
-    assert packets.canonical(content) == json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    expected = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert packets.canonical(content) == expected.encode()
 
     pdf = world.client(world.coordinator).get(body["pdf_url"])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"

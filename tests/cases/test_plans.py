@@ -126,6 +126,7 @@ def test_dose_per_cycle_and_cycles_are_recorded_and_shown(world):
         "target_auc": None,
         "dose_mg_m2": 60.0,
         "cycles": 4,
+        "trial": None,  # a clinical_trial component's trial (tests/cases/test_trials_api.py)
     }
     component = Plan.objects.get().components.get()
     assert component.text == "Systemic therapy: adjuvant (AC; 60 mg/m² x 4 cycles)"

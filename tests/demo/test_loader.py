@@ -51,9 +51,11 @@ from cases.models import (
     SecondOpinionTransition,
     StagingRecord,
     TreatmentCourse,
+    Trial,
 )
 from cases.selectors import follow_up_due_plans
 from cases.services.second_opinions import add_business_days, due_business_days
+from cases.trials import trial_matches
 from demo.data import demo_cases, demo_requests
 from demo.loader import DemoSummary, demo_load
 from demo.world import BOARDS, DEMO_PASSWORD, PAST_MEETINGS, YEAR_OF_MEETINGS, demo_case_id
@@ -868,3 +870,27 @@ def test_the_demo_shows_variants_other_staging_performance_scores_body_and_treat
     page = client.get(f"/cases/{palb2.public_id}/").content.decode()
     assert "PALB2 c.3113G&gt;A — germline, pathogenic" in page and "<dt>Karnofsky</dt><dd>90</dd>" in page
     assert "Right lumpectomy and sentinel lymph node biopsy" in page
+
+
+def test_the_demo_trials_may_match_some_cases_and_fail_others_on_a_criterion(demo):
+    """demo/data/trials.py: four open synthetic trials of the academic center, one suspended."""
+    assert Trial.objects.filter(status="open").count() == 4 and Trial.objects.count() == 5
+
+    def screened(slug: str) -> dict[str, list[str]]:
+        case = Case.objects.with_profile_lists().select_related("patient", "board").get(public_id=demo_case_id(slug))
+        matches = trial_matches(case)
+        return {
+            "may": [m.trial.identifier for m in matches if m.may_match],
+            "failed": [f"{m.trial.identifier}:{c.name}" for m in matches for c in m.not_met],
+        }
+
+    her2 = screened("breast-her2-positive-lvef-missing")
+    assert "RUCC-BR-201" in her2["may"] and "RUCC-BR-305:biomarker.HER2" in her2["failed"]
+    early = screened("breast-oncotype-rs18")
+    assert "RUCC-BR-201:biomarker.HER2" in early["failed"] and "RUCC-BR-305:biomarker.ER" in early["failed"]
+    assert "RUCC-BR-305" in screened("breast-tnbc-fertility-34")["may"]
+    alk = screened("lung-alk-positive")
+    assert "RUCC-LU-112" in alk["may"] and "RUCC-LU-140:stage" in alk["failed"]
+    assert "RUCC-LU-140" in screened("lung-stage3-carboplatin-gfr")["may"]
+    assert "RUCC-LU-140:ecog" in screened("lung-ecog3-curative-chemoradiation")["failed"]
+    assert not any("RUCC-GI-050" in found for s in ("lung-alk-positive",) for found in screened(s).values())

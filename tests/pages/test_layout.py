@@ -34,7 +34,8 @@ def test_coordinators_see_the_dashboard_and_the_navigation_of_their_role(client,
     assert response.status_code == 200
     labels = [link["label"] for link in response.context["nav"]]
     assert labels == [
-        "Dashboard", "Calendar", "Boards", "Inbox", "Tasks", "Cases", "Follow-through", "Second opinions", "Analytics"
+        "Dashboard", "Calendar", "Boards", "Inbox", "Tasks", "Cases", "Follow-through", "Second opinions", "Trials",
+        "Analytics",
     ]  # fmt: skip
     assert response.context["nav"][0]["current"] is True
 

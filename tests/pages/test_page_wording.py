@@ -25,7 +25,7 @@ from scheduling.attendance import attendance_check_in
 from scheduling.models import Meeting
 from specialists.models import BoardMembership, BoardRole, Specialty
 from tests.conftest import meeting_start
-from tests.factories import CaseFactory, MeetingFactory, UserFactory
+from tests.factories import CaseFactory, MeetingFactory, TrialFactory, UserFactory
 from tests.pages.test_case_page import pathologist, proposed
 from tests.pages.test_follow_up_page import due_plan
 from tests.pages.test_portal import routed_request
@@ -196,6 +196,8 @@ def pages(world) -> list[tuple[object, str]]:
         (world.coordinator, f"/second-opinions/{incoming.public_id}/"),
         (world.coordinator, "/boards/new/"),
         (world.coordinator, f"/boards/{world.board.public_id}/"),
+        (world.coordinator, "/trials/new/"),
+        (world.coordinator, f"/trials/{TrialFactory(institution=world.academic).public_id}/"),
     ]
 
 

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data loaded: {summary.institutions} institutions, {summary.users} users, {summary.boards} "
                 f"boards, {summary.meetings} meetings, {summary.cases_created} cases, {summary.documents} documents, "
-                f"{summary.second_opinions_created} second-opinion requests."
+                f"{summary.second_opinions_created} second-opinion requests, {summary.trials} clinical trials."
             )
         )
         if options["verbosity"] > 0:
