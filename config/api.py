@@ -13,6 +13,14 @@ from cases.api.plans import ChangeViewSet, FollowUpViewSet, PlanViewSet, ReviewV
 from cases.api.second_opinions import SecondOpinionViewSet
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
 from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
+from scheduling.api.cme import (
+    CmeRosterCsvView,
+    CmeRosterPdfView,
+    CmeRosterView,
+    MeetingCmeAttestView,
+    MeetingCmeCertificateView,
+    MeetingCmeView,
+)
 from scheduling.api.views import BoardViewSet, CalendarFeedView, ICalendarRenderer, MeetingViewSet
 from specialists.api.views import (
     InstitutionViewSet,
@@ -55,6 +63,9 @@ urlpatterns = [
     path("analytics/plan-changes/", PlanChangeAnalyticsView.as_view(), name="analytics-plan-changes"),
     path("fhir/import/", FhirImportView.as_view(), name="fhir-import"),
     path("analytics/turnaround/", TurnaroundAnalyticsView.as_view(), name="analytics-turnaround"),
+    path("cme/roster/", CmeRosterView.as_view(), name="cme-roster"),
+    path("cme/roster.csv", CmeRosterCsvView.as_view(), name="cme-roster-csv"),
+    path("cme/roster.pdf", CmeRosterPdfView.as_view(), name="cme-roster-pdf"),
     # SPEC §6 names it without a trailing slash
     re_path(
         rf"^meetings/(?P<id>{UUID_PATTERN})/invite\.ics$",
@@ -72,6 +83,17 @@ urlpatterns = [
         rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/packet/pdf/$",
         MeetingPacketPdfView.as_view(),
         name="meeting-packet-pdf",
+    ),
+    re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/cme/$", MeetingCmeView.as_view(), name="meeting-cme"),
+    re_path(
+        rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/cme/attest/$",
+        MeetingCmeAttestView.as_view(),
+        name="meeting-cme-attest",
+    ),
+    re_path(
+        rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/cme/certificate/$",
+        MeetingCmeCertificateView.as_view(),
+        name="meeting-cme-certificate",
     ),
     re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/", include(meeting_router.urls)),
 ]

@@ -29,6 +29,9 @@ from tumorboard.forms import (
     NOT_A_UUID,
     TOO_MANY,
     ChoiceField,
+    DateField,
+    FlagField,
+    FloatField,
     Form,
     IntegerField,
     MultipleChoiceField,
@@ -272,3 +275,32 @@ class MemberAddForm(MemberForm):
         super().__init__(data, **kwargs)
         colleagues = User.objects.filter(institution_id=board.institution_id, is_active=True)
         self.fields["user"] = PublicIdField(colleagues, required=True, label="Colleague")
+
+
+# --- continuing-education credit --------------------------------------------------------------------------------
+
+
+class AttestForm(Form):
+    """A member's attestation: the hours they claim (the service checks them against those offered) and the box
+    they tick to attest the statement shown."""
+
+    hours = FloatField(label="Hours claimed")
+    confirm = FlagField(label="I attest the statement above")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("confirm"):
+            self.add_error("confirm", ValidationError("Tick the box to attest your attendance.", code="required"))
+        return data
+
+
+class RosterForm(Form):
+    """A board's roster over a period (the meeting's roster is asked for by ``meeting``)."""
+
+    meeting = UUIDField()
+    board = UUIDField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = DateField(label="From")  # ``from`` is a Python keyword: the API's names
+        self.fields["to"] = DateField(label="To")

@@ -1,0 +1,75 @@
+"""Continuing-education credit on the pages: the member attests from the meeting page's "CME" section (the
+certificate is the API's audited download), and the board's coordinators read the attendance roster of a meeting or
+of a period (``/cme/roster/``), with links to its CSV and PDF. The rules are scheduling.cme's."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET
+
+from scheduling import cme
+from scheduling.models import Attendance, Meeting
+from scheduling.pages.common import coordinated_boards, meeting_of
+from scheduling.pages.forms import RosterForm
+from scheduling.selectors import boards_visible_to
+from specialists.access import is_board_coordinator
+from tumorboard.web import attempt
+
+
+def cme_context(user, meeting: Meeting, attendances: list[Attendance]) -> dict:
+    """The meeting page's "CME" section: the credit, the member's attestation or the form to make it, and for the
+    board's coordinators the links to the roster."""
+    state = cme.cme_state(user, meeting, attendances)
+    coordinator = is_board_coordinator(user, meeting.board_id)
+    shown = state["credit"] is not None or coordinator
+    query = urlencode({"meeting": meeting.public_id})
+    return {
+        "cme": state,
+        "cme_shown": shown,
+        "cme_roster_query": query if coordinator else "",
+        "cme_certificate_url": reverse("meeting-cme-certificate", args=[meeting.public_id]),
+    }
+
+
+@login_required
+@require_GET
+def cme_roster_page(request):
+    """A meeting's roster (``?meeting=``) or a board's over a period (``?board=&from=&to=``): the board's
+    coordinators only (403 for its other members, 404 for what the user cannot see)."""
+    form = RosterForm(request.GET)
+    boards = list(coordinated_boards(request.user).order_by("name"))
+    context = {"form": form, "boards": boards, "values": request.GET, "errors": {}}
+    if not {"meeting", "from", "to"} & set(request.GET):  # the period form, not filled in yet
+        return render(request, "scheduling/pages/cme_roster.html", context)
+    outcome = attempt(_roster, request.user, form)
+    if not outcome.ok:
+        context["errors"] = outcome.by_field()
+        return render(request, "scheduling/pages/cme_roster.html", context, status=outcome.status)
+    roster = outcome.value
+    query = urlencode(
+        {"meeting": roster.meetings[0].meeting.public_id}
+        if roster.start is None
+        else {"board": roster.board.public_id, "from": roster.start, "to": roster.end}
+    )
+    context.update(cme.roster_context(roster), query=query)
+    return render(request, "scheduling/pages/cme_roster.html", context)
+
+
+def _roster(user, form: RosterForm) -> cme.Roster:
+    params = form.cleaned_or_raise()
+    if params.get("meeting"):
+        return cme.cme_roster(user, meeting=meeting_of(user, params["meeting"]))
+    if not params.get("board"):
+        form.add_error("board", "Please choose a board.")
+        return form.cleaned_or_raise()
+    board = get_object_or_404(boards_visible_to(user), public_id=params["board"])
+    return cme.cme_roster(user, board=board, start=params.get("from"), end=params.get("to"))
+
+
+urlpatterns = [
+    path("cme/roster/", cme_roster_page, name="cme-roster-page"),
+]
