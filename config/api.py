@@ -14,12 +14,12 @@ from cases.api.second_opinions import SecondOpinionViewSet
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
 from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
 from scheduling.api.cme import (
-    CmeRosterCsvView,
-    CmeRosterPdfView,
-    CmeRosterView,
+    AttestationCertificateView,
     MeetingCmeAttestView,
-    MeetingCmeCertificateView,
     MeetingCmeView,
+    MyAttestationsView,
+    board_roster_view,
+    meeting_roster_view,
 )
 from scheduling.api.views import BoardViewSet, CalendarFeedView, ICalendarRenderer, MeetingViewSet
 from specialists.api.views import (
@@ -54,6 +54,8 @@ meeting_router = SimpleRouter(trailing_slash=True)
 meeting_router.register("agenda", AgendaViewSet, basename="meeting-agenda")
 meeting_router.register("attendance", AttendanceViewSet, basename="meeting-attendance")
 
+ROSTER_SUFFIXES = {"json": r"roster/", "csv": r"roster\.csv", "pdf": r"roster\.pdf"}
+
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/tokens/", TokensView.as_view(), name="auth-tokens"),
@@ -63,9 +65,12 @@ urlpatterns = [
     path("analytics/plan-changes/", PlanChangeAnalyticsView.as_view(), name="analytics-plan-changes"),
     path("fhir/import/", FhirImportView.as_view(), name="fhir-import"),
     path("analytics/turnaround/", TurnaroundAnalyticsView.as_view(), name="analytics-turnaround"),
-    path("cme/roster/", CmeRosterView.as_view(), name="cme-roster"),
-    path("cme/roster.csv", CmeRosterCsvView.as_view(), name="cme-roster-csv"),
-    path("cme/roster.pdf", CmeRosterPdfView.as_view(), name="cme-roster-pdf"),
+    path("cme/attestations/", MyAttestationsView.as_view(), name="cme-attestations"),
+    re_path(
+        rf"^cme/attestations/(?P<id>{UUID_PATTERN})/certificate/$",
+        AttestationCertificateView.as_view(),
+        name="cme-certificate",
+    ),
     # SPEC §6 names it without a trailing slash
     re_path(
         rf"^meetings/(?P<id>{UUID_PATTERN})/invite\.ics$",
@@ -90,10 +95,21 @@ urlpatterns = [
         MeetingCmeAttestView.as_view(),
         name="meeting-cme-attest",
     ),
-    re_path(
-        rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/cme/certificate/$",
-        MeetingCmeCertificateView.as_view(),
-        name="meeting-cme-certificate",
-    ),
+    *[
+        re_path(
+            rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/cme/{suffix}$",
+            meeting_roster_view(kind).as_view(),
+            name=f"meeting-cme-roster-{kind}",
+        )
+        for kind, suffix in ROSTER_SUFFIXES.items()
+    ],
+    *[
+        re_path(
+            rf"^boards/(?P<id>{UUID_PATTERN})/cme/{suffix}$",
+            board_roster_view(kind).as_view(),
+            name=f"board-cme-roster-{kind}",
+        )
+        for kind, suffix in ROSTER_SUFFIXES.items()
+    ],
     re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/", include(meeting_router.urls)),
 ]

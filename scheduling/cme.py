@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from scheduling.models import Attendance, Board, CmeAttestation, Meeting, MeetingStatus, hours_text
 from specialists.access import coordinated_board_ids, is_admin, is_board_member
@@ -145,6 +146,15 @@ def cme_attestation_of(user, meeting: Meeting) -> CmeAttestation | None:
     )
 
 
+def attestations_of(user) -> QuerySet[CmeAttestation]:
+    """The user's own attestations, latest meeting first."""
+    return (
+        CmeAttestation.objects.filter(attendance__user=user, attendance__guest_case__isnull=True)
+        .select_related("attendance__user", "attendance__meeting__board__institution")
+        .order_by("-attendance__meeting__starts_at", "-id")
+    )
+
+
 def cme_state(user, meeting: Meeting, attendances: list[Attendance] | None = None) -> dict:
     """What the meeting page's and the API's CME section say to ``user``: the credit, their attestation, and
     whether they may attest now (and if not, why)."""
@@ -211,6 +221,13 @@ def _may_read_roster(user, board: Board) -> bool:
 
 def _local(moment: datetime.datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return moment.astimezone(tz).strftime(fmt) if moment else ""
+
+
+def period_or_default(board: Board, start, end) -> tuple[datetime.date, datetime.date]:
+    """A roster's period: up to today (in the board's time zone) unless ``end`` is given, over the year before it
+    unless ``start`` is given."""
+    end = end or timezone.now().astimezone(ZoneInfo(board.timezone)).date()
+    return start or end - datetime.timedelta(days=MAX_PERIOD_DAYS - 1), end
 
 
 def cme_roster(user, *, meeting: Meeting | None = None, board: Board | None = None, start=None, end=None) -> Roster:

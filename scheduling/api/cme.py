@@ -1,5 +1,7 @@
-"""Continuing-education credit (scheduling/cme.py) over the API: a meeting's credit and the caller's attestation, the
-attestation itself, the member's certificate (PDF) and the coordinators' attendance roster (JSON, CSV, PDF).
+"""Continuing-education credit (scheduling/cme.py) over the API: a meeting's credit and the caller's attestation
+(``/meetings/{id}/cme/``), the attestation itself (``.../cme/attest/``), the caller's attestations and their
+certificates (``/cme/attestations/``, ``.../{id}/certificate/``), and the coordinators' attendance roster of a meeting
+(``/meetings/{id}/cme/roster/``) or of a board's period (``/boards/{id}/cme/roster/``), as JSON, ``.csv`` or ``.pdf``.
 
 Thin: the meeting and the board are resolved through the selectors first (another institution's: 404), the rules
 are the service's. The certificate and the roster files go out through the audited download (tumorboard.reads).
@@ -12,11 +14,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from scheduling import cme
-from scheduling.models import Meeting
+from scheduling.models import CmeAttestation, Meeting
 from scheduling.selectors import boards_visible_to, meetings_visible_to
 from tumorboard.api.fields import StrictCharField
 from tumorboard.reads import audited_download
@@ -51,7 +54,13 @@ class AttestationSerializer(serializers.Serializer):
     certificate_url = serializers.SerializerMethodField()
 
     def get_certificate_url(self, attestation) -> str:
-        return f"/api/v1/meetings/{attestation.attendance.meeting.public_id}/cme/certificate/"
+        return f"/api/v1/cme/attestations/{attestation.public_id}/certificate/"
+
+
+class MyAttestationSerializer(AttestationSerializer):
+    meeting = serializers.UUIDField(source="attendance.meeting.public_id")
+    board_name = StrictCharField(source="attendance.meeting.board.name")
+    starts_at = serializers.DateTimeField(source="attendance.meeting.starts_at")
 
 
 class CmeStateSerializer(serializers.Serializer):
@@ -97,11 +106,9 @@ class MeetingCmeAttestView(APIView):
         return Response(AttestationSerializer(attestation).data, status=status.HTTP_201_CREATED)
 
 
-def certificate_download(user, meeting: Meeting):
-    """The user's own certificate for ``meeting`` (404 before they attested), audited as a download."""
-    attestation = cme.cme_attestation_of(user, meeting)
-    if attestation is None:
-        raise NotFound("You have not attested attending this meeting.")
+def certificate_download(user, attestation):
+    """The user's certificate of ``attestation`` (one of theirs), audited as a download."""
+    meeting = attestation.attendance.meeting
     return audited_download(
         user=user,
         obj=attestation,
@@ -111,48 +118,53 @@ def certificate_download(user, meeting: Meeting):
     )
 
 
-class MeetingCmeCertificateView(APIView):
-    """Your certificate of attendance for the meeting (PDF): your name, the activity, the date, the hours you
-    claimed, the accrediting body and the activity id. Only yours; 404 before you attested."""
+class MyAttestationsView(ListAPIView):
+    """Your CME attestations, latest meeting first, each with its certificate's URL."""
 
-    @extend_schema(parameters=[MEETING_ID], responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND})
-    def get(self, request, meeting_id):
-        return certificate_download(request.user, _meeting(request.user, meeting_id))
+    serializer_class = MyAttestationSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CmeAttestation.objects.none()
+        return cme.attestations_of(self.request.user)
 
 
-class RosterQuerySerializer(serializers.Serializer):
-    meeting = serializers.UUIDField(required=False, help_text="One meeting's roster.")
-    board = serializers.UUIDField(required=False, help_text="A board's roster over a period (with from and to).")
-    to = serializers.DateField(required=False, help_text="The period's last day (the board's time zone), inclusive.")
+ATTESTATION_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The attestation's id")
+
+
+class AttestationCertificateView(APIView):
+    """Your certificate of attendance (PDF): your name, the activity, the date, the hours you claimed, the
+    accrediting body and the activity id; no patient data. Only your own attestations' (404 otherwise)."""
+
+    @extend_schema(
+        parameters=[ATTESTATION_ID], responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND}
+    )
+    def get(self, request, id):
+        attestation = cme.attestations_of(request.user).filter(public_id=id).first()
+        if attestation is None:
+            raise NotFound()
+        return certificate_download(request.user, attestation)
+
+
+class RosterPeriodSerializer(serializers.Serializer):
+    to = serializers.DateField(required=False, help_text="The period's last day (the board's time zone), inclusive; "
+                               "default today.")  # fmt: skip
 
     def get_fields(self):
         fields = super().get_fields()  # ``from`` is a Python keyword: added here rather than declared
-        fields["from"] = serializers.DateField(required=False, help_text="The period's first day, inclusive.")
+        fields["from"] = serializers.DateField(
+            required=False, help_text="The period's first day, inclusive; default a year before `to` (at most 366 "
+            "days in all)."
+        )  # fmt: skip
         return fields
-
-    def validate(self, attrs):
-        if not attrs.get("meeting") and not attrs.get("board"):
-            raise serializers.ValidationError({"board": ["Give a meeting, or a board with from and to."]})
-        return attrs
-
-
-def roster_from_query(user, query) -> cme.Roster:
-    """The roster a query names (``meeting``, or ``board`` with ``from`` and ``to``), through the selectors: a
-    meeting or board you cannot see is a 404."""
-    params = RosterQuerySerializer(data=query)
-    params.is_valid(raise_exception=True)
-    data = params.validated_data
-    if data.get("meeting"):
-        return cme.cme_roster(user, meeting=_meeting(user, data["meeting"]))
-    board = get_object_or_404(boards_visible_to(user), public_id=data["board"])
-    return cme.cme_roster(user, board=board, start=data.get("from"), end=data.get("to"))
 
 
 class RosterPersonSerializer(serializers.Serializer):
     name = StrictCharField(source="user.name")
     institution = StrictCharField(source="user.institution.name", default="")
     specialty = StrictCharField(source="user.specialty")
-    checked_in_at = serializers.DateTimeField()
+    checked_in_at = serializers.DateTimeField(allow_null=True)
     remote = serializers.BooleanField()
 
 
@@ -173,7 +185,9 @@ class RosterMeetingSerializer(serializers.Serializer):
     status = StrictCharField(source="meeting.status")
     credit = CreditSerializer(allow_null=True)
     members = RosterMemberSerializer(many=True, help_text="Members who checked in, with their attestation.")
-    guests = RosterPersonSerializer(many=True, help_text="Remote guests (second-opinion requesters), apart.")
+    guests = RosterPersonSerializer(
+        many=True, help_text="Remote guests (second-opinion requesters) who joined, apart; they do not attest."
+    )
 
 
 class RosterSerializer(serializers.Serializer):
@@ -184,62 +198,74 @@ class RosterSerializer(serializers.Serializer):
     meetings = RosterMeetingSerializer(many=True)
 
 
-ROSTER_PARAMETERS = [RosterQuerySerializer]
-
-
-class CmeRosterView(APIView):
-    """The attendance roster for the accreditor (the board's coordinators): everyone who checked in, members and
-    guests apart, with check-in time, specialty and, for members, whether they attested and for how many hours.
-    ``/cme/roster/`` answers JSON, ``/cme/roster.csv`` and ``/cme/roster.pdf`` the files (audited downloads)."""
-
-    kind = "json"
-
-    @extend_schema(
-        parameters=ROSTER_PARAMETERS,
-        responses={200: RosterSerializer, **ERRORS},
-        summary="The CME attendance roster of a meeting or of a board's period",
-    )
-    def get(self, request):
-        roster = roster_from_query(request.user, request.query_params)
-        return Response(RosterSerializer(roster).data)
-
-
 def roster_download(user, roster: cme.Roster, kind: str):
-    """The roster as a CSV or PDF file, audited as a download of each meeting it covers."""
+    """The roster as a CSV or PDF file, audited as a download of each meeting it covers (of the board when none)."""
     content = cme.roster_csv(roster) if kind == "csv" else cme.render_roster_pdf(roster)
-    meetings = [row.meeting for row in roster.meetings] or [roster.board]
+    covered = [row.meeting for row in roster.meetings] or [roster.board]
     return audited_download(
         user=user,
-        obj=meetings[0],
-        holds=meetings[1:],
+        obj=covered[0],
+        holds=covered[1:],
         file=ContentFile(content),
         filename=f"{roster.filename}.{kind}",
         content_type="text/csv; charset=utf-8" if kind == "csv" else "application/pdf",
     )
 
 
-class CmeRosterFileView(APIView):
-    kind = "csv"
-
-    def get(self, request):
-        return roster_download(request.user, roster_from_query(request.user, request.query_params), self.kind)
-
-
-class CmeRosterCsvView(CmeRosterFileView):
-    """The roster as CSV: a row per person who checked in, members then guests of each meeting (``section``)."""
-
-    kind = "csv"
-
-    @extend_schema(parameters=ROSTER_PARAMETERS, responses={(200, "text/csv"): OpenApiTypes.BINARY, **ERRORS})
-    def get(self, request):
-        return super().get(request)
+FORMATS = {
+    "json": {200: RosterSerializer},
+    "csv": {(200, "text/csv"): OpenApiTypes.BINARY},
+    "pdf": {(200, "application/pdf"): OpenApiTypes.BINARY},
+}
+ROSTER_HELP = (
+    "The CME attendance roster for the accreditor (the board's coordinators; 403 for its other members): everyone "
+    "who checked in, members and guests apart, with check-in time, specialty and, for members, whether they "
+    "attested and for how many hours. `roster/` answers JSON, `roster.csv` and `roster.pdf` the files (downloads "
+    "audited)."
+)
 
 
-class CmeRosterPdfView(CmeRosterFileView):
-    """The roster as PDF: per meeting, its members and then its guests."""
+def _answer(request, roster: cme.Roster, kind: str):
+    if kind == "json":
+        return Response(RosterSerializer(roster).data)
+    return roster_download(request.user, roster, kind)
 
-    kind = "pdf"
 
-    @extend_schema(parameters=ROSTER_PARAMETERS, responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS})
-    def get(self, request):
-        return super().get(request)
+def meeting_roster_view(kind: str):
+    class MeetingRosterView(APIView):
+        @extend_schema(
+            parameters=[MEETING_ID],
+            responses={**FORMATS[kind], 403: ERRORS[403], 404: NOT_FOUND},
+            summary=f"The meeting's CME attendance roster ({kind.upper()})",
+            description=ROSTER_HELP,
+        )
+        def get(self, request, meeting_id):
+            roster = cme.cme_roster(request.user, meeting=_meeting(request.user, meeting_id))
+            return _answer(request, roster, kind)
+
+    MeetingRosterView.__name__ = f"MeetingRoster{kind.title()}View"
+    return MeetingRosterView
+
+
+BOARD_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The board's id")
+
+
+def board_roster_view(kind: str):
+    class BoardRosterView(APIView):
+        @extend_schema(
+            parameters=[BOARD_ID, RosterPeriodSerializer],
+            responses={**FORMATS[kind], **ERRORS},
+            summary=f"The CME attendance roster of the board's meetings held in a period ({kind.upper()})",
+            description=ROSTER_HELP,
+        )
+        def get(self, request, id):
+            board = get_object_or_404(boards_visible_to(request.user), public_id=id)
+            params = RosterPeriodSerializer(data=request.query_params)
+            params.is_valid(raise_exception=True)
+            start, end = cme.period_or_default(
+                board, params.validated_data.get("from"), params.validated_data.get("to")
+            )
+            return _answer(request, cme.cme_roster(request.user, board=board, start=start, end=end), kind)
+
+    BoardRosterView.__name__ = f"BoardRoster{kind.title()}View"
+    return BoardRosterView

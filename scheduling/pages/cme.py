@@ -25,13 +25,23 @@ def cme_context(user, meeting: Meeting, attendances: list[Attendance]) -> dict:
     board's coordinators the links to the roster."""
     state = cme.cme_state(user, meeting, attendances)
     coordinator = is_board_coordinator(user, meeting.board_id)
-    shown = state["credit"] is not None or coordinator
-    query = urlencode({"meeting": meeting.public_id})
+    attestation = state["attestation"]
     return {
         "cme": state,
-        "cme_shown": shown,
-        "cme_roster_query": query if coordinator else "",
-        "cme_certificate_url": reverse("meeting-cme-certificate", args=[meeting.public_id]),
+        "cme_shown": state["credit"] is not None or coordinator,
+        "cme_roster": _downloads("meeting", meeting_id=meeting.public_id) if coordinator else None,
+        "cme_certificate_url": reverse("cme-certificate", kwargs={"id": attestation.public_id}) if attestation else "",
+    }
+
+
+def _downloads(scope: str, query: dict | None = None, **kwargs) -> dict:
+    """The roster's page, CSV and PDF addresses (the files are the API's audited downloads)."""
+    suffix = f"?{urlencode(query)}" if query else ""
+    page = {"meeting": kwargs.get("meeting_id")} if scope == "meeting" else {"board": kwargs["id"], **(query or {})}
+    return {
+        "page": f"{reverse('cme-roster-page')}?{urlencode(page)}",
+        "csv": reverse(f"{scope}-cme-roster-csv", kwargs=kwargs) + suffix,
+        "pdf": reverse(f"{scope}-cme-roster-pdf", kwargs=kwargs) + suffix,
     }
 
 
@@ -50,12 +60,11 @@ def cme_roster_page(request):
         context["errors"] = outcome.by_field()
         return render(request, "scheduling/pages/cme_roster.html", context, status=outcome.status)
     roster = outcome.value
-    query = urlencode(
-        {"meeting": roster.meetings[0].meeting.public_id}
-        if roster.start is None
-        else {"board": roster.board.public_id, "from": roster.start, "to": roster.end}
-    )
-    context.update(cme.roster_context(roster), query=query)
+    if roster.start is None:
+        downloads = _downloads("meeting", meeting_id=roster.meetings[0].meeting.public_id)
+    else:
+        downloads = _downloads("board", {"from": roster.start, "to": roster.end}, id=roster.board.public_id)
+    context.update(cme.roster_context(roster), downloads=downloads)
     return render(request, "scheduling/pages/cme_roster.html", context)
 
 

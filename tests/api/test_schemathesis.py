@@ -348,6 +348,10 @@ RULE_FIELDS = {
     "patient.mrn": "a case's patient keeps their MRN",
     "questions": "at least one question, none empty",
     "message": "an answer to a request for information: a message, or a document added since the board asked",
+    "hours": "CME hours claimed: quarter hours, at most those the meeting offers",
+    "cme_hours": "a board's CME credit: quarter hours, within the meeting's duration",
+    "cme_accrediting_body": "named when the board offers CME credit",
+    "cme_activity_id": "given when the board offers CME credit",
 }
 
 

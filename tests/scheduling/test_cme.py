@@ -103,7 +103,7 @@ def test_only_a_member_who_checked_in_attests_once_after_the_meeting_within_the_
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["hours_claimed"] == 1.25 and body["hours_offered"] == 1.5 and body["activity_id"] == "RSS-2026-BREAST"
-    assert body["certificate_url"] == f"/api/v1/meetings/{meeting.public_id}/cme/certificate/"
+    assert body["certificate_url"] == f"/api/v1/cme/attestations/{body['id']}/certificate/"
     # once
     response = api(world.member).post(url + "attest/", {}, format="json")
     assert response.status_code == 409 and _error(response)[1] == "already_attested"
@@ -183,18 +183,19 @@ def test_the_certificate_names_the_member_activity_date_hours_accreditor_and_no_
 
 def test_the_roster_lists_members_and_guests_apart_as_json_csv_and_pdf(world, api):
     meeting, _ = _attested_meeting(world, api)
-    query = {"meeting": str(meeting.public_id)}
+    url = f"/api/v1/meetings/{meeting.public_id}/cme/roster"
 
-    roster = api(world.coordinator).get("/api/v1/cme/roster/", query).json()
+    roster = api(world.coordinator).get(url + "/").json()
     (row,) = roster["meetings"]
     assert [(m["name"], m["attested"], m["hours_claimed"], m["remote"]) for m in row["members"]] == [
         (world.member.name, True, 1.5, True),
         (world.chair.name, False, None, False),
     ]  # by specialty: medical before surgical oncology
-    assert [(g["name"], g["institution"]) for g in row["guests"]] == [(world.referrer.name, "Valley Community Hospital")]
+    guests = [(g["name"], g["institution"]) for g in row["guests"]]
+    assert guests == [(world.referrer.name, "Valley Community Hospital")]
     assert row["credit"]["hours"] == 1.5 and all(m["checked_in_at"] for m in row["members"])
 
-    response = api(world.coordinator).get("/api/v1/cme/roster.csv", query)
+    response = api(world.coordinator).get(url + ".csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(r["section"], r["name"], r["attested"], r["hours_claimed"]) for r in rows] == [
@@ -206,7 +207,7 @@ def test_the_roster_lists_members_and_guests_apart_as_json_csv_and_pdf(world, ap
     assert rows[2]["institution"] == "Valley Community Hospital" and rows[0]["activity_id"] == "RSS-2026-BREAST"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", rows[1]["checked_in"])  # the board's time zone
 
-    response = api(world.coordinator).get("/api/v1/cme/roster.pdf", query)
+    response = api(world.coordinator).get(url + ".pdf")
     text = " ".join(pdf_text(b"".join(response.streaming_content)).split())
     members, guests = text.index("Members"), text.index("Guests")
     assert members < text.index(world.member.name) < text.index(world.chair.name) < guests
@@ -217,33 +218,47 @@ def test_the_roster_lists_members_and_guests_apart_as_json_csv_and_pdf(world, ap
     assert downloads.count() == 2 and downloads.first().object_id == str(meeting.public_id)
 
     # the board's coordinators only: a member 403, another institution or board 404, bad periods 400 by field
-    assert api(world.member).get("/api/v1/cme/roster/", query).status_code == 403
-    assert api(world.referrer).get("/api/v1/cme/roster.csv", query).status_code == 404
-    assert api(world.other_member).get("/api/v1/cme/roster/", query).status_code == 404
-    board = {"board": str(world.board.public_id)}
+    assert api(world.member).get(url + "/").status_code == 403
+    assert api(world.referrer).get(url + ".csv").status_code == 404
+    assert api(world.other_member).get(url + "/").status_code == 404
+
+    # the board's period: by default the year up to today; bad periods 400 naming the field
+    period = f"/api/v1/boards/{world.board.public_id}/cme/roster"
+    body = api(world.coordinator).get(period + "/").json()
+    assert [m["meeting"] for m in body["meetings"]] == [str(meeting.public_id)]
+    assert datetime.date.fromisoformat(body["end"]) - datetime.date.fromisoformat(body["start"]) == datetime.timedelta(
+        days=365
+    )
     for params, field in (
-        ({}, "board"),
-        (board, "from"),
-        ({**board, "from": "2026-03-01"}, "to"),
-        ({**board, "from": "2026-03-01", "to": "2026-02-01"}, "to"),
-        ({**board, "from": "2025-01-01", "to": "2026-06-01"}, "to"),
-        ({**board, "from": "2026-02-30", "to": "2026-03-01"}, "from"),
+        ({"from": "2099-03-01"}, "to"),
+        ({"from": "2026-03-01", "to": "2026-02-01"}, "to"),
+        ({"from": "2025-01-01", "to": "2026-06-01"}, "to"),
+        ({"from": "2026-02-30", "to": "2026-03-01"}, "from"),
     ):
-        response = api(world.coordinator).get("/api/v1/cme/roster/", params)
+        response = api(world.coordinator).get(period + "/", params)
         assert response.status_code == 400 and _error(response)[0] == field, params
-    referrer_board = {"board": str(world.board.public_id), "from": "2026-01-01", "to": "2026-01-02"}
-    assert api(world.referrer).get("/api/v1/cme/roster/", referrer_board).status_code == 404
+    assert api(world.member).get(period + ".csv").status_code == 403
+    assert api(world.referrer).get(period + ".pdf").status_code == 404
+    assert api(world.other_member).get(period + "/").status_code == 403  # their institution's board: they see it
+
+    # the member's own attestations
+    mine = api(world.member).get("/api/v1/cme/attestations/").json()
+    assert [(a["meeting"], a["board_name"], a["hours_claimed"]) for a in mine["results"]] == [
+        (str(meeting.public_id), "Breast", 1.5)
+    ]
+    assert api(world.chair).get("/api/v1/cme/attestations/").json()["results"] == []
 
 
 def test_the_period_roster_costs_the_same_queries_for_one_meeting_or_many(world, api, django_assert_num_queries):
     meeting, _ = _attested_meeting(world, api)
     day = timezone.localdate(meeting.starts_at)
-    query = {"board": str(world.board.public_id), "from": str(day - datetime.timedelta(days=40)), "to": str(day)}
+    query = {"from": str(day - datetime.timedelta(days=40)), "to": str(day)}
+    url = f"/api/v1/boards/{world.board.public_id}/cme/roster/"
     client = api(world.coordinator)
-    client.get("/api/v1/cme/roster/", query)  # warm the session
+    client.get(url, query)  # warm the session
     # the token and its user, the user's memberships, the board, the meetings, everyone checked in with attestations
     with django_assert_num_queries(5) as one:
-        one_body = client.get("/api/v1/cme/roster/", query).json()
+        one_body = client.get(url, query).json()
     assert len(one_body["meetings"]) == 1
     for weeks in (1, 2, 3):  # three more held meetings, each with people checked in
         earlier = _running(world, hours_ago=24 * 7 * weeks)
@@ -251,6 +266,6 @@ def test_the_period_roster_costs_the_same_queries_for_one_meeting_or_many(world,
         _guest(world, earlier)
         _complete(world, earlier)
     with django_assert_num_queries(len(one.captured_queries)):
-        many = client.get("/api/v1/cme/roster/", query).json()
+        many = client.get(url, query).json()
     assert len(many["meetings"]) == 4
     assert [len(m["guests"]) for m in many["meetings"]] == [1, 1, 1, 1]
