@@ -39,6 +39,7 @@ from cases.models import (
     StagingRecord,
     TreatmentCourse,
 )
+from demo.cme import cme_load
 from demo.data import demo_cases, demo_requests
 from demo.documents import documents_attach
 from demo.plans import plan_history_write
@@ -73,6 +74,7 @@ class DemoSummary:
     documents: int = 0
     second_opinions_created: int = 0
     second_opinions_kept: int = 0
+    cme_attestations: int = 0
 
 
 @transaction.atomic
@@ -95,6 +97,7 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoSummary:
     _allocated_minutes_refresh(boards.values())
     requests = second_opinions_load(institutions=institutions, users=users, meetings=meetings, now=now)
     _allocated_minutes_refresh(boards.values())
+    summary.cme_attestations = cme_load(board=boards["breast"], meetings=meetings["breast"], users=users)
     summary.second_opinions_created, summary.second_opinions_kept = requests.created, requests.kept
     summary.documents += requests.documents
     summary.institutions = len(institutions)

@@ -35,7 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from scheduling.models import Attendance, Board, CmeAttestation, Meeting, MeetingStatus, hours_text
-from specialists.access import coordinated_board_ids, is_admin, is_board_member
+from specialists.access import coordinated_board_ids, is_admin, is_board_coordinator, is_board_member
 from specialists.models import Specialty
 from tumorboard.audit import audit_write
 from tumorboard.errors import Conflict
@@ -93,6 +93,30 @@ def credit_validate(board: Board) -> dict[str, list[str]]:
     if not board.cme_activity_id.strip():
         errors["cme_activity_id"] = ["Give the accreditor's activity id."]
     return errors
+
+
+@transaction.atomic
+def meeting_credit_set(*, user, meeting: Meeting, hours: Decimal | None) -> Meeting:
+    """The board's coordinators give one meeting other credit hours than the board's (0: none for it; None: the
+    board's again). Attestations already made keep the credit they were made for."""
+    meeting = Meeting.objects.select_for_update().select_related("board").get(pk=meeting.pk)
+    if not is_board_coordinator(user, meeting.board_id):
+        raise PermissionDenied("Only the board's coordinators set a meeting's credit.")
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Conflict("The meeting is cancelled.")
+    if hours is not None:
+        minutes = (meeting.ends_at - meeting.starts_at).total_seconds() / 60
+        if hours < 0 or hours % QUARTER:
+            raise ValidationError({"hours": ["Give the credit in quarter hours (0 for none)."]})
+        if hours * 60 > Decimal(minutes):
+            raise ValidationError({"hours": [f"A meeting of {minutes:g} minutes carries at most {minutes / 60:g} h."]})
+        if hours and meeting.board.cme_hours is None:
+            raise ValidationError({"hours": ["The board offers no credit: set its accrediting body and activity id."]})
+    if meeting.cme_hours != hours:
+        meeting.cme_hours = hours
+        meeting.save(update_fields=["cme_hours", "updated_at"])
+        audit_write(user=user, action=AuditAction.UPDATE, obj=meeting, detail={"cme_hours": str(hours)})
+    return meeting
 
 
 def _hours_checked(hours, offered: Decimal) -> Decimal:

@@ -80,12 +80,34 @@ class AttestSerializer(serializers.Serializer):
     )
 
 
+class MeetingCreditSerializer(serializers.Serializer):
+    hours = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        allow_null=True,
+        help_text="This meeting's credit hours in quarter hours, 0 for none; null: the board's again.",
+    )
+
+
 class MeetingCmeView(APIView):
-    """The meeting's continuing-education credit, your attestation, and whether you may attest now."""
+    """The meeting's continuing-education credit, your attestation, and whether you may attest now. PUT (the
+    board's coordinators): this meeting's own credit hours instead of the board's."""
 
     @extend_schema(parameters=[MEETING_ID], responses={200: CmeStateSerializer, 404: NOT_FOUND})
     def get(self, request, meeting_id):
         meeting = _meeting(request.user, meeting_id)
+        return Response(CmeStateSerializer(cme.cme_state(request.user, meeting)).data)
+
+    @extend_schema(
+        parameters=[MEETING_ID],
+        request=MeetingCreditSerializer,
+        responses={200: CmeStateSerializer, 409: OpenApiResponse(description="The meeting is cancelled."), **ERRORS},
+    )
+    def put(self, request, meeting_id):
+        meeting = _meeting(request.user, meeting_id)
+        params = MeetingCreditSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        meeting = cme.meeting_credit_set(user=request.user, meeting=meeting, hours=params.validated_data["hours"])
         return Response(CmeStateSerializer(cme.cme_state(request.user, meeting)).data)
 
 
@@ -260,7 +282,7 @@ def board_roster_view(kind: str):
         )
         def get(self, request, id):
             board = get_object_or_404(boards_visible_to(request.user), public_id=id)
-            params = RosterPeriodSerializer(data=request.query_params)
+            params = RosterPeriodSerializer(data=request.query_params.dict())  # an empty value is invalid, not absent
             params.is_valid(raise_exception=True)
             start, end = cme.period_or_default(
                 board, params.validated_data.get("from"), params.validated_data.get("to")

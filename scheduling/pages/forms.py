@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import functools
 import uuid
+from decimal import Decimal
 from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from scheduling.models import Rsvp
+from scheduling.models import Rsvp, hours_text
 from scheduling.recurrence import (
     MAX_WEEKS_APART,
     NTH,
@@ -188,6 +189,9 @@ class BoardForm(Form):
         required=False, max_length=200, label="Video-conference link", assume_scheme="https",
         error_messages=messages(invalid="Give the full address of the video call, starting with https://."),
     )  # fmt: skip
+    cme_hours = FloatField(label="Credit hours per meeting")
+    cme_accrediting_body = TextField(max_length=200, required=False, label="Accrediting body")
+    cme_activity_id = TextField(max_length=100, required=False, label="Activity id")
 
     def __init__(self, data=None, *, board=None, **kwargs):
         self.stored_rule = board.recurrence if board is not None else ""
@@ -239,6 +243,9 @@ class BoardForm(Form):
             "recurrence": self.recurrence(),
             "submission_cutoff_hours": hours,
             "video_url": data["video_url"],
+            "cme_hours": None if data["cme_hours"] is None else Decimal(str(data["cme_hours"])),
+            "cme_accrediting_body": data["cme_accrediting_body"],
+            "cme_activity_id": data["cme_activity_id"],
         }
 
     @classmethod
@@ -263,6 +270,9 @@ class BoardForm(Form):
             "cutoff": board.submission_cutoff_hours // 24 if days else board.submission_cutoff_hours,
             "cutoff_unit": "days" if days else "hours",
             "video_url": board.video_url,
+            "cme_hours": hours_text(board.cme_hours),
+            "cme_accrediting_body": board.cme_accrediting_body,
+            "cme_activity_id": board.cme_activity_id,
         }
 
 

@@ -56,7 +56,8 @@ from cases.services.second_opinions import add_business_days, due_business_days
 from demo.data import demo_cases, demo_requests
 from demo.loader import DemoSummary, demo_load
 from demo.world import DEMO_PASSWORD, PAST_MEETINGS, demo_case_id
-from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus
+from scheduling.cme import cme_state
+from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, CmeAttestation, Meeting, MeetingStatus
 from specialists.models import BoardMembership, BoardRole, Institution, InstitutionKind, Specialty, User
 from tests.conftest import token_for
 from tumorboard.models import AuditEvent, Notification, NotificationStatus
@@ -102,6 +103,7 @@ MODELS = [
     SecondOpinionTransition,
     SecondOpinionReport,
     Attendance,
+    CmeAttestation,
     Packet,
 ]
 DISCUSSED = [CaseStatus.DISCUSSED, CaseStatus.RECOMMENDED, CaseStatus.CLOSED]
@@ -831,3 +833,20 @@ def test_the_demo_shows_variants_other_staging_performance_scores_body_and_treat
     page = client.get(f"/cases/{palb2.public_id}/").content.decode()
     assert "PALB2 c.3113G&gt;A — germline, pathogenic" in page and "<dt>Karnofsky</dt><dd>90</dd>" in page
     assert "Right lumpectomy and sentinel lymph node biopsy" in page
+
+
+def test_the_breast_board_offers_cme_and_its_last_meetings_have_check_ins_and_attestations(demo):
+    boards = {b.name: b for b in Board.objects.all()}
+    assert boards["Breast"].cme_hours == 1 and boards["Breast"].cme_activity_id == "RSS-BREAST-2026"
+    assert boards["Thoracic"].cme_hours is None and boards["GI"].cme_hours is None
+    attestations = CmeAttestation.objects.select_related("attendance__meeting")
+    assert attestations.count() == 13
+    assert {a.attendance.meeting.board_id for a in attestations} == {boards["Breast"].pk}
+    assert all(a.attendance.meeting.status == MeetingStatus.COMPLETED for a in attestations)
+    assert all(a.created_at > a.attendance.meeting.ends_at and a.hours_claimed <= 1 for a in attestations)
+    last = Meeting.objects.filter(board=boards["Breast"], status=MeetingStatus.COMPLETED).latest("starts_at")
+    assert cme_state(User.objects.get(username="radonc"), last)["can_attest"] is True  # left for the demo
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username="coordinator"))
+    roster = client.get(f"/api/v1/meetings/{last.public_id}/cme/roster/").json()["meetings"][0]
+    assert len(roster["members"]) == 5 and sum(m["attested"] for m in roster["members"]) == 3

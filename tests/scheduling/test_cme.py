@@ -120,9 +120,19 @@ def test_only_a_member_who_checked_in_attests_once_after_the_meeting_within_the_
         f"/api/v1/meetings/{Meeting.objects.filter(board=world.other_board).first().public_id}/cme/attest/", {}
     )
     assert no_credit.status_code == 404  # not their board's meeting
-    meeting.cme_hours = Decimal(0)
-    meeting.save()
-    assert api(world.member).get(url).json()["credit"] is None
+    # the meeting's own credit (coordinators): 0 for none, null for the board's again
+    for hours, field in (("1.3", "hours"), ("0.75", None), ("1.25", "hours")):  # a 60-minute meeting
+        response = api(world.coordinator).put(url, {"hours": hours}, format="json")
+        assert (response.status_code, field and _error(response)[0]) == ((400, field) if field else (200, None))
+    assert api(world.member).get(url).json()["credit"]["hours"] == 0.75
+    assert api(world.member).put(url, {"hours": "0"}, format="json").status_code == 403
+    assert api(world.referrer).put(url, {"hours": "0"}, format="json").status_code == 404
+    assert api(world.coordinator).put(url, {"hours": "0"}, format="json").json()["credit"] is None
+    assert api(world.coordinator).put(url, {"hours": None}, format="json").json()["credit"]["hours"] == 1.0
+    assert (
+        AuditEvent.objects.filter(action="update", object_type="scheduling.meeting", user=world.coordinator).count()
+        == 3
+    )
 
 
 def test_the_boards_credit_settings_are_validated_by_field(world, api):
