@@ -300,7 +300,7 @@ class AttestForm(Form):
     def clean(self):
         data = super().clean()
         if not data.get("confirm"):
-            self.add_error("confirm", ValidationError("Tick the box to attest your attendance.", code="required"))
+            self.add_error("confirm", ValidationError("Tick the box to attest your attendance.", code="not_attested"))
         return data
 
 
