@@ -75,6 +75,7 @@ class AttestSerializer(serializers.Serializer):
     hours = serializers.DecimalField(
         max_digits=4,
         decimal_places=2,
+        coerce_to_string=False,
         required=False,
         help_text="The hours you claim, in quarter hours, at most those offered (default: all of them).",
     )
@@ -84,6 +85,7 @@ class MeetingCreditSerializer(serializers.Serializer):
     hours = serializers.DecimalField(
         max_digits=4,
         decimal_places=2,
+        coerce_to_string=False,
         allow_null=True,
         help_text="This meeting's credit hours in quarter hours, 0 for none; null: the board's again.",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_the_coordinator_reads_the_roster_of_a_meeting_and_of_a_period(world, ap
     assert members < text.index(world.member.name) < guests < text.index(world.referrer.name)
     assert "Valley Community Hospital" in text and world.community_case.patient.name not in text
 
-    day = meeting.starts_at.date()
+    day = meeting.starts_at.astimezone(ZoneInfo(world.board.timezone)).date()
     period = {"board": world.board.public_id, "from": day - datetime.timedelta(days=7), "to": day}
     text = client.get("/cme/roster/", period).content.decode()
     assert f"meetings from {period['from']:%Y-%m-%d}" in text and world.member.name in text

@@ -8,6 +8,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -261,7 +262,7 @@ def test_the_roster_lists_members_and_guests_apart_as_json_csv_and_pdf(world, ap
 
 def test_the_period_roster_costs_the_same_queries_for_one_meeting_or_many(world, api, django_assert_num_queries):
     meeting, _ = _attested_meeting(world, api)
-    day = timezone.localdate(meeting.starts_at)
+    day = meeting.starts_at.astimezone(ZoneInfo(world.board.timezone)).date()  # the period is in the board's zone
     query = {"from": str(day - datetime.timedelta(days=40)), "to": str(day)}
     url = f"/api/v1/boards/{world.board.public_id}/cme/roster/"
     client = api(world.coordinator)
