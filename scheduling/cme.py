@@ -66,10 +66,10 @@ class Credit:
 
 def meeting_credit(meeting: Meeting) -> Credit | None:
     """The credit ``meeting`` carries, or None (the board offers none, or the meeting's own figure is 0)."""
-    hours = meeting.cme_hours_offered
-    if not hours:
-        return None
     board = meeting.board
+    hours = meeting.cme_hours_offered
+    if board.cme_hours is None or not hours:
+        return None
     return Credit(hours=hours, accrediting_body=board.cme_accrediting_body, activity_id=board.cme_activity_id)
 
 

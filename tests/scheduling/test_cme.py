@@ -134,6 +134,13 @@ def test_only_a_member_who_checked_in_attests_once_after_the_meeting_within_the_
         AuditEvent.objects.filter(action="update", object_type="scheduling.meeting", user=world.coordinator).count()
         == 3
     )
+    # a board that stops offering credit: its meetings carry none, whatever their own figure
+    api(world.coordinator).put(url, {"hours": "0.5"}, format="json")
+    world.board.cme_hours = None
+    world.board.save()
+    assert api(world.member).get(url).json()["credit"] is None
+    response = api(world.coordinator).put(url, {"hours": "0.25"}, format="json")
+    assert response.status_code == 400 and _error(response)[0] == "hours"
 
 
 def test_the_boards_credit_settings_are_validated_by_field(world, api):
