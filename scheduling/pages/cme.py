@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
 from scheduling import cme
-from scheduling.models import Attendance, Meeting
+from scheduling.models import Attendance, Meeting, MeetingStatus
 from scheduling.pages.common import coordinated_boards, meeting_of
 from scheduling.pages.forms import RosterForm
 from scheduling.selectors import boards_visible_to
@@ -21,15 +21,16 @@ from tumorboard.web import attempt
 
 
 def cme_context(user, meeting: Meeting, attendances: list[Attendance]) -> dict:
-    """The meeting page's "CME" section: the credit, the member's attestation or the form to make it, and for the
-    board's coordinators the links to the roster."""
+    """The meeting page's "CME" section, for a meeting that carries credit: the credit, the member's attestation or
+    the form to make it, and for the board's coordinators, once the meeting is held, the links to its roster."""
     state = cme.cme_state(user, meeting, attendances)
     coordinator = is_board_coordinator(user, meeting.board_id)
     attestation = state["attestation"]
+    held = meeting.status in (MeetingStatus.IN_PROGRESS, MeetingStatus.COMPLETED)
     return {
         "cme": state,
-        "cme_shown": state["credit"] is not None or coordinator,
-        "cme_roster": _downloads("meeting", meeting_id=meeting.public_id) if coordinator else None,
+        "cme_shown": state["credit"] is not None,
+        "cme_roster": _downloads("meeting", meeting_id=meeting.public_id) if coordinator and held else None,
         "cme_certificate_url": reverse("cme-certificate", kwargs={"id": attestation.public_id}) if attestation else "",
     }
 
