@@ -16,6 +16,14 @@ from cases.api.second_opinions import SecondOpinionViewSet
 from cases.api.trials import CaseTrialsView, TrialAnalyticsView, TrialViewSet
 from cases.api.views import CaseViewSet, CommentViewSet, DocumentViewSet
 from scheduling.api.agenda import AgendaViewSet, AttendanceViewSet
+from scheduling.api.cme import (
+    AttestationCertificateView,
+    MeetingCmeAttestView,
+    MeetingCmeView,
+    MyAttestationsView,
+    board_roster_view,
+    meeting_roster_view,
+)
 from scheduling.api.views import BoardViewSet, CalendarFeedView, ICalendarRenderer, MeetingViewSet
 from specialists.api.views import (
     InstitutionViewSet,
@@ -51,6 +59,8 @@ meeting_router = SimpleRouter(trailing_slash=True)
 meeting_router.register("agenda", AgendaViewSet, basename="meeting-agenda")
 meeting_router.register("attendance", AttendanceViewSet, basename="meeting-attendance")
 
+ROSTER_SUFFIXES = {"json": r"roster/", "csv": r"roster\.csv", "pdf": r"roster\.pdf"}
+
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/tokens/", TokensView.as_view(), name="auth-tokens"),
@@ -63,6 +73,12 @@ urlpatterns = [
     path("analytics/accreditation/", AccreditationView.as_view(), name="analytics-accreditation"),
     path("analytics/accreditation/caseloads/", CaseloadsView.as_view(), name="analytics-accreditation-caseloads"),
     path("analytics/trials/", TrialAnalyticsView.as_view(), name="analytics-trials"),
+    path("cme/attestations/", MyAttestationsView.as_view(), name="cme-attestations"),
+    re_path(
+        rf"^cme/attestations/(?P<id>{UUID_PATTERN})/certificate/$",
+        AttestationCertificateView.as_view(),
+        name="cme-certificate",
+    ),
     # SPEC §6 names it without a trailing slash
     re_path(
         rf"^meetings/(?P<id>{UUID_PATTERN})/invite\.ics$",
@@ -82,5 +98,27 @@ urlpatterns = [
         MeetingPacketPdfView.as_view(),
         name="meeting-packet-pdf",
     ),
+    re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/cme/$", MeetingCmeView.as_view(), name="meeting-cme"),
+    re_path(
+        rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/cme/attest/$",
+        MeetingCmeAttestView.as_view(),
+        name="meeting-cme-attest",
+    ),
+    *[
+        re_path(
+            rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/cme/{suffix}$",
+            meeting_roster_view(kind).as_view(),
+            name=f"meeting-cme-roster-{kind}",
+        )
+        for kind, suffix in ROSTER_SUFFIXES.items()
+    ],
+    *[
+        re_path(
+            rf"^boards/(?P<id>{UUID_PATTERN})/cme/{suffix}$",
+            board_roster_view(kind).as_view(),
+            name=f"board-cme-roster-{kind}",
+        )
+        for kind, suffix in ROSTER_SUFFIXES.items()
+    ],
     re_path(rf"^meetings/(?P<meeting_id>{UUID_PATTERN})/", include(meeting_router.urls)),
 ]

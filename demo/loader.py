@@ -42,6 +42,7 @@ from cases.models import (
     Trial,
 )
 from cases.services.review_tasks import review_tasks_cancel, review_tasks_place
+from demo.cme import cme_load
 from demo.data import demo_cases, demo_requests
 from demo.data.trials import CONTACT, TRIALS
 from demo.documents import documents_attach
@@ -81,6 +82,7 @@ class DemoSummary:
     second_opinions_created: int = 0
     second_opinions_kept: int = 0
     trials: int = 0
+    cme_attestations: int = 0
 
 
 @transaction.atomic
@@ -107,6 +109,7 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoSummary:
     requests = second_opinions_load(institutions=institutions, users=users, meetings=meetings, now=now)
     _allocated_minutes_refresh(boards.values())
     _review_tasks_load(now)
+    summary.cme_attestations = cme_load(board=boards["breast"], meetings=meetings["breast"], users=users)
     summary.second_opinions_created, summary.second_opinions_kept = requests.created, requests.kept
     summary.trials = _trials_load(institutions["academic"])
     summary.documents += requests.documents

@@ -27,6 +27,16 @@ class Board(BaseModel):
     minutes_per_case = models.PositiveIntegerField(default=10, validators=[MinValueValidator(1)])
     submission_cutoff_hours = models.PositiveIntegerField(default=48, validators=[MaxValueValidator(24 * 60)])
     video_url = models.URLField(blank=True)
+    # continuing-education credit offered for attending a meeting of the board (none when cme_hours is null)
+    cme_hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Credit hours a meeting carries (quarter hours); empty: no credit is offered.",
+    )
+    cme_accrediting_body = models.CharField(max_length=200, blank=True, help_text="Who accredits the credit.")
+    cme_activity_id = models.CharField(max_length=100, blank=True, help_text="The accreditor's activity id.")
 
     class Meta:
         ordering = ["institution_id", "name"]
@@ -59,6 +69,13 @@ class Meeting(BaseModel):
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: bumped on every change.")
     quorum_alert_sent_at = models.DateTimeField(null=True, blank=True)
     packets_notified_at = models.DateTimeField(null=True, blank=True)
+    cme_hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Overrides the board's credit hours for this meeting (0: no credit for it).",
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -79,6 +96,11 @@ class Meeting(BaseModel):
     @property
     def effective_video_url(self) -> str:
         return self.video_url or self.board.video_url
+
+    @property
+    def cme_hours_offered(self):
+        """The credit hours this meeting carries: its own figure, else the board's; None or 0 when none."""
+        return self.cme_hours if self.cme_hours is not None else self.board.cme_hours
 
     @property
     def local_start(self) -> str:
@@ -202,6 +224,43 @@ class Attendance(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.meeting} ({self.rsvp})"
+
+
+class CmeAttestation(BaseModel):
+    """A member's attestation of attending a meeting for continuing-education credit: once per attendance, with
+    the credit as offered when attested (the certificate is drawn from this row alone)."""
+
+    attendance = models.OneToOneField(Attendance, on_delete=models.PROTECT, related_name="cme_attestation")
+    hours_claimed = models.DecimalField(max_digits=4, decimal_places=2)
+    hours_offered = models.DecimalField(max_digits=4, decimal_places=2)
+    accrediting_body = models.CharField(max_length=200)
+    activity_id = models.CharField(max_length=100)
+    statement = models.TextField(help_text="The text the member attested, as shown to them.")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours_claimed__gt=0, hours_claimed__lte=models.F("hours_offered")),
+                name="cme_hours_claimed_within_offered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"CME attestation {self.public_id}"
+
+    @property
+    def claimed_text(self) -> str:
+        return hours_text(self.hours_claimed)
+
+    @property
+    def offered_text(self) -> str:
+        return hours_text(self.hours_offered)
+
+
+def hours_text(hours) -> str:
+    """Credit hours as people write them: 1.5, 1, 0.25 (never 1.50 or 1E+1)."""
+    return format(hours.normalize(), "f") if hours is not None else ""
 
 
 def _feed_token() -> str:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scheduling.attendance import enqueue_invitations
+from scheduling.cme import credit_validate
 from scheduling.models import Board, Meeting, MeetingStatus
 from scheduling.quorum import meeting_quorum
 from scheduling.recurrence import (
@@ -32,7 +33,8 @@ from tumorboard.models import AuditAction
 
 BOARD_FIELDS = (
     "name", "disease_sites", "required_specialties", "recurrence", "timezone", "start_time", "duration_minutes",
-    "minutes_per_case", "submission_cutoff_hours", "video_url",
+    "minutes_per_case", "submission_cutoff_hours", "video_url", "cme_hours", "cme_accrediting_body",
+    "cme_activity_id",
 )  # fmt: skip
 
 
@@ -43,8 +45,8 @@ GENERATION_WEEKS = 8
 
 
 def _board_validate(board: Board) -> None:
-    """The rules a board's schedule must satisfy, each reported on its field."""
-    errors: dict[str, list[str]] = {}
+    """The rules a board's schedule and its credit settings must satisfy, each reported on its field."""
+    errors: dict[str, list[str]] = credit_validate(board)
     try:
         parse_timezone(board.timezone)
     except RecurrenceError as exc:

@@ -32,12 +32,23 @@ class BoardSerializer(ModelSerializer):
     recurrence = StrictCharField(max_length=500, required=False, allow_blank=True)
     timezone = StrictCharField(max_length=64, required=False)
     start_time = LocalTimeField(required=False, help_text="Local time in the board's timezone, HH:MM[:SS].")
+    cme_hours = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        required=False,
+        help_text="Continuing-education credit hours each meeting carries, in quarter hours; null: none offered.",
+    )
+    cme_accrediting_body = StrictCharField(max_length=200, required=False, allow_blank=True)
+    cme_activity_id = StrictCharField(max_length=100, required=False, allow_blank=True)
 
     class Meta:
         model = Board
         fields = [
             "id", "name", "institution", "disease_sites", "required_specialties", "recurrence", "timezone",
             "start_time", "duration_minutes", "minutes_per_case", "submission_cutoff_hours", "video_url",
+            "cme_hours", "cme_accrediting_body", "cme_activity_id",
         ]  # fmt: skip
         # uniqueness per institution is checked by the service, with the institution it knows
         validators: list = []

@@ -9,6 +9,6 @@ large-screen view of one case; ``boards``: the boards list, a new board and the 
 ``common``: what they share.
 """
 
-from scheduling.pages import boards, meeting, overview, presenter
+from scheduling.pages import boards, cme, meeting, overview, presenter
 
-urlpatterns = overview.urlpatterns + meeting.urlpatterns + presenter.urlpatterns + boards.urlpatterns
+urlpatterns = overview.urlpatterns + meeting.urlpatterns + presenter.urlpatterns + boards.urlpatterns + cme.urlpatterns

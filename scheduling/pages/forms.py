@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import functools
 import uuid
+from decimal import Decimal
 from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from scheduling.models import Rsvp
+from scheduling.models import Rsvp, hours_text
 from scheduling.recurrence import (
     MAX_WEEKS_APART,
     NTH,
@@ -29,6 +30,9 @@ from tumorboard.forms import (
     NOT_A_UUID,
     TOO_MANY,
     ChoiceField,
+    DateField,
+    FlagField,
+    FloatField,
     Form,
     IntegerField,
     MultipleChoiceField,
@@ -185,6 +189,9 @@ class BoardForm(Form):
         required=False, max_length=200, label="Video-conference link", assume_scheme="https",
         error_messages=messages(invalid="Give the full address of the video call, starting with https://."),
     )  # fmt: skip
+    cme_hours = FloatField(label="Credit hours per meeting")
+    cme_accrediting_body = TextField(max_length=200, required=False, label="Accrediting body")
+    cme_activity_id = TextField(max_length=100, required=False, label="Activity id")
 
     def __init__(self, data=None, *, board=None, **kwargs):
         self.stored_rule = board.recurrence if board is not None else ""
@@ -236,6 +243,9 @@ class BoardForm(Form):
             "recurrence": self.recurrence(),
             "submission_cutoff_hours": hours,
             "video_url": data["video_url"],
+            "cme_hours": None if data["cme_hours"] is None else Decimal(str(data["cme_hours"])),
+            "cme_accrediting_body": data["cme_accrediting_body"],
+            "cme_activity_id": data["cme_activity_id"],
         }
 
     @classmethod
@@ -260,6 +270,9 @@ class BoardForm(Form):
             "cutoff": board.submission_cutoff_hours // 24 if days else board.submission_cutoff_hours,
             "cutoff_unit": "days" if days else "hours",
             "video_url": board.video_url,
+            "cme_hours": hours_text(board.cme_hours),
+            "cme_accrediting_body": board.cme_accrediting_body,
+            "cme_activity_id": board.cme_activity_id,
         }
 
 
@@ -272,3 +285,32 @@ class MemberAddForm(MemberForm):
         super().__init__(data, **kwargs)
         colleagues = User.objects.filter(institution_id=board.institution_id, is_active=True)
         self.fields["user"] = PublicIdField(colleagues, required=True, label="Colleague")
+
+
+# --- continuing-education credit --------------------------------------------------------------------------------
+
+
+class AttestForm(Form):
+    """A member's attestation: the hours they claim (the service checks them against those offered) and the box
+    they tick to attest the statement shown."""
+
+    hours = FloatField(label="Hours claimed")
+    confirm = FlagField(label="I attest the statement above")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("confirm"):
+            self.add_error("confirm", ValidationError("Tick the box to attest your attendance.", code="not_attested"))
+        return data
+
+
+class RosterForm(Form):
+    """A board's roster over a period (the meeting's roster is asked for by ``meeting``)."""
+
+    meeting = UUIDField()
+    board = UUIDField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = DateField(label="From")  # ``from`` is a Python keyword: the API's names
+        self.fields["to"] = DateField(label="To")

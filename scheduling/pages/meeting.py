@@ -3,6 +3,7 @@ coordinators; run mode (check-in, case by case, the board plan) once the meeting
 
 from __future__ import annotations
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -18,7 +19,9 @@ from cases.pages.meeting_packet import meeting_packet_context
 from cases.quorum import case_quorum
 from cases.selectors import agenda_items_visible_to, case_named, cases_visible_to, cases_waiting, plans_of
 from scheduling import attendance as attendance_services
+from scheduling import cme
 from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Meeting, MeetingStatus
+from scheduling.pages.cme import cme_context
 from scheduling.pages.common import (
     LIVE,
     OPEN_MEETING,
@@ -35,6 +38,7 @@ from scheduling.pages.forms import (
     AgendaMoveForm,
     AgendaReorderForm,
     AgendaResizeForm,
+    AttestForm,
     CheckInForm,
     MeetingActionForm,
     PresenceForm,
@@ -111,6 +115,7 @@ def _meeting_context(
         "values": request.POST if request.method == "POST" else {},
         "video_url": meeting.effective_video_url,
         **meeting_packet_context(user, meeting),
+        **cme_context(user, meeting, attendances),
     }
     if editable:
         addable = list(
@@ -213,6 +218,7 @@ def _respond(
 
 AGENDA = "scheduling/pages/_agenda.html"
 ATTENDANCE = "scheduling/pages/_attendance.html"
+CME = "scheduling/pages/_cme.html"
 
 
 def _item(user, meeting: Meeting, item_id) -> AgendaItem:
@@ -353,8 +359,23 @@ def meeting_check_in(request, meeting_id):
     return _respond(request, meeting, attempt(check_in), fragment=ATTENDANCE, form="attendance", done="Checked in.")
 
 
+@login_required
+@require_POST
+def meeting_cme_attest(request, meeting_id):
+    """The member attests attending the meeting (the "CME" section); the certificate is then theirs to download."""
+    meeting = meeting_of(request.user, meeting_id)
+
+    def attest():
+        hours = AttestForm(request.POST).cleaned_or_raise().get("hours")
+        return cme.cme_attest(user=request.user, meeting=meeting, hours=None if hours is None else Decimal(str(hours)))
+
+    done = "Your attendance is attested: download your certificate in the CME section."
+    return _respond(request, meeting, attempt(attest), fragment=CME, form="cme", done=done)
+
+
 urlpatterns = [
     path("meetings/<uuid:meeting_id>/", meeting_page, name="meeting-page"),
+    path("meetings/<uuid:meeting_id>/cme/attest/", meeting_cme_attest, name="meeting-cme-attest-page"),
     path("meetings/<uuid:meeting_id>/agenda/add/", agenda_add, name="meeting-agenda-add"),
     path("meetings/<uuid:meeting_id>/agenda/reorder/", agenda_reorder, name="meeting-agenda-reorder"),
     path("meetings/<uuid:meeting_id>/rsvp/", meeting_rsvp, name="meeting-rsvp"),

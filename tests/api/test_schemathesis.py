@@ -358,6 +358,10 @@ RULE_FIELDS = {
     "excluded_biomarkers[]": "not also required",
     "components[].trial": "a trial for a clinical_trial component only",
     "enrolled_trial": "a trial the plan names, with the recommendation carried out (yes or partial)",
+    "hours": "CME hours claimed: quarter hours, at most those the meeting offers",
+    "cme_hours": "a board's CME credit: quarter hours, within the meeting's duration",
+    "cme_accrediting_body": "named when the board offers CME credit",
+    "cme_activity_id": "given when the board offers CME credit",
 }
 
 

@@ -59,7 +59,8 @@ from cases.trials import trial_matches
 from demo.data import demo_cases, demo_requests
 from demo.loader import DemoSummary, demo_load
 from demo.world import BOARDS, DEMO_PASSWORD, PAST_MEETINGS, YEAR_OF_MEETINGS, demo_case_id
-from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, Meeting, MeetingStatus
+from scheduling.cme import cme_state
+from scheduling.models import AgendaItem, AgendaItemStatus, Attendance, Board, CmeAttestation, Meeting, MeetingStatus
 from specialists.models import BoardMembership, BoardRole, Institution, InstitutionKind, Specialty, User
 from tests.conftest import token_for
 from tumorboard.models import AuditEvent, Notification, NotificationStatus
@@ -105,6 +106,7 @@ MODELS = [
     SecondOpinionTransition,
     SecondOpinionReport,
     Attendance,
+    CmeAttestation,
     Packet,
 ]
 DISCUSSED = [CaseStatus.DISCUSSED, CaseStatus.RECOMMENDED, CaseStatus.CLOSED]
@@ -894,3 +896,20 @@ def test_the_demo_trials_may_match_some_cases_and_fail_others_on_a_criterion(dem
     assert "RUCC-LU-140" in screened("lung-stage3-carboplatin-gfr")["may"]
     assert "RUCC-LU-140:ecog" in screened("lung-ecog3-curative-chemoradiation")["failed"]
     assert not any("RUCC-GI-050" in found for s in ("lung-alk-positive",) for found in screened(s).values())
+
+
+def test_the_breast_board_offers_cme_and_its_last_meetings_have_check_ins_and_attestations(demo):
+    boards = {b.name: b for b in Board.objects.all()}
+    assert boards["Breast"].cme_hours == 1 and boards["Breast"].cme_activity_id == "RSS-BREAST-2026"
+    assert boards["Thoracic"].cme_hours is None and boards["GI"].cme_hours is None
+    attestations = CmeAttestation.objects.select_related("attendance__meeting")
+    assert attestations.count() == 13
+    assert {a.attendance.meeting.board_id for a in attestations} == {boards["Breast"].pk}
+    assert all(a.attendance.meeting.status == MeetingStatus.COMPLETED for a in attestations)
+    assert all(a.created_at > a.attendance.meeting.ends_at and a.hours_claimed <= 1 for a in attestations)
+    last = Meeting.objects.filter(board=boards["Breast"], status=MeetingStatus.COMPLETED).latest("starts_at")
+    assert cme_state(User.objects.get(username="radonc"), last)["can_attest"] is True  # left for the demo
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username="coordinator"))
+    roster = client.get(f"/api/v1/meetings/{last.public_id}/cme/roster/").json()["meetings"][0]
+    assert len(roster["members"]) == 5 and sum(m["attested"] for m in roster["members"]) == 3

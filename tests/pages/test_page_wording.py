@@ -19,7 +19,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from cases.codes import CaseStatus
-from cases.lifecycle.agenda import agenda_add
+from cases.lifecycle.agenda import agenda_add, meeting_transition
 from cases.lifecycle.second_opinions import second_opinion_transition
 from scheduling.attendance import attendance_check_in
 from scheduling.models import Meeting
@@ -29,6 +29,7 @@ from tests.factories import CaseFactory, MeetingFactory, TrialFactory, UserFacto
 from tests.pages.test_case_page import pathologist, proposed
 from tests.pages.test_follow_up_page import due_plan
 from tests.pages.test_portal import routed_request
+from tests.scheduling.test_cme import _credit
 from tumorboard import forms as page_forms
 from tumorboard.forms import DEVELOPER_PHRASES
 
@@ -176,7 +177,14 @@ def pages(world) -> list[tuple[object, str]]:
     meeting_start(running, by=world.coordinator)
     attendance_check_in(user=world.coordinator, meeting=running, target=world.member)
     assert waiting.status == CaseStatus.SUBMITTED  # waits: the agenda builder offers it
+    _credit(world.board)  # a held meeting with credit: the member who checked in is offered the attestation
+    held = MeetingFactory(board=world.board, starts_at=timezone.now() - datetime.timedelta(hours=3))
+    meeting_start(held, by=world.coordinator)
+    attendance_check_in(user=world.member, meeting=held)
+    meeting_transition(user=world.coordinator, meeting=held, action_name="complete")
     return [
+        (world.member, f"/meetings/{held.public_id}/"),
+        (world.coordinator, "/cme/roster/"),
         (world.member, f"/cases/{case.public_id}/profile/"),  # before the case page's actions move the case on
         (world.member, f"/cases/{case.public_id}/"),
         (patho, f"/cases/{placed.public_id}/"),
