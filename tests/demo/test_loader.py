@@ -912,4 +912,5 @@ def test_the_breast_board_offers_cme_and_its_last_meetings_have_check_ins_and_at
     client = APIClient()
     client.force_authenticate(User.objects.get(username="coordinator"))
     roster = client.get(f"/api/v1/meetings/{last.public_id}/cme/roster/").json()["meetings"][0]
-    assert len(roster["members"]) == 5 and sum(m["attested"] for m in roster["members"]) == 3
+    checked_in = Attendance.objects.filter(meeting=last, present=True, guest_case__isnull=True).count()
+    assert len(roster["members"]) == checked_in >= 5 and sum(m["attested"] for m in roster["members"]) == 3
