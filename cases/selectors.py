@@ -419,6 +419,8 @@ def review_tasks_of_specialty(user) -> QuerySet[ReviewTask]:
 def review_tasks_for(user) -> QuerySet[ReviewTask]:
     """The user's review tasks (issue 21): assigned to them, or open to their specialty, on the cases of the boards
     they belong to (a task of a board they left is no longer theirs)."""
+    if not user.is_authenticated:
+        return ReviewTask.objects.none()
     return review_tasks_of_specialty(user).filter(Q(assignee=user) | Q(assignee__isnull=True))
 
 

@@ -81,8 +81,17 @@ class AttestSerializer(serializers.Serializer):
     )
 
 
+class NullableHoursField(serializers.DecimalField):
+    """Hours or null; DRF reads "" as null for HTML forms, and the document says a number or null."""
+
+    def validate_empty_values(self, data):
+        if data == "":
+            self.fail("invalid")
+        return super().validate_empty_values(data)
+
+
 class MeetingCreditSerializer(serializers.Serializer):
-    hours = serializers.DecimalField(
+    hours = NullableHoursField(
         max_digits=4,
         decimal_places=2,
         coerce_to_string=False,

@@ -241,6 +241,16 @@ ENDPOINTS = [
     meeting("GET", "packet/"),  # none asked for yet: 404 for everyone
     meeting("GET", "packet/", ok=BREAST_MEETING, given=packet_asked),
     meeting("GET", "packet/pdf/", given=packet_asked),  # none built yet
+    # --- continuing-education credit (scheduling/cme.py): the credit is read by whoever sees the meeting and set by
+    # its coordinators (the world's board offers no credit: 400 on hours); attesting is for members checked in to a held
+    # meeting with credit (409 naming which is missing, to whoever sees the meeting); the rosters are for coordinators
+    meeting("GET", "cme/", ok=BREAST_MEETING),
+    meeting("PUT", "cme/", {"hours": 1}, also="coordinator=400 admin=400", deny=SEES),
+    meeting("POST", "cme/attest/", {"hours": 1}, also=BOARD_CONFLICT + " admin=409"),
+    *(meeting("GET", f"cme/{suffix}", ok=COORD, deny=SEES) for suffix in ("roster/", "roster.csv", "roster.pdf")),
+    *(board("GET", f"cme/{suffix}", ok=COORD, deny=BOARD_SEES) for suffix in ("roster/", "roster.csv", "roster.pdf")),
+    Endpoint("GET", "/api/v1/cme/attestations/", ok=EVERYONE),  # one's own
+    Endpoint("GET", "/api/v1/cme/attestations/{meeting}/certificate/"),  # no such attestation
     # --- the user's own private calendar feed URL: nothing to hide
     Endpoint("GET", "/api/v1/me/calendar/", ok=EVERYONE),
     Endpoint("POST", "/api/v1/me/calendar/", ok=EVERYONE),

@@ -279,7 +279,7 @@ def test_an_export_costs_a_fixed_number_of_queries(world, api, django_assert_num
     with_plans(case, world, board_plans)
     second_opinion(case, world, SecondOpinionStatus.ACCEPTED)
     client = api(world.member)
-    with django_assert_num_queries(10):  # a read: no transaction, no savepoint
+    with django_assert_num_queries(9):  # a read: no transaction, no savepoint
         assert client.get(url(case)).status_code == 200
 
 

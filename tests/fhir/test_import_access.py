@@ -92,4 +92,4 @@ def test_an_import_costs_a_fixed_number_of_queries(world, api, django_assert_num
 QUERIES_CREATE = 24
 # A re-import reads each of the five lists it decides on (biomarkers, variants, other staging, treatments,
 # medications) once: four more than the biomarkers alone.
-QUERIES_REIMPORT = 18
+QUERIES_REIMPORT = 17

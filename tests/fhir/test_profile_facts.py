@@ -357,7 +357,7 @@ def test_the_export_costs_the_same_queries_whatever_the_facts(world, api, django
         case.medications.create(name=f"drug {index}")
     client = api(world.member)
     # test_export's count without its plans and second opinion: the profile's lists come with the case, in one query
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(f"/api/v1/cases/{case.public_id}/fhir/").status_code == 200
 
 
