@@ -260,18 +260,6 @@ def _download(body: bytes | str, *, content_type: str, filename: str) -> HttpRes
     return response
 
 
-@login_required
-@require_GET
-def accreditation_csv(request):
-    query = _query(request.GET)
-    outcome = _report(request, query, "accreditation csv", download="csv")
-    if not outcome.ok:
-        context = _context(request, outcome, query)
-        return render(request, "cases/pages/accreditation.html", context, status=outcome.status)
-    report = outcome.value
-    return _download(report_csv(report), content_type="text/csv; charset=utf-8", filename=_filename(report, "csv"))
-
-
 def report_html(report: dict) -> str:
     """The PDF's HTML: the report's tables and the page's charts (inline SVG, nothing fetched)."""
     context = {"report": report, "rate_rows": [(label, key) for key, label in RATES], "specialties": Specialty.choices}
@@ -284,16 +272,34 @@ def report_pdf(report: dict) -> bytes:
     return HTML(string=report_html(report)).write_pdf()
 
 
-@login_required
-@require_GET
-def accreditation_pdf(request):
+# what each download is: (its body from the report, its content type)
+DOWNLOADS = {
+    "csv": (report_csv, "text/csv; charset=utf-8"),
+    "pdf": (report_pdf, "application/pdf"),
+}
+
+
+def _report_download(request, kind: str):
+    """The report as a file, or the page with the reason it cannot be made (a bad year, a board not theirs)."""
     query = _query(request.GET)
-    outcome = _report(request, query, "accreditation pdf", download="pdf")
+    outcome = _report(request, query, f"accreditation {kind}", download=kind)
     if not outcome.ok:
         context = _context(request, outcome, query)
         return render(request, "cases/pages/accreditation.html", context, status=outcome.status)
-    report = outcome.value
-    return _download(report_pdf(report), content_type="application/pdf", filename=_filename(report, "pdf"))
+    body, content_type = DOWNLOADS[kind]
+    return _download(body(outcome.value), content_type=content_type, filename=_filename(outcome.value, kind))
+
+
+@login_required
+@require_GET
+def accreditation_csv(request):
+    return _report_download(request, "csv")
+
+
+@login_required
+@require_GET
+def accreditation_pdf(request):
+    return _report_download(request, "pdf")
 
 
 @login_required
