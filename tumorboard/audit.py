@@ -120,51 +120,30 @@ def _describe(obj: Any) -> tuple[str, str, int | None]:
     return object_type, object_id, patient_id
 
 
-def audit_write(*, user, action: str, obj: Any, detail: dict | None = None) -> AuditEvent:
-    """Record a write (create, update, transition, ...) of ``obj`` by ``user``."""
+def _event_of(obj: Any, *, user, action: str, detail: dict | None) -> AuditEvent:
+    """The (unsaved) row recording ``action`` on ``obj``."""
     object_type, object_id, patient_id = _describe(obj)
-    event = _event(
+    return _event(
         user=user, action=action, object_type=object_type, object_id=object_id, patient_id=patient_id, detail=detail
     )
+
+
+def audit_write(*, user, action: str, obj: Any, detail: dict | None = None) -> AuditEvent:
+    """Record a write (create, update, transition, ...) of ``obj`` by ``user``."""
+    event = _event_of(obj, user=user, action=action, detail=detail)
     event.save()
     return event
 
 
 def audit_write_many(*, user, action: str, writes: Iterable[tuple[Any, dict | None]]) -> None:
     """Record many writes of one action at once: a row per ``(obj, detail)``, one INSERT."""
-    events = []
-    for obj, detail in writes:
-        object_type, object_id, patient_id = _describe(obj)
-        events.append(
-            _event(
-                user=user,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                patient_id=patient_id,
-                detail=detail,
-            )
-        )
-    AuditEvent.objects.bulk_create(events)
+    AuditEvent.objects.bulk_create([_event_of(obj, user=user, action=action, detail=detail) for obj, detail in writes])
 
 
 def audit_read(*, user, objects: Iterable[Any], action: str = AuditAction.READ, detail: dict | None = None) -> None:
     """Record a read of each object that carries patient data: one row per object, one INSERT in all (or in the
     request's one INSERT, inside ``audit_reads_collected``)."""
-    events = []
-    for obj in objects:
-        object_type, object_id, patient_id = _describe(obj)
-        events.append(
-            _event(
-                user=user,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                patient_id=patient_id,
-                detail=detail,
-            )
-        )
-    _record(events)
+    _record([_event_of(obj, user=user, action=action, detail=detail) for obj in objects])
 
 
 def audit_search(*, user, object_type: str, detail: dict) -> None:
