@@ -1,5 +1,5 @@
-"""Writing the audit log. Services call ``audit_write``; ``audit_read`` and ``audit_search`` are called only by
-``tumorboard.reads``, the one choke point every read of patient data goes through.
+"""Writing the audit log. Services call ``audit_write``; ``audit_read``, ``audit_read_statement`` and ``audit_search``
+are called only by ``tumorboard.reads``, the one choke point every read of patient data goes through.
 
 A write's row is saved in the write's transaction, so the change and its audit row commit together or not at all.
 The rows of a plain read (a GET, which runs in no transaction: tumorboard.transactions) are collected while the
@@ -90,6 +90,51 @@ def _insert_sql(alias: str) -> str:
     return (
         f"INSERT INTO {connection.ops.quote_name(AuditEvent._meta.db_table)} ({names}) SELECT * FROM UNNEST({arrays})"  # noqa: S608 - names
     )
+
+
+# What each column of a read's row is in ``audit_read_statement``: a parameter of the statement, or SQL
+_STATEMENT_VALUES = {
+    "at": "statement_timestamp()",
+    "user": "%s::bigint",
+    "action": "%s",
+    "object_type": "%s",
+    "object_id": "shown.audit_object_id",
+    "patient": "shown.audit_patient_id",
+    "ip": "%s::inet",
+    "request_id": "%s",
+    "detail": "%s::jsonb",
+}
+
+
+def audit_read_statement(
+    select: str, params: list, *, user, action: str, object_type: str, detail: dict | None, prepared: bool
+) -> list[tuple]:
+    """The rows of ``select``, each recorded as a read of ``object_type`` by ``user`` in the same statement: the
+    SELECT and the INSERT of its audit rows are one statement, atomic by itself (a response built from the rows is
+    never unaudited, and the INSERT costs no round trip of its own). ``select``'s columns are ``position`` (the rows
+    come back in its order), ``audit_object_id`` (text), ``audit_patient_id``, then what the caller reads; the result
+    has every column. PostgreSQL only (a data-modifying WITH); ``prepared`` prepares the statement
+    (``prepared_cursor``) for a SELECT whose plan does not depend on its parameters."""
+    connection = connections[router.db_for_write(AuditEvent)]
+    fields = _insert_fields()
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    values = ", ".join(_STATEMENT_VALUES[field.name] for field in fields)
+    constants = {
+        "user": user.pk if user is not None and user.is_authenticated else None,
+        "action": action,
+        "object_type": object_type,
+        "ip": current_client_ip(),
+        "request_id": current_request_id(),
+        "detail": json.dumps(detail or {}),
+    }
+    statement = (
+        f"WITH shown AS ({select}), audited AS (INSERT INTO {connection.ops.quote_name(AuditEvent._meta.db_table)} "  # noqa: S608 - names
+        f"({columns}) SELECT {values} FROM shown) SELECT * FROM shown ORDER BY position"
+    )
+    arguments = [*params, *(constants[field.name] for field in fields if "%s" in _STATEMENT_VALUES[field.name])]
+    with prepared_cursor(connection.alias) if prepared else connection.cursor() as cursor:
+        cursor.execute(statement, arguments)
+        return cursor.fetchall()
 
 
 def _record(events: list[AuditEvent]) -> None:

@@ -18,20 +18,10 @@ from typing import Any, TypeVar
 
 from django.http import FileResponse
 
-from tumorboard.audit import audit_read, audit_report, audit_search
+from tumorboard.audit import audit_read, audit_read_statement, audit_report, audit_search
 from tumorboard.models import AuditAction
 
 T = TypeVar("T")
-
-
-class Shown:
-    """A record shown from its representation's row, without a model instance (``cases.api.case_reads``): what its
-    audit row names, as ``tumorboard.audit`` reads it of a model instance."""
-
-    __slots__ = ("_meta", "audit_patient_id", "pk", "public_id")
-
-    def __init__(self, model, pk, public_id, patient_id):
-        self._meta, self.pk, self.public_id, self.audit_patient_id = model._meta, pk, public_id, patient_id
 
 
 def _detail(view: str | None) -> dict | None:
@@ -50,6 +40,16 @@ def audited_list(objects: Iterable[T], *, user, view: str | None = None) -> list
     objects = list(objects)
     audit_read(user=user, objects=objects, action=AuditAction.LIST, detail=_detail(view))
     return objects
+
+
+def audited_rows(select: str, params: list, *, user, model, listing: bool, prepared: bool = False) -> list[tuple]:
+    """The rows of ``select``, a SELECT of ``model``'s records that builds their representation in SQL
+    (``cases.api.case_reads``), each audited in the same statement: a READ row each, or a LIST row when ``listing``.
+    ``select`` names its columns as ``tumorboard.audit.audit_read_statement`` says."""
+    action = AuditAction.LIST if listing else AuditAction.READ
+    return audit_read_statement(
+        select, params, user=user, action=action, object_type=model._meta.label_lower, detail=None, prepared=prepared
+    )
 
 
 def audited_search(objects: Iterable[T], *, user, model, matches: int, view: str) -> list[T]:

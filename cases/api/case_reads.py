@@ -1,20 +1,25 @@
-"""The case's representation for reading (``GET /cases/{id}/`` and the rows of ``GET /cases/``), built from one SQL
-query on PostgreSQL: the case, its references and the six lists of its profile (each a JSON array from its table),
-scoped by ``cases.selectors.cases_visible_sql``, the access policy's condition.
+"""The case's representation for reading (``GET /cases/{id}/`` and the rows of ``GET /cases/``) as JSON text written
+by PostgreSQL: one statement reads the case, its references and the six lists of its profile, writes the text the API
+answers, and inserts the audit row of each case it returns (``tumorboard.reads.audited_rows``). A detail is scoped by
+``cases.selectors.cases_visible_sql``, the access policy's condition; a page's cases come scoped from the list.
 
-``CaseSerializer`` stays what writes read and answer, and what ``/api/schema/`` documents; it built the same
-representation from model instances at about ten times the cost (issue 20). The two give byte for byte the same JSON:
-tests/api/test_case_reads.py renders both for cases with every field set, none set, every list and every status, so
-a field added to one and not to the other fails there. Elsewhere than on PostgreSQL (the embedded SQLite) the views
-use the serializer.
+``CaseSerializer`` stays what writes read and answer, and what ``/api/schema/`` documents; building the same
+representation from model instances, then rendering it, cost about ten times as much (issue 20). The two give byte for
+byte the same JSON (DRF's compact rendering): tests/api/test_case_reads.py renders both for cases with every field set,
+none set, every list and every status, so a field added to one and not to the other fails there. Elsewhere than on
+PostgreSQL (the embedded SQLite), or in another time zone than UTC, the views use the serializer.
+
+How DRF writes what PostgreSQL would write otherwise: a float always with a fraction (``165.0``; PostgreSQL writes
+``165``), a moment in UTC as ``2026-01-02T03:04:05.123456Z`` (no fraction when it has none), U+2028 and U+2029 escaped.
+The body surface area, rounded in Python (``cases.models.body_surface_area``), is written in Python between the two
+halves of the text. Floats of 10^15 and more, which no field of the profile accepts, would be written differently.
 """
 
 from __future__ import annotations
 
-import datetime
+import json
 import uuid
 from functools import cache
-from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import Http404
@@ -25,8 +30,7 @@ from cases.api.serializers import CaseSerializer
 from cases.models import Case, body_surface_area
 from cases.selectors import cases_visible_sql
 from specialists.models import Institution, User
-from tumorboard.database import prepared_cursor
-from tumorboard.reads import Shown
+from tumorboard.reads import audited_rows
 
 CASE = Case._meta.db_table
 
@@ -40,9 +44,7 @@ _PLAIN = (
     "acp_healthcare_proxy", "acp_advance_directive", "acp_polst", "psychosocial_notes",
 )  # fmt: skip
 _DATES = ("body_measured_on", "diagnosis_date", "gfr_date", "lvef_date", "bilirubin_date")
-_MOMENTS = ("created_at", "updated_at", "submitted_at")
-_JSON = ("metastatic_sites", "comorbidities", "prior_anthracyclines")
-# DRF's FloatFields: a whole number comes back from JSON as an int
+# DRF's FloatFields
 _FLOATS = (
     "weight_kg",
     "height_cm",
@@ -71,229 +73,251 @@ _JOINED = {
 }
 
 
-class CaseRead(NamedTuple):
-    """A case's representation and what its audit row names."""
-
-    shown: Shown
-    data: dict
-
-
 def _column(name: str) -> str:
     return f'"{CASE}"."{Case._meta.get_field(name).column}"'
 
 
-@cache
-def _profile_lists() -> tuple[tuple[str, tuple[str, ...], frozenset[int]], ...]:
-    """``(name, field names, positions of the float fields)`` of each list of the profile, as its serializer shows
-    it."""
-    fields = CaseSerializer().fields
-    return tuple(
-        (name, tuple(child.Meta.fields), frozenset(i for i, f in enumerate(child.Meta.fields) if _is_float(child, f)))
-        for name in fields
-        if isinstance(fields[name], serializers.ListSerializer)
-        for child in [fields[name].child]
+def _value(expr: str) -> str:
+    """The JSON text of a text, number, boolean, date or UUID column: as DRF writes it."""
+    return f"COALESCE(to_json({expr})::text, 'null')"
+
+
+def _float(expr: str) -> str:
+    """The JSON text of a float as DRF writes it: a whole number with ``.0``."""
+    return (
+        f"CASE WHEN {expr} IS NULL THEN 'null' WHEN {expr} = trunc({expr}) AND abs({expr}) < 1e15 "
+        f"THEN {expr}::text || '.0' ELSE {expr}::text END"
     )
+
+
+def _moment(expr: str) -> str:
+    """The JSON text of a moment as DRF's DateTimeField writes it in UTC."""
+    utc = f"({expr} AT TIME ZONE 'UTC')"
+    return (
+        f"""CASE WHEN {expr} IS NULL THEN 'null' ELSE '"' || to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || """
+        f"""CASE WHEN date_trunc('second', {expr}) = {expr} THEN '' ELSE to_char({utc}, '.US') END || 'Z"' END"""
+    )
+
+
+def _members(pairs: list[tuple[str, str]], *, first: bool = True) -> list[str]:
+    """The concatenated parts of the members ``(key, JSON text)`` of an object, from its opening brace (``first``) or
+    from a comma."""
+    parts = []
+    for i, (key, text) in enumerate(pairs):
+        parts += ["'" + ("{" if first and i == 0 else ",") + json.dumps(key) + ":'", f"({text})"]
+    return parts
+
+
+def _object(pairs: list[tuple[str, str]]) -> str:
+    """The JSON text of an object of ``(key, JSON text)`` pairs, in their order."""
+    return " || ".join([*_members(pairs), "'}'"])
+
+
+def _texts(expr: str) -> str:
+    """A ListField of text, as DRF writes it, of a JSON column holding an array of strings."""
+    items = "CASE WHEN jsonb_typeof(e) = 'null' THEN 'null' ELSE to_json(e #>> '{}')::text END"
+    return (
+        f"CASE WHEN {expr} IS NULL OR jsonb_typeof({expr}) = 'null' THEN 'null' ELSE COALESCE((SELECT '[' || "  # noqa: S608 - names
+        f"string_agg({items}, ',' ORDER BY n) || ']' FROM jsonb_array_elements({expr}) WITH ORDINALITY AS a(e, n)), "
+        "'[]') END"
+    )
+
+
+def _prior_anthracyclines(expr: str) -> str:
+    """``PriorAnthracyclinesField``: a list of {drug, cumulative_mg_m2} as its serializer writes it; an empty or no
+    value as it is."""
+    item = _object(
+        [("drug", _value("e ->> 'drug'")), ("cumulative_mg_m2", _float("(e ->> 'cumulative_mg_m2')::float8"))]
+    )
+    return (
+        f"CASE WHEN {expr} IS NULL OR jsonb_typeof({expr}) = 'null' THEN 'null' WHEN {expr} = '[]'::jsonb THEN '[]' "  # noqa: S608
+        f"ELSE '[' || (SELECT string_agg({item}, ',' ORDER BY n) FROM jsonb_array_elements({expr}) WITH ORDINALITY "
+        "AS a(e, n)) || ']' END"
+    )
+
+
+def _user(alias: str) -> str:
+    """``UserRefSerializer``: id, name (``User.name``: the full name, else the username) and specialty."""
+    full = f"regexp_replace({alias}.first_name || ' ' || {alias}.last_name, '^[[:space:]]+|[[:space:]]+$', '', 'g')"
+    name = f"COALESCE(NULLIF({full}, ''), {alias}.username)"
+    user = _object(
+        [("id", _value(f"{alias}.public_id")), ("name", _value(name)), ("specialty", _value(f"{alias}.specialty"))]
+    )
+    return f"CASE WHEN {alias}.id IS NULL THEN 'null' ELSE {user} END"
 
 
 def _is_float(serializer, name: str) -> bool:
     return isinstance(serializer.fields[name], serializers.FloatField)
 
 
-@cache
-def _select() -> tuple[str, tuple[str, ...]]:
-    """The SELECT and FROM of the representation, and the names of the values of its JSON column in order.
+def _profile_list(name: str) -> str:
+    """One list of the profile (biomarkers, variants, ...) as its serializer writes it, in its model's order."""
+    child = CaseSerializer().fields[name].child
+    relation = Case._meta.get_field(name)
+    model = relation.related_model
 
-    A row is the case's id, its patient's, its three moments (formatted in Python, as PostgreSQL writes fractions of
-    a second its own way), and one JSON array of everything else (psycopg decodes one JSON value a row, not nine;
-    PostgreSQL writes dates and UUIDs in JSON as DRF does)."""
-    names, values = [], []
-    for name in ("public_id", *_PLAIN, *_DATES, *_JSON):
-        names.append(name)
-        values.append(_column(name))
-    joins = []
-    for alias, model, key, inner in _JOINS:
-        joins.append(
-            f'{"INNER" if inner else "LEFT OUTER"} JOIN "{model._meta.db_table}" {alias} '
-            f'ON {alias}."{model._meta.pk.column}" = {_column(key)}'
-        )
-        for name in _JOINED[alias]:
-            names.append(f"{alias}.{name}")
-            values.append(f'{alias}."{model._meta.get_field(name).column}"')
-    for name, fields, _ in _profile_lists():
-        relation = Case._meta.get_field(name)
-        model = relation.related_model
-        items = ", ".join(f'x."{model._meta.get_field(field).column}"' for field in fields)
-        order = ", ".join(
-            f'x."{model._meta.get_field(field.lstrip("-")).column}"{" DESC" if field.startswith("-") else ""}'
-            for field in model._meta.ordering
-        )
-        names.append(name)
-        values.append(
-            f'(SELECT json_agg(json_build_array({items}) ORDER BY {order}) FROM "{model._meta.db_table}" x '  # noqa: S608 - names of tables and columns, no input
-            f'WHERE x."{relation.field.column}" = {_column("id")})'
-        )
-    columns = [_column(name) for name in ("id", "patient", *_MOMENTS)]
-    columns.append(f"json_build_array({', '.join(values)})")
-    select = f'SELECT {", ".join(columns)} FROM "{CASE}" {" ".join(joins)}'  # noqa: S608 - names, no input
-    return select, tuple(names)
+    def column(field: str) -> str:
+        return f'x."{model._meta.get_field(field).column}"'
+
+    item = _object([(f, (_float if _is_float(child, f) else _value)(column(f))) for f in child.Meta.fields])
+    order = ", ".join(
+        f"{column(field.lstrip('-'))}{' DESC' if field.startswith('-') else ''}" for field in model._meta.ordering
+    )
+    return (
+        f"COALESCE((SELECT '[' || string_agg({item}, ',' ORDER BY {order}) || ']' FROM \"{model._meta.db_table}\" x "  # noqa: S608 - names
+        f"WHERE x.\"{relation.field.column}\" = {_column('id')}), '[]')"
+    )
 
 
-def _moment(value: datetime.datetime | None, zone) -> str | None:
-    """As DRF's DateTimeField: in the current time zone, ISO 8601, UTC written Z."""
-    if value is None:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+def _plain(name: str) -> str:
+    return (_float if name in _FLOATS else _value)(_column(name))
 
 
-def _user(row: dict, alias: str) -> dict | None:
-    if row[f"{alias}.public_id"] is None:
-        return None
-    name = f"{row[f'{alias}.first_name']} {row[f'{alias}.last_name']}".strip() or row[f"{alias}.username"]
-    return {"id": row[f"{alias}.public_id"], "name": name, "specialty": row[f"{alias}.specialty"]}
+def _joined(alias: str, name: str) -> str:
+    model = next(model for a, model, _key, _inner in _JOINS if a == alias)
+    return _value(f'{alias}."{model._meta.get_field(name).column}"')
+
+
+def _escaped(text: str) -> str:
+    """As DRF's JSONRenderer: the line and paragraph separators escaped (JavaScript reads them as line ends)."""
+    return rf"replace(replace({text}, U&'\2028', '\u2028'), U&'\2029', '\u2029')"
 
 
 @cache
-def _prior_anthracyclines() -> serializers.Field:
-    return CaseSerializer().fields["prior_anthracyclines"]
-
-
-def _representation(row: dict, moments: list[str | None]) -> dict:
-    """``CaseSerializer(case).data`` of the case of ``row`` (named as ``_select`` names them), with its
-    ``_MOMENTS`` formatted."""
-    lists = {
-        name: [
-            {
-                field: float(value) if i in floats and value is not None else value
-                for i, (field, value) in enumerate(zip(fields, item, strict=True))
-            }
-            for item in row[name] or ()
-        ]
-        for name, fields, floats in _profile_lists()
-    }
-    return {
-        "id": row["public_id"],
-        "patient": {
-            "mrn": row["p.mrn"],
-            "name": row["p.name"],
-            "birth_date": row["p.birth_date"],
-            "sex": row["p.sex"],
-        },
-        "institution": row["i.public_id"],
-        "board": row["b.public_id"],
-        "board_name": row["b.name"],
-        "meeting": row["mt.public_id"],
-        "status": row["status"],
-        "primary_site": row["primary_site"],
-        "histology": row["histology"],
-        "grade": row["grade"],
-        "stage": {
-            "system": row["stage_system"],
-            "clinical_t": row["clinical_t"],
-            "clinical_n": row["clinical_n"],
-            "clinical_m": row["clinical_m"],
-            "pathological_t": row["pathological_t"],
-            "pathological_n": row["pathological_n"],
-            "pathological_m": row["pathological_m"],
-            "group": row["stage_group"],
-        },
-        "other_staging": lists["other_staging"],
-        "metastatic": row["metastatic"],
-        "metastatic_sites": _texts(row["metastatic_sites"]),
-        "metastasis_count": row["metastasis_count"],
-        "ecog": row["ecog"],
-        "karnofsky": row["karnofsky"],
-        "lansky": row["lansky"],
-        "weight_kg": row["weight_kg"],
-        "height_cm": row["height_cm"],
-        "bsa_m2": row["bsa_m2"],
-        "body_measured_on": row["body_measured_on"],
-        "body_surface_area": body_surface_area(row["bsa_m2"], row["weight_kg"], row["height_cm"]),
-        "organ_function": {
-            "gfr_ml_min": row["gfr_ml_min"],
-            "gfr_date": row["gfr_date"],
-            "lvef_percent": row["lvef_percent"],
-            "lvef_date": row["lvef_date"],
-            "bilirubin_mg_dl": row["bilirubin_mg_dl"],
-            "bilirubin_date": row["bilirubin_date"],
-        },
-        "treatment_intent": row["treatment_intent"],
-        "preferences": row["preferences"],
-        "question": row["question"],
-        "urgency": row["urgency"],
-        "diagnosis_date": row["diagnosis_date"],
-        "treating_physician": _user(row, "tp"),
-        "biomarkers": lists["biomarkers"],
-        "variants": lists["variants"],
-        "pharmacogenomics": lists["pharmacogenomics"],
-        "medications": lists["medications"],
-        "treatments": lists["treatments"],
-        "comorbidities": _texts(row["comorbidities"]),
-        "menopausal_status": row["menopausal_status"],
-        "fertility_goals": row["fertility_goals"],
-        "fertility_preservation_discussed": row["fertility_preservation_discussed"],
-        "goals_of_care_discussed": row["goals_of_care_discussed"],
-        "prior_anthracycline_mg_m2": row["prior_anthracycline_mg_m2"],
-        "prior_anthracyclines": (
-            _prior_anthracyclines().to_representation(row["prior_anthracyclines"])
-            if row["prior_anthracyclines"]
-            else row["prior_anthracyclines"]
+def _select() -> str:
+    """The representation's columns after ``position`` (``audit_read_statement``'s), and its FROM: the audit's
+    columns, the three fields of the body surface area, and the JSON text of the case before and after it."""
+    before = [
+        ("id", _plain("public_id")),
+        ("patient", _object([(f, _joined("p", f)) for f in ("mrn", "name", "birth_date", "sex")])),
+        ("institution", _joined("i", "public_id")),
+        ("board", _joined("b", "public_id")),
+        ("board_name", _joined("b", "name")),
+        ("meeting", _joined("mt", "public_id")),
+        *((name, _plain(name)) for name in ("status", "primary_site", "histology", "grade")),
+        (
+            "stage",
+            _object(
+                [
+                    ("system", _plain("stage_system")),
+                    *((name, _plain(name)) for name in ("clinical_t", "clinical_n", "clinical_m")),
+                    *((name, _plain(name)) for name in ("pathological_t", "pathological_n", "pathological_m")),
+                    ("group", _plain("stage_group")),
+                ]
+            ),
         ),
-        "financial_navigation": row["financial_navigation"],
-        "advance_care_planning": {
-            "healthcare_proxy": row["acp_healthcare_proxy"],
-            "advance_directive": row["acp_advance_directive"],
-            "polst": row["acp_polst"],
-        },
-        "psychosocial_notes": row["psychosocial_notes"],
-        "created_by": _user(row, "cb"),
-        "created_at": moments[0],
-        "updated_at": moments[1],
-        "submitted_at": moments[2],
-    }
+        ("other_staging", _profile_list("other_staging")),
+        ("metastatic", _plain("metastatic")),
+        ("metastatic_sites", _texts(_column("metastatic_sites"))),
+        *((name, _plain(name)) for name in ("metastasis_count", "ecog", "karnofsky", "lansky")),
+        *((name, _plain(name)) for name in ("weight_kg", "height_cm", "bsa_m2", "body_measured_on")),
+    ]
+    after = [
+        (
+            "organ_function",
+            _object(
+                [
+                    (name, _plain(name))
+                    for name in (
+                        "gfr_ml_min",
+                        "gfr_date",
+                        "lvef_percent",
+                        "lvef_date",
+                        "bilirubin_mg_dl",
+                        "bilirubin_date",
+                    )
+                ]
+            ),
+        ),
+        *(
+            (name, _plain(name))
+            for name in ("treatment_intent", "preferences", "question", "urgency", "diagnosis_date")
+        ),
+        ("treating_physician", _user("tp")),
+        *(
+            (name, _profile_list(name))
+            for name in ("biomarkers", "variants", "pharmacogenomics", "medications", "treatments")
+        ),
+        ("comorbidities", _texts(_column("comorbidities"))),
+        *(
+            (name, _plain(name))
+            for name in (
+                "menopausal_status",
+                "fertility_goals",
+                "fertility_preservation_discussed",
+                "goals_of_care_discussed",
+            )
+        ),
+        ("prior_anthracycline_mg_m2", _plain("prior_anthracycline_mg_m2")),
+        ("prior_anthracyclines", _prior_anthracyclines(_column("prior_anthracyclines"))),
+        ("financial_navigation", _plain("financial_navigation")),
+        (
+            "advance_care_planning",
+            _object(
+                [
+                    ("healthcare_proxy", _plain("acp_healthcare_proxy")),
+                    ("advance_directive", _plain("acp_advance_directive")),
+                    ("polst", _plain("acp_polst")),
+                ]
+            ),
+        ),
+        ("psychosocial_notes", _plain("psychosocial_notes")),
+        ("created_by", _user("cb")),
+        *((name, _moment(_column(name))) for name in ("created_at", "updated_at", "submitted_at")),
+    ]
+    head = " || ".join([*_members(before), """',"body_surface_area":'"""])
+    tail = " || ".join([*_members(after, first=False), "'}'"])
+    joins = " ".join(
+        f'{"INNER" if inner else "LEFT OUTER"} JOIN "{model._meta.db_table}" {alias} '
+        f'ON {alias}."{model._meta.pk.column}" = {_column(key)}'
+        for alias, model, key, inner in _JOINS
+    )
+    columns = [
+        f"{_column('public_id')}::text AS audit_object_id",
+        f"{_column('patient')} AS audit_patient_id",
+        *(_column(name) for name in ("bsa_m2", "weight_kg", "height_cm")),
+        _escaped(head),
+        _escaped(tail),
+    ]
+    return f'{", ".join(columns)} FROM "{CASE}" {joins}'
 
 
-def _texts(values: list | None) -> list | None:
-    """A ListField of text, as DRF shows it."""
-    return None if values is None else [None if value is None else str(value) for value in values]
+def _texts_of(rows: list[tuple]) -> list[bytes]:
+    """The JSON text of each case of ``rows`` (``audit_read_statement``'s), in their order."""
+    return [
+        f"{head}{json.dumps(body_surface_area(bsa, weight, height))}{tail}".encode()
+        for _position, _object_id, _patient_id, bsa, weight, height, head, tail in rows
+    ]
 
 
-def _read(where: str, params: list) -> list[CaseRead]:
-    select, names = _select()
-    with prepared_cursor() as cursor:
-        cursor.execute(f"{select} WHERE {where}", params)
-        rows = cursor.fetchall()
-    zone = timezone.get_current_timezone()
-    reads = []
-    for pk, patient_id, *moments, values in rows:
-        row = dict(zip(names, values, strict=True))
-        for name in _FLOATS:
-            if row[name] is not None:
-                row[name] = float(row[name])  # JSON writes 165.0 as 165; DRF's FloatField answers 165.0
-        shown = Shown(Case, pk, row["public_id"], patient_id)
-        reads.append(CaseRead(shown, _representation(row, [_moment(moment, zone) for moment in moments])))
-    return reads
+def reads_in_sql_available() -> bool:
+    """Whether these reads can serve: on PostgreSQL (the JSON is written by its functions), in UTC (the moments are
+    written in UTC, as DRF writes them in the current time zone)."""
+    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql" and timezone.get_current_timezone_name() == "UTC"
 
 
-def fast_reads_available() -> bool:
-    """Whether these reads can serve: on PostgreSQL (the JSON functions they use are its own)."""
-    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
-
-
-def case_read(user, public_id) -> CaseRead:
-    """The representation of the case ``public_id`` if the user may see it; 404 otherwise, as ``case_get``."""
+def case_json(user, public_id) -> bytes:
+    """The representation of the case ``public_id`` as JSON, its read audited (a READ row), if the user may see it;
+    404 otherwise, as ``case_get``."""
     visible = cases_visible_sql(user)
     if visible is not None:
         sql, params = visible
-        found = _read(f"{_column('public_id')} = %s AND ({sql})", [uuid.UUID(str(public_id)), *params])
-        if found:
-            return found[0]
+        select = f"SELECT 1 AS position, {_select()} WHERE {_column('public_id')} = %s AND ({sql})"
+        rows = audited_rows(
+            select, [uuid.UUID(str(public_id)), *params], user=user, model=Case, listing=False, prepared=True
+        )
+        if rows:
+            return _texts_of(rows)[0]
     raise Http404("No such case.")
 
 
-def cases_read(ids: list[int]) -> list[CaseRead]:
-    """The representations of the cases ``ids`` (already scoped: a page of a selector's list), in their order."""
+def cases_json(user, ids: list[int]) -> list[bytes]:
+    """The representations of the cases ``ids`` (already scoped: a page of a selector's list) as JSON, in their
+    order, each read audited as listed (a LIST row)."""
     if not ids:
         return []
-    found = {read.shown.pk: read for read in _read(f"{_column('id')} = ANY(%s)", [list(ids)])}
-    return [found[pk] for pk in ids if pk in found]
+    select = (
+        f"SELECT page.n AS position, {_select()} "
+        f"JOIN unnest(%s::bigint[]) WITH ORDINALITY AS page(id, n) ON page.id = {_column('id')}"
+    )
+    return _texts_of(audited_rows(select, [list(ids)], user=user, model=Case, listing=True, prepared=True))

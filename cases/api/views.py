@@ -11,7 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cases import selectors
-from cases.api.case_reads import case_read, cases_read, fast_reads_available
+from cases.api.case_reads import case_json, cases_json, reads_in_sql_available
 from cases.api.serializers import (
     CaseActionSerializer,
     CaseSerializer,
@@ -27,6 +27,7 @@ from cases.services.comments import comment_create
 from cases.services.documents import document_create
 from tumorboard.api.fields import required_text_serializer
 from tumorboard.api.pagination import CappedCountPagination
+from tumorboard.api.renderers import JSONRenderer, RawJSON
 from tumorboard.api.views import AuditedReadMixin, PublicIdMixin
 from tumorboard.reads import audited_download, audited_read
 
@@ -62,9 +63,11 @@ class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def _reads_in_sql(self) -> bool:
-        """Whether a GET reads the representation with ``case_reads`` (the serializer's, built in SQL): on PostgreSQL,
-        and for a detail only when the request names no filter (``get_object`` applies the list's filters to it)."""
-        if not fast_reads_available():
+        """Whether a GET answers the representation ``case_reads`` writes in SQL (the serializer's, byte for byte):
+        on PostgreSQL in UTC, rendered as JSON, and for a detail only when the request names no filter
+        (``get_object`` applies the list's filters to it)."""
+        renderer = getattr(self.request, "accepted_renderer", None)  # none while the schema is generated
+        if not reads_in_sql_available() or not isinstance(renderer, JSONRenderer):
             return False
         return self.action == "list" or not any(name in self.request.query_params for name in CaseFilter.base_filters)
 
@@ -73,17 +76,15 @@ class CaseViewSet(PublicIdMixin, AuditedReadMixin, viewsets.ModelViewSet):
             return selectors.cases_visible_fast(self.request.user).values_list("pk", flat=True)
         return selectors.case_list(self.request.user)
 
-    def represent_many(self, objects):
+    def audited_listing(self, objects):
         if self.action == "list" and self._reads_in_sql():
-            reads = cases_read(objects)
-            return [read.shown for read in reads], [read.data for read in reads]
-        return super().represent_many(objects)
+            return RawJSON.array(cases_json(self.request.user, objects))
+        return super().audited_listing(objects)
 
-    def represent_one(self):
+    def audited_object(self):
         if self._reads_in_sql():
-            read = case_read(self.request.user, self.kwargs["id"])
-            return read.shown, read.data
-        return super().represent_one()
+            return RawJSON(case_json(self.request.user, self.kwargs["id"]))
+        return super().audited_object()
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -313,7 +313,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["tumorboard.api.filters.FilterBackend"],  # django-filter's, skipped when unused
     "DEFAULT_SCHEMA_CLASS": "tumorboard.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tumorboard.api.errors.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["tumorboard.api.renderers.JSONRenderer"],  # DRF's, and JSON written in SQL
     # JSON bodies only (document upload declares multipart itself): a form body would read an empty
     # field as "not given" and slip past validation.
     "DEFAULT_PARSER_CLASSES": ["tumorboard.api.parsers.JSONParser"],  # DRF's, with a nesting limit

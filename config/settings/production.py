@@ -19,7 +19,7 @@ if not os.environ.get("CELERY_BROKER_URL"):
     raise ImproperlyConfigured("CELERY_BROKER_URL must be set in production (Redis).")
 
 DATABASES["default"]["CONN_MAX_AGE"] = env("CONN_MAX_AGE", as_int, default=60)
-REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["tumorboard.api.renderers.JSONRenderer"]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", as_bool, default=True)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHOKE_POINT = "tumorboard/reads.py"
 DEFINED_IN = "tumorboard/audit.py"
 READ_ACTIONS = {"READ", "LIST", "DOWNLOAD", "SEARCH"}
-AUDIT_READERS = {"audit_read", "audit_search", "audit_report"}
+AUDIT_READERS = {"audit_read", "audit_read_statement", "audit_search", "audit_report"}
 KERNEL_CLASSES = {
     "AuditedListMixin": "tumorboard/api/views.py",
     "AuditedRetrieveMixin": "tumorboard/api/views.py",
@@ -184,7 +184,17 @@ def test_each_kind_of_read_writes_its_rows_through_the_choke_point(
         seen.extend((action, str(getattr(o, "public_id", o.pk)), detail or {}) for o in objects)
         return real(user=user, objects=objects, action=action, detail=detail)
 
+    real_statement = tumorboard.reads.audit_read_statement
+
+    def spy_statement(select, params, *, user, action, object_type, detail, prepared):
+        rows = real_statement(
+            select, params, user=user, action=action, object_type=object_type, detail=detail, prepared=prepared
+        )
+        seen.extend((action, object_id, detail or {}) for _position, object_id, *_ in rows)
+        return rows
+
     monkeypatch.setattr(tumorboard.reads, "audit_read", spy)
+    monkeypatch.setattr(tumorboard.reads, "audit_read_statement", spy_statement)
     before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = read()
     assert response.status_code == 200

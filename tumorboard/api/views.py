@@ -36,29 +36,27 @@ class AuditedListMixin:
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        shown, data = self.represent_many(list(queryset if page is None else page))
-        audited_list(shown, user=request.user)
+        data = self.audited_listing(list(queryset if page is None else page))
         return Response(data) if page is None else self.get_paginated_response(data)
 
-    def represent_many(self, objects: list) -> tuple[list, list]:
-        """What is shown of ``objects`` (what the audit rows name) and their representation: the objects and the
-        serializer's. A viewset may read both more cheaply from what its ``get_queryset`` gave (CaseViewSet)."""
-        return objects, self.get_serializer(objects, many=True).data
+    def audited_listing(self, objects: list):
+        """The representation of ``objects``, their reads audited: the serializer's. A viewset may build it more
+        cheaply from what its ``get_queryset`` gave (CaseViewSet: ``tumorboard.reads.audited_rows``)."""
+        audited_list(objects, user=self.request.user)
+        return self.get_serializer(objects, many=True).data
 
 
 class AuditedRetrieveMixin:
     """``retrieve`` through the audited reads (tumorboard.reads): one READ row for the object returned."""
 
     def retrieve(self, request, *args, **kwargs):
-        shown, data = self.represent_one()
-        audited_read([shown], user=request.user)
-        return Response(data)
+        return Response(self.audited_object())
 
-    def represent_one(self) -> tuple:
-        """The object of the URL as the audit row names it, and its representation: ``get_object()`` and the
-        serializer's; a viewset may read both more cheaply (CaseViewSet)."""
-        instance = self.get_object()
-        return instance, self.get_serializer(instance).data
+    def audited_object(self):
+        """The representation of the object of the URL, its read audited: ``get_object()``'s, the serializer's. A
+        viewset may build it more cheaply (CaseViewSet: ``tumorboard.reads.audited_rows``)."""
+        instance = audited_read([self.get_object()], user=self.request.user)[0]
+        return self.get_serializer(instance).data
 
 
 class AuditedReadMixin(AuditedListMixin, AuditedRetrieveMixin):
