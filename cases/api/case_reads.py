@@ -82,6 +82,29 @@ def _value(expr: str) -> str:
     return f"COALESCE(to_json({expr})::text, 'null')"
 
 
+_INTEGERS = {
+    "IntegerField", "SmallIntegerField", "BigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+}  # fmt: skip
+
+
+def _of_field(field, expr: str) -> str:
+    """The JSON text of the model field ``field``'s column ``expr``: what ``to_json`` would write, by cheaper means
+    for the types with no character to escape (``to_json`` was half the cost of a page of cases)."""
+    kind = field.get_internal_type()
+    if kind == "FloatField":
+        return _float(expr)
+    if kind in _INTEGERS:
+        return f"COALESCE({expr}::text, 'null')"
+    if kind == "BooleanField":
+        return f"CASE WHEN {expr} THEN 'true' WHEN NOT {expr} THEN 'false' ELSE 'null' END"
+    if kind == "UUIDField":
+        return f"""COALESCE('"' || {expr}::text || '"', 'null')"""
+    if kind == "DateField":
+        return f"""COALESCE('"' || to_char({expr}, 'YYYY-MM-DD') || '"', 'null')"""
+    return _value(expr)
+
+
 def _float(expr: str) -> str:
     """The JSON text of a float as DRF writes it: a whole number with ``.0``."""
     return (
@@ -159,7 +182,12 @@ def _profile_list(name: str) -> str:
     def column(field: str) -> str:
         return f'x."{model._meta.get_field(field).column}"'
 
-    item = _object([(f, (_float if _is_float(child, f) else _value)(column(f))) for f in child.Meta.fields])
+    item = _object(
+        [
+            (f, _float(column(f)) if _is_float(child, f) else _of_field(model._meta.get_field(f), column(f)))
+            for f in child.Meta.fields
+        ]
+    )
     order = ", ".join(
         f"{column(field.lstrip('-'))}{' DESC' if field.startswith('-') else ''}" for field in model._meta.ordering
     )
@@ -170,12 +198,13 @@ def _profile_list(name: str) -> str:
 
 
 def _plain(name: str) -> str:
-    return (_float if name in _FLOATS else _value)(_column(name))
+    return _float(_column(name)) if name in _FLOATS else _of_field(Case._meta.get_field(name), _column(name))
 
 
 def _joined(alias: str, name: str) -> str:
     model = next(model for a, model, _key, _inner in _JOINS if a == alias)
-    return _value(f'{alias}."{model._meta.get_field(name).column}"')
+    field = model._meta.get_field(name)
+    return _of_field(field, f'{alias}."{field.column}"')
 
 
 def _escaped(text: str) -> str:
