@@ -131,15 +131,21 @@ def _plan_change_stats(user, *, board, date_from, date_to, primary_site, boards=
     later_proposed = ChangeRecord.objects.filter(basis=ChangeBasis.PROPOSED, **later)
     unit = records.filter(basis=ChangeBasis.PROPOSED).exclude(Exists(later_proposed))
 
-    overall = unit.aggregate(
-        **_counts(), **{category: Count("pk", filter=Q(**{category: True})) for category in CATEGORIES}
-    )
-    by_board = (
-        unit.values("board__public_id", "board__name").annotate(**_counts()).order_by("board__name", "board__public_id")
-    )
-    by_site = unit.values("case__primary_site").annotate(**_counts()).order_by("case__primary_site")
+    # The unit read once, grouped by board, site and month (a few hundred groups at most); the overall figures and
+    # the three breakdowns are sums of these groups (each unit record is in exactly one), which cost four scans of
+    # the unit before (issue 20: 0.9 s at 100k cases).
     month = TruncMonth("decided_at", tzinfo=timezone.get_default_timezone())
-    by_month = unit.annotate(month=month).values("month").annotate(**_counts()).order_by("month")
+    groups = list(
+        unit.annotate(month=month)
+        .values("board__public_id", "board__name", "case__primary_site", "month")
+        .annotate(**_counts(), **{category: Count("pk", filter=Q(**{category: True})) for category in CATEGORIES})
+        .order_by("board__name", "board__public_id")  # the boards in the database's collation
+    )
+    overall = _summed(groups, lambda row: None, (*_counts(), *CATEGORIES)).get(None, dict.fromkeys(_counts(), 0))
+    overall = {**dict.fromkeys(CATEGORIES, 0), **overall}
+    by_board = _summed(groups, lambda row: (row["board__name"], row["board__public_id"]), _counts()).items()
+    by_site = sorted(_summed(groups, lambda row: row["case__primary_site"], _counts()).items())  # codes: a-z and _
+    by_month = sorted(_summed(groups, lambda row: row["month"], _counts()).items())
 
     # Follow-through: the latest decided board plan of every case in scope and filters (one per case), with the
     # latest follow-up recorded for it.
@@ -148,6 +154,8 @@ def _plan_change_stats(user, *, board, date_from, date_to, primary_site, boards=
     # Each plan's figures are computed once in an inner query (the aggregate below reads its columns). DISTINCT
     # (a no-op: one row per plan) keeps PostgreSQL from merging that query into the aggregate, which would repeat
     # each subquery once per count that reads it. ``due`` is looked up for these plans only, by primary key.
+    # Only the plan's key and these figures are selected: DISTINCT sorts narrow rows (the plan's every column spilled
+    # to disk at 100k cases).
     plans = (
         Plan.objects.filter(pk__in=latest.values("to_plan"))
         .annotate(
@@ -156,6 +164,7 @@ def _plan_change_stats(user, *, board, date_from, date_to, primary_site, boards=
             compared=Exists(ChangeRecord.objects.filter(case=OuterRef("case"), basis=ChangeBasis.PROPOSED)),
             due=Exists(follow_up_due_plans().filter(pk=OuterRef("pk"))),
         )
+        .values("pk", "implemented", "reason", "compared", "due")
         .distinct()
     )
     follow = plans.aggregate(
@@ -173,11 +182,9 @@ def _plan_change_stats(user, *, board, date_from, date_to, primary_site, boards=
         "change_rate": _rate(overall["changed"], overall["cases"]),
         "without_proposed": follow["without_proposed"],
         "by_category": {category: overall[category] for category in CATEGORIES},
-        "by_board": [
-            _with_rate({"board": row["board__public_id"], "name": row["board__name"], **_pick(row)}) for row in by_board
-        ],
-        "by_site": [_with_rate({"primary_site": row["case__primary_site"], **_pick(row)}) for row in by_site],
-        "by_month": [_with_rate({"month": row["month"].strftime("%Y-%m"), **_pick(row)}) for row in by_month],
+        "by_board": [_with_rate({"board": board, "name": name, **row}) for (name, board), row in by_board],
+        "by_site": [_with_rate({"primary_site": site, **row}) for site, row in by_site],
+        "by_month": [_with_rate({"month": month.strftime("%Y-%m"), **row}) for month, row in by_month],
         "follow_through": {
             "plans": follow["plans"],
             "recorded": follow["recorded"],
@@ -226,8 +233,14 @@ def _case_volume(user, *, board, date_from, date_to) -> list[dict[str, Any]]:
     ]
 
 
-def _pick(row: dict[str, Any]) -> dict[str, int]:
-    return {"cases": row["cases"], "changed": row["changed"]}
+def _summed(groups: list[dict[str, Any]], key, fields) -> dict[Any, dict[str, int]]:
+    """The ``fields`` of ``groups`` summed per ``key(group)``, the keys in the order they first appear."""
+    sums: dict[Any, dict[str, int]] = {}
+    for row in groups:
+        total = sums.setdefault(key(row), dict.fromkeys(fields, 0))
+        for field in fields:
+            total[field] += row[field]
+    return sums
 
 
 def trial_figures(user) -> list[dict[str, Any]]:

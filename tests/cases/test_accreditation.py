@@ -258,8 +258,8 @@ def test_the_query_count_does_not_grow_with_the_meetings(world):
         case = CaseFactory(institution=world.academic, board=world.board, created_by=world.member)
         presented(meeting, case)
         board_plan(case, meeting, guideline="NCCN", follow_up=("yes", ""))
-    assert queries() == few == 15  # the token with its memberships, institution, boards, 5 of the report, caseload,
-    # 5 of the change statistics (cases.analytics, reused whole), the audit row
+    assert queries() == few == 12  # the token with its memberships, institution, boards, 5 of the report, caseload,
+    # 2 of the change statistics (cases.analytics, reused whole), the audit row
 
 
 def test_who_may_see_the_report_and_bad_parameters(world):

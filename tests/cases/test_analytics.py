@@ -388,9 +388,9 @@ def test_the_query_count_does_not_grow_with_the_cases(world, role):
     large = _queries(world, user)
     assert get(world, user)["cases"] == 42
     assert small == large
-    # the token (with the memberships) and five aggregates: totals and categories, by board, by site, by month,
-    # follow-through (a read runs in no transaction: no savepoint)
-    assert large == 6
+    # the token (with the memberships) and two aggregates: the unit by board, site and month (totals, categories and
+    # the three breakdowns are its sums), the follow-through (a read runs in no transaction: no savepoint)
+    assert large == 3
 
 
 # --- The figures against a plain recomputation ------------------------------------------------------------

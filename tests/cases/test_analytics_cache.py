@@ -224,7 +224,7 @@ def test_a_warm_load_reads_no_figure_from_the_database_and_no_user_shares_anothe
     with ON:
         with CaptureQueriesContext(connection) as cold:
             assert api.get("/api/v1/analytics/plan-changes/").status_code == 200
-        assert len(cold) == 6  # the token with the memberships, five aggregates (tests/cases/test_analytics.py)
+        assert len(cold) == 3  # the token with the memberships, two aggregates (tests/cases/test_analytics.py)
         with django_assert_num_queries(1):  # the token only
             assert api.get("/api/v1/analytics/plan-changes/").json()["cases"] == 1
         # the case is the referrer's (care team) and on the member's board: the same figures, two entries
