@@ -34,26 +34,6 @@ from tumorboard.reads import audited_rows
 
 CASE = Case._meta.db_table
 
-# Case columns shown as they are read (text, codes, numbers, booleans: DRF gives them unchanged).
-_PLAIN = (
-    "status", "primary_site", "histology", "grade", "stage_system", "clinical_t", "clinical_n", "clinical_m",
-    "pathological_t", "pathological_n", "pathological_m", "stage_group", "metastatic", "metastasis_count", "ecog",
-    "karnofsky", "lansky", "weight_kg", "height_cm", "bsa_m2", "gfr_ml_min", "lvef_percent", "bilirubin_mg_dl",
-    "treatment_intent", "preferences", "question", "urgency", "menopausal_status", "fertility_goals",
-    "fertility_preservation_discussed", "goals_of_care_discussed", "prior_anthracycline_mg_m2", "financial_navigation",
-    "acp_healthcare_proxy", "acp_advance_directive", "acp_polst", "psychosocial_notes",
-)  # fmt: skip
-_DATES = ("body_measured_on", "diagnosis_date", "gfr_date", "lvef_date", "bilirubin_date")
-# DRF's FloatFields
-_FLOATS = (
-    "weight_kg",
-    "height_cm",
-    "bsa_m2",
-    "gfr_ml_min",
-    "lvef_percent",
-    "bilirubin_mg_dl",
-    "prior_anthracycline_mg_m2",
-)
 # The joined rows: (alias, model, the case's foreign key, inner join?)
 _JOINS = (
     ("p", Case._meta.get_field("patient").related_model, "patient", True),
@@ -63,14 +43,6 @@ _JOINS = (
     ("tp", User, "treating_physician", False),
     ("cb", User, "created_by", True),
 )
-_JOINED = {
-    "p": ("mrn", "name", "birth_date", "sex"),
-    "i": ("public_id",),
-    "b": ("public_id", "name"),
-    "mt": ("public_id",),
-    "tp": ("public_id", "first_name", "last_name", "username", "specialty"),
-    "cb": ("public_id", "first_name", "last_name", "username", "specialty"),
-}
 
 
 def _column(name: str) -> str:
@@ -198,7 +170,7 @@ def _profile_list(name: str) -> str:
 
 
 def _plain(name: str) -> str:
-    return _float(_column(name)) if name in _FLOATS else _of_field(Case._meta.get_field(name), _column(name))
+    return _of_field(Case._meta.get_field(name), _column(name))
 
 
 def _joined(alias: str, name: str) -> str:
