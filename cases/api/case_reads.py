@@ -103,9 +103,15 @@ def _members(pairs: list[tuple[str, str]], *, first: bool = True) -> list[str]:
     return parts
 
 
+def _concat(parts: list[str]) -> str:
+    """The texts ``parts`` (none of them null) joined in one call: a chain of ``||`` copied the growing text at each
+    step."""
+    return f"concat({', '.join(parts)})"
+
+
 def _object(pairs: list[tuple[str, str]]) -> str:
     """The JSON text of an object of ``(key, JSON text)`` pairs, in their order."""
-    return " || ".join([*_members(pairs), "'}'"])
+    return _concat([*_members(pairs), "'}'"])
 
 
 def _texts(expr: str) -> str:
@@ -266,8 +272,8 @@ def _select() -> str:
         ("created_by", _user("cb")),
         *((name, _moment(_column(name))) for name in ("created_at", "updated_at", "submitted_at")),
     ]
-    head = " || ".join([*_members(before), """',"body_surface_area":'"""])
-    tail = " || ".join([*_members(after, first=False), "'}'"])
+    head = _concat([*_members(before), """',"body_surface_area":'"""])
+    tail = _concat([*_members(after, first=False), "'}'"])
     joins = " ".join(
         f'{"INNER" if inner else "LEFT OUTER"} JOIN "{model._meta.db_table}" {alias} '
         f'ON {alias}."{model._meta.pk.column}" = {_column(key)}'

@@ -10,7 +10,7 @@ from rest_framework import renderers
 
 class RawJSON:
     """A JSON value already written as DRF writes it (compact, ``ensure_ascii`` off): a case's representation written
-    by PostgreSQL (``cases.api.case_reads``). It may stand anywhere in a response's data."""
+    by PostgreSQL (``cases.api.case_reads``). It may be a response's data or a value of it (a page's results)."""
 
     __slots__ = ("content",)
 
@@ -23,8 +23,9 @@ class RawJSON:
 
 
 class JSONRenderer(renderers.JSONRenderer):
-    """Renders each ``RawJSON`` of the data as its text: a marker string stands in its place while the rest is
-    rendered, then the marker is replaced. With an ``indent`` asked for, the text is read and rendered as the rest."""
+    """Renders a ``RawJSON`` that is the data or a value of it as its text: a marker string stands in its place while
+    the rest is rendered, then the marker is replaced. With an ``indent`` asked for, the text is read and rendered as
+    the rest."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         raws: dict[bytes, bytes] = {}
@@ -36,10 +37,10 @@ class JSONRenderer(renderers.JSONRenderer):
                 marker = f"raw-json-{secrets.token_hex(8)}"
                 raws[f'"{marker}"'.encode()] = value.content
                 return marker
-            if isinstance(value, dict):
-                return {key: mark(item) for key, item in value.items()}
             return value
 
+        if isinstance(data, dict) and any(isinstance(value, RawJSON) for value in data.values()):
+            data = {key: mark(value) for key, value in data.items()}
         rendered = super().render(mark(data), accepted_media_type, renderer_context)
         for marker, content in raws.items():
             rendered = rendered.replace(marker, content, 1)
