@@ -107,14 +107,14 @@ _STATEMENT_VALUES = {
 
 
 def audit_read_statement(
-    select: str, params: list, *, user, action: str, object_type: str, detail: dict | None, prepared: bool
+    select: str, params: list, *, user, action: str, object_type: str, detail: dict | None
 ) -> list[tuple]:
     """The rows of ``select``, each recorded as a read of ``object_type`` by ``user`` in the same statement: the
     SELECT and the INSERT of its audit rows are one statement, atomic by itself (a response built from the rows is
     never unaudited, and the INSERT costs no round trip of its own). ``select``'s columns are ``position`` (the rows
     come back in its order), ``audit_object_id`` (text), ``audit_patient_id``, then what the caller reads; the result
-    has every column. PostgreSQL only (a data-modifying WITH); ``prepared`` prepares the statement
-    (``prepared_cursor``) for a SELECT whose plan does not depend on its parameters."""
+    has every column. PostgreSQL only (a data-modifying WITH); the statement is prepared (``prepared_cursor``: its
+    generic plan), for a SELECT whose plan does not depend on its parameters."""
     connection = connections[router.db_for_write(AuditEvent)]
     fields = _insert_fields()
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
@@ -132,7 +132,7 @@ def audit_read_statement(
         f"({columns}) SELECT {values} FROM shown) SELECT * FROM shown ORDER BY position"
     )
     arguments = [*params, *(constants[field.name] for field in fields if "%s" in _STATEMENT_VALUES[field.name])]
-    with prepared_cursor(connection.alias) if prepared else connection.cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(statement, arguments)
         return cursor.fetchall()
 

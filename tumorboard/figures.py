@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "figures:generation"
 _WATCHED: set[str] = set()
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
+# ... and inside a data-modifying WITH (``WITH x AS (INSERT INTO "t" ...) SELECT``), as the case reads write their
+# audit rows; searched from each "(" of a statement that begins with WITH only (a long SELECT costs nothing).
+_WRITE_IN_WITH = re.compile(r'\(\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
 # A sign-in's ``last_login`` (Django's update_last_login) is the one write to a watched row that no figure counts.
 _SIGN_IN = re.compile(r'\s*UPDATE\s+"[^"]+"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE', re.IGNORECASE)
 
@@ -107,8 +110,10 @@ def _bump_after_commit(db) -> None:
 def _statement_watched(sql: str) -> bool:
     if sql.lstrip()[:8].upper().startswith("TRUNCATE"):
         return True
-    match = _WRITE.match(sql)
-    return match is not None and match[1] in _WATCHED and _SIGN_IN.match(sql) is None
+    if (match := _WRITE.match(sql)) is not None:
+        return match[1] in _WATCHED and _SIGN_IN.match(sql) is None
+    with_ = sql.lstrip()[:4].upper() == "WITH"
+    return with_ and any(table in _WATCHED for table in _WRITE_IN_WITH.findall(sql))
 
 
 def _execute(execute, sql, params, many, context):

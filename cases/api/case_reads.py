@@ -310,9 +310,7 @@ def case_json(user, public_id) -> bytes:
     if visible is not None:
         sql, params = visible
         select = f"SELECT 1 AS position, {_select()} WHERE {_column('public_id')} = %s AND ({sql})"
-        rows = audited_rows(
-            select, [uuid.UUID(str(public_id)), *params], user=user, model=Case, listing=False, prepared=True
-        )
+        rows = audited_rows(select, [uuid.UUID(str(public_id)), *params], user=user, model=Case, listing=False)
         if rows:
             return _texts_of(rows)[0]
     raise Http404("No such case.")
@@ -327,4 +325,4 @@ def cases_json(user, ids: list[int]) -> list[bytes]:
         f"SELECT page.n AS position, {_select()} "
         f"JOIN unnest(%s::bigint[]) WITH ORDINALITY AS page(id, n) ON page.id = {_column('id')}"
     )
-    return _texts_of(audited_rows(select, [list(ids)], user=user, model=Case, listing=True, prepared=True))
+    return _texts_of(audited_rows(select, [list(ids)], user=user, model=Case, listing=True))

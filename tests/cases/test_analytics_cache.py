@@ -148,6 +148,19 @@ def test_after_each_kind_of_write_the_next_answer_is_computed_afresh(world):
         raise RuntimeError
     AuditEvent.objects.create(action="read", object_type="case", object_id="1", detail={})
     assert cache.get(figures.GENERATION_KEY) == token
+    # nor a read that writes its audit rows in its own statement (cases.api.case_reads), nor a lock
+    assert world.client(world.member).get(f"/api/v1/cases/{world.case.public_id}/").status_code == 200
+    with transaction.atomic():
+        list(Board.objects.select_for_update(of=("self",)).filter(pk=board.pk))
+    assert cache.get(figures.GENERATION_KEY) == token
+    # a write inside a WITH counts as any other
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'WITH renamed AS (UPDATE "scheduling_board" SET "name" = %s WHERE "id" = %s RETURNING "id") '
+            "SELECT count(*) FROM renamed",
+            ["B3", board.pk],
+        )
+    assert cache.get(figures.GENERATION_KEY) != token
 
 
 @pytest.mark.django_db

@@ -186,10 +186,8 @@ def test_each_kind_of_read_writes_its_rows_through_the_choke_point(
 
     real_statement = tumorboard.reads.audit_read_statement
 
-    def spy_statement(select, params, *, user, action, object_type, detail, prepared):
-        rows = real_statement(
-            select, params, user=user, action=action, object_type=object_type, detail=detail, prepared=prepared
-        )
+    def spy_statement(select, params, *, user, action, object_type, detail):
+        rows = real_statement(select, params, user=user, action=action, object_type=object_type, detail=detail)
         seen.extend((action, object_id, detail or {}) for _position, object_id, *_ in rows)
         return rows
 
