@@ -70,6 +70,7 @@ def _full_case(world) -> Case:
         acp_polst=True,
         preferences="Wants to keep working.",
         psychosocial_notes="Lives alone; \u2028 a line separator and ünïcode.",
+        question='Is "adjuvant" RT needed? A \\ backslash,\ta tab, a\x01control, a \u2029 paragraph, emoji \U0001f9ec.',
         urgency="urgent",
         submitted_at=timezone.now().replace(microsecond=0),
     )
