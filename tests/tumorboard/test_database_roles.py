@@ -16,6 +16,16 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+READ_CASES = """
+from cases.api.case_reads import case_json, cases_json
+from cases.models import Case
+from specialists.models import User
+from tumorboard.models import AuditEvent
+admin = User.objects.filter(is_superuser=True).first()
+case = Case.objects.order_by("id").first()
+texts = [case_json(admin, case.public_id), *cases_json(admin, [case.pk])]
+print(len(set(texts)), *AuditEvent.objects.filter(object_id=case.public_id).order_by("id").values_list("action", flat=True))
+"""
 
 
 def manage(*args: str, url: str, **env: str) -> subprocess.CompletedProcess:
@@ -53,6 +63,9 @@ def test_migrate_creates_the_app_role_which_works_but_cannot_touch_the_audit_log
     assert migrated.returncode == 0, migrated.stderr
     loaded = manage("load_demo", "-v", "0", url=app, MEDIA_ROOT=str(tmp_path / "media"))  # the app's own work
     assert loaded.returncode == 0, loaded.stderr
+    # the case reads write their audit rows in their own statement (cases.api.case_reads): INSERT is enough
+    read = manage("shell", "-v", "0", "-c", READ_CASES, url=app)
+    assert read.returncode == 0 and read.stdout.split() == ["1", "read", "list"], read.stderr  # one text, two rows
     with psycopg.connect(app.replace("postgres://", "postgresql://"), autocommit=True) as conn:
         conn.execute(
             "INSERT INTO tumorboard_auditevent (at, action, object_type, object_id, detail, request_id) "
