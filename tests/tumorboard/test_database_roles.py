@@ -24,7 +24,8 @@ from tumorboard.models import AuditEvent
 admin = User.objects.filter(is_superuser=True).first()
 case = Case.objects.order_by("id").first()
 texts = [case_json(admin, case.public_id), *cases_json(admin, [case.pk])]
-print(len(set(texts)), *AuditEvent.objects.filter(object_id=case.public_id).order_by("id").values_list("action", flat=True))
+rows = AuditEvent.objects.filter(object_id=case.public_id).order_by("id")
+print(len(set(texts)), *rows.values_list("action", flat=True))
 """
 
 
