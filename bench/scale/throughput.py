@@ -5,7 +5,8 @@ page ≥ 10 %).
 The app runs with the production settings (DEBUG off, persistent connections) on the bench database
 (``world.py``'s 100k cases), as ``bench-wide``, who sees ~100k of them. The hello project is ``django-admin
 startproject``'s, with its middleware, made in a temporary directory and deleted after. Load comes from ``wrk``
-(Debian's package), or from a small Python load generator when it is missing.
+(Debian's package), or from a small Python load generator when it is missing. On Linux each figure also says where
+the CPU went: milliseconds a request in the app's gunicorn workers and in PostgreSQL's processes (from /proc).
 
     make bench-http                       # or: .venv/bin/python bench/scale/throughput.py [--seconds S] [--rounds N]
 """
@@ -83,6 +84,30 @@ def hello_project(directory: Path) -> None:
     text = settings.read_text().replace("DEBUG = True", "DEBUG = False")
     settings.write_text(text.replace("ALLOWED_HOSTS = []", 'ALLOWED_HOSTS = ["127.0.0.1"]'))
     (directory / "hello" / "urls.py").write_text(HELLO_VIEW)
+
+
+def cpu_seconds(marker: str) -> float:
+    """CPU time (user and system) so far of the processes whose command line holds ``marker``; 0 without /proc."""
+    total = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if marker.encode() not in (entry / "cmdline").read_bytes():
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load_with_cpu(url: str, seconds: float, headers: dict[str, str], *, app: str) -> tuple[float, str]:
+    """``load``'s requests per second, and the CPU a request cost the gunicorn workers of ``app`` (its WSGI module)
+    and PostgreSQL's processes."""
+    markers = (app, "postgres")
+    before = [cpu_seconds(marker) for marker in markers]
+    rate = load(url, seconds, headers)
+    used = [1000 * (cpu_seconds(marker) - b) / (rate * seconds) for marker, b in zip(markers, before, strict=True)]
+    return rate, f"CPU a request: gunicorn {used[0]:4.1f} ms, PostgreSQL {used[1]:4.1f} ms"
 
 
 def load(url: str, seconds: float, headers: dict[str, str]) -> float:
@@ -166,14 +191,15 @@ def main() -> None:
             for path in (f"/api/v1/cases/{case}/", "/api/v1/cases/?page_size=50"):  # warm both workers
                 python_load(app + path, 3, auth)
             for _ in range(args.rounds):
-                base = load(hello + "/", args.seconds, {})
-                detail = load(f"{app}/api/v1/cases/{case}/", args.seconds, auth)
-                listing = load(f"{app}/api/v1/cases/?page_size=50", args.seconds, auth)
-                rows.append((base, detail, listing))
-                print(
-                    f"hello {base:7.0f}/s   detail {detail:6.0f}/s = {100 * detail / base:5.1f} %   "
-                    f"list(50) {listing:6.0f}/s = {100 * listing / base:5.1f} %"
+                base, base_cpu = load_with_cpu(hello + "/", args.seconds, {}, app="hello.wsgi")
+                detail, detail_cpu = load_with_cpu(f"{app}/api/v1/cases/{case}/", args.seconds, auth, app="config.wsgi")
+                listing, listing_cpu = load_with_cpu(
+                    f"{app}/api/v1/cases/?page_size=50", args.seconds, auth, app="config.wsgi"
                 )
+                rows.append((base, detail, listing))
+                print(f"hello    {base:6.0f}/s           {base_cpu}")
+                print(f"detail   {detail:6.0f}/s = {100 * detail / base:4.1f} %  {detail_cpu}")
+                print(f"list(50) {listing:6.0f}/s = {100 * listing / base:4.1f} %  {listing_cpu}")
     detail = sorted(100 * d / b for b, d, _ in rows)[len(rows) // 2]
     listing = sorted(100 * x / b for b, _, x in rows)[len(rows) // 2]
     print(f"median of {len(rows)}: detail {detail:.1f} % of hello (goal 25 %), list(50) {listing:.1f} % (goal 10 %)")
