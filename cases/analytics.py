@@ -41,8 +41,8 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, TruncMonth
 from django.utils import timezone
 
 from cases.codes import ChangeBasis, ChangeCategory, Implemented, NotImplementedReason, PlanKind
@@ -156,24 +156,26 @@ def _plan_change_stats(user, *, board, date_from, date_to, primary_site, boards=
     # each subquery once per count that reads it. ``due`` is looked up for these plans only, by primary key.
     # Only the plan's key and these figures are selected: DISTINCT sorts narrow rows (the plan's every column spilled
     # to disk at 100k cases).
+    # The latest follow-up's answer and reason are read together, "answer|reason" (codes without "|"): one lookup
+    # of the plan's follow-ups instead of two (they ran once per plan, 95,000 times at 100k cases).
+    answered = Concat("implemented", Value("|"), "reason", output_field=CharField())
     plans = (
         Plan.objects.filter(pk__in=latest.values("to_plan"))
         .annotate(
-            implemented=Subquery(latest_follow_up.values("implemented")[:1]),
-            reason=Subquery(latest_follow_up.values("reason")[:1]),
+            answered=Subquery(latest_follow_up.annotate(answered=answered).values("answered")[:1]),
             compared=Exists(ChangeRecord.objects.filter(case=OuterRef("case"), basis=ChangeBasis.PROPOSED)),
             due=Exists(follow_up_due_plans().filter(pk=OuterRef("pk"))),
         )
-        .values("pk", "implemented", "reason", "compared", "due")
+        .values("pk", "answered", "compared", "due")
         .distinct()
     )
     follow = plans.aggregate(
         plans=Count("pk"),
         without_proposed=Count("pk", filter=Q(compared=False)),
-        recorded=Count("pk", filter=Q(implemented__isnull=False)),
+        recorded=Count("pk", filter=Q(answered__isnull=False)),
         due_plans=Count("pk", filter=Q(due=True)),
-        **{answer: Count("pk", filter=Q(implemented=answer)) for answer in Implemented.values},
-        **{f"reason_{reason}": Count("pk", filter=Q(reason=reason)) for reason in REASONS},
+        **{answer: Count("pk", filter=Q(answered__startswith=f"{answer}|")) for answer in Implemented.values},
+        **{f"reason_{reason}": Count("pk", filter=Q(answered__endswith=f"|{reason}")) for reason in REASONS},
     )
 
     return {
