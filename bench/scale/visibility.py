@@ -52,7 +52,7 @@ def measure(client, path: str, runs: int) -> tuple[list[float], int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=60, help="requests per figure (default 60)")
+    parser.add_argument("--runs", type=int, default=200, help="requests per figure (default 200)")
     args = parser.parse_args()
     django_setup()
     missing = world_missing()
