@@ -141,8 +141,8 @@ def _plan_change_stats(user, *, board, date_from, date_to, primary_site, boards=
         .annotate(**_counts(), **{category: Count("pk", filter=Q(**{category: True})) for category in CATEGORIES})
         .order_by("board__name", "board__public_id")  # the boards in the database's collation
     )
-    overall = _summed(groups, lambda row: None, (*_counts(), *CATEGORIES)).get(None, dict.fromkeys(_counts(), 0))
-    overall = {**dict.fromkeys(CATEGORIES, 0), **overall}
+    totals = (*_counts(), *CATEGORIES)
+    overall = _summed(groups, lambda row: None, totals).get(None, dict.fromkeys(totals, 0))
     by_board = _summed(groups, lambda row: (row["board__name"], row["board__public_id"]), _counts()).items()
     by_site = sorted(_summed(groups, lambda row: row["case__primary_site"], _counts()).items())  # codes: a-z and _
     by_month = sorted(_summed(groups, lambda row: row["month"], _counts()).items())
