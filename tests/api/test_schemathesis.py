@@ -69,7 +69,7 @@ from tests.conftest import token_for
 from tests.factories import CommentFactory, TrialFactory
 
 # Fuzzing examples per operation (valid and invalid together); the coverage phase adds its boundary cases.
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = 12
 SEED = 20261123
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 # Admins and compliance only: every request of this run is refused (403).

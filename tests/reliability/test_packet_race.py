@@ -16,7 +16,7 @@ from cases.models import Packet, PacketVersion
 from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-REPETITIONS = int(os.environ.get("PACKET_RACE_REPETITIONS", "100"))
+REPETITIONS = int(os.environ.get("PACKET_RACE_REPETITIONS", "40"))
 
 
 def test_a_data_change_and_a_request_at_once_end_ready_with_the_latest_content(world, celery_worker):
