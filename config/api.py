@@ -37,6 +37,7 @@ from tumorboard.api.views import UUID_PATTERN, AuditEventViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.include_format_suffixes = False  # no ".json" twin of every route: half the patterns a request is matched against
 router.register("institutions", InstitutionViewSet, basename="institution")
 router.register("specialists", SpecialistViewSet, basename="specialist")
 router.register("boards", BoardViewSet, basename="board")

@@ -11,11 +11,13 @@ for the hottest reads (``prepared_cursor``).
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connections
 from django.db.backends.postgresql.base import ServerBindingCursor
 from psycopg import sql
+from psycopg._queries import PostgresQuery, _query2pg_nocache
 
 AUDIT_TABLE = "tumorboard_auditevent"
 AUDIT_ARCHIVE_TABLE = "tumorboard_auditarchive"
@@ -27,9 +29,26 @@ CREATE OR REPLACE TRIGGER tumorboard_auditevent_no_truncate
 """
 
 
+# psycopg's conversion of a statement's ``%s`` placeholders to ``$1`` ..., kept per statement text. psycopg keeps it
+# only for statements under 4 kB; those prepared here are a few fixed texts, the case's representation 14 kB long,
+# whose conversion was a tenth of a case detail's CPU in Python.
+_converted = lru_cache(maxsize=128)(_query2pg_nocache)
+
+
+class _ConvertedOnce(PostgresQuery):
+    def convert(self, query, vars):
+        if vars is None or not isinstance(query, str | bytes):
+            return super().convert(query, vars)
+        query = self._ensure_bytes(query)
+        self.query, self._want_formats, self._order, self._parts = _converted(query, self._tx.encoding)
+        self.dump(vars)
+
+
 class _PreparingCursor(ServerBindingCursor):
     """psycopg's server-side binding cursor that prepares every statement it runs (once per connection and SQL text;
-    psycopg keeps the last 100 of a connection)."""
+    psycopg keeps the last 100 of a connection), converting its placeholders once."""
+
+    _query_cls = _ConvertedOnce
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
         return super().execute(query, params, prepare=True, binary=binary)

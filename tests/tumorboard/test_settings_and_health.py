@@ -121,3 +121,20 @@ def test_unknown_api_path_is_json_404(client):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json()["errors"][0]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_long_prepared_statement_has_its_placeholders_converted_once():
+    """psycopg converts ``%s`` to ``$1`` again at every run of a statement over 4 kB; the prepared cursor keeps the
+    conversion (tumorboard/database.py), and runs the statement with each run's parameters."""
+    from tumorboard.database import _converted, prepared_cursor
+
+    statement = "SELECT %s::int + %s::int" + " " * 5000  # longer than what psycopg keeps
+    with prepared_cursor() as cursor:
+        cursor.execute(statement, [1, 2])
+        assert cursor.fetchone() == (3,)
+        before = _converted.cache_info()
+        cursor.execute(statement, [40, 2])
+        assert cursor.fetchone() == (42,)
+    after = _converted.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
