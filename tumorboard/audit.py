@@ -107,13 +107,14 @@ _STATEMENT_VALUES = {
 
 
 def audit_read_statement(
-    select: str, params: list, *, user, action: str, object_type: str, detail: dict | None
+    select: str, params: list, *, user, action: str, object_type: str, detail: dict | None, also: str = ""
 ) -> list[tuple]:
     """The rows of ``select``, each recorded as a read of ``object_type`` by ``user`` in the same statement: the
     SELECT and the INSERT of its audit rows are one statement, atomic by itself (a response built from the rows is
     never unaudited, and the INSERT costs no round trip of its own). ``select``'s columns are ``position`` (the rows
     come back in its order), ``audit_object_id`` (text), ``audit_patient_id``, then what the caller reads; the result
-    has every column. PostgreSQL only (a data-modifying WITH); the statement is prepared (``prepared_cursor``: its
+    has every column. ``also`` is one more data-modifying query of the WITH (``name AS (...)``, reading ``shown``)
+    and takes no parameters. PostgreSQL only (a data-modifying WITH); the statement is prepared (``prepared_cursor``: its
     generic plan), for a SELECT whose plan does not depend on its parameters."""
     connection = connections[router.db_for_write(AuditEvent)]
     fields = _insert_fields()
@@ -129,7 +130,7 @@ def audit_read_statement(
     }
     statement = (
         f"WITH shown AS ({select}), audited AS (INSERT INTO {connection.ops.quote_name(AuditEvent._meta.db_table)} "  # noqa: S608 - names
-        f"({columns}) SELECT {values} FROM shown) SELECT * FROM shown ORDER BY position"
+        f"({columns}) SELECT {values} FROM shown){', ' + also if also else ''} SELECT * FROM shown ORDER BY position"
     )
     arguments = [*params, *(constants[field.name] for field in fields if "%s" in _STATEMENT_VALUES[field.name])]
     with prepared_cursor(connection.alias) as cursor:

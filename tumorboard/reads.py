@@ -42,13 +42,14 @@ def audited_list(objects: Iterable[T], *, user, view: str | None = None) -> list
     return objects
 
 
-def audited_rows(select: str, params: list, *, user, model, listing: bool) -> list[tuple]:
+def audited_rows(select: str, params: list, *, user, model, listing: bool, also: str = "") -> list[tuple]:
     """The rows of ``select``, a SELECT of ``model``'s records that builds their representation in SQL
     (``cases.api.case_reads``), each audited in the same statement: a READ row each, or a LIST row when ``listing``.
-    ``select`` names its columns as ``tumorboard.audit.audit_read_statement`` says."""
+    ``select`` names its columns, and ``also`` adds to the statement, as ``tumorboard.audit.audit_read_statement``
+    says."""
     action = AuditAction.LIST if listing else AuditAction.READ
     return audit_read_statement(
-        select, params, user=user, action=action, object_type=model._meta.label_lower, detail=None
+        select, params, user=user, action=action, object_type=model._meta.label_lower, detail=None, also=also
     )
 
 

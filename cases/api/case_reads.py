@@ -27,12 +27,15 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from cases.api.serializers import CaseSerializer
-from cases.models import Case, body_surface_area
+from cases.models import Case, CaseRepresentation, body_surface_area
 from cases.selectors import cases_visible_sql
 from specialists.models import Institution, User
 from tumorboard.reads import audited_rows
 
 CASE = Case._meta.db_table
+# The profile lists the representation shows (a write of one touches the case's row: migration cases/0017)
+PROFILE_LISTS = ("other_staging", "biomarkers", "variants", "pharmacogenomics", "medications", "treatments")
+KEPT = CaseRepresentation._meta.db_table
 
 # The joined rows: (alias, model, the case's foreign key, inner join?)
 _JOINS = (
@@ -216,7 +219,7 @@ def _select() -> str:
                 ]
             ),
         ),
-        ("other_staging", _profile_list("other_staging")),
+        (PROFILE_LISTS[0], _profile_list(PROFILE_LISTS[0])),
         ("metastatic", _plain("metastatic")),
         ("metastatic_sites", _texts(_column("metastatic_sites"))),
         *((name, _plain(name)) for name in ("metastasis_count", "ecog", "karnofsky", "lansky")),
@@ -244,10 +247,7 @@ def _select() -> str:
             for name in ("treatment_intent", "preferences", "question", "urgency", "diagnosis_date")
         ),
         ("treating_physician", _user("tp")),
-        *(
-            (name, _profile_list(name))
-            for name in ("biomarkers", "variants", "pharmacogenomics", "medications", "treatments")
-        ),
+        *((name, _profile_list(name)) for name in PROFILE_LISTS[1:]),
         ("comorbidities", _texts(_column("comorbidities"))),
         *(
             (name, _plain(name))
@@ -282,21 +282,45 @@ def _select() -> str:
         f'ON {alias}."{model._meta.pk.column}" = {_column(key)}'
         for alias, model, key, inner in _JOINS
     )
+    versions = _versions()
+    joins += f' LEFT OUTER JOIN "{KEPT}" kept ON kept."case_id" = {_column("id")} AND kept."versions" = {versions}'
     columns = [
         f"{_column('public_id')}::text AS audit_object_id",
         f"{_column('patient')} AS audit_patient_id",
         *(_column(name) for name in ("bsa_m2", "weight_kg", "height_cm")),
-        _escaped(head),
-        _escaped(tail),
+        # PostgreSQL evaluates COALESCE's second argument only when the first is null: a kept text costs nothing more
+        f"COALESCE(kept.head, {_escaped(head)}) AS head",
+        f"COALESCE(kept.tail, {_escaped(tail)}) AS tail",
+        f"{_column('id')} AS kept_case",
+        f"{versions} AS kept_versions",
+        "kept.case_id IS NULL AS kept_missing",
     ]
     return f'{", ".join(columns)} FROM "{CASE}" {joins}'
+
+
+def _versions() -> str:
+    """The versions of the rows a case's representation is written from: the case's and those of its joined rows
+    (each row version's transaction id and physical place, which differ from every other version's of the row, also
+    one the same transaction wrote), and through the case's, its profile lists' (their triggers touch the case's row).
+    A joined row that is missing (no board) leaves its place empty."""
+    rows = [f'"{CASE}"', *(alias for alias, _model, _key, _inner in _JOINS)]
+    return "concat(" + ", '/', ".join(f"{row}.xmin, ':', {row}.ctid" for row in rows) + ")"
+
+
+# What a read adds to its statement (``audited_rows``' ``also``): the representations it wrote, kept for the next read
+# (in the cases' order: two reads writing the same ones wait for each other in the same order, never in a circle).
+_KEEP = (
+    f'kept AS (INSERT INTO "{KEPT}" (case_id, versions, head, tail) '  # noqa: S608 - names
+    "SELECT kept_case, kept_versions, head, tail FROM shown WHERE kept_missing ORDER BY kept_case "
+    "ON CONFLICT (case_id) DO UPDATE SET versions = EXCLUDED.versions, head = EXCLUDED.head, tail = EXCLUDED.tail)"
+)
 
 
 def _texts_of(rows: list[tuple]) -> list[bytes]:
     """The JSON text of each case of ``rows`` (``audit_read_statement``'s), in their order."""
     return [
         f"{head}{json.dumps(body_surface_area(bsa, weight, height))}{tail}".encode()
-        for _position, _object_id, _patient_id, bsa, weight, height, head, tail in rows
+        for _position, _object_id, _patient_id, bsa, weight, height, head, tail, *_kept in rows
     ]
 
 
@@ -313,7 +337,8 @@ def case_json(user, public_id) -> bytes:
     if visible is not None:
         sql, params = visible
         select = f"SELECT 1 AS position, {_select()} WHERE {_column('public_id')} = %s AND ({sql})"
-        rows = audited_rows(select, [uuid.UUID(str(public_id)), *params], user=user, model=Case, listing=False)
+        params = [uuid.UUID(str(public_id)), *params]
+        rows = audited_rows(select, params, user=user, model=Case, listing=False, also=_KEEP)
         if rows:
             return _texts_of(rows)[0]
     raise Http404("No such case.")
@@ -328,4 +353,4 @@ def cases_json(user, ids: list[int]) -> list[bytes]:
         f"SELECT page.n AS position, {_select()} "
         f"JOIN unnest(%s::bigint[]) WITH ORDINALITY AS page(id, n) ON page.id = {_column('id')}"
     )
-    return _texts_of(audited_rows(select, [list(ids)], user=user, model=Case, listing=True))
+    return _texts_of(audited_rows(select, [list(ids)], user=user, model=Case, listing=True, also=_KEEP))

@@ -4,6 +4,7 @@ from cases.models.accreditation import AnnualCaseload
 from cases.models.case import (
     Biomarker,
     Case,
+    CaseRepresentation,
     CaseTransition,
     Comment,
     Document,
@@ -46,6 +47,7 @@ __all__ = [
     "Biomarker",
     "Case",
     "CaseImport",
+    "CaseRepresentation",
     "CaseTransition",
     "ChangeRecord",
     "Comment",

@@ -402,6 +402,20 @@ class TreatmentCourse(models.Model):
         return f"{self.get_kind_display()}: {self.name}"
 
 
+class CaseRepresentation(models.Model):
+    """The JSON text of a case's representation as the API answers it (``cases.api.case_reads``), kept with the row
+    versions it was written from (``versions``: each row's transaction id and physical place, the case's and those of
+    the rows it names). A read uses it while those rows are unchanged, and writes it afresh otherwise; a write of one
+    of the case's profile lists touches the case's row (the triggers of migration 0017), so that one changes too."""
+
+    case = models.OneToOneField(
+        Case, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )  # no constraint: a read storing it never waits for, nor fails on, the case's deletion
+    versions = models.TextField()
+    head = models.TextField()
+    tail = models.TextField()
+
+
 class CaseTransition(models.Model):
     """A row per status change: who, when, why. Appended, never updated."""
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
+from cases.api import case_reads
 from cases.api.case_reads import case_json, cases_json
 from cases.api.serializers import CaseSerializer
 from cases.codes import CaseStatus
@@ -206,3 +207,62 @@ def test_an_indented_rendering_asked_for_is_the_same_json_indented(world, api):
     listed = client.get("/api/v1/cases/", HTTP_ACCEPT="application/json; indent=2")
     assert b'\n  "results": [\n    {\n      "id": ' in listed.content
     assert listed.json() == client.get("/api/v1/cases/").json()
+
+
+def _poisoned(case: Case) -> None:
+    """The kept representation of ``case`` replaced by a marker: a read that answers the marker used the kept one."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_caserepresentation SET head = '\"kept\"' WHERE case_id = %s", [case.pk])
+        assert cursor.rowcount == 1
+
+
+def test_a_kept_representation_is_used_until_a_row_it_shows_changes_whoever_writes_it(world):
+    """Each read keeps the representation it wrote (CaseRepresentation) and the next read uses it; any write of a row
+    the representation shows makes the next read write it afresh: the case, its patient, board, meeting, institution,
+    treating physician and author, and every profile list (insert, update, delete, whatever the write goes through:
+    a service, the ORM, raw SQL), also twice in one transaction."""
+    case = _full_case(world)
+    board, patient, physician = case.board, case.patient, case.treating_physician
+    biomarker = case.biomarkers.first()
+    writes = {
+        "the case": lambda: Case.objects.filter(pk=case.pk).update(ecog=2),
+        "the case again, in the same transaction": lambda: Case.objects.filter(pk=case.pk).update(ecog=3),
+        "its patient": lambda: type(patient).objects.filter(pk=patient.pk).update(name="Renamed Patient"),
+        "its board": lambda: type(board).objects.filter(pk=board.pk).update(name="Renamed board"),
+        "its meeting": lambda: Case.objects.filter(pk=case.pk).update(meeting=None),
+        "its treating physician": lambda: type(physician).objects.filter(pk=physician.pk).update(first_name="Augusta"),
+        "its author": lambda: type(physician).objects.filter(pk=case.created_by_id).update(last_name="Named"),
+        "a biomarker added": lambda: case.biomarkers.create(name="PR", result="negative"),
+        "a biomarker changed": lambda: type(biomarker).objects.filter(pk=biomarker.pk).update(value=50),
+        "a biomarker deleted": lambda: biomarker.delete(),
+        "a variant": lambda: case.variants.update(interpretation="benign"),
+        "a staging record": lambda: case.other_staging.all().delete(),
+        "a pharmacogenomic result": lambda: case.pharmacogenomics.create(gene="TPMT", phenotype="normal"),
+        "a medication": lambda: case.medications.filter(name="Letrozole").update(status="stopped"),
+        "a treatment": lambda: case.treatments.create(kind="systemic", name="Paclitaxel"),
+        "raw SQL": lambda: connection.cursor().execute(
+            "UPDATE cases_medication SET name = 'Anastrozole' WHERE case_id = %s AND name = 'Letrozole'", [case.pk]
+        ),
+    }
+    for what, write in writes.items():
+        fresh = _serialized(Case.objects.get(pk=case.pk))
+        assert case_json(world.admin, case.public_id) == fresh, what
+        _poisoned(case)  # the next read, with nothing written, is the kept one, for the detail and a page
+        assert case_json(world.admin, case.public_id).startswith(b'"kept"'), what
+        assert cases_json(world.admin, [case.pk])[0].startswith(b'"kept"'), what
+        write()
+        changed = _serialized(Case.objects.get(pk=case.pk))
+        assert changed != fresh, what
+        assert cases_json(world.admin, [case.pk]) == [changed], what
+        assert case_json(world.admin, case.public_id) == changed, what
+    # the triggers cover every list the representation shows (cases.api.case_reads)
+    lists = {Case._meta.get_field(name).related_model._meta.db_table for name in case_reads.PROFILE_LISTS}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE %s", ["%_touch_case_%"]
+        )
+        assert {row[0] for row in cursor.fetchall()} == lists
+    assert lists == {
+        "cases_stagingrecord", "cases_biomarker", "cases_genomicvariant", "cases_pharmacogenomic",
+        "cases_medication", "cases_treatmentcourse",
+    }  # fmt: skip

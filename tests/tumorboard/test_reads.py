@@ -186,8 +186,10 @@ def test_each_kind_of_read_writes_its_rows_through_the_choke_point(
 
     real_statement = tumorboard.reads.audit_read_statement
 
-    def spy_statement(select, params, *, user, action, object_type, detail):
-        rows = real_statement(select, params, user=user, action=action, object_type=object_type, detail=detail)
+    def spy_statement(select, params, *, user, action, object_type, detail, also=""):
+        rows = real_statement(
+            select, params, user=user, action=action, object_type=object_type, detail=detail, also=also
+        )
         seen.extend((action, object_id, detail or {}) for _position, object_id, *_ in rows)
         return rows
 
