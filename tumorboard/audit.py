@@ -114,8 +114,8 @@ def audit_read_statement(
     never unaudited, and the INSERT costs no round trip of its own). ``select``'s columns are ``position`` (the rows
     come back in its order), ``audit_object_id`` (text), ``audit_patient_id``, then what the caller reads; the result
     has every column. ``also`` is one more data-modifying query of the WITH (``name AS (...)``, reading ``shown``)
-    and takes no parameters. PostgreSQL only (a data-modifying WITH); the statement is prepared (``prepared_cursor``: its
-    generic plan), for a SELECT whose plan does not depend on its parameters."""
+    and takes no parameters. PostgreSQL only (a data-modifying WITH); the statement is prepared (``prepared_cursor``:
+    its generic plan), for a SELECT whose plan does not depend on its parameters."""
     connection = connections[router.db_for_write(AuditEvent)]
     fields = _insert_fields()
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)

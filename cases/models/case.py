@@ -415,6 +415,9 @@ class CaseRepresentation(models.Model):
     head = models.TextField()
     tail = models.TextField()
 
+    def __str__(self) -> str:
+        return f"representation of case {self.case_id}"
+
 
 class CaseTransition(models.Model):
     """A row per status change: who, when, why. Appended, never updated."""
