@@ -197,9 +197,10 @@ def _escaped(text: str) -> str:
 
 
 @cache
-def _select() -> str:
-    """The representation's columns after ``position`` (``audit_read_statement``'s), and its FROM: the audit's
-    columns, the three fields of the body surface area, and the JSON text of the case before and after it."""
+def _select() -> tuple[str, str]:
+    """The representation's columns after ``position`` (``audit_read_statement``'s), and the joins after the case's
+    table: the audit's columns, the three fields of the body surface area, the JSON text of the case before and after
+    it (kept, or written afresh), and what keeping it takes."""
     before = [
         ("id", _plain("public_id")),
         ("patient", _object([(f, _joined("p", f)) for f in ("mrn", "name", "birth_date", "sex")])),
@@ -295,7 +296,7 @@ def _select() -> str:
         f"{versions} AS kept_versions",
         "kept.case_id IS NULL AS kept_missing",
     ]
-    return f'{", ".join(columns)} FROM "{CASE}" {joins}'
+    return ", ".join(columns), joins
 
 
 def _versions() -> str:
@@ -336,7 +337,8 @@ def case_json(user, public_id) -> bytes:
     visible = cases_visible_sql(user)
     if visible is not None:
         sql, params = visible
-        select = f"SELECT 1 AS position, {_select()} WHERE {_column('public_id')} = %s AND ({sql})"
+        columns, joins = _select()
+        select = f'SELECT 1 AS position, {columns} FROM "{CASE}" {joins} WHERE {_column("public_id")} = %s AND ({sql})'  # noqa: S608
         params = [uuid.UUID(str(public_id)), *params]
         rows = audited_rows(select, params, user=user, model=Case, listing=False, also=_KEEP)
         if rows:
@@ -349,8 +351,11 @@ def cases_json(user, ids: list[int]) -> list[bytes]:
     order, each read audited as listed (a LIST row)."""
     if not ids:
         return []
+    # the page first: PostgreSQL keeps the written order of this many joins (join_collapse_limit), and from the page
+    # each join is an index lookup
+    columns, joins = _select()
     select = (
-        f"SELECT page.n AS position, {_select()} "
-        f"JOIN unnest(%s::bigint[]) WITH ORDINALITY AS page(id, n) ON page.id = {_column('id')}"
+        f"SELECT page.n AS position, {columns} FROM unnest(%s::bigint[]) WITH ORDINALITY AS page(id, n) "  # noqa: S608
+        f'JOIN "{CASE}" ON {_column("id")} = page.id {joins}'
     )
     return _texts_of(audited_rows(select, [list(ids)], user=user, model=Case, listing=True, also=_KEEP))

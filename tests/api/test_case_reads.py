@@ -135,7 +135,7 @@ def test_the_sql_representation_is_the_serializers_byte_for_byte(world, api):
     assert set(listed.values_list("object_id", flat=True)) == {str(c.public_id) for c in shown}
 
 
-def test_a_read_costs_two_queries_and_a_page_four_at_any_size(world, api):
+def test_a_read_costs_two_queries_and_a_page_three_at_any_size(world, api):
     for _ in range(12):
         case = CaseFactory(institution=world.academic, board=world.board, created_by=world.member)
         case.biomarkers.create(name="ER", result="positive")
@@ -143,9 +143,10 @@ def test_a_read_costs_two_queries_and_a_page_four_at_any_size(world, api):
     client = api(world.coordinator)
     for url, expected in [
         (f"/api/v1/cases/{world.case.public_id}/", 2),  # token with memberships; the case with its audit INSERT
-        ("/api/v1/cases/?page_size=1", 4),  # token, count, the page's ids, the page's cases with their audit INSERT
-        ("/api/v1/cases/?page_size=10", 4),
-        ("/api/v1/cases/?page_size=10&status=draft&urgency=routine", 4),
+        # token, the first 1,001 ids (the count and the page), the page's cases with their audit INSERT
+        ("/api/v1/cases/?page_size=1", 3),
+        ("/api/v1/cases/?page_size=10", 3),
+        ("/api/v1/cases/?page_size=10&status=draft&urgency=routine", 3),
     ]:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200

@@ -1,6 +1,7 @@
 import re
 
 from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models.query import FlatValuesListIterable
 from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -49,12 +50,23 @@ class _OpenEndedPage(Page):
 class _CappedPaginator(Paginator):
     """Counts at most ``COUNT_LIMIT`` + 1 objects: the cost of a page stays the same whether the user sees a thousand
     objects or a hundred thousand. Past the limit the last page is unknown: a page reads one object more than it shows
-    to know whether another follows, and a page past the end is an invalid page (404), as before."""
+    to know whether another follows, and a page past the end is an invalid page (404), as before.
+
+    When the objects are plain ids (a flat ``values_list``, as the case list's), the first ``COUNT_LIMIT`` + 1 are read
+    in one query that gives both the count and any page within them."""
 
     COUNT_LIMIT = 1000
 
     @cached_property
+    def _head(self) -> list | None:
+        if getattr(self.object_list, "_iterable_class", None) is not FlatValuesListIterable:
+            return None  # model instances: counted, and a page read by itself
+        return list(self.object_list[: self.COUNT_LIMIT + 1])
+
+    @cached_property
     def count(self):
+        if self._head is not None:
+            return len(self._head)
         return self.object_list[: self.COUNT_LIMIT + 1].count()
 
     @property
@@ -68,10 +80,15 @@ class _CappedPaginator(Paginator):
         return super().num_pages if self.count_exact else (2**63 - 1) // self.per_page - 1
 
     def page(self, number):
-        if self.count_exact:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
+        if self._head is not None and (self.count_exact or bottom + self.per_page < len(self._head)):
+            rows = self._head[bottom : bottom + self.per_page + 1]
+            if self.count_exact:
+                return Page(rows[: self.per_page], number, self)
+            return _OpenEndedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+        if self.count_exact:
+            return super().page(number)
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows:
             raise EmptyPage(self.error_messages["no_results"])
