@@ -38,11 +38,11 @@ from tumorboard.api.views import UUID_PATTERN, AuditEventViewSet
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.include_format_suffixes = False  # no ".json" twin of every route: half the patterns a request is matched against
+router.register("cases", CaseViewSet, basename="case")
 router.register("institutions", InstitutionViewSet, basename="institution")
 router.register("specialists", SpecialistViewSet, basename="specialist")
 router.register("boards", BoardViewSet, basename="board")
 router.register("meetings", MeetingViewSet, basename="meeting")
-router.register("cases", CaseViewSet, basename="case")
 router.register("second-opinions", SecondOpinionViewSet, basename="second-opinion")
 router.register("trials", TrialViewSet, basename="trial")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
@@ -62,7 +62,10 @@ meeting_router.register("attendance", AttendanceViewSet, basename="meeting-atten
 
 ROSTER_SUFFIXES = {"json": r"roster/", "csv": r"roster\.csv", "pdf": r"roster\.pdf"}
 
+# The router's routes first, the cases' first among them: Django tries the patterns in order, and a case's detail,
+# the most requested, was matched after some forty (a tenth of its time in Python).
 urlpatterns = [
+    path("", include(router.urls)),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/tokens/", TokensView.as_view(), name="auth-tokens"),
     re_path(r"^auth/tokens/(?P<token_id>[A-Za-z0-9]{1,25})/$", TokenDetailView.as_view(), name="auth-token-detail"),
@@ -86,7 +89,6 @@ urlpatterns = [
         MeetingViewSet.as_view({"get": "invite_ics"}, renderer_classes=[ICalendarRenderer]),
         name="meeting-invite-ics",
     ),
-    path("", include(router.urls)),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/checklist/$", CaseChecklistView.as_view(), name="case-checklist"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/packet/$", CasePacketView.as_view(), name="case-packet"),
     re_path(rf"^cases/(?P<case_id>{UUID_PATTERN})/fhir/$", CaseFhirView.as_view(), name="case-fhir"),

@@ -203,6 +203,35 @@ def main() -> None:
     detail = sorted(100 * d / b for b, d, _ in rows)[len(rows) // 2]
     listing = sorted(100 * x / b for b, _, x in rows)[len(rows) // 2]
     print(f"median of {len(rows)}: detail {detail:.1f} % of hello (goal 25 %), list(50) {listing:.1f} % (goal 10 %)")
+    kept_and_fresh(user)
+
+
+def kept_and_fresh(user, repetitions: int = 30) -> None:
+    """The figures above read the representations kept since the warm-up (``CaseRepresentation``); what the statement
+    of a page of 50 and of a detail costs when they must be written afresh (the first read after a write of the case),
+    timed in this process: medians of ``repetitions`` reads of each kind, alternated."""
+    import statistics
+
+    from cases.api.case_reads import case_json, cases_json
+    from cases.models import CaseRepresentation
+    from cases.selectors import cases_visible_fast
+
+    page = list(cases_visible_fast(user).order_by("id").values_list("pk", "public_id")[:50])
+    reads = {
+        "page of 50": ([pk for pk, _ in page], lambda: cases_json(user, [pk for pk, _ in page])),
+        "detail": ([page[0][0]], lambda: case_json(user, page[0][1])),
+    }
+    for name, (cases, read) in reads.items():
+        timings: dict[str, list[float]] = {"kept": [], "afresh": []}
+        for _ in range(repetitions):
+            for how, times in timings.items():
+                if how == "afresh":
+                    CaseRepresentation.objects.filter(case_id__in=cases).delete()
+                began = time.perf_counter()
+                read()
+                times.append(1000 * (time.perf_counter() - began))
+        kept, afresh = (statistics.median(times) for times in timings.values())
+        print(f"{name}: {kept:.2f} ms with its representations kept, {afresh:.2f} ms written afresh (in process)")
 
 
 if __name__ == "__main__":
