@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -16,11 +17,11 @@ from cases.api import case_reads
 from cases.api.case_reads import case_json, cases_json
 from cases.api.serializers import CaseSerializer
 from cases.codes import CaseStatus
-from cases.models import Case
+from cases.models import Case, CaseRepresentation
 from cases.selectors import case_after_write, cases_visible_fast, cases_visible_to
 from scheduling.models import Meeting
 from specialists.models import BoardRole
-from tests.conftest import token_for
+from tests.conftest import at_once, token_for
 from tests.factories import CaseFactory, MembershipFactory, UserFactory
 from tumorboard.models import AuditEvent
 
@@ -267,3 +268,31 @@ def test_a_kept_representation_is_used_until_a_row_it_shows_changes_whoever_writ
         "cases_stagingrecord", "cases_biomarker", "cases_genomicvariant", "cases_pharmacogenomic",
         "cases_medication", "cases_treatmentcourse",
     }  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_writing_the_same_representations_and_writers_at_once_neither_fail_nor_keep_a_stale_one(world):
+    """Four readers of the same twenty cases, two of them in the opposite order, each starting with none kept, while
+    two writers change the cases' biomarkers, each on its own connection, five times: no read fails (a read writes
+    the kept rows in the cases' order, so two reads never wait for each other in a circle), and afterwards every case
+    reads as the serializer writes it."""
+    cases = [CaseFactory(institution=world.academic, board=world.board, created_by=world.member) for _ in range(20)]
+    ids = [case.pk for case in cases]
+
+    def reader(order):
+        return lambda: [len(cases_json(world.admin, order)) for _ in range(10)]
+
+    def writer(offset):
+        def write():
+            for n in range(10):
+                cases[(offset + 3 * n) % len(cases)].biomarkers.create(name="KI67", result="high", value=n)
+
+        return write
+
+    for _ in range(5):
+        CaseRepresentation.objects.all().delete()
+        results = at_once([reader(ids), reader(ids[::-1]), reader(ids), reader(ids[::-1]), writer(0), writer(1)])
+        assert results[:4] == [[len(ids)] * 10] * 4
+    for case in cases:
+        assert case_json(world.admin, case.public_id) == _serialized(case)
+    assert cases_json(world.admin, ids) == [_serialized(case) for case in cases]
