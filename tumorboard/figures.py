@@ -23,6 +23,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +45,7 @@ _SIGN_IN = re.compile(r'\s*UPDATE\s+"[^"]+"\s+SET\s+"last_login"\s*=\s*%s\s+WHER
 def watch(*models: Iterable) -> None:
     """Writes to these models' tables make every cached figure stale."""
     _WATCHED.update(model._meta.db_table for model in models)
+    _statement_watched.cache_clear()
 
 
 def watched_tables() -> frozenset[str]:
@@ -107,6 +109,9 @@ def _bump_after_commit(db) -> None:
         bump()
 
 
+# per statement text: looking for a write inside a WITH cost 35 µs on the case reads' 15 kB statement, a few percent
+# of a case's detail
+@lru_cache(maxsize=1024)
 def _statement_watched(sql: str) -> bool:
     if sql.lstrip()[:8].upper().startswith("TRUNCATE"):
         return True
