@@ -216,10 +216,10 @@ def kept_and_fresh(user, repetitions: int = 30) -> None:
     from cases.models import CaseRepresentation
     from cases.selectors import cases_visible_fast
 
-    page = list(cases_visible_fast(user).order_by("id").values_list("pk", "public_id")[:50])
+    ids, public_ids = zip(*cases_visible_fast(user).order_by("id").values_list("pk", "public_id")[:50], strict=True)
     reads = {
-        "page of 50": ([pk for pk, _ in page], lambda: cases_json(user, [pk for pk, _ in page])),
-        "detail": ([page[0][0]], lambda: case_json(user, page[0][1])),
+        "page of 50": (ids, lambda: cases_json(user, list(ids))),
+        "detail": (ids[:1], lambda: case_json(user, public_ids[0])),
     }
     for name, (cases, read) in reads.items():
         timings: dict[str, list[float]] = {"kept": [], "afresh": []}

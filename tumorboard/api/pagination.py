@@ -80,16 +80,16 @@ class _CappedPaginator(Paginator):
         return super().num_pages if self.count_exact else (2**63 - 1) // self.per_page - 1
 
     def page(self, number):
+        if self.count_exact and self._head is None:
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         if self._head is not None and (self.count_exact or bottom + self.per_page < len(self._head)):
             rows = self._head[bottom : bottom + self.per_page + 1]
-            if self.count_exact:
-                return Page(rows[: self.per_page], number, self)
-            return _OpenEndedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+        else:
+            rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if self.count_exact:
-            return super().page(number)
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+            return Page(rows[: self.per_page], number, self)
         if not rows:
             raise EmptyPage(self.error_messages["no_results"])
         return _OpenEndedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
