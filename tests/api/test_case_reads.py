@@ -270,6 +270,35 @@ def test_a_kept_representation_is_used_until_a_row_it_shows_changes_whoever_writ
     }  # fmt: skip
 
 
+def _kept_texts(case: Case) -> list[str]:
+    return list(CaseRepresentation.objects.filter(case_id=case.pk).values_list("head", flat=True))
+
+
+def test_no_outdated_patient_data_stays_kept_once_the_case_or_its_patient_changes_or_goes(world):
+    """The kept text is patient data: a write of the case's row, its patient's or a profile list deletes it at once
+    (not at the next read), and a case deleted by raw SQL leaves no kept text behind."""
+    case = _full_case(world)
+    other = CaseFactory(institution=world.academic, board=world.board, created_by=world.member)
+    writes = {
+        "its patient's name corrected": lambda: type(case.patient).objects.filter(pk=case.patient_id).update(
+            name="Corrected Name"
+        ),
+        "the case": lambda: Case.objects.filter(pk=case.pk).update(ecog=1),
+        "a medication": lambda: case.medications.create(name="Tamoxifen", status="active"),
+    }
+    for what, write in writes.items():
+        cases_json(world.admin, [case.pk, other.pk])
+        assert len(_kept_texts(case)) == 1 and len(_kept_texts(other)) == 1, what
+        write()
+        assert _kept_texts(case) == [], what
+        assert len(_kept_texts(other)) == 1, what  # another case's text stays
+    cases_json(world.admin, [case.pk])
+    assert "Corrected Name" in _kept_texts(case)[0]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_case WHERE id = %s", [other.pk])  # no constraint to the kept row: none left
+    assert not CaseRepresentation.objects.filter(case_id=other.pk).exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_readers_writing_the_same_representations_and_writers_at_once_neither_fail_nor_keep_a_stale_one(world):
     """Four readers of the same twenty cases, two of them in the opposite order, each starting with none kept, while
