@@ -36,18 +36,28 @@ Definitions
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import functools
+import operator
 import uuid
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, TruncMonth
 from django.utils import timezone
 
 from cases.codes import ChangeBasis, ChangeCategory, Implemented, NotImplementedReason, PlanKind
-from cases.models import ChangeRecord, FollowUp, Plan
-from cases.selectors import cases_visible_to, follow_up_due_plans, trials_visible_to
+from cases.models import Case, ChangeRecord, FollowUp, Plan
+from cases.selectors import (
+    cases_visible_to,
+    follow_up_awaited_plans,
+    follow_up_due_before,
+    plan_decided_at,
+    trials_visible_to,
+)
+from scheduling.models import Board
 from tumorboard import figures
 
 CATEGORIES: tuple[str, ...] = tuple(ChangeCategory.values)
@@ -110,7 +120,7 @@ def plan_change_stats(
     primary_site: str | None = None,
 ) -> dict[str, Any]:
     """The change rate and follow-through of the cases ``user`` may see (definitions: the module docstring); kept
-    until the next committed write of what it counts (``tumorboard.figures``)."""
+    in parts by case until the next committed write of what each part counts (``tumorboard.figures``)."""
     filters = {
         "board": board,
         "boards": None if boards is None else tuple(sorted(boards)),
@@ -118,13 +128,65 @@ def plan_change_stats(
         "date_to": date_to,
         "primary_site": primary_site,
     }
-    return figures.cached("plan_change_stats", user, filters, lambda: _plan_change_stats(user, **filters))
+    return figures.cached_by_case(
+        "plan_change_stats",
+        user,
+        filters,
+        reads=_READS,
+        last_case=_last_case,
+        compute=lambda groups: _change_parts(user, groups, **filters),
+        merge=_change_stats,
+    )
 
 
-def _plan_change_stats(user, *, board, date_from, date_to, primary_site, boards=None) -> dict[str, Any]:
+# What the figures over cases read besides the cases' own rows (case, plan, change record, follow-up): the boards'
+# names, the meetings' starts (when a plan was decided), and what decides who sees which case.
+_READS = (
+    "scheduling_board",
+    "scheduling_meeting",
+    "specialists_boardmembership",
+    "specialists_user",
+    "cases_secondopinion",
+)
+
+
+def _last_case() -> int:
+    return Case.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def _among(groups: list[int] | None, field: str) -> Q:
+    """``field`` (a case's id) in one of the groups of ``figures.CASE_GROUP`` ids: a range per run of groups."""
+    if groups is None:
+        return Q()
+    size = figures.CASE_GROUP
+    runs = [
+        Q(**{f"{field}__gte": run[0] * size, f"{field}__lt": (run[-1] + 1) * size}) for run in _runs(sorted(groups))
+    ]
+    return functools.reduce(operator.or_, runs, Q(pk__in=[]))
+
+
+def _runs(groups: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for group in groups:
+        if runs and runs[-1][-1] == group - 1:
+            runs[-1].append(group)
+        else:
+            runs.append([group])
+    return runs
+
+
+def _group_of(field: str, groups: list[int] | None):
+    """The part a row counts in: its case's group, or one part (None) when computed in one."""
+    return Value(None, output_field=IntegerField()) if groups is None else F(field) / figures.CASE_GROUP
+
+
+def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boards=None) -> dict[int | None, dict]:
+    """The parts of ``plan_change_stats`` for the cases of ``groups`` (None: every case, in one part): per part, the
+    unit's counts per board, site and month, the follow-through's counts, and when each plan awaiting follow-through
+    was decided (whether it is due depends on the clock, read when the parts are merged)."""
     records = _decided_records(
         user, board=board, boards=boards, date_from=date_from, date_to=date_to, primary_site=primary_site
-    )
+    ).filter(_among(groups, "case_id"))
     later = {"case": OuterRef("case"), "to_plan__version__gt": OuterRef("to_plan__version")}
 
     # The unit: per case, the proposed-basis record of its latest board plan that has one.
@@ -135,56 +197,78 @@ def _plan_change_stats(user, *, board, date_from, date_to, primary_site, boards=
     # the three breakdowns are sums of these groups (each unit record is in exactly one), which cost four scans of
     # the unit before (issue 20: 0.9 s at 100k cases).
     month = TruncMonth("decided_at", tzinfo=timezone.get_default_timezone())
-    groups = list(
-        unit.annotate(month=month)
-        .values("board__public_id", "board__name", "case__primary_site", "month")
+    parts: dict[int | None, dict] = {}
+
+    def part(group) -> dict:
+        return parts.setdefault(group, {"groups": [], "follow": dict.fromkeys(_FOLLOW, 0), "awaited": []})
+
+    for row in (
+        unit.annotate(month=month, part=_group_of("case_id", groups))
+        .values("part", "board__public_id", "board__name", "case__primary_site", "month")
         .annotate(**_counts(), **{category: Count("pk", filter=Q(**{category: True})) for category in CATEGORIES})
         .order_by("board__name", "board__public_id")  # the boards in the database's collation
-    )
-    totals = (*_counts(), *CATEGORIES)
-    overall = _summed(groups, lambda row: None, totals).get(None, dict.fromkeys(totals, 0))
-    by_board = _summed(groups, lambda row: (row["board__name"], row["board__public_id"]), _counts()).items()
-    by_site = sorted(_summed(groups, lambda row: row["case__primary_site"], _counts()).items())  # codes: a-z and _
-    by_month = sorted(_summed(groups, lambda row: row["month"], _counts()).items())
+    ):
+        part(row.pop("part"))["groups"].append(row)
 
     # Follow-through: the latest decided board plan of every case in scope and filters (one per case), with the
-    # latest follow-up recorded for it.
+    # latest follow-up recorded for it, read a row per plan. The latest follow-up's answer and reason are read
+    # together, "answer|reason" (codes without "|"): one lookup of the plan's follow-ups instead of two.
     latest = records.exclude(Exists(ChangeRecord.objects.filter(**later)))
     latest_follow_up = FollowUp.objects.filter(plan=OuterRef("pk")).order_by("-created_at", "-id")
-    # Each plan's figures are computed once in an inner query (the aggregate below reads its columns). DISTINCT
-    # (a no-op: one row per plan) keeps PostgreSQL from merging that query into the aggregate, which would repeat
-    # each subquery once per count that reads it. ``due`` is looked up for these plans only, by primary key.
-    # Only the plan's key and these figures are selected: DISTINCT sorts narrow rows (the plan's every column spilled
-    # to disk at 100k cases).
-    # The latest follow-up's answer and reason are read together, "answer|reason" (codes without "|"): one lookup
-    # of the plan's follow-ups instead of two (they ran once per plan, 95,000 times at 100k cases).
     answered = Concat("implemented", Value("|"), "reason", output_field=CharField())
     plans = (
         Plan.objects.filter(pk__in=latest.values("to_plan"))
         .annotate(
             answered=Subquery(latest_follow_up.annotate(answered=answered).values("answered")[:1]),
             compared=Exists(ChangeRecord.objects.filter(case=OuterRef("case"), basis=ChangeBasis.PROPOSED)),
-            due=Exists(follow_up_due_plans().filter(pk=OuterRef("pk"))),
+            awaited=Exists(follow_up_awaited_plans().filter(pk=OuterRef("pk"))),
+            decided=plan_decided_at(),
+            part=_group_of("case_id", groups),
         )
-        .values("pk", "answered", "compared", "due")
-        .distinct()
+        .values_list("part", "answered", "compared", "awaited", "decided")
     )
-    follow = plans.aggregate(
-        plans=Count("pk"),
-        without_proposed=Count("pk", filter=Q(compared=False)),
-        recorded=Count("pk", filter=Q(answered__isnull=False)),
-        due_plans=Count("pk", filter=Q(due=True)),
-        **{answer: Count("pk", filter=Q(answered__startswith=f"{answer}|")) for answer in Implemented.values},
-        **{f"reason_{reason}": Count("pk", filter=Q(answered__endswith=f"|{reason}")) for reason in REASONS},
-    )
+    for group, answer, compared, awaited, decided in plans:
+        counts = part(group)["follow"]
+        counts["plans"] += 1
+        counts["without_proposed"] += not compared
+        if answer is not None:
+            implemented, _, reason = answer.partition("|")
+            counts["recorded"] += 1
+            for name in (implemented, f"reason_{reason}"):
+                if name in counts:
+                    counts[name] += 1
+        if awaited:
+            parts[group]["awaited"].append(decided)
+    for value in parts.values():
+        value["awaited"].sort()
+    return parts
 
+
+_FOLLOW = ("plans", "without_proposed", "recorded", *Implemented.values, *(f"reason_{reason}" for reason in REASONS))
+
+
+def _change_stats(parts: list[dict]) -> dict[str, Any]:
+    """``plan_change_stats`` from its parts (``_change_parts``)."""
+    groups = [row for part in parts for row in part["groups"]]
+    follow = {name: sum(part["follow"][name] for part in parts) for name in _FOLLOW}
+    due_before = follow_up_due_before()
+    due = sum(bisect.bisect_right(part["awaited"], due_before) for part in parts)
+    totals = (*_counts(), *CATEGORIES)
+    overall = _summed(groups, lambda row: None, totals).get(None, dict.fromkeys(totals, 0))
+    by_board = _summed(groups, lambda row: (row["board__name"], row["board__public_id"]), _counts())
+    order = _boards_ordered(parts, [board for _, board in by_board])
+    by_site = sorted(_summed(groups, lambda row: row["case__primary_site"], _counts()).items())  # codes: a-z and _
+    by_month = sorted(_summed(groups, lambda row: row["month"], _counts()).items())
     return {
         "cases": overall["cases"],
         "changed": overall["changed"],
         "change_rate": _rate(overall["changed"], overall["cases"]),
         "without_proposed": follow["without_proposed"],
         "by_category": {category: overall[category] for category in CATEGORIES},
-        "by_board": [_with_rate({"board": board, "name": name, **row}) for (name, board), row in by_board],
+        "by_board": [
+            _with_rate({"board": board, "name": name, **row})
+            for (name, board), row in sorted(by_board.items(), key=lambda item: order[item[0][1]])
+        ],
         "by_site": [_with_rate({"primary_site": site, **row}) for site, row in by_site],
         "by_month": [_with_rate({"month": month.strftime("%Y-%m"), **row}) for month, row in by_month],
         "follow_through": {
@@ -193,9 +277,19 @@ def _plan_change_stats(user, *, board, date_from, date_to, primary_site, boards=
             **{answer: follow[answer] for answer in Implemented.values},
             "rate": _rate(follow[Implemented.YES], follow["recorded"]),
             "reasons": {reason: follow[f"reason_{reason}"] for reason in REASONS},
-            "due": follow["due_plans"],
+            "due": due,
         },
     }
+
+
+def _boards_ordered(parts: list, boards: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Each board's place in the database's collation of their names (then public ids). One part lists its boards in
+    that order already; parts read from the cache are ordered by one query."""
+    if len(parts) > 1 and len(boards) > 1:
+        boards = list(
+            Board.objects.filter(public_id__in=boards).order_by("name", "public_id").values_list("public_id", flat=True)
+        )
+    return {board: place for place, board in enumerate(boards)}
 
 
 def case_volume(
@@ -206,32 +300,46 @@ def case_volume(
     date_to: datetime.date | None = None,
 ) -> list[dict[str, Any]]:
     """Cases submitted to a board per month (``submitted_at`` in TIME_ZONE, ``YYYY-MM``) and board, in the
-    user's scope: ``[{"month", "board", "name", "cases"}]`` by month then board name; one query, cached as
-    ``plan_change_stats`` is."""
+    user's scope: ``[{"month", "board", "name", "cases"}]`` by month then board name; one query, cached in parts
+    as ``plan_change_stats`` is."""
     filters = {"board": board, "date_from": date_from, "date_to": date_to}
-    return figures.cached("case_volume", user, filters, lambda: _case_volume(user, **filters))
+    return figures.cached_by_case(
+        "case_volume",
+        user,
+        filters,
+        reads=_READS,
+        last_case=_last_case,
+        compute=lambda groups: _volume_parts(user, groups, **filters),
+        merge=_volume,
+    )
 
 
-def _case_volume(user, *, board, date_from, date_to) -> list[dict[str, Any]]:
-    cases = cases_visible_to(user).filter(submitted_at__isnull=False, board__isnull=False)
+def _volume_parts(user, groups, *, board, date_from, date_to) -> dict[int | None, list[dict[str, Any]]]:
+    cases = cases_visible_to(user).filter(submitted_at__isnull=False, board__isnull=False).filter(_among(groups, "pk"))
     if board is not None:
         cases = cases.filter(board__public_id=board)
     month = TruncMonth("submitted_at", tzinfo=timezone.get_default_timezone())
-    rows = (
+    parts: dict[int | None, list[dict[str, Any]]] = {}
+    for row in (
         cases.filter(_decided_between(date_from, date_to, field="submitted_at"))
-        .annotate(month=month)
-        .values("month", "board__public_id", "board__name")
+        .annotate(month=month, part=_group_of("pk", groups))
+        .values("part", "month", "board__public_id", "board__name")
         .annotate(cases=Count("pk"))
         .order_by("month", "board__name", "board__public_id")
+    ):
+        parts.setdefault(row.pop("part"), []).append(row)
+    return parts
+
+
+def _volume(parts: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    rows = _summed(
+        [row for part in parts for row in part], lambda row: (row["month"], row["board__public_id"]), ["cases"]
     )
+    names = {row["board__public_id"]: row["board__name"] for part in parts for row in part}
+    order = _boards_ordered(parts, list(names))
     return [
-        {
-            "month": row["month"].strftime("%Y-%m"),
-            "board": row["board__public_id"],
-            "name": row["board__name"],
-            "cases": row["cases"],
-        }
-        for row in rows
+        {"month": month.strftime("%Y-%m"), "board": board, "name": names[board], "cases": row["cases"]}
+        for (month, board), row in sorted(rows.items(), key=lambda item: (item[0][0], order[item[0][1]]))
     ]
 
 

@@ -293,14 +293,27 @@ def agenda_items_of(case: Case) -> QuerySet[AgendaItem]:
 def follow_up_due_plans(*, now: datetime.datetime | None = None):
     """Current board recommendations (no later version) decided more than FOLLOW_UP_DUE_DAYS ago (at their
     meeting; when recorded, without one) with no follow-up recorded for them, on recommended or closed cases."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.FOLLOW_UP_DUE_DAYS)
+    return follow_up_awaited_plans().filter(decided_at__lte=follow_up_due_before(now))
+
+
+def follow_up_due_before(now: datetime.datetime | None = None) -> datetime.datetime:
+    """A plan awaiting follow-through decided at or before this instant is due."""
+    return (now or timezone.now()) - datetime.timedelta(days=settings.FOLLOW_UP_DUE_DAYS)
+
+
+def follow_up_awaited_plans():
+    """``follow_up_due_plans`` whenever decided: the plans that become due as time passes, with ``decided_at``."""
     later = Plan.objects.filter(case=OuterRef("case"), kind=PlanKind.BOARD, version__gt=OuterRef("version"))
     return (
         Plan.objects.filter(kind=PlanKind.BOARD, case__status__in=[CaseStatus.RECOMMENDED, CaseStatus.CLOSED])
-        .alias(decided_at=Coalesce("meeting__starts_at", "created_at"))
-        .filter(decided_at__lte=cutoff)
+        .alias(decided_at=plan_decided_at())
         .exclude(Exists(later) | Exists(FollowUp.objects.filter(plan=OuterRef("pk"))))
     )
+
+
+def plan_decided_at() -> Coalesce:
+    """When a plan was decided: its meeting's start, or when it was recorded without one."""
+    return Coalesce("meeting__starts_at", "created_at")
 
 
 def cases_waiting(cases=None):

@@ -280,8 +280,8 @@ def test_no_outdated_patient_data_stays_kept_once_the_case_or_its_patient_change
     case = _full_case(world)
     other = CaseFactory(institution=world.academic, board=world.board, created_by=world.member)
     writes = {
-        "its patient's name corrected": lambda: type(case.patient).objects.filter(pk=case.patient_id).update(
-            name="Corrected Name"
+        "its patient's name corrected": lambda: (
+            type(case.patient).objects.filter(pk=case.patient_id).update(name="Corrected Name")
         ),
         "the case": lambda: Case.objects.filter(pk=case.pk).update(ecog=1),
         "a medication": lambda: case.medications.create(name="Tamoxifen", status="active"),

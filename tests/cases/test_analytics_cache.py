@@ -7,6 +7,7 @@ statistics, the plain-Python recomputation of tests/cases/test_analytics.py.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import subprocess
@@ -16,15 +17,17 @@ import pytest
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.analytics import _case_volume, _plan_change_stats, case_volume, plan_change_stats
+from cases import analytics as analytics_module
+from cases.analytics import _change_parts, _volume_parts, case_volume, plan_change_stats
 from cases.lifecycle.agenda import agenda_add
 from cases.lifecycle.case_actions import case_transition
 from cases.lifecycle.recommendation import plan_record
-from cases.models import Case
+from cases.models import Case, FollowUp, Plan
 from cases.selectors import cases_visible_to, cases_waiting
 from cases.services.case_profile import case_update
 from cases.services.follow_ups import follow_up_record
@@ -166,7 +169,7 @@ def test_after_each_kind_of_write_the_next_answer_is_computed_afresh(world):
 @pytest.mark.django_db
 def test_a_transaction_replaces_the_token_once_and_a_rollback_not_at_all(world):
     def pending() -> int:
-        return sum(func is figures.bump for _, func, _ in connection.run_on_commit)
+        return sum(isinstance(func, figures._Stale) for _, func, _ in connection.run_on_commit)
 
     member = User.objects.get(pk=world.member.pk)
     with ON, transaction.atomic():
@@ -201,7 +204,7 @@ def test_a_transaction_replaces_the_token_once_and_a_rollback_not_at_all(world):
         update_last_login(None, member)  # a sign-in changes no figure
         Board.objects.filter(pk=world.board.pk).update(name="w")
         AuditEvent.objects.create(action="read", object_type="case", object_id="1", detail={})
-    assert [figures._statement_watched(sql) for sql in statements] == [False, True, False]
+    assert [bool(figures._written_tables(sql)) for sql in statements] == [False, True, False]
 
 
 TABLE = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
@@ -209,21 +212,32 @@ TABLE = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"')
 
 @pytest.mark.django_db
 def test_the_cached_figures_read_only_watched_tables(world):
-    """A table the cached computations read that no write marks stale would serve stale figures: the list in
-    cases/apps.py is held to the queries they run."""
+    """A table the cached computations read that no write marks stale would serve stale figures: the lists in
+    cases/apps.py and the analytics' own (what their parts by case are kept under) are held to the queries they run."""
     decide(breast_case(world), when=timezone.now(), categories=["intent_changed"], follow_ups=[("no", "toxicity")])
-    read = set()
+    analytics, waiting = set(), set()
     for name in ("admin", "coordinator", "member", "referrer"):
         user = User.objects.get(pk=getattr(world, name).pk)
         with CaptureQueriesContext(connection) as queries:
-            _plan_change_stats(user, board=world.board.public_id, date_from=None, date_to=None, primary_site="breast")
-            _case_volume(User.objects.get(pk=user.pk), board=None, date_from=None, date_to=None)
+            for groups in (None, [0, 1, 5]):
+                user = User.objects.get(pk=user.pk)
+                _change_parts(
+                    user, groups, board=world.board.public_id, date_from=None, date_to=None, primary_site="breast"
+                )
+                user = User.objects.get(pk=user.pk)
+                _volume_parts(user, groups, board=None, date_from=None, date_to=None)
+            plan_change_stats(User.objects.get(pk=user.pk))  # and what merging the parts reads
+        analytics |= {table for query in queries.captured_queries for table in TABLE.findall(query["sql"])}
+        with CaptureQueriesContext(connection) as queries:
             user = User.objects.get(pk=user.pk)
             cases_waiting(cases_visible_to(user)).filter(board__in=coordinated_boards(user)).count()
-        read |= {table for query in queries.captured_queries for table in TABLE.findall(query["sql"])}
-    read -= {"specialists_user"}  # the users' own rows, read above to load them afresh; watched all the same
-    assert {"cases_changerecord", "cases_followup", "cases_plan", "specialists_boardmembership"} <= read
-    assert read <= figures.watched_tables()
+        waiting |= {table for query in queries.captured_queries for table in TABLE.findall(query["sql"])}
+    assert {"cases_changerecord", "cases_followup", "cases_plan", "specialists_boardmembership"} <= analytics
+    assert analytics <= figures.by_case_tables() | set(analytics_module._READS)
+    assert figures.by_case_tables() == {"cases_case", "cases_changerecord", "cases_followup", "cases_plan"}
+    assert "scheduling_agendaitem" not in analytics  # (the dashboard's count reads it: watched all the same)
+    assert waiting <= figures.watched_tables()
+    assert "scheduling_agendaitem" in waiting
 
 
 @pytest.mark.django_db
@@ -237,19 +251,20 @@ def test_a_warm_load_reads_no_figure_from_the_database_and_no_user_shares_anothe
     with ON:
         with CaptureQueriesContext(connection) as cold:
             assert api.get("/api/v1/analytics/plan-changes/").status_code == 200
-        assert len(cold) == 3  # the token with the memberships, two aggregates (tests/cases/test_analytics.py)
-        with django_assert_num_queries(1):  # the token only
+        # the token with the memberships, the greatest case id (which parts there are), two aggregates
+        assert len(cold) == 4
+        with django_assert_num_queries(2):  # the token and the greatest case id only
             assert api.get("/api/v1/analytics/plan-changes/").json()["cases"] == 1
         # the case is the referrer's (care team) and on the member's board: the same figures, two entries
         referrer, referrer2 = (User.objects.get(pk=u.pk) for u in (world.referrer, world.referrer2))
         assert plan_change_stats(referrer)["cases"] == 1
-        with django_assert_num_queries(0):
+        with django_assert_num_queries(1):
             assert plan_change_stats(referrer)["cases"] == 1
         with CaptureQueriesContext(connection) as other:
             assert plan_change_stats(referrer2)["cases"] == 0  # another institution: computed, never shared
         assert len(other) > 0
         volume = case_volume(referrer2)
-        with django_assert_num_queries(0):
+        with django_assert_num_queries(1):
             assert case_volume(referrer2) == volume
 
         client.get("/")  # the session and the user loaded once
@@ -286,3 +301,91 @@ def test_the_figures_cache_is_on_only_where_every_process_shares_it(module, extr
         [sys.executable, "-c", PRINT_CACHE, module], env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.stdout.split() == expected.split(), result.stderr
+
+
+def _case_in_a_group_of_its_own(world, site: str) -> Case:
+    """A case on the breast board whose id begins a group of ``figures.CASE_GROUP`` ids no other case is in (the ids
+    sequence moved forward, never back)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('cases_case', 'id')")
+        sequence = cursor.fetchone()[0]
+        cursor.execute(f"SELECT greatest((SELECT max(id) FROM cases_case), (SELECT last_value FROM {sequence}))")
+        group = cursor.fetchone()[0] // figures.CASE_GROUP + 2
+        cursor.execute("SELECT setval(%s, %s, false)", [sequence, group * figures.CASE_GROUP])
+    case = breast_case(world, site=site)
+    assert case.pk // figures.CASE_GROUP == group
+    return case
+
+
+@override_settings(FIGURES_CACHE_SECONDS=300)  # as deployed
+@pytest.mark.django_db(transaction=True)
+def test_a_write_of_one_case_s_rows_recomputes_the_part_of_its_group_only(world, monkeypatch):
+    """The change statistics and the volume are kept in parts, one per group of case ids (tumorboard.figures
+    .cached_by_case): after a committed write of a case's row, plan, change record or follow-up, whoever writes it,
+    the next answer computes that case's group only, and equals a fresh computation and the plain recomputation; a
+    write of another table the figures read makes every part stale; a write that changes nothing, a rolled-back one
+    and one of a table they do not read make none stale; and a plan becomes due as time passes, with nothing
+    recomputed."""
+    first, second = _case_in_a_group_of_its_own(world, "breast"), _case_in_a_group_of_its_own(world, "lung")
+    decide(first, when=timezone.now() - datetime.timedelta(days=60), categories=["intent_changed"], old=True)
+    due_soon = decide(second, when=timezone.now() - datetime.timedelta(days=10))
+    computed = []
+    for name in ("_change_parts", "_volume_parts"):
+        original = getattr(analytics_module, name)
+
+        def spy(user, groups, _original=original, **filters):
+            computed.append(None if groups is None else tuple(groups))
+            return _original(user, groups, **filters)
+
+        monkeypatch.setattr(analytics_module, name, spy)
+    groups = {"first": (first.pk // figures.CASE_GROUP,), "second": (second.pk // figures.CASE_GROUP,)}
+
+    def load(step: str) -> set:
+        computed.clear()
+        user = User.objects.get(pk=world.coordinator.pk)
+        cached = (plan_change_stats(user), plan_change_stats(user, primary_site="lung"), case_volume(user))
+        seen = set(computed)
+        with OFF:
+            assert cached == (plan_change_stats(user), plan_change_stats(user, primary_site="lung"), case_volume(user))
+        assert cached[0] == _recompute(user), step
+        assert cached[1] == _recompute(user, primary_site="lung"), step
+        return seen
+
+    everything = load("first load")
+    assert len(everything) == 1 and set(groups.values()) <= {(g,) for g in next(iter(everything))}
+    assert load("nothing written") == set()
+
+    FollowUp.objects.create(
+        case=second, plan=due_soon, implemented="no", reason="toxicity", note="-", recorded_by=world.member
+    )
+    assert load("a follow-up, through the ORM") == {groups["second"]}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_changerecord SET changed = false, intent_changed = false WHERE case_id = %s", [first.pk]
+        )
+    assert load("a change record, by raw SQL") == {groups["first"]}
+    Case.objects.filter(pk=second.pk).update(primary_site="breast")
+    assert load("the case's row") == {groups["second"]}
+    FollowUp.objects.filter(case=second).delete()
+    with transaction.atomic():
+        Plan.objects.filter(pk=due_soon.pk).update(created_at=timezone.now() - datetime.timedelta(days=29))
+        Case.objects.filter(pk=first.pk).update(primary_site="lung")
+    assert load("two cases in one transaction, and a delete") == {groups["first"] + groups["second"]}  # one call
+
+    Case.objects.filter(pk=first.pk).update(id=F("id"))  # a row written unchanged (the profile lists' touch)
+    first.biomarkers.create(name="ER", result="positive")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Case.objects.filter(pk=second.pk).update(primary_site="colorectal")
+        raise RuntimeError
+    assert load("nothing changed, or rolled back") == set()
+
+    # one day before it is due, then a day after, with nothing written: the part kept says when it was decided
+    assert plan_change_stats(User.objects.get(pk=world.coordinator.pk))["follow_through"]["due"] == 1
+    later = timezone.now() + datetime.timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert load("two days later") == set()
+    assert plan_change_stats(User.objects.get(pk=world.coordinator.pk))["follow_through"]["due"] == 2
+
+    Board.objects.filter(pk=world.board.pk).update(name="Renamed board")
+    assert load("a board renamed") == everything
+    assert load("nothing written again") == set()

@@ -1,0 +1,77 @@
+from django.db import migrations
+
+# The cached figures over cases (tumorboard.figures.cached_by_case) are kept in parts, one per group of 1,024 case
+# ids (figures.CASE_GROUP): a statement writing a case's row, or a plan, change record or follow-up of a case, adds the
+# groups of the cases it wrote to the session's setting "figures.cases" (comma-separated, each group once), which the
+# figures' execute wrapper takes after the statement; a rolled-back write's setting is rolled back with it. An UPDATE
+# that changes nothing in a case's row (the profile lists' touch, migration 0017) names no group.
+TOUCHED = """
+CREATE OR REPLACE FUNCTION figures_cases_touched() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    touched int[];
+BEGIN
+    IF TG_TABLE_NAME = 'cases_case' THEN
+        IF TG_OP = 'INSERT' THEN
+            SELECT array_agg(id / 1024) INTO touched FROM new_rows;
+        ELSIF TG_OP = 'DELETE' THEN
+            SELECT array_agg(id / 1024) INTO touched FROM old_rows;
+        ELSE
+            SELECT array_agg(n.id / 1024) INTO touched
+            FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n IS DISTINCT FROM o;
+        END IF;
+    ELSIF TG_OP = 'INSERT' THEN
+        SELECT array_agg(case_id / 1024) INTO touched FROM new_rows;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(case_id / 1024) INTO touched FROM old_rows;
+    ELSE
+        SELECT array_agg(case_id / 1024) INTO touched
+        FROM (SELECT case_id FROM new_rows UNION ALL SELECT case_id FROM old_rows) written;
+    END IF;
+    IF touched IS NOT NULL THEN
+        PERFORM set_config('figures.cases', (
+            SELECT string_agg(DISTINCT groups, ',')
+            FROM unnest(string_to_array(current_setting('figures.cases', true), ',') || touched::text[]) groups
+            WHERE groups <> ''
+        ), false);
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
+TABLES = ["cases_case", "cases_plan", "cases_changerecord", "cases_followup"]
+EVENTS = {
+    "insert": "NEW TABLE AS new_rows",
+    "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "delete": "OLD TABLE AS old_rows",
+}
+
+
+def triggers_create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return  # elsewhere a write of these tables makes every part stale (tumorboard.figures)
+    schema_editor.execute(TOUCHED)
+    for table in TABLES:
+        for event, tables in EVENTS.items():
+            schema_editor.execute(
+                f"CREATE OR REPLACE TRIGGER {table}_figures_{event} AFTER {event.upper()} ON {table} "
+                f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION figures_cases_touched()"
+            )
+
+
+def triggers_drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in TABLES:
+        for event in EVENTS:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_figures_{event} ON {table}")
+    schema_editor.execute("DROP FUNCTION IF EXISTS figures_cases_touched()")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cases", "0019_representation_forgotten"),
+    ]
+
+    operations = [
+        migrations.RunPython(triggers_create, triggers_drop),
+    ]
