@@ -41,6 +41,7 @@ import datetime
 import functools
 import operator
 import uuid
+from array import array
 from collections.abc import Collection
 from typing import Any
 
@@ -135,7 +136,7 @@ def plan_change_stats(
         reads=_READS,
         last_case=_last_case,
         compute=lambda groups: _change_parts(user, groups, **filters),
-        merge=_change_stats,
+        totals=_ChangeTotals,
     )
 
 
@@ -180,10 +181,11 @@ def _group_of(field: str, groups: list[int] | None):
     return Value(None, output_field=IntegerField()) if groups is None else F(field) / figures.CASE_GROUP
 
 
-def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boards=None) -> dict[int | None, dict]:
+def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boards=None) -> dict[int | None, tuple]:
     """The parts of ``plan_change_stats`` for the cases of ``groups`` (None: every case, in one part): per part, the
-    unit's counts per board, site and month, the follow-through's counts, and when each plan awaiting follow-through
-    was decided (whether it is due depends on the clock, read when the parts are merged)."""
+    unit's counts per board, site and month (``_UNIT``), the follow-through's counts (``_FOLLOW``), and when each plan
+    awaiting follow-through was decided (microseconds since the epoch, sorted: whether it is due depends on the
+    clock, read when the figure is answered)."""
     records = _decided_records(
         user, board=board, boards=boards, date_from=date_from, date_to=date_to, primary_site=primary_site
     ).filter(_among(groups, "case_id"))
@@ -197,18 +199,18 @@ def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boar
     # the three breakdowns are sums of these groups (each unit record is in exactly one), which cost four scans of
     # the unit before (issue 20: 0.9 s at 100k cases).
     month = TruncMonth("decided_at", tzinfo=timezone.get_default_timezone())
-    parts: dict[int | None, dict] = {}
+    parts: dict[int | None, tuple[list, list, list]] = {}
 
-    def part(group) -> dict:
-        return parts.setdefault(group, {"groups": [], "follow": dict.fromkeys(_FOLLOW, 0), "awaited": []})
+    def part(group) -> tuple[list, list, list]:
+        return parts.setdefault(group, ([], [0] * len(_FOLLOW), []))
 
     for row in (
         unit.annotate(month=month, part=_group_of("case_id", groups))
-        .values("part", "board__public_id", "board__name", "case__primary_site", "month")
+        .values_list("part", "board__name", "board__public_id", "case__primary_site", "month")
         .annotate(**_counts(), **{category: Count("pk", filter=Q(**{category: True})) for category in CATEGORIES})
         .order_by("board__name", "board__public_id")  # the boards in the database's collation
     ):
-        part(row.pop("part"))["groups"].append(row)
+        part(row[0])[0].append((*row[1:4], row[4].strftime("%Y-%m"), *row[5:]))
 
     # Follow-through: the latest decided board plan of every case in scope and filters (one per case), with the
     # latest follow-up recorded for it, read a row per plan. The latest follow-up's answer and reason are read
@@ -227,69 +229,125 @@ def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boar
         )
         .values_list("part", "answered", "compared", "awaited", "decided")
     )
+    place = {name: index for index, name in enumerate(_FOLLOW)}
     for group, answer, compared, awaited, decided in plans:
-        counts = part(group)["follow"]
-        counts["plans"] += 1
-        counts["without_proposed"] += not compared
+        _, counts, waiting = part(group)
+        counts[0] += 1
+        counts[1] += not compared
         if answer is not None:
             implemented, _, reason = answer.partition("|")
-            counts["recorded"] += 1
+            counts[2] += 1
             for name in (implemented, f"reason_{reason}"):
-                if name in counts:
-                    counts[name] += 1
+                if name in place:
+                    counts[place[name]] += 1
         if awaited:
-            parts[group]["awaited"].append(decided)
-    for value in parts.values():
-        value["awaited"].sort()
-    return parts
+            waiting.append(_microseconds(decided))
+    return {group: (rows, counts, array("q", sorted(waiting))) for group, (rows, counts, waiting) in parts.items()}
 
 
+# a part's unit rows: board name, board, site, month, then these counts
+_UNIT = ("cases", "changed", *CATEGORIES)
 _FOLLOW = ("plans", "without_proposed", "recorded", *Implemented.values, *(f"reason_{reason}" for reason in REASONS))
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-def _change_stats(parts: list[dict]) -> dict[str, Any]:
-    """``plan_change_stats`` from its parts (``_change_parts``)."""
-    groups = [row for part in parts for row in part["groups"]]
-    follow = {name: sum(part["follow"][name] for part in parts) for name in _FOLLOW}
-    due_before = follow_up_due_before()
-    due = sum(bisect.bisect_right(part["awaited"], due_before) for part in parts)
-    totals = (*_counts(), *CATEGORIES)
-    overall = _summed(groups, lambda row: None, totals).get(None, dict.fromkeys(totals, 0))
-    by_board = _summed(groups, lambda row: (row["board__name"], row["board__public_id"]), _counts())
-    order = _boards_ordered(parts, [board for _, board in by_board])
-    by_site = sorted(_summed(groups, lambda row: row["case__primary_site"], _counts()).items())  # codes: a-z and _
-    by_month = sorted(_summed(groups, lambda row: row["month"], _counts()).items())
-    return {
-        "cases": overall["cases"],
-        "changed": overall["changed"],
-        "change_rate": _rate(overall["changed"], overall["cases"]),
-        "without_proposed": follow["without_proposed"],
-        "by_category": {category: overall[category] for category in CATEGORIES},
-        "by_board": [
-            _with_rate({"board": board, "name": name, **row})
-            for (name, board), row in sorted(by_board.items(), key=lambda item: order[item[0][1]])
-        ],
-        "by_site": [_with_rate({"primary_site": site, **row}) for site, row in by_site],
-        "by_month": [_with_rate({"month": month.strftime("%Y-%m"), **row}) for month, row in by_month],
-        "follow_through": {
-            "plans": follow["plans"],
-            "recorded": follow["recorded"],
-            **{answer: follow[answer] for answer in Implemented.values},
-            "rate": _rate(follow[Implemented.YES], follow["recorded"]),
-            "reasons": {reason: follow[f"reason_{reason}"] for reason in REASONS},
-            "due": due,
-        },
-    }
+def _microseconds(instant: datetime.datetime) -> int:
+    return (instant - _EPOCH) // datetime.timedelta(microseconds=1)
 
 
-def _boards_ordered(parts: list, boards: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """Each board's place in the database's collation of their names (then public ids). One part lists its boards in
-    that order already; parts read from the cache are ordered by one query."""
-    if len(parts) > 1 and len(boards) > 1:
-        boards = list(
-            Board.objects.filter(public_id__in=boards).order_by("name", "public_id").values_list("public_id", flat=True)
-        )
-    return {board: place for place, board in enumerate(boards)}
+class _Boards:
+    """The boards of a figure's rows in the database's collation of their names (then public ids): the rows of one
+    part come in that order; when parts are combined, one query orders the boards, again only when they change."""
+
+    def __init__(self):
+        self.order: dict[uuid.UUID, int] = {}
+        self.ordered = True
+
+    def seen(self, board: uuid.UUID, one_part: bool) -> None:
+        if board not in self.order:
+            self.order[board] = len(self.order)
+            self.ordered &= one_part
+
+    def settled(self) -> dict[uuid.UUID, int]:
+        if not self.ordered and len(self.order) > 1:
+            public_ids = Board.objects.filter(public_id__in=list(self.order)).order_by("name", "public_id")
+            self.order = {board: place for place, board in enumerate(public_ids.values_list("public_id", flat=True))}
+        self.ordered = True
+        return self.order
+
+
+class _ChangeTotals:
+    """``plan_change_stats`` as the sum of its parts (``_change_parts``): a part is added, or taken away when it is
+    stale, without reading the others again (``figures.cached_by_case``)."""
+
+    def __init__(self):
+        self.sums: dict[tuple, list[int]] = {}  # (board name, board, site, month) -> _UNIT counts
+        self.follow = [0] * len(_FOLLOW)
+        self.awaited: dict[int | None, array] = {}
+        self.boards = _Boards()
+
+    def add(self, group: int | None, part: tuple, sign: int = 1) -> None:
+        rows, follow, awaited = part
+        for row in rows:
+            key, counts = row[:4], row[4:]
+            total = self.sums.setdefault(key, [0] * len(_UNIT))
+            for index, count in enumerate(counts):
+                total[index] += sign * count
+            if not any(total):
+                del self.sums[key]
+            elif sign > 0:
+                self.boards.seen(key[1], group is None)
+        for index, count in enumerate(follow):
+            self.follow[index] += sign * count
+        if sign > 0:
+            self.awaited[group] = awaited
+        else:
+            self.awaited.pop(group, None)
+
+    def settle(self) -> None:
+        self.boards.settled()
+
+    def answer(self) -> dict[str, Any]:
+        overall = [sum(counts[index] for counts in self.sums.values()) for index in range(len(_UNIT))]
+        by_board: dict[tuple, list[int]] = {}
+        by_site: dict[str, list[int]] = {}
+        by_month: dict[str, list[int]] = {}
+        for (name, board, site, month), counts in self.sums.items():
+            for breakdown, key in ((by_board, (name, board)), (by_site, site), (by_month, month)):
+                total = breakdown.setdefault(key, [0, 0])
+                total[0] += counts[0]
+                total[1] += counts[1]
+        order = self.boards.settled()
+        follow = dict(zip(_FOLLOW, self.follow, strict=True))
+        due_before = _microseconds(follow_up_due_before())
+        return {
+            "cases": overall[0],
+            "changed": overall[1],
+            "change_rate": _rate(overall[1], overall[0]),
+            "without_proposed": follow["without_proposed"],
+            "by_category": dict(zip(CATEGORIES, overall[2:], strict=True)),
+            "by_board": [
+                _with_rate({"board": board, "name": name, "cases": cases, "changed": changed})
+                for (name, board), (cases, changed) in sorted(by_board.items(), key=lambda item: order[item[0][1]])
+            ],
+            "by_site": [  # codes: a-z and _
+                _with_rate({"primary_site": site, "cases": cases, "changed": changed})
+                for site, (cases, changed) in sorted(by_site.items())
+            ],
+            "by_month": [
+                _with_rate({"month": month, "cases": cases, "changed": changed})
+                for month, (cases, changed) in sorted(by_month.items())
+            ],
+            "follow_through": {
+                "plans": follow["plans"],
+                "recorded": follow["recorded"],
+                **{answer: follow[answer] for answer in Implemented.values},
+                "rate": _rate(follow[Implemented.YES], follow["recorded"]),
+                "reasons": {reason: follow[f"reason_{reason}"] for reason in REASONS},
+                # how many of the plans awaiting follow-through were decided long enough ago, now
+                "due": sum(bisect.bisect_right(awaited, due_before) for awaited in self.awaited.values()),
+            },
+        }
 
 
 def case_volume(
@@ -310,47 +368,55 @@ def case_volume(
         reads=_READS,
         last_case=_last_case,
         compute=lambda groups: _volume_parts(user, groups, **filters),
-        merge=_volume,
+        totals=_VolumeTotals,
     )
 
 
-def _volume_parts(user, groups, *, board, date_from, date_to) -> dict[int | None, list[dict[str, Any]]]:
+def _volume_parts(user, groups, *, board, date_from, date_to) -> dict[int | None, list[tuple]]:
+    """The parts of ``case_volume``: per part, (board name, board, month, cases) rows, the boards in the database's
+    collation."""
     cases = cases_visible_to(user).filter(submitted_at__isnull=False, board__isnull=False).filter(_among(groups, "pk"))
     if board is not None:
         cases = cases.filter(board__public_id=board)
     month = TruncMonth("submitted_at", tzinfo=timezone.get_default_timezone())
-    parts: dict[int | None, list[dict[str, Any]]] = {}
-    for row in (
+    parts: dict[int | None, list[tuple]] = {}
+    for group, name, public_id, month_start, count in (
         cases.filter(_decided_between(date_from, date_to, field="submitted_at"))
         .annotate(month=month, part=_group_of("pk", groups))
-        .values("part", "month", "board__public_id", "board__name")
+        .values_list("part", "board__name", "board__public_id", "month")
         .annotate(cases=Count("pk"))
-        .order_by("month", "board__name", "board__public_id")
+        .order_by("board__name", "board__public_id", "month")
     ):
-        parts.setdefault(row.pop("part"), []).append(row)
+        parts.setdefault(group, []).append((name, public_id, month_start.strftime("%Y-%m"), count))
     return parts
 
 
-def _volume(parts: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    rows = _summed(
-        [row for part in parts for row in part], lambda row: (row["month"], row["board__public_id"]), ["cases"]
-    )
-    names = {row["board__public_id"]: row["board__name"] for part in parts for row in part}
-    order = _boards_ordered(parts, list(names))
-    return [
-        {"month": month.strftime("%Y-%m"), "board": board, "name": names[board], "cases": row["cases"]}
-        for (month, board), row in sorted(rows.items(), key=lambda item: (item[0][0], order[item[0][1]]))
-    ]
+class _VolumeTotals:
+    """``case_volume`` as the sum of its parts (``_volume_parts``), as ``_ChangeTotals``."""
 
+    def __init__(self):
+        self.counts: dict[tuple, int] = {}  # (month, board) -> cases
+        self.names: dict[uuid.UUID, str] = {}
+        self.boards = _Boards()
 
-def _summed(groups: list[dict[str, Any]], key, fields) -> dict[Any, dict[str, int]]:
-    """The ``fields`` of ``groups`` summed per ``key(group)``, the keys in the order they first appear."""
-    sums: dict[Any, dict[str, int]] = {}
-    for row in groups:
-        total = sums.setdefault(key(row), dict.fromkeys(fields, 0))
-        for field in fields:
-            total[field] += row[field]
-    return sums
+    def add(self, group: int | None, part: list[tuple], sign: int = 1) -> None:
+        for name, board, month, cases in part:
+            total = self.counts[month, board] = self.counts.get((month, board), 0) + sign * cases
+            if not total:
+                del self.counts[month, board]
+            elif sign > 0:
+                self.names[board] = name
+                self.boards.seen(board, group is None)
+
+    def settle(self) -> None:
+        self.boards.settled()
+
+    def answer(self) -> list[dict[str, Any]]:
+        order = self.boards.settled()
+        return [
+            {"month": month, "board": board, "name": self.names[board], "cases": cases}
+            for (month, board), cases in sorted(self.counts.items(), key=lambda item: (item[0][0], order[item[0][1]]))
+        ]
 
 
 def trial_figures(user) -> list[dict[str, Any]]:

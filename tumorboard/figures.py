@@ -35,7 +35,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
@@ -126,6 +126,19 @@ def cached(name: str, user, params: dict[str, Any], compute: Callable[[], Any]) 
     return value
 
 
+class Totals(Protocol):
+    """A figure over cases as the sum of its parts (``cached_by_case``)."""
+
+    def add(self, group: int | None, part: Any, sign: int = 1) -> None:
+        """Add the part of a group (None: every case, in one part), or take it away (``sign`` -1)."""
+
+    def settle(self) -> None:
+        """Done adding: read what the answer needs besides the parts (once, before the totals are kept)."""
+
+    def answer(self) -> Any:
+        """The figure (what depends on the clock is worked out here, at every load)."""
+
+
 def cached_by_case(
     name: str,
     user,
@@ -134,38 +147,64 @@ def cached_by_case(
     reads: Iterable[str],
     last_case: Callable[[], int],
     compute: Callable[[list[int] | None], dict[int | None, Any]],
-    merge: Callable[[list[Any]], Any],
+    totals: Callable[[], Totals],
 ) -> Any:
-    """A figure over cases kept in parts, one per group of CASE_GROUP case ids, for ``user`` and ``params``:
-    ``merge`` of the parts. A committed write of one case's rows (a table watched ``by_case``) makes its group's part
-    stale, a write of one of the other tables the figure ``reads`` every part; the next answer computes the stale
-    parts only, with one call of ``compute(groups)`` (parts by group; a group with none of the figure's rows needs
-    no part). ``compute(None)`` computes the figure in one part, as without the cache. ``last_case()``: the greatest
-    case id (which groups there are). Where the database cannot name the cases a write touched (not PostgreSQL),
-    a write of a table watched ``by_case`` makes every part stale."""
+    """A figure over cases, for ``user`` and ``params``, kept in parts, one per group of CASE_GROUP case ids, and as
+    their sum (``totals``). A committed write of one case's rows (a table watched ``by_case``) makes its group's part
+    stale, a write of one of the other tables the figure ``reads`` every part. The next answer computes the stale
+    parts only, with one call of ``compute(groups)`` (parts by group; a group with none of the figure's rows needs no
+    part), and takes the kept totals, takes the stale parts away and adds the new ones: the cost of a load after one
+    case's write does not grow with the number of cases. ``compute(None)`` computes the figure in one part, as without
+    the cache. ``last_case()``: the greatest case id (which groups there are). Where the database cannot name the
+    cases a write touched (not PostgreSQL), a write of a table watched ``by_case`` makes every part stale."""
     if not _enabled() or user.pk is None or _written_here():
-        return merge(list(compute(None).values()))
+        return _summed(totals(), compute(None)).answer()
     tables = sorted(set(reads) | (_BY_CASE if connection.vendor != "postgresql" else set()))
-    groups = list(range(last_case() // CASE_GROUP + 1))
+    groups = range(last_case() // CASE_GROUP + 1)
     try:
         shared = _tokens([EVERYTHING_KEY, *(TABLE_KEY.format(table) for table in tables)])
-        parts = _tokens([CASES_KEY.format(group) for group in groups])  # read before computing
+        tokens = dict(zip(groups, _tokens([CASES_KEY.format(group) for group in groups]), strict=True))  # before
         prefix = f"figures:{name}:{_digest({'tables': shared})}:{user.pk}:{_digest(params)}"
-        keys = {group: f"{prefix}:{group}:{token}" for group, token in zip(groups, parts, strict=True)}
-        found = cache.get_many(list(keys.values()))
+        kept = cache.get(f"{prefix}:totals")  # (the tokens of the parts summed, the totals)
+        if kept is not None and kept[0] == tokens:
+            return kept[1].answer()
+        stale = [group for group in groups if kept is None or kept[0].get(group) != tokens[group]]
+        if kept is not None:  # the stale parts as they were summed, to take them away
+            was = {group: f"{prefix}:{group}:{kept[0][group]}" for group in stale if group in kept[0]}
+            old = cache.get_many(list(was.values()))
+            if len(old) < len(was):  # one no longer kept (evicted): sum every part again
+                kept, stale = None, list(groups)
+        found = cache.get_many([f"{prefix}:{group}:{tokens[group]}" for group in stale])
     except Exception:
         logger.warning("figures cache unreachable; computing %s", name, exc_info=True)
-        return merge(list(compute(None).values()))
-    stale = [group for group in groups if keys[group] not in found]
-    if stale:
-        computed = compute(stale)
-        fresh = {keys[group]: (computed.get(group),) for group in stale}
-        found.update(fresh)
-        try:
-            cache.set_many(fresh, timeout=settings.FIGURES_CACHE_SECONDS)
-        except Exception:
-            logger.warning("figures cache unreachable; %s not kept", name, exc_info=True)
-    return merge([found[keys[group]][0] for group in groups if found[keys[group]][0] is not None])
+        return _summed(totals(), compute(None)).answer()
+    missing = [group for group in stale if f"{prefix}:{group}:{tokens[group]}" not in found]
+    computed = compute(missing) if missing else {}
+    fresh = {f"{prefix}:{group}:{tokens[group]}": (computed.get(group),) for group in missing}
+    found.update(fresh)
+    if kept is None:
+        summed = totals()
+    else:
+        summed = kept[1]
+        for group, key in was.items():
+            if (part := old[key][0]) is not None:
+                summed.add(group, part, -1)
+    for group in stale:
+        if (part := found[f"{prefix}:{group}:{tokens[group]}"][0]) is not None:
+            summed.add(group, part)
+    summed.settle()
+    try:
+        cache.set_many({**fresh, f"{prefix}:totals": (tokens, summed)}, timeout=settings.FIGURES_CACHE_SECONDS)
+    except Exception:
+        logger.warning("figures cache unreachable; %s not kept", name, exc_info=True)
+    return summed.answer()
+
+
+def _summed(totals: Totals, parts: dict[int | None, Any]) -> Totals:
+    for group, part in parts.items():
+        totals.add(group, part)
+    totals.settle()
+    return totals
 
 
 def _written_here() -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import random
 import re
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from cases.analytics import _change_parts, _volume_parts, case_volume, plan_chan
 from cases.lifecycle.agenda import agenda_add
 from cases.lifecycle.case_actions import case_transition
 from cases.lifecycle.recommendation import plan_record
-from cases.models import Case, FollowUp, Plan
+from cases.models import Case, ChangeRecord, FollowUp, Plan
 from cases.selectors import cases_visible_to, cases_waiting
 from cases.services.case_profile import case_update
 from cases.services.follow_ups import follow_up_record
@@ -389,3 +390,57 @@ def test_a_write_of_one_case_s_rows_recomputes_the_part_of_its_group_only(world,
     Board.objects.filter(pk=world.board.pk).update(name="Renamed board")
     assert load("a board renamed") == everything
     assert load("nothing written again") == set()
+
+
+@override_settings(FIGURES_CACHE_SECONDS=300)  # as deployed
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("seed", [5, 17])
+def test_the_kept_totals_equal_a_fresh_computation_after_any_sequence_of_writes(world, seed):
+    """Random writes of cases in three groups of case ids (decisions, follow-ups, a case's site, board and status, a
+    change record's flags, deletions), each committed: after each, every user's figures, taken from the kept totals
+    with the stale parts taken away and the new ones added, equal a fresh computation."""
+    rng = random.Random(seed)
+    cases = [_case_in_a_group_of_its_own(world, "breast") for _ in range(3)]
+    cases += [breast_case(world, site=rng.choice(["breast", "lung"])) for _ in range(3)]  # in the last group
+    users = [User.objects.get(pk=getattr(world, name).pk) for name in ("coordinator", "member", "other_member")]
+
+    def checked(step: str) -> None:
+        for user in users:
+            for filters in ({}, {"primary_site": "lung"}, {"date_from": datetime.date(2025, 2, 1)}):
+                cached = plan_change_stats(user, **filters)
+                with OFF:
+                    assert cached == plan_change_stats(user, **filters), (step, user.username, filters)
+            with OFF:
+                fresh = case_volume(user)
+            assert case_volume(user) == fresh, (step, user.username)
+
+    def decided():
+        case = rng.choice(cases)
+        when = datetime.datetime(2025, rng.randint(1, 4), rng.randint(1, 28), tzinfo=datetime.UTC)
+        answers = rng.choice([[], [("yes", "")], [("no", "toxicity")], [("partial", "payment"), ("yes", "")]])
+        decide(case, when=when, categories=rng.sample(["intent_changed", "trial_referral"], rng.randint(0, 2)),
+               follow_ups=answers, old=rng.random() < 0.5)  # fmt: skip
+
+    def followed_up():
+        plan = Plan.objects.filter(kind="board", case__in=cases).order_by("?").first()
+        if plan is not None:
+            FollowUp.objects.create(
+                case=plan.case, plan=plan, implemented="no", reason="comorbidity", note="-", recorded_by=world.member
+            )
+
+    writes = [
+        decided,
+        decided,
+        followed_up,
+        lambda: FollowUp.objects.filter(pk__in=FollowUp.objects.order_by("?").values("pk")[:1]).delete(),
+        lambda: Case.objects.filter(pk=rng.choice(cases).pk).update(primary_site=rng.choice(["breast", "lung"])),
+        lambda: Case.objects.filter(pk=rng.choice(cases).pk).update(board=rng.choice([world.board, world.other_board])),
+        lambda: Case.objects.filter(pk=rng.choice(cases).pk).update(status=rng.choice(["closed", "submitted"])),
+        lambda: ChangeRecord.objects.filter(case=rng.choice(cases)).update(changed=rng.random() < 0.5),
+    ]
+    Case.objects.filter(pk__in=[case.pk for case in cases]).update(status="closed", submitted_at=timezone.now())
+    checked("start")
+    for n in range(24):
+        write = rng.choice(writes)
+        write()
+        checked(f"write {n}")
