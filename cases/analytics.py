@@ -45,7 +45,23 @@ from array import array
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case as Choice,
+)
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, TruncMonth
 from django.utils import timezone
 
@@ -140,15 +156,9 @@ def plan_change_stats(
     )
 
 
-# What the figures over cases read besides the cases' own rows (case, plan, change record, follow-up): the boards'
-# names, the meetings' starts (when a plan was decided), and what decides who sees which case.
-_READS = (
-    "scheduling_board",
-    "scheduling_meeting",
-    "specialists_boardmembership",
-    "specialists_user",
-    "cases_secondopinion",
-)
+# What the figures over cases read besides what PostgreSQL names by case (cases.apps.FIGURES_READ_BY_CASE): the
+# boards' names, and the memberships and users that decide who sees which case.
+_READS = ("scheduling_board", "specialists_boardmembership", "specialists_user")
 
 
 def _last_case() -> int:
@@ -213,11 +223,15 @@ def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boar
         part(row[0])[0].append((*row[1:4], row[4].strftime("%Y-%m"), *row[5:]))
 
     # Follow-through: the latest decided board plan of every case in scope and filters (one per case), with the
-    # latest follow-up recorded for it, read a row per plan. The latest follow-up's answer and reason are read
-    # together, "answer|reason" (codes without "|"): one lookup of the plan's follow-ups instead of two.
+    # latest follow-up recorded for it, counted per part, answer, comparison and whether it is due. The latest
+    # follow-up's answer and reason are read together, "answer|reason" (codes without "|"): one lookup of the plan's
+    # follow-ups instead of two. A plan awaiting follow-through that is not due yet is read with when it was decided:
+    # it becomes due as time passes, with nothing written (one that is due stays due until a write).
     latest = records.exclude(Exists(ChangeRecord.objects.filter(**later)))
     latest_follow_up = FollowUp.objects.filter(plan=OuterRef("pk")).order_by("-created_at", "-id")
     answered = Concat("implemented", Value("|"), "reason", output_field=CharField())
+    awaited = Q(awaited=True)
+    due_before = follow_up_due_before()
     plans = (
         Plan.objects.filter(pk__in=latest.values("to_plan"))
         .annotate(
@@ -225,29 +239,37 @@ def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boar
             compared=Exists(ChangeRecord.objects.filter(case=OuterRef("case"), basis=ChangeBasis.PROPOSED)),
             awaited=Exists(follow_up_awaited_plans().filter(pk=OuterRef("pk"))),
             decided=plan_decided_at(),
-            part=_group_of("case_id", groups),
         )
-        .values_list("part", "answered", "compared", "awaited", "decided")
+        .annotate(
+            part=_group_of("case_id", groups),
+            due=Choice(When(awaited & Q(decided__lte=due_before), then=Value(True)), default=Value(False)),
+            pending=Choice(When(awaited & Q(decided__gt=due_before), then="decided")),
+        )
+        .values_list("part", "answered", "compared", "due", "pending")
+        .annotate(plans=Count("pk"))
+        .order_by()
     )
     place = {name: index for index, name in enumerate(_FOLLOW)}
-    for group, answer, compared, awaited, decided in plans:
+    for group, answer, compared, due, pending, count in plans:
         _, counts, waiting = part(group)
-        counts[0] += 1
-        counts[1] += not compared
+        counts[place["plans"]] += count
+        counts[place["without_proposed"]] += 0 if compared else count
+        counts[place["due"]] += count if due else 0
         if answer is not None:
             implemented, _, reason = answer.partition("|")
-            counts[2] += 1
+            counts[place["recorded"]] += count
             for name in (implemented, f"reason_{reason}"):
                 if name in place:
-                    counts[place[name]] += 1
-        if awaited:
-            waiting.append(_microseconds(decided))
+                    counts[place[name]] += count
+        if pending is not None:
+            waiting.extend([_microseconds(pending)] * count)
     return {group: (rows, counts, array("q", sorted(waiting))) for group, (rows, counts, waiting) in parts.items()}
 
 
 # a part's unit rows: board name, board, site, month, then these counts
 _UNIT = ("cases", "changed", *CATEGORIES)
 _FOLLOW = ("plans", "without_proposed", "recorded", *Implemented.values, *(f"reason_{reason}" for reason in REASONS))
+_FOLLOW += ("due",)  # (when the part was computed)
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
@@ -283,11 +305,11 @@ class _ChangeTotals:
     def __init__(self):
         self.sums: dict[tuple, list[int]] = {}  # (board name, board, site, month) -> _UNIT counts
         self.follow = [0] * len(_FOLLOW)
-        self.awaited: dict[int | None, array] = {}
+        self.pending: dict[int | None, array] = {}
         self.boards = _Boards()
 
     def add(self, group: int | None, part: tuple, sign: int = 1) -> None:
-        rows, follow, awaited = part
+        rows, follow, pending = part
         for row in rows:
             key, counts = row[:4], row[4:]
             total = self.sums.setdefault(key, [0] * len(_UNIT))
@@ -300,9 +322,9 @@ class _ChangeTotals:
         for index, count in enumerate(follow):
             self.follow[index] += sign * count
         if sign > 0:
-            self.awaited[group] = awaited
+            self.pending[group] = pending
         else:
-            self.awaited.pop(group, None)
+            self.pending.pop(group, None)
 
     def settle(self) -> None:
         self.boards.settled()
@@ -344,8 +366,9 @@ class _ChangeTotals:
                 **{answer: follow[answer] for answer in Implemented.values},
                 "rate": _rate(follow[Implemented.YES], follow["recorded"]),
                 "reasons": {reason: follow[f"reason_{reason}"] for reason in REASONS},
-                # how many of the plans awaiting follow-through were decided long enough ago, now
-                "due": sum(bisect.bisect_right(awaited, due_before) for awaited in self.awaited.values()),
+                # those due when their part was computed, and those that have become due since
+                "due": follow["due"]
+                + sum(bisect.bisect_right(pending, due_before) for pending in self.pending.values()),
             },
         }
 

@@ -1,16 +1,25 @@
 from django.db import migrations
 
 # The cached figures over cases (tumorboard.figures.cached_by_case) are kept in parts, one per group of 1,024 case
-# ids (figures.CASE_GROUP): a statement writing a case's row, or a plan, change record or follow-up of a case, adds the
-# groups of the cases it wrote to the session's setting "figures.cases" (comma-separated, each group once), which the
-# figures' execute wrapper takes after the statement; a rolled-back write's setting is rolled back with it. An UPDATE
-# that changes nothing in a case's row (the profile lists' touch, migration 0017) names no group.
+# ids (figures.CASE_GROUP): a statement writing a case's row, or a plan, change record, follow-up or second opinion of
+# a case, adds the groups of the cases it wrote to the session's setting "figures.cases" (comma-separated, each group
+# once), which the figures' execute wrapper takes after the statement; a rolled-back write's setting is rolled back
+# with it. An UPDATE that changes nothing in a case's row (the profile lists' touch, migration 0017) names no group. A
+# meeting's new start names the cases of the plans decided at it (when they were decided); nothing else of a meeting
+# is counted (a meeting with plans cannot be deleted).
 TOUCHED = """
 CREATE OR REPLACE FUNCTION figures_cases_touched() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     touched int[];
 BEGIN
-    IF TG_TABLE_NAME = 'cases_case' THEN
+    IF TG_TABLE_NAME = 'scheduling_meeting' THEN
+        IF TG_OP = 'UPDATE' THEN
+            SELECT array_agg(plan.case_id / 1024) INTO touched FROM cases_plan plan
+            WHERE plan.meeting_id IN (
+                SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.starts_at IS DISTINCT FROM o.starts_at
+            );
+        END IF;
+    ELSIF TG_TABLE_NAME = 'cases_case' THEN
         IF TG_OP = 'INSERT' THEN
             SELECT array_agg(id / 1024) INTO touched FROM new_rows;
         ELSIF TG_OP = 'DELETE' THEN
@@ -38,7 +47,7 @@ BEGIN
 END
 $$;
 """
-TABLES = ["cases_case", "cases_plan", "cases_changerecord", "cases_followup"]
+TABLES = ["cases_case", "cases_plan", "cases_changerecord", "cases_followup", "cases_secondopinion", "scheduling_meeting"]
 EVENTS = {
     "insert": "NEW TABLE AS new_rows",
     "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
@@ -70,6 +79,7 @@ def triggers_drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0019_representation_forgotten"),
+        ("scheduling", "0007_cme"),
     ]
 
     operations = [

@@ -28,11 +28,11 @@ from cases.analytics import _change_parts, _volume_parts, case_volume, plan_chan
 from cases.lifecycle.agenda import agenda_add
 from cases.lifecycle.case_actions import case_transition
 from cases.lifecycle.recommendation import plan_record
-from cases.models import Case, ChangeRecord, FollowUp, Plan
+from cases.models import Case, ChangeRecord, FollowUp, Plan, SecondOpinion
 from cases.selectors import cases_visible_to, cases_waiting
 from cases.services.case_profile import case_update
 from cases.services.follow_ups import follow_up_record
-from scheduling.models import Board
+from scheduling.models import Board, Meeting
 from scheduling.pages.common import coordinated_boards
 from scheduling.pages.overview import _dashboard
 from scheduling.services import board_member_remove, board_member_set, board_update
@@ -235,7 +235,9 @@ def test_the_cached_figures_read_only_watched_tables(world):
         waiting |= {table for query in queries.captured_queries for table in TABLE.findall(query["sql"])}
     assert {"cases_changerecord", "cases_followup", "cases_plan", "specialists_boardmembership"} <= analytics
     assert analytics <= figures.by_case_tables() | set(analytics_module._READS)
-    assert figures.by_case_tables() == {"cases_case", "cases_changerecord", "cases_followup", "cases_plan"}
+    assert figures.by_case_tables() == {
+        "cases_case", "cases_changerecord", "cases_followup", "cases_plan", "cases_secondopinion", "scheduling_meeting"
+    }  # fmt: skip
     assert "scheduling_agendaitem" not in analytics  # (the dashboard's count reads it: watched all the same)
     assert waiting <= figures.watched_tables()
     assert "scheduling_agendaitem" in waiting
@@ -373,6 +375,26 @@ def test_a_write_of_one_case_s_rows_recomputes_the_part_of_its_group_only(world,
         Case.objects.filter(pk=first.pk).update(primary_site="lung")
     assert load("two cases in one transaction, and a delete") == {groups["first"] + groups["second"]}  # one call
 
+    meeting = MeetingFactory(board=world.board, starts_at=timezone.now() - datetime.timedelta(days=40))
+    Plan.objects.filter(pk=due_soon.pk).update(meeting=meeting)
+    assert load("a plan decided at a meeting") == {groups["second"]}
+    start = timezone.now() - datetime.timedelta(days=29)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=start, ends_at=start + datetime.timedelta(hours=1))
+    assert load("the meeting's start") == {groups["second"]}
+    SecondOpinion.objects.filter(case=first).update(board=world.board)  # (none: an UPDATE of no row)
+    second_opinion = SecondOpinion.objects.create(
+        case=first,
+        requesting_institution=world.academic,
+        target_institution=world.academic,
+        requested_by=world.member,
+        reason="Borderline indication.",
+        questions=["Is chemotherapy indicated?"],
+    )
+    assert load("a second opinion") == {groups["first"]}
+    second_opinion.delete()
+    assert load("a second opinion deleted") == {groups["first"]}
+
+    Meeting.objects.filter(pk=meeting.pk).update(status="in_progress")  # not a start
     Case.objects.filter(pk=first.pk).update(id=F("id"))  # a row written unchanged (the profile lists' touch)
     first.biomarkers.create(name="ER", result="positive")
     with pytest.raises(RuntimeError), transaction.atomic():
