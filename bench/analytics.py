@@ -96,6 +96,12 @@ def world(cases: int, tag: str):
             )
             for c, p, r in zip(decided, proposed, recommended, strict=True)
         )
+        with connection.cursor() as cursor:  # a board plan is recorded when it is decided
+            cursor.execute(
+                "UPDATE cases_plan SET created_at = record.decided_at FROM cases_changerecord record "
+                "WHERE cases_plan.id = record.to_plan_id AND record.case_id = ANY(%s)",
+                [[c.pk for c in decided]],
+            )
         FollowUp.objects.bulk_create(
             FollowUp(case=c, plan=r, implemented="yes", recorded_by=coordinator)
             for c, r in zip(decided, recommended, strict=True)

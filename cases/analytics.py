@@ -62,7 +62,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat, TruncMonth
+from django.db.models.functions import Concat, Greatest, TruncMonth
 from django.utils import timezone
 
 from cases.codes import ChangeBasis, ChangeCategory, Implemented, NotImplementedReason, PlanKind
@@ -230,7 +230,6 @@ def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boar
     latest = records.exclude(Exists(ChangeRecord.objects.filter(**later)))
     latest_follow_up = FollowUp.objects.filter(plan=OuterRef("pk")).order_by("-created_at", "-id")
     answered = Concat("implemented", Value("|"), "reason", output_field=CharField())
-    awaited = Q(awaited=True)
     due_before = follow_up_due_before()
     plans = (
         Plan.objects.filter(pk__in=latest.values("to_plan"))
@@ -242,27 +241,28 @@ def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boar
         )
         .annotate(
             part=_group_of("case_id", groups),
-            due=Choice(When(awaited & Q(decided__lte=due_before), then=Value(True)), default=Value(False)),
-            pending=Choice(When(awaited & Q(decided__gt=due_before), then="decided")),
+            # awaiting follow-through: when decided, or ``due_before`` for all those already due (one group)
+            awaiting=Choice(When(awaited=True, then=Greatest("decided", Value(due_before)))),
         )
-        .values_list("part", "answered", "compared", "due", "pending")
+        .values_list("part", "answered", "compared", "awaiting")
         .annotate(plans=Count("pk"))
         .order_by()
     )
     place = {name: index for index, name in enumerate(_FOLLOW)}
-    for group, answer, compared, due, pending, count in plans:
+    for group, answer, compared, awaiting, count in plans:
         _, counts, waiting = part(group)
         counts[place["plans"]] += count
         counts[place["without_proposed"]] += 0 if compared else count
-        counts[place["due"]] += count if due else 0
         if answer is not None:
             implemented, _, reason = answer.partition("|")
             counts[place["recorded"]] += count
             for name in (implemented, f"reason_{reason}"):
                 if name in place:
                     counts[place[name]] += count
-        if pending is not None:
-            waiting.extend([_microseconds(pending)] * count)
+        if awaiting is not None and awaiting <= due_before:
+            counts[place["due"]] += count
+        elif awaiting is not None:
+            waiting.extend([_microseconds(awaiting)] * count)
     return {group: (rows, counts, array("q", sorted(waiting))) for group, (rows, counts, waiting) in parts.items()}
 
 

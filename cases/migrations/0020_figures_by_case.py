@@ -55,10 +55,17 @@ EVENTS = {
 }
 
 
+# The parts are computed grouped by case group: without statistics of that expression, PostgreSQL guesses a group
+# per row and sorts every row on disk (0.14 s instead of 0.06 s for the volume's parts at 100k cases).
+STATISTICS = {"cases_case": "id", "cases_plan": "case_id", "cases_changerecord": "case_id"}
+
+
 def triggers_create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return  # elsewhere a write of these tables makes every part stale (tumorboard.figures)
     schema_editor.execute(TOUCHED)
+    for table, column in STATISTICS.items():
+        schema_editor.execute(f"CREATE STATISTICS IF NOT EXISTS {table}_figures_group ON ({column} / 1024) FROM {table}")
     for table in TABLES:
         for event, tables in EVENTS.items():
             schema_editor.execute(
@@ -74,6 +81,8 @@ def triggers_drop(apps, schema_editor):
         for event in EVENTS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_figures_{event} ON {table}")
     schema_editor.execute("DROP FUNCTION IF EXISTS figures_cases_touched()")
+    for table in STATISTICS:
+        schema_editor.execute(f"DROP STATISTICS IF EXISTS {table}_figures_group")
 
 
 class Migration(migrations.Migration):
