@@ -13,16 +13,16 @@ rolled-back write replaces nothing and a committed one is never missed. The toke
   of those cases' rows (on PostgreSQL, where triggers name the cases a statement wrote): ``cached_by_case`` keeps a
   figure over cases in parts, one per group, each under the tokens of the other tables the figure reads and of its
   group. After a case's plan, record or follow-up is written, the next answer computes that group's part only and
-  reads the others from the cache: the first load after a write costs about the same at 1,000 and at 100,000 cases
-  (issue 20).
+  takes the others' sum from the cache: the first load after such a write costs about the same at 1,000 and at
+  100,000 cases (issue 20).
 
 No two users ever share an entry, so neither do two institutions' scopes. A transaction that has itself written a
 watched table computes its figures afresh.
 
 A token is a random string, not a counter: an evicted token is replaced by a new one, never by a value an old entry
-was stored under. Entries also expire after ``FIGURES_CACHE_SECONDS``: that bounds what only the clock changes (a
-plan becoming due for follow-through, where a part does not keep the instants its answer depends on) and a
-replacement lost because the cache was unreachable at commit. 0 turns the cache off (the default with a
+was stored under. Entries also expire after ``FIGURES_CACHE_SECONDS``: that bounds a replacement lost because the
+cache was unreachable at commit (what only the clock changes, a plan becoming due for follow-through, is worked out
+at every load from the instants a part keeps). 0 turns the cache off (the default with a
 process-local cache, which cannot see the other processes' writes, and in tests). If the cache cannot be read, the
 figure is computed.
 """
@@ -51,7 +51,7 @@ CASES_KEY = "figures:cases:{}"
 # its cases changes. The triggers of cases/migrations/0020 name the groups a statement wrote (the same number).
 CASE_GROUP = 1024
 _WATCHED: set[str] = set()
-_BY_CASE: set[str] = set()  # watched tables whose every row belongs to one case (the triggers name its group)
+_BY_CASE: set[str] = set()  # watched tables whose writes the triggers name by the groups of the cases they touch
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?:ONLY\s+)?"?([\w$]+)', re.IGNORECASE)
 # ... and inside a data-modifying WITH (``WITH x AS (INSERT INTO "t" ...) SELECT``), as the case reads write their
 # audit rows; searched from each "(" of a statement that begins with WITH only (a long SELECT costs nothing).
@@ -62,8 +62,8 @@ _TRUNCATE = frozenset({"*"})  # what a TRUNCATE writes: anything
 
 
 def watch(*models: Iterable, by_case: Iterable = ()) -> None:
-    """Writes to these models' tables make the cached figures that read them stale; ``by_case``: those of them whose
-    rows each belong to one case (a case, or a row with a ``case`` key), whose writes PostgreSQL names by case."""
+    """Writes to these models' tables make the cached figures that read them stale; ``by_case``: tables whose writes
+    PostgreSQL names by the cases they touch (the triggers of cases/migrations/0020), watched too."""
     _WATCHED.update(model._meta.db_table for model in models)
     _BY_CASE.update(model._meta.db_table for model in by_case)
     _WATCHED.update(_BY_CASE)
@@ -169,8 +169,9 @@ def cached_by_case(
         if kept is not None and kept[0] == tokens:
             return kept[1].answer()
         stale = [group for group in groups if kept is None or kept[0].get(group) != tokens[group]]
-        if kept is not None:  # the stale parts as they were summed, to take them away
-            was = {group: f"{prefix}:{group}:{kept[0][group]}" for group in stale if group in kept[0]}
+        if kept is not None:  # the stale parts as they were summed (and those of groups gone), to take them away
+            gone = [group for group in kept[0] if group not in tokens]  # the greatest cases deleted
+            was = {group: f"{prefix}:{group}:{kept[0][group]}" for group in stale + gone if group in kept[0]}
             old = cache.get_many(list(was.values()))
             if len(old) < len(was):  # one no longer kept (evicted): sum every part again
                 kept, stale = None, list(groups)

@@ -413,6 +413,15 @@ def test_a_write_of_one_case_s_rows_recomputes_the_part_of_its_group_only(world,
     assert load("a board renamed") == everything
     assert load("nothing written again") == set()
 
+    last = _case_in_a_group_of_its_own(world, "lung")  # the greatest case, in a group of its own, then deleted
+    decide(last, when=timezone.now() - datetime.timedelta(days=3), categories=["trial_referral"])
+    (computed_now,) = load("new groups, one with a case")  # the groups after the last one known, in one call
+    assert computed_now[-1] == last.pk // figures.CASE_GROUP and computed_now[0] > groups["second"][0]
+    ChangeRecord.objects.filter(case=last).delete()
+    Plan.objects.filter(case=last).delete()
+    last.delete()
+    assert load("the greatest case deleted: its group gone") == set()  # taken away, with none to compute
+
 
 @override_settings(FIGURES_CACHE_SECONDS=300)  # as deployed
 @pytest.mark.django_db(transaction=True)
