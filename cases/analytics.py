@@ -193,9 +193,9 @@ def _group_of(field: str, groups: list[int] | None):
 
 def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boards=None) -> dict[int | None, tuple]:
     """The parts of ``plan_change_stats`` for the cases of ``groups`` (None: every case, in one part): per part, the
-    unit's counts per board, site and month (``_UNIT``), the follow-through's counts (``_FOLLOW``), and when each plan
-    awaiting follow-through was decided (microseconds since the epoch, sorted: whether it is due depends on the
-    clock, read when the figure is answered)."""
+    unit's counts per board, site and month (``_UNIT``), the follow-through's counts (``_FOLLOW``, with the plans due
+    now), and when each plan awaiting follow-through but not due yet was decided (microseconds since the epoch,
+    sorted: it becomes due as time passes, counted when the figure is answered)."""
     records = _decided_records(
         user, board=board, boards=boards, date_from=date_from, date_to=date_to, primary_site=primary_site
     ).filter(_among(groups, "case_id"))
@@ -381,8 +381,8 @@ def case_volume(
     date_to: datetime.date | None = None,
 ) -> list[dict[str, Any]]:
     """Cases submitted to a board per month (``submitted_at`` in TIME_ZONE, ``YYYY-MM``) and board, in the
-    user's scope: ``[{"month", "board", "name", "cases"}]`` by month then board name; one query, cached in parts
-    as ``plan_change_stats`` is."""
+    user's scope: ``[{"month", "board", "name", "cases"}]`` by month then board name; kept in parts as
+    ``plan_change_stats`` is, one query for the parts computed."""
     filters = {"board": board, "date_from": date_from, "date_to": date_to}
     return figures.cached_by_case(
         "case_volume",

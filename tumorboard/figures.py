@@ -44,7 +44,7 @@ from django.db import connection
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "figures:generation"
-EVERYTHING_KEY = "figures:everything"  # what ``bump()`` replaces besides the generation: every entry stale
+EVERYTHING_KEY = "figures:everything"  # replaced by a TRUNCATE of a watched table: every entry stale
 TABLE_KEY = "figures:table:{}"
 CASES_KEY = "figures:cases:{}"
 # The cases' ids in groups of this many: a figure kept per group (``cached_by_case``) is stale when a row of one of
@@ -95,11 +95,6 @@ def _tokens(keys: list[str]) -> list[str]:
 
 def _generation() -> str:
     return _tokens([GENERATION_KEY])[0]
-
-
-def bump() -> None:
-    """Make every cached figure stale (what a committed TRUNCATE of a watched table does)."""
-    cache.set_many({GENERATION_KEY: uuid.uuid4().hex, EVERYTHING_KEY: uuid.uuid4().hex}, timeout=None)
 
 
 def _digest(params: dict[str, Any]) -> str:
