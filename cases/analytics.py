@@ -302,6 +302,8 @@ class _ChangeTotals:
     """``plan_change_stats`` as the sum of its parts (``_change_parts``): a part is added, or taken away when it is
     stale, without reading the others again (``figures.cached_by_case``)."""
 
+    FORMAT = 1
+
     def __init__(self):
         self.sums: dict[tuple, list[int]] = {}  # (board name, board, site, month) -> _UNIT counts
         self.follow = [0] * len(_FOLLOW)
@@ -416,6 +418,8 @@ def _volume_parts(user, groups, *, board, date_from, date_to) -> dict[int | None
 
 class _VolumeTotals:
     """``case_volume`` as the sum of its parts (``_volume_parts``), as ``_ChangeTotals``."""
+
+    FORMAT = 1
 
     def __init__(self):
         self.counts: dict[tuple, int] = {}  # (month, board) -> cases

@@ -124,6 +124,10 @@ def cached(name: str, user, params: dict[str, Any], compute: Callable[[], Any]) 
 class Totals(Protocol):
     """A figure over cases as the sum of its parts (``cached_by_case``)."""
 
+    # The shape of the parts and of the totals, in the keys they are kept under: a new number when it changes, so that
+    # a process of the new code never reads what an earlier one kept (the entries are pickled).
+    FORMAT: int
+
     def add(self, group: int | None, part: Any, sign: int = 1) -> None:
         """Add the part of a group (None: every case, in one part), or take it away (``sign`` -1)."""
 
@@ -142,7 +146,7 @@ def cached_by_case(
     reads: Iterable[str],
     last_case: Callable[[], int],
     compute: Callable[[list[int] | None], dict[int | None, Any]],
-    totals: Callable[[], Totals],
+    totals: type[Totals],
 ) -> Any:
     """A figure over cases, for ``user`` and ``params``, kept in parts, one per group of CASE_GROUP case ids, and as
     their sum (``totals``). A committed write of one case's rows (a table watched ``by_case``) makes its group's part
@@ -159,7 +163,7 @@ def cached_by_case(
     try:
         shared = _tokens([EVERYTHING_KEY, *(TABLE_KEY.format(table) for table in tables)])
         tokens = dict(zip(groups, _tokens([CASES_KEY.format(group) for group in groups]), strict=True))  # before
-        prefix = f"figures:{name}:{_digest({'tables': shared})}:{user.pk}:{_digest(params)}"
+        prefix = f"figures:{name}:{totals.FORMAT}:{_digest({'tables': shared})}:{user.pk}:{_digest(params)}"
         kept = cache.get(f"{prefix}:totals")  # (the tokens of the parts summed, the totals)
         if kept is not None and kept[0] == tokens:
             return kept[1].answer()
