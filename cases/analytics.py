@@ -145,15 +145,7 @@ def plan_change_stats(
         "date_to": date_to,
         "primary_site": primary_site,
     }
-    return figures.cached_by_case(
-        "plan_change_stats",
-        user,
-        filters,
-        reads=_READS,
-        last_case=_last_case,
-        compute=lambda groups: _change_parts(user, groups, **filters),
-        totals=_ChangeTotals,
-    )
+    return _kept_by_case("plan_change_stats", user, filters, _change_parts, _ChangeTotals)
 
 
 # What the figures over cases read besides what PostgreSQL names by case (cases.apps.FIGURES_READ_BY_CASE): the
@@ -161,8 +153,17 @@ def plan_change_stats(
 _READS = ("scheduling_board", "specialists_boardmembership", "specialists_user")
 
 
-def _last_case() -> int:
-    return Case.objects.aggregate(last=Max("pk"))["last"] or 0
+def _kept_by_case(name: str, user, filters: dict[str, Any], parts, totals) -> Any:
+    """``totals`` of ``parts(user, groups, **filters)``, kept in parts by case (``figures.cached_by_case``)."""
+    return figures.cached_by_case(
+        name,
+        user,
+        filters,
+        reads=_READS,
+        last_case=lambda: Case.objects.aggregate(last=Max("pk"))["last"] or 0,
+        compute=lambda groups: parts(user, groups, **filters),
+        totals=totals,
+    )
 
 
 def _among(groups: list[int] | None, field: str) -> Q:
@@ -386,15 +387,7 @@ def case_volume(
     user's scope: ``[{"month", "board", "name", "cases"}]`` by month then board name; kept in parts as
     ``plan_change_stats`` is, one query for the parts computed."""
     filters = {"board": board, "date_from": date_from, "date_to": date_to}
-    return figures.cached_by_case(
-        "case_volume",
-        user,
-        filters,
-        reads=_READS,
-        last_case=_last_case,
-        compute=lambda groups: _volume_parts(user, groups, **filters),
-        totals=_VolumeTotals,
-    )
+    return _kept_by_case("case_volume", user, filters, _volume_parts, _VolumeTotals)
 
 
 def _volume_parts(user, groups, *, board, date_from, date_to) -> dict[int | None, list[tuple]]:
