@@ -38,8 +38,6 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import functools
-import operator
 import uuid
 from array import array
 from collections.abc import Collection
@@ -52,8 +50,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
-    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -145,51 +141,19 @@ def plan_change_stats(
         "date_to": date_to,
         "primary_site": primary_site,
     }
-    return _kept_by_case("plan_change_stats", user, filters, _change_parts, _ChangeTotals)
+    return kept_by_case("plan_change_stats", user, filters, _change_parts, _ChangeTotals)
 
 
-# What the figures over cases read besides what PostgreSQL names by case (cases.apps.FIGURES_READ_BY_CASE): the
-# boards' names, and the memberships and users that decide who sees which case.
-_READS = ("scheduling_board", "specialists_boardmembership", "specialists_user")
-
-
-def _kept_by_case(name: str, user, filters: dict[str, Any], parts, totals) -> Any:
+def kept_by_case(name: str, user, filters: dict[str, Any], parts, totals: type[figures.Totals]) -> Any:
     """``totals`` of ``parts(user, groups, **filters)``, kept in parts by case (``figures.cached_by_case``)."""
     return figures.cached_by_case(
         name,
         user,
         filters,
-        reads=_READS,
         last_case=lambda: Case.objects.aggregate(last=Max("pk"))["last"] or 0,
         compute=lambda groups: parts(user, groups, **filters),
         totals=totals,
     )
-
-
-def _among(groups: list[int] | None, field: str) -> Q:
-    """``field`` (a case's id) in one of the groups of ``figures.CASE_GROUP`` ids: a range per run of groups."""
-    if groups is None:
-        return Q()
-    size = figures.CASE_GROUP
-    runs = [
-        Q(**{f"{field}__gte": run[0] * size, f"{field}__lt": (run[-1] + 1) * size}) for run in _runs(sorted(groups))
-    ]
-    return functools.reduce(operator.or_, runs, Q(pk__in=[]))
-
-
-def _runs(groups: list[int]) -> list[list[int]]:
-    runs: list[list[int]] = []
-    for group in groups:
-        if runs and runs[-1][-1] == group - 1:
-            runs[-1].append(group)
-        else:
-            runs.append([group])
-    return runs
-
-
-def _group_of(field: str, groups: list[int] | None):
-    """The part a row counts in: its case's group, or one part (None) when computed in one."""
-    return Value(None, output_field=IntegerField()) if groups is None else F(field) / figures.CASE_GROUP
 
 
 def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boards=None) -> dict[int | None, tuple]:
@@ -199,7 +163,7 @@ def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boar
     sorted: it becomes due as time passes, counted when the figure is answered)."""
     records = _decided_records(
         user, board=board, boards=boards, date_from=date_from, date_to=date_to, primary_site=primary_site
-    ).filter(_among(groups, "case_id"))
+    ).filter(figures.among(groups, "case_id"))
     later = {"case": OuterRef("case"), "to_plan__version__gt": OuterRef("to_plan__version")}
 
     # The unit: per case, the proposed-basis record of its latest board plan that has one.
@@ -216,7 +180,7 @@ def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boar
         return parts.setdefault(group, ([], [0] * len(_FOLLOW), []))
 
     for row in (
-        unit.annotate(month=month, part=_group_of("case_id", groups))
+        unit.annotate(month=month, part=figures.group_of("case_id", groups))
         .values_list("part", "board__name", "board__public_id", "case__primary_site", "month")
         .annotate(**_counts(), **{category: Count("pk", filter=Q(**{category: True})) for category in CATEGORIES})
         .order_by("board__name", "board__public_id")  # the boards in the database's collation
@@ -241,7 +205,7 @@ def _change_parts(user, groups, *, board, date_from, date_to, primary_site, boar
             decided=plan_decided_at(),
         )
         .annotate(
-            part=_group_of("case_id", groups),
+            part=figures.group_of("case_id", groups),
             # awaiting follow-through: when decided, or ``due_before`` for all those already due (one group)
             awaiting=Choice(When(awaited=True, then=Greatest("decided", Value(due_before)))),
         )
@@ -387,20 +351,20 @@ def case_volume(
     user's scope: ``[{"month", "board", "name", "cases"}]`` by month then board name; kept in parts as
     ``plan_change_stats`` is, one query for the parts computed."""
     filters = {"board": board, "date_from": date_from, "date_to": date_to}
-    return _kept_by_case("case_volume", user, filters, _volume_parts, _VolumeTotals)
+    return kept_by_case("case_volume", user, filters, _volume_parts, _VolumeTotals)
 
 
 def _volume_parts(user, groups, *, board, date_from, date_to) -> dict[int | None, list[tuple]]:
     """The parts of ``case_volume``: per part, (board name, board, month, cases) rows, the boards in the database's
     collation."""
-    cases = cases_visible_to(user).filter(submitted_at__isnull=False, board__isnull=False).filter(_among(groups, "pk"))
+    cases = cases_visible_to(user).filter(figures.among(groups, "pk"), submitted_at__isnull=False, board__isnull=False)
     if board is not None:
         cases = cases.filter(board__public_id=board)
     month = TruncMonth("submitted_at", tzinfo=timezone.get_default_timezone())
     parts: dict[int | None, list[tuple]] = {}
     for group, name, public_id, month_start, count in (
         cases.filter(_decided_between(date_from, date_to, field="submitted_at"))
-        .annotate(month=month, part=_group_of("pk", groups))
+        .annotate(month=month, part=figures.group_of("pk", groups))
         .values_list("part", "board__name", "board__public_id", "month")
         .annotate(cases=Count("pk"))
         .order_by("board__name", "board__public_id", "month")

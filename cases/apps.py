@@ -3,10 +3,9 @@ from django.apps import AppConfig, apps
 from tumorboard import figures
 
 # What the cached figures read (cases.analytics, the dashboard's waiting count): a committed write to any of these
-# tables makes them stale (tests/cases/test_analytics_cache.py holds this list to the queries they run).
+# tables makes every part of them stale (tests/cases/test_analytics_cache.py holds these lists to their queries).
 FIGURES_READ = (
     "scheduling.Board",
-    "scheduling.AgendaItem",
     "specialists.BoardMembership",
     "specialists.User",
 )
@@ -20,6 +19,7 @@ FIGURES_READ_BY_CASE = (
     "cases.FollowUp",
     "cases.SecondOpinion",
     "scheduling.Meeting",
+    "scheduling.AgendaItem",
 )
 
 

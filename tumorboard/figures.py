@@ -1,20 +1,17 @@
-"""Aggregate figures (the analytics, the dashboard's counts) cached until the next write of what they count.
+"""Aggregate figures (the analytics, the dashboard's waiting count) cached until the next write of what they count.
 
-Tokens in the shared cache (Django's ``default`` cache: Redis, or the file cache of the embedded run) stand for the
-state of the *watched* tables, those the cached computations read (each app's ``ready()`` names them with
-``watch``). Every INSERT, UPDATE, DELETE or TRUNCATE of a watched table, whoever runs it (a service, a bulk update, a
-task, the admin, raw SQL), replaces tokens once its transaction commits: an execute wrapper on every database
-connection sees the statement and registers the replacement with ``on_commit`` (once per transaction), so a
-rolled-back write replaces nothing and a committed one is never missed. The tokens:
-
-- the generation, replaced by every watched write: ``cached`` keeps a figure under (name, generation, user,
-  filters), so the next answer after any such commit is computed afresh;
-- one per table, replaced by that table's writes, and one per group of CASE_GROUP case ids, replaced by the writes
-  of those cases' rows (on PostgreSQL, where triggers name the cases a statement wrote): ``cached_by_case`` keeps a
-  figure over cases in parts, one per group, each under the tokens of the other tables the figure reads and of its
-  group. After a case's plan, record or follow-up is written, the next answer computes that group's part only and
-  takes the others' sum from the cache: the first load after such a write costs about the same at 1,000 and at
-  100,000 cases (issue 20).
+A figure over cases is kept per user and filters in parts, one per group of CASE_GROUP case ids, and as their sum
+(``cached_by_case``). Tokens in the shared cache (Django's ``default`` cache: Redis, or the file cache of the
+embedded run) stand for the state of the *watched* tables, those the cached computations read (each app's
+``ready()`` names them with ``watch``): one per group of cases, replaced by the writes of those cases' rows, and one
+per other table. Every INSERT, UPDATE, DELETE or TRUNCATE of a watched table, whoever runs it (a service, a bulk
+update, a task, the admin, raw SQL), replaces tokens once its transaction commits: an execute wrapper on every
+database connection sees the statement and registers the replacement with ``on_commit`` (once per transaction), so a
+rolled-back write replaces nothing and a committed one is never missed. On PostgreSQL, statement triggers name the
+cases a statement wrote (cases/migrations/0020), and only their groups' parts are stale: the next answer computes
+those, takes their old version away from the kept sum and adds the new one, so the first load after a case's write
+costs about the same at 1,000 and at 100,000 cases (issue 20). A write of another watched table (a board, a
+membership, a user), a TRUNCATE, and on another database any write, make every part stale.
 
 No two users ever share an entry, so neither do two institutions' scopes. A transaction that has itself written a
 watched table computes its figures afresh.
@@ -22,15 +19,16 @@ watched table computes its figures afresh.
 A token is a random string, not a counter: an evicted token is replaced by a new one, never by a value an old entry
 was stored under. Entries also expire after ``FIGURES_CACHE_SECONDS``: that bounds a replacement lost because the
 cache was unreachable at commit (what only the clock changes, a plan becoming due for follow-through, is worked out
-at every load from the instants a part keeps). 0 turns the cache off (the default with a
-process-local cache, which cannot see the other processes' writes, and in tests). If the cache cannot be read, the
-figure is computed.
+at every load from the instants a part keeps). 0 turns the cache off (the default with a process-local cache, which
+cannot see the other processes' writes, and in tests). If the cache cannot be read, the figure is computed.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import operator
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -40,10 +38,10 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F, IntegerField, Q, Value
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "figures:generation"
 EVERYTHING_KEY = "figures:everything"  # replaced by a TRUNCATE of a watched table: every entry stale
 TABLE_KEY = "figures:table:{}"
 CASES_KEY = "figures:cases:{}"
@@ -93,32 +91,8 @@ def _tokens(keys: list[str]) -> list[str]:
     return [found[key] for key in keys]
 
 
-def _generation() -> str:
-    return _tokens([GENERATION_KEY])[0]
-
-
 def _digest(params: dict[str, Any]) -> str:
     return hashlib.sha256(repr(sorted(params.items())).encode()).hexdigest()[:32]
-
-
-def cached(name: str, user, params: dict[str, Any], compute: Callable[[], Any]) -> Any:
-    """``compute()``, or its answer for the same ``user`` and ``params`` since the last watched write."""
-    if not _enabled() or user.pk is None or _written_here():
-        return compute()
-    try:
-        key = f"figures:{name}:{_generation()}:{user.pk}:{_digest(params)}"  # the token read before computing
-        found = cache.get(key)
-    except Exception:  # the cache is down: answer from the database
-        logger.warning("figures cache unreachable; computing %s", name, exc_info=True)
-        return compute()
-    if found is not None:
-        return found[0]
-    value = compute()
-    try:
-        cache.set(key, (value,), timeout=settings.FIGURES_CACHE_SECONDS)
-    except Exception:
-        logger.warning("figures cache unreachable; %s not kept", name, exc_info=True)
-    return value
 
 
 class Totals(Protocol):
@@ -143,14 +117,13 @@ def cached_by_case(
     user,
     params: dict[str, Any],
     *,
-    reads: Iterable[str],
     last_case: Callable[[], int],
     compute: Callable[[list[int] | None], dict[int | None, Any]],
     totals: type[Totals],
 ) -> Any:
     """A figure over cases, for ``user`` and ``params``, kept in parts, one per group of CASE_GROUP case ids, and as
     their sum (``totals``). A committed write of one case's rows (a table watched ``by_case``) makes its group's part
-    stale, a write of one of the other tables the figure ``reads`` every part. The next answer computes the stale
+    stale, a write of another watched table every part. The next answer computes the stale
     parts only, with one call of ``compute(groups)`` (parts by group; a group with none of the figure's rows needs no
     part), and takes the kept totals, takes the stale parts away and adds the new ones: the cost of a load after one
     case's write does not grow with the number of cases. ``compute(None)`` computes the figure in one part, as without
@@ -158,7 +131,7 @@ def cached_by_case(
     cases a write touched (not PostgreSQL), a write of a table watched ``by_case`` makes every part stale."""
     if not _enabled() or user.pk is None or _written_here():
         return _summed(totals(), compute(None)).answer()
-    tables = sorted(set(reads) | (_BY_CASE if connection.vendor != "postgresql" else set()))
+    tables = sorted(_WATCHED if connection.vendor != "postgresql" else _WATCHED - _BY_CASE)
     groups = range(last_case() // CASE_GROUP + 1)
     try:
         shared = _tokens([EVERYTHING_KEY, *(TABLE_KEY.format(table) for table in tables)])
@@ -200,6 +173,43 @@ def cached_by_case(
     return summed.answer()
 
 
+class Counted:
+    """A count kept in parts (``cached_by_case``): a part is the number of its group's cases counted."""
+
+    FORMAT = 1
+
+    def __init__(self):
+        self.total = 0
+
+    def add(self, group: int | None, part: int, sign: int = 1) -> None:
+        self.total += sign * part
+
+    def settle(self) -> None:
+        pass
+
+    def answer(self) -> int:
+        return self.total
+
+
+def among(groups: list[int] | None, field: str) -> Q:
+    """``field`` (a case's id) in one of the groups of CASE_GROUP ids (None: any): a range per run of groups."""
+    if groups is None:
+        return Q()
+    runs: list[list[int]] = []
+    for group in sorted(groups):
+        if runs and runs[-1][-1] == group - 1:
+            runs[-1].append(group)
+        else:
+            runs.append([group])
+    ranges = [Q(**{f"{field}__gte": run[0] * CASE_GROUP, f"{field}__lt": (run[-1] + 1) * CASE_GROUP}) for run in runs]
+    return functools.reduce(operator.or_, ranges, Q(pk__in=[]))
+
+
+def group_of(field: str, groups: list[int] | None):
+    """The part a row counts in: its case's group, or one part (None) when the figure is computed in one."""
+    return Value(None, output_field=IntegerField()) if groups is None else F(field) / CASE_GROUP
+
+
 def _summed(totals: Totals, parts: dict[int | None, Any]) -> Totals:
     for group, part in parts.items():
         totals.add(group, part)
@@ -226,7 +236,7 @@ class _Stale:
         self.groups.update(groups)
 
     def __call__(self) -> None:
-        keys = [GENERATION_KEY, *(TABLE_KEY.format(table) for table in self.tables)]
+        keys = [TABLE_KEY.format(table) for table in self.tables]
         keys += [CASES_KEY.format(group) for group in self.groups]
         keys += [EVERYTHING_KEY] if self.everything else []
         cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)

@@ -1,8 +1,8 @@
 from django.db import migrations
 
 # The cached figures over cases (tumorboard.figures.cached_by_case) are kept in parts, one per group of 1,024 case
-# ids (figures.CASE_GROUP): a statement writing a case's row, or a plan, change record, follow-up or second opinion of
-# a case, adds the groups of the cases it wrote to the session's setting "figures.cases" (comma-separated, each group
+# ids (figures.CASE_GROUP): a statement writing a case's row, or a plan, change record, follow-up, second opinion or
+# agenda item of a case, adds the groups of the cases it wrote to the session's setting "figures.cases" (comma-separated, each group
 # once), which the figures' execute wrapper takes after the statement; a rolled-back write's setting is rolled back
 # with it. An UPDATE that changes nothing in a case's row (the profile lists' touch, migration 0017) names no group
 # (the rows changed are found with EXCEPT, a hashed set operation: a join of the two transition tables, which have no
@@ -49,7 +49,15 @@ BEGIN
 END
 $$;
 """
-TABLES = ["cases_case", "cases_plan", "cases_changerecord", "cases_followup", "cases_secondopinion", "scheduling_meeting"]
+TABLES = [
+    "cases_case",
+    "cases_plan",
+    "cases_changerecord",
+    "cases_followup",
+    "cases_secondopinion",
+    "scheduling_agendaitem",
+    "scheduling_meeting",
+]
 EVENTS = {
     "insert": "NEW TABLE AS new_rows",
     "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",

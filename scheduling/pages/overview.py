@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cases.analytics import kept_by_case
 from cases.codes import PacketStatus, SecondOpinionStatus
 from cases.selectors import cases_visible_to, cases_waiting, second_opinion_overdue, second_opinions_answered_by
 from scheduling import attendance as attendance_services
@@ -87,7 +88,7 @@ def _dashboard(user) -> dict:
         meeting.quorum = quorum_view(meeting_quorum(meeting, meeting.attendances.all()))
         meeting.capacity = capacity_of(meeting)
     waiting = cases_waiting(cases_visible_to(user)).filter(board__in=boards).select_related("board", "patient")
-    waiting_count = figures.cached("dashboard_waiting", user, {}, waiting.count)  # until a write changes it
+    waiting_count = kept_by_case("dashboard_waiting", user, {}, _waiting_parts, figures.Counted)
     waiting_shown = list(waiting[:WAITING_SHOWN])
     audited_read(waiting_shown, user=user, view="dashboard")
     return {
@@ -97,6 +98,17 @@ def _dashboard(user) -> dict:
         "waiting_count": waiting_count,
         "second_opinions": _second_opinions_waiting(user),
     }
+
+
+def _waiting_parts(user, groups) -> dict[int | None, int]:
+    """How many cases wait for a meeting on the boards ``user`` coordinates, per group of cases (figures)."""
+    waiting = cases_waiting(cases_visible_to(user)).filter(board__in=coordinated_boards(user)).order_by()
+    return dict(
+        waiting.filter(figures.among(groups, "pk"))
+        .annotate(part=figures.group_of("pk", groups))
+        .values_list("part")
+        .annotate(cases=Count("pk"))
+    )
 
 
 def _second_opinions_waiting(user) -> dict:
