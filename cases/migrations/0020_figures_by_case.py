@@ -1,14 +1,14 @@
 from django.db import migrations
 
 # The cached figures over cases (tumorboard.figures.cached_by_case) are kept in parts, one per group of 1,024 case
-# ids (figures.CASE_GROUP): a statement writing a case's row, or a plan, change record, follow-up, second opinion or
-# agenda item of a case, adds the groups of the cases it wrote to the session's setting "figures.cases" (comma-separated, each group
-# once), which the figures' execute wrapper takes after the statement; a rolled-back write's setting is rolled back
-# with it. An UPDATE that changes nothing in a case's row (the profile lists' touch, migration 0017) names no group
-# (the rows changed are found with EXCEPT, a hashed set operation: a join of the two transition tables, which have no
-# statistics, could be planned as a nested loop, hours for a bulk update of 100k cases). A
-# meeting's new start names the cases of the plans decided at it (when they were decided); nothing else of a meeting
-# is counted (a meeting with plans cannot be deleted).
+# ids (figures.CASE_GROUP). A statement writing a case's row, or a plan, change record, follow-up, second opinion or
+# agenda item of a case, adds the groups of the cases it wrote to the session's setting "figures.cases"
+# (comma-separated, each group once), which the figures' execute wrapper takes after the statement; a rolled-back
+# write's setting is rolled back with it. An UPDATE that changes nothing in a case's row (the profile lists' touch,
+# migration 0017) names no group: the rows changed are found with EXCEPT, a hashed set operation (a join of the two
+# transition tables, which have no statistics, was planned as a nested loop: minutes for one bulk update of 100k
+# cases in `make bench-world`). A meeting's new start names the cases of the plans decided at it (when they were
+# decided); nothing else of a meeting is counted (a meeting with plans cannot be deleted).
 TOUCHED = """
 CREATE OR REPLACE FUNCTION figures_cases_touched() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
