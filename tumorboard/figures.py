@@ -231,8 +231,10 @@ class _Stale:
         self.groups: set[int] = set()
 
     def add(self, tables: frozenset[str], groups: Iterable[int]) -> None:
-        self.everything |= tables is _TRUNCATE
-        self.tables |= tables
+        if tables is _TRUNCATE:
+            self.everything = True
+        else:
+            self.tables |= tables
         self.groups.update(groups)
 
     def __call__(self) -> None:

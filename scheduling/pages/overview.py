@@ -87,7 +87,7 @@ def _dashboard(user) -> dict:
     for meeting in meetings:
         meeting.quorum = quorum_view(meeting_quorum(meeting, meeting.attendances.all()))
         meeting.capacity = capacity_of(meeting)
-    waiting = cases_waiting(cases_visible_to(user)).filter(board__in=boards).select_related("board", "patient")
+    waiting = _waiting(user).select_related("board", "patient")
     waiting_count = kept_by_case("dashboard_waiting", user, {}, _waiting_parts, figures.Counted)
     waiting_shown = list(waiting[:WAITING_SHOWN])
     audited_read(waiting_shown, user=user, view="dashboard")
@@ -100,11 +100,17 @@ def _dashboard(user) -> dict:
     }
 
 
+def _waiting(user):
+    """The cases waiting for a meeting on the boards ``user`` coordinates."""
+    return cases_waiting(cases_visible_to(user)).filter(board__in=coordinated_boards(user))
+
+
 def _waiting_parts(user, groups) -> dict[int | None, int]:
-    """How many cases wait for a meeting on the boards ``user`` coordinates, per group of cases (figures)."""
-    waiting = cases_waiting(cases_visible_to(user)).filter(board__in=coordinated_boards(user)).order_by()
+    """How many of ``_waiting(user)`` there are, per group of cases (figures.cached_by_case)."""
     return dict(
-        waiting.filter(figures.among(groups, "pk"))
+        _waiting(user)
+        .order_by()
+        .filter(figures.among(groups, "pk"))
         .annotate(part=figures.group_of("pk", groups))
         .values_list("part")
         .annotate(cases=Count("pk"))
