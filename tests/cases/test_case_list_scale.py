@@ -93,3 +93,24 @@ def test_past_the_count_limit_the_count_is_a_lower_bound_and_the_pages_walk_ever
     assert statements == [3, 4, 4]
     for page in (4, "last", 10**17):
         assert client.get("/api/v1/cases/", {"page_size": 4, "page": page}).status_code == 404, page
+
+
+def test_a_filter_that_selects_the_ordering_s_columns_too_keeps_the_order_of_every_page(world, api, monkeypatch):
+    """A status filter makes the ids' query DISTINCT, which selects the ordering's columns besides the id: the head
+    of the list still comes back as the ids alone, in the list's order."""
+    _cases(world, world.board, 8)
+    Case.objects.filter(pk__in=Case.objects.order_by("pk").values("pk")[:3]).update(
+        created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)  # the first created read last
+    )
+    statuses = sorted(set(case_list(world.coordinator).values_list("status", flat=True)))
+    expected = [str(c.public_id) for c in case_list(world.coordinator).filter(status__in=statuses)]
+    assert len(expected) == 9
+    client = api(world.coordinator)
+    for limit in (1000, 5):  # the head holds every page, then only the first
+        monkeypatch.setattr(_CappedPaginator, "COUNT_LIMIT", limit)
+        seen, url = [], "/api/v1/cases/?page_size=4&" + "&".join(f"status={status}" for status in statuses)
+        while url:
+            body = client.get(url).json()
+            seen += [case["id"] for case in body["results"]]
+            url = body["next"]
+        assert seen == expected, limit

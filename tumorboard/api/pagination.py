@@ -1,6 +1,7 @@
 import re
 
 from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import connections
 from django.db.models.query import FlatValuesListIterable
 from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
@@ -53,7 +54,8 @@ class _CappedPaginator(Paginator):
     to know whether another follows, and a page past the end is an invalid page (404), as before.
 
     When the objects are plain ids (a flat ``values_list``, as the case list's), the first ``COUNT_LIMIT`` + 1 are read
-    in one query that gives both the count and any page within them."""
+    in one query that gives both the count and any page within them; on PostgreSQL as one array (``ARRAY(subquery)``
+    keeps the subquery's order), which costs a tenth of reading them as a thousand rows (issue 20)."""
 
     COUNT_LIMIT = 1000
 
@@ -61,7 +63,16 @@ class _CappedPaginator(Paginator):
     def _head(self) -> list | None:
         if getattr(self.object_list, "_iterable_class", None) is not FlatValuesListIterable:
             return None  # model instances: counted, and a page read by itself
-        return list(self.object_list[: self.COUNT_LIMIT + 1])
+        head = self.object_list[: self.COUNT_LIMIT + 1]
+        connection = connections[head.db]
+        if connection.vendor != "postgresql":
+            return list(head)
+        query = head.query.clone()
+        query.subquery = True  # the ids alone, as django.contrib.postgres' ArraySubquery compiles them
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT ARRAY({sql})", params)  # the ORM's SQL
+            return cursor.fetchone()[0]
 
     @cached_property
     def count(self):
