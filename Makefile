@@ -84,10 +84,10 @@ bench-scale: venv ## p50/p95 of the case list and detail, a member who sees 100k
 	$(PY) bench/scale/world.py --if-missing
 	$(PY) bench/scale/visibility.py
 
-bench-http: venv ## requests/s of a case's detail and the case list under gunicorn, as % of a bare Django hello
+bench-http: venv ## requests/s of a case's detail and the case list under gunicorn, as % of a bare Django hello, and their ceiling
 	@command -v wrk >/dev/null || echo "wrk is missing (apt-get install wrk): a Python load generator stands in"
 	$(PY) bench/scale/world.py --if-missing
-	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} $(PY) bench/scale/throughput.py
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} $(PY) bench/scale/throughput.py --ceiling
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

@@ -9,6 +9,9 @@ startproject``'s, with its middleware, made in a temporary directory and deleted
 the CPU went: milliseconds a request in the app's gunicorn workers and in PostgreSQL's processes (from /proc).
 
     make bench-http                       # or: .venv/bin/python bench/scale/throughput.py [--seconds S] [--rounds N]
+
+``--ceiling`` also serves ``ceiling.py`` (the two reads with no middleware and no DRF: only the token's lookup and the
+audited read) and prints its share of hello: the most any dispatch of these reads could reach on the machine.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
@@ -153,7 +156,8 @@ def python_load(url: str, seconds: float, headers: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10, help="load per figure (default 10 s)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the four figures (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the figures (default 3)")
+    parser.add_argument("--ceiling", action="store_true", help="also the two reads with no middleware and no DRF")
     args = parser.parse_args()
     django_setup()
     missing = world_missing()
@@ -181,28 +185,39 @@ def main() -> None:
         f"gunicorn, {WORKERS} sync workers; {'wrk' if shutil.which('wrk') else 'Python load'}, "
         f"{CONNECTIONS} connections, {args.seconds:g} s per figure; {os.cpu_count()} CPUs"
     )
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="tumorboard-hello-") as directory:
+    paths = {"detail": f"/api/v1/cases/{case}/", "list(50)": "/api/v1/cases/?page_size=50"}
+    ceiling_paths = {"detail": f"/cases/{case}/", "list(50)": "/cases/"}
+    shares: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="tumorboard-hello-") as directory, ExitStack() as served:
         hello_project(Path(directory))
-        with (
-            gunicorn("hello.wsgi", cwd=Path(directory), env={"DJANGO_SETTINGS_MODULE": "hello.settings"}) as hello,
-            gunicorn("config.wsgi", cwd=ROOT, env=app_env) as app,
-        ):
-            for path in (f"/api/v1/cases/{case}/", "/api/v1/cases/?page_size=50"):  # warm both workers
-                python_load(app + path, 3, auth)
-            for _ in range(args.rounds):
-                base, base_cpu = load_with_cpu(hello + "/", args.seconds, {}, app="hello.wsgi")
-                detail, detail_cpu = load_with_cpu(f"{app}/api/v1/cases/{case}/", args.seconds, auth, app="config.wsgi")
-                listing, listing_cpu = load_with_cpu(
-                    f"{app}/api/v1/cases/?page_size=50", args.seconds, auth, app="config.wsgi"
-                )
-                rows.append((base, detail, listing))
-                print(f"hello    {base:6.0f}/s           {base_cpu}")
-                print(f"detail   {detail:6.0f}/s = {100 * detail / base:4.1f} %  {detail_cpu}")
-                print(f"list(50) {listing:6.0f}/s = {100 * listing / base:4.1f} %  {listing_cpu}")
-    detail = sorted(100 * d / b for b, d, _ in rows)[len(rows) // 2]
-    listing = sorted(100 * x / b for b, _, x in rows)[len(rows) // 2]
-    print(f"median of {len(rows)}: detail {detail:.1f} % of hello (goal 25 %), list(50) {listing:.1f} % (goal 10 %)")
+        hello = served.enter_context(
+            gunicorn("hello.wsgi", cwd=Path(directory), env={"DJANGO_SETTINGS_MODULE": "hello.settings"})
+        )
+        apps = {"": (served.enter_context(gunicorn("config.wsgi", cwd=ROOT, env=app_env)), "config.wsgi", paths)}
+        if args.ceiling:
+            ceiling = served.enter_context(gunicorn("bench.scale.ceiling", cwd=ROOT, env=app_env))
+            apps["ceiling "] = (ceiling, "bench.scale.ceiling", ceiling_paths)
+        for url, _module, app_paths in apps.values():  # warm every worker
+            for app_path in app_paths.values():
+                python_load(url + app_path, 3, auth)
+        for _ in range(args.rounds):
+            base, base_cpu = load_with_cpu(hello + "/", args.seconds, {}, app="hello.wsgi")
+            print(f"hello    {base:6.0f}/s           {base_cpu}")
+            for prefix, (url, module, app_paths) in apps.items():
+                for name, app_path in app_paths.items():
+                    rate, cpu = load_with_cpu(url + app_path, args.seconds, auth, app=module)
+                    shares.setdefault(prefix + name, []).append(100 * rate / base)
+                    print(f"{prefix + name:17s} {rate:6.0f}/s = {100 * rate / base:4.1f} %  {cpu}")
+    medians = {name: sorted(values)[len(values) // 2] for name, values in shares.items()}
+    print(
+        f"median of {args.rounds}: detail {medians['detail']:.1f} % of hello (goal 25 %), "
+        f"list(50) {medians['list(50)']:.1f} % (goal 10 %)"
+    )
+    if args.ceiling:
+        print(
+            f"the design's ceiling (no middleware, no DRF): detail {medians['ceiling detail']:.1f} %, "
+            f"list(50) {medians['ceiling list(50)']:.1f} %"
+        )
     kept_and_fresh(user)
 
 
