@@ -55,7 +55,7 @@ class _CappedPaginator(Paginator):
 
     When the objects are plain ids (a flat ``values_list``, as the case list's), the first ``COUNT_LIMIT`` + 1 are read
     in one query that gives both the count and any page within them; on PostgreSQL as one array (``ARRAY(subquery)``
-    keeps the subquery's order), which costs a third of the Python time of reading them as a thousand rows (issue 20)."""
+    keeps the subquery's order), in a third of the Python time of reading them as a thousand rows (issue 20)."""
 
     COUNT_LIMIT = 1000
 
