@@ -18,6 +18,7 @@ halves of the text. Floats of 10^15 and more, which no field of the profile acce
 from __future__ import annotations
 
 import json
+import sys
 import uuid
 from functools import cache
 
@@ -143,9 +144,16 @@ def _prior_anthracyclines(expr: str) -> str:
     )
 
 
+@cache
+def _whitespace() -> str:
+    """What ``str.strip()`` strips (``str.isspace``: Unicode's whitespace and the four ASCII separators) as a text
+    of SQL: a regular expression's [[:space:]] depends on the database's locale, and left U+2003 and U+3000."""
+    return " || ".join(f"chr({code})" for code in range(sys.maxunicode + 1) if chr(code).isspace())
+
+
 def _user(alias: str) -> str:
     """``UserRefSerializer``: id, name (``User.name``: the full name, else the username) and specialty."""
-    full = f"regexp_replace({alias}.first_name || ' ' || {alias}.last_name, '^[[:space:]]+|[[:space:]]+$', '', 'g')"
+    full = f"btrim({alias}.first_name || ' ' || {alias}.last_name, {_whitespace()})"
     name = f"COALESCE(NULLIF({full}, ''), {alias}.username)"
     user = _object(
         [("id", _value(f"{alias}.public_id")), ("name", _value(name)), ("specialty", _value(f"{alias}.specialty"))]

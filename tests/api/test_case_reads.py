@@ -103,6 +103,17 @@ def test_the_sql_representation_is_the_serializers_byte_for_byte(world, api):
         ecog=None, treatment_intent="", question="", diagnosis_date=None, weight_kg=70, height_cm=None, bsa_m2=1.83,
     )  # fmt: skip
     cases.append(bare)
+    spaced = CaseFactory(  # names trimmed as str.strip() trims them, Unicode's whitespace too
+        institution=world.academic,
+        created_by=UserFactory(
+            institution=world.academic, first_name="\u00a0\u2009", last_name="\x1c", username="blank"
+        ),
+        treating_physician=UserFactory(
+            institution=world.academic, first_name="\u3000Grace\u2003", last_name="Hopper\x85"
+        ),
+    )
+    assert (spaced.created_by.name, spaced.treating_physician.name) == ("blank", "Grace\u2003 Hopper")
+    cases.append(spaced)
     cases += [
         CaseFactory(institution=world.academic, board=world.board, created_by=world.member, status=s)
         for s in CaseStatus
